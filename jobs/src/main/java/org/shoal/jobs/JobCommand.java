@@ -1,0 +1,58 @@
+package org.shoal.jobs;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.shoal.jobs.config.ConfigLoader;
+import org.shoal.jobs.config.Settings;
+import org.shoal.jobs.config.SparkConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * What every job shares: {@code --conf FILE}, {@code -Dkey=value} overrides, config validation before Spark
+ * starts, and one SparkSession for the job.
+ */
+abstract class JobCommand implements Callable<Integer> {
+  @Option(
+      names = "--conf",
+      paramLabel = "FILE",
+      description = "HOCON file overriding reference.conf (e.g. conf/demo.conf).")
+  Path confFile;
+
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description = "Override one config key, e.g. -Dshoal.simulate.seed=7 (the shoal. prefix is optional).")
+  Map<String, String> overrides = new LinkedHashMap<>();
+
+  /** Validates this job's part of the config; called before any Spark work so mistakes fail in milliseconds. */
+  protected abstract void configure(Settings settings);
+
+  protected abstract void run(SparkSession spark, Progress progress) throws Exception;
+
+  protected abstract String jobName();
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = ConfigLoader.load(confFile, overrides);
+    Settings settings = new Settings(config);
+    SparkConfig sparkConfig = SparkConfig.from(settings);
+    configure(settings);
+    Progress progress = new Progress(jobName());
+    // A session that already exists (tests, notebooks, `shoal run`) belongs to its creator: use it, leave it open.
+    boolean borrowed = SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = Sparks.session(sparkConfig, jobName());
+    try {
+      run(spark, progress);
+    } finally {
+      if (!borrowed) {
+        spark.stop();
+      }
+    }
+    progress.done();
+    return 0;
+  }
+}

@@ -1,0 +1,36 @@
+package org.shoal.jobs;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Console progress: one line per stage with the elapsed time, so long jobs show where they are. */
+final class Progress {
+  private final String job;
+  private final long start = System.nanoTime();
+  private final PrintStream out = System.out;
+  private long stageStart = start;
+
+  Progress(String job) {
+    this.job = job;
+  }
+
+  void stage(String what) {
+    stageStart = System.nanoTime();
+    out.printf(Locale.ROOT, "[%s] %s ...%n", job, what);
+  }
+
+  /** Ends the current stage; returns its duration in seconds. */
+  double finished(String result) {
+    double s = (System.nanoTime() - stageStart) / 1e9;
+    out.printf(Locale.ROOT, "[%s]   %s (%.1f s)%n", job, result, s);
+    return s;
+  }
+
+  void info(String line) {
+    out.printf(Locale.ROOT, "[%s] %s%n", job, line);
+  }
+
+  void done() {
+    out.printf(Locale.ROOT, "[%s] done in %.1f s%n", job, (System.nanoTime() - start) / 1e9);
+  }
+}

@@ -1,0 +1,68 @@
+package org.shoal.jobs;
+
+import java.io.PrintWriter;
+import org.shoal.jobs.config.ConfigError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code shoal} command line: one subcommand per job. Exit codes: 0 ok, 1 job failed, 2 bad usage or config. */
+@Command(
+    name = "shoal",
+    mixinStandardHelpOptions = true,
+    versionProvider = Shoal.Version.class,
+    description = "Animal tracks to discrete-choice behaviour models on Apache Spark.",
+    subcommands = {SimulateJob.class, CommandLine.HelpCommand.class})
+public final class Shoal implements Runnable {
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_USAGE = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "choose a job, e.g. `shoal simulate`");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (used by main and by tests). */
+  public static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Shoal());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          if (e instanceof ConfigError || e instanceof IllegalArgumentException) {
+            err.println("shoal " + commandLine.getCommandName() + ": " + e.getMessage());
+            err.flush();
+            return EXIT_USAGE;
+          }
+          err.println("shoal " + commandLine.getCommandName() + " failed: " + describe(e));
+          if (System.getenv("SHOAL_STACKTRACE") != null) {
+            e.printStackTrace(err);
+          } else {
+            err.println("(set SHOAL_STACKTRACE=1 to see the stack trace)");
+          }
+          err.flush();
+          return EXIT_FAILED;
+        });
+    return cli.execute(args);
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      b.append("\n  caused by: ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+    }
+    return b.toString();
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Shoal.class.getPackage().getImplementationVersion();
+      return new String[] {"shoal " + (v == null ? "(development build)" : v)};
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package org.shoal.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.shoal.jobs.config.Settings;
+import org.shoal.jobs.config.SimulateConfig;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.simulate.SimulateWorld;
+import org.shoal.pipeline.simulate.SyntheticWorld;
+import org.shoal.pipeline.simulate.TruthSummary;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code shoal simulate}: the built-in synthetic world. Writes, under shoal.simulate.output:
+ *
+ * <ul>
+ *   <li>{@code cells/} every cell of the region with its centroid and land flag (Parquet, {@code Schemas.CELLS});
+ *   <li>{@code covariates/} environment per (ocean cell, day) (Parquet, {@code Schemas.COVARIATES});
+ *   <li>{@code tracks.csv} daily positions with fish attributes ({@code Schemas.TRACKS});
+ *   <li>{@code truth/} every choice of every step with the true probability (Parquet, {@code Schemas.TRUTH});
+ *   <li>{@code report.json} counts, stay-put rates and the true model's log-likelihood.
+ * </ul>
+ */
+@Command(
+    name = "simulate",
+    mixinStandardHelpOptions = true,
+    description = "Simulate tagged fish moving through a synthetic ocean under a known true model.")
+final class SimulateJob extends JobCommand {
+  private SimulateConfig config;
+
+  @Override
+  protected String jobName() {
+    return "simulate";
+  }
+
+  @Override
+  protected void configure(Settings settings) {
+    config = SimulateConfig.from(settings);
+  }
+
+  @Override
+  protected void run(SparkSession spark, Progress progress) throws Exception {
+    SimulateWorld.Setup setup = config.setup();
+    String out = config.output();
+
+    progress.stage("building the world");
+    SyntheticWorld world = new SyntheticWorld(setup.world());
+    int ocean = world.oceanCells().length;
+    int land = world.regionCells().length - ocean;
+    progress.finished(String.format(Locale.ROOT, "%d ocean cells, %d land cells", ocean, land));
+
+    progress.stage("writing cells and covariates to " + out);
+    Outputs.parquet(SimulateWorld.cells(spark, world), out + "/cells");
+    Outputs.parquet(SimulateWorld.covariates(spark, world, setup.simulation()), out + "/covariates");
+    progress.finished(
+        String.format(
+            Locale.ROOT,
+            "%d days x %d ocean cells",
+            setup.simulation().coveredDays(),
+            ocean));
+
+    progress.stage(String.format(Locale.ROOT, "simulating %d fish", setup.simulation().individuals()));
+    Outputs.parquet(SimulateWorld.truth(spark, setup), out + "/truth");
+    Dataset<Row> truth = spark.read().parquet(out + "/truth");
+    TruthSummary summary = TruthSummary.of(truth);
+    double seconds =
+        progress.finished(
+            String.format(
+                Locale.ROOT,
+                "%d steps, %d choice rows",
+                summary.steps(),
+                summary.choiceRows()));
+
+    progress.stage("writing tracks.csv");
+    Outputs.singleCsv(
+        spark, SimulateWorld.tracks(spark, setup), out + "/tracks.csv", Cols.INDIVIDUAL_ID, Cols.TIMESTAMP);
+    progress.finished(String.format(Locale.ROOT, "%d positions", summary.steps() + summary.individuals()));
+
+    double stepsPerSecond = summary.steps() / seconds;
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "stay-put rate %.3f (true model expects %.3f +- %.3f); %d-%d choices per step",
+            summary.stayPutRate(),
+            summary.expectedStayPutRate(),
+            summary.stayPutRateStdError(),
+            summary.minChoices(),
+            summary.maxChoices()));
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "true model: mean log-likelihood per step %.4f (GMP %.4f); uniform baseline %.4f (GMP %.4f)",
+            summary.trueMeanLogLikelihood(),
+            Math.exp(summary.trueMeanLogLikelihood()),
+            summary.uniformMeanLogLikelihood(),
+            Math.exp(summary.uniformMeanLogLikelihood())));
+    progress.info(String.format(Locale.ROOT, "simulation speed: %.0f steps/s", stepsPerSecond));
+
+    Map<String, Object> report = new LinkedHashMap<>();
+    report.put("seed", setup.simulation().seed());
+    report.put("oceanCells", ocean);
+    report.put("landCells", land);
+    report.put("summary", summary);
+    report.put("stepsPerSecond", stepsPerSecond);
+    Outputs.json(spark, report, out + "/report.json");
+    progress.info("wrote " + out + "/report.json");
+  }
+}

@@ -1,0 +1,62 @@
+package org.shoal.pipeline.schema;
+
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+import static org.apache.spark.sql.types.DataTypes.createStructField;
+import static org.apache.spark.sql.types.DataTypes.createStructType;
+
+import java.util.List;
+import org.apache.spark.sql.types.StructType;
+
+/** Spark schemas of shoal's tables, declared once. */
+public final class Schemas {
+  private Schemas() {}
+
+  /** Environmental covariates, one row per (ocean cell, day). Any number of extra variables may follow. */
+  public static final List<String> SYNTHETIC_COVARIATES =
+      List.of(
+          Cols.MIXED_LAYER_THICKNESS, Cols.NET_PRIMARY_PRODUCTION, Cols.SALINITY, Cols.TEMPERATURE);
+
+  public static final StructType TRACKS =
+      createStructType(
+          List.of(
+              createStructField(Cols.INDIVIDUAL_ID, StringType, false),
+              createStructField(Cols.TIMESTAMP, TimestampType, false),
+              createStructField(Cols.LATITUDE, DoubleType, false),
+              createStructField(Cols.LONGITUDE, DoubleType, false),
+              createStructField(Cols.FORK_LENGTH_CM, DoubleType, true),
+              createStructField(Cols.RELEASE_REGION, StringType, true)));
+
+  public static final StructType COVARIATES =
+      createStructType(
+          List.of(
+              createStructField(Cols.CELL, StringType, false),
+              createStructField(Cols.DATE, DateType, false),
+              createStructField(Cols.MIXED_LAYER_THICKNESS, DoubleType, false),
+              createStructField(Cols.NET_PRIMARY_PRODUCTION, DoubleType, false),
+              createStructField(Cols.SALINITY, DoubleType, false),
+              createStructField(Cols.TEMPERATURE, DoubleType, false)));
+
+  public static final StructType CELLS =
+      createStructType(
+          List.of(
+              createStructField(Cols.CELL, StringType, false),
+              createStructField(Cols.LATITUDE, DoubleType, false),
+              createStructField(Cols.LONGITUDE, DoubleType, false),
+              createStructField(Cols.LAND, BooleanType, false)));
+
+  /** The simulator's truth: every choice of every simulated step with its true log-odds and probability. */
+  public static final StructType TRUTH =
+      createStructType(
+          List.of(
+              createStructField(Cols.INDIVIDUAL, StringType, false),
+              createStructField(Cols.DATE, DateType, false),
+              createStructField(Cols.ORIGIN_CELL, StringType, false),
+              createStructField(Cols.CELL, StringType, false),
+              createStructField(Cols.SELECTED, BooleanType, false),
+              createStructField(Cols.LOG_ODDS, DoubleType, false),
+              createStructField(Cols.PROBABILITY, DoubleType, false)));
+}
