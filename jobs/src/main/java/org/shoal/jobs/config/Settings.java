@@ -80,7 +80,7 @@ public final class Settings {
   public ConfigError invalid(String key, String rule) {
     ConfigValue value = config.getValue(key);
     return new ConfigError(
-        key + " = " + value.render() + " (from " + value.origin().description() + "): " + rule);
+        key + " = " + value.unwrapped() + " (from " + value.origin().description() + "): " + rule);
   }
 
   private <T> T read(String key, Supplier<T> getter) {
