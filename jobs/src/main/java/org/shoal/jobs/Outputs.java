@@ -52,10 +52,14 @@ final class Outputs {
   }
 
   static void json(SparkSession spark, Map<String, ?> content, String path) throws IOException {
+    text(spark, JSON.writeValueAsString(content), path);
+  }
+
+  static void text(SparkSession spark, String content, String path) throws IOException {
     Path target = new Path(path);
     FileSystem fs = target.getFileSystem(hadoopConf(spark));
     try (OutputStream out = fs.create(target, true)) {
-      out.write(JSON.writeValueAsString(content).getBytes(StandardCharsets.UTF_8));
+      out.write(content.getBytes(StandardCharsets.UTF_8));
       out.write('\n');
     }
   }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Run the whole pipeline (simulate, expand) from one configuration.")
 final class RunJob extends JobCommand {
-  private final List<JobCommand> stages = List.of(new SimulateJob());
+  private final List<JobCommand> stages = List.of(new SimulateJob(), new ExpandJob());
 
   @Override
   protected String jobName() {

@@ -20,7 +20,11 @@ import java.util.stream.Collectors;
 public final class ConfigLoader {
   public static final String ROOT = "shoal";
   /** Subtrees whose keys are free-form and therefore not checked against reference.conf. */
-  private static final Set<String> FREE_FORM = Set.of("shoal.spark.properties");
+  private static final Set<String> FREE_FORM =
+      Set.of(
+          "shoal.spark.properties",
+          "shoal.expand.features.covariates",
+          "shoal.expand.features.attributes");
 
   private ConfigLoader() {}
 

@@ -25,6 +25,20 @@ public final class Settings {
     return read(key, () -> config.getString(key));
   }
 
+  public java.util.List<String> strings(String key) {
+    return read(key, () -> config.getStringList(key));
+  }
+
+  /** A value that must be one of a fixed set; {@code parse} throws IllegalArgumentException for others. */
+  public <T> T choice(String key, java.util.function.Function<String, T> parse) {
+    String v = string(key);
+    try {
+      return parse.apply(v);
+    } catch (IllegalArgumentException e) {
+      throw invalid(key, e.getMessage());
+    }
+  }
+
   public long integer(String key) {
     return read(key, () -> config.getLong(key));
   }

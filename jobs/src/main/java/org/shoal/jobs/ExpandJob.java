@@ -1,0 +1,166 @@
+package org.shoal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.shoal.jobs.config.ExpandConfig;
+import org.shoal.jobs.config.Settings;
+import org.shoal.pipeline.expand.ExpandReport;
+import org.shoal.pipeline.expand.Expansion;
+import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.features.FeatureManifest;
+import org.shoal.pipeline.features.Normalisation;
+import org.shoal.pipeline.schema.Cols;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code shoal expand}: tracks (+ covariates by cell and day, + attributes) to decisions and choices. Writes,
+ * under shoal.expand.output:
+ *
+ * <ul>
+ *   <li>{@code choices/} the decision/choice table (Parquet, partitioned by split and bucket);
+ *   <li>{@code rejected/} input fixes that failed validation, with their raw text, file and reason;
+ *   <li>{@code dropped/} decisions that could not be kept, with the reason;
+ *   <li>{@code splits.csv} individual, split; {@code features.json} the feature list and normalisation;
+ *   <li>{@code report.json} where every row went.
+ * </ul>
+ */
+@Command(
+    name = "expand",
+    mixinStandardHelpOptions = true,
+    description = "Expand tracks into decision/choice rows with features (Parquet).")
+final class ExpandJob extends JobCommand {
+  public static final String BUCKET = "bucket";
+  private ExpandConfig config;
+
+  @Override
+  protected String jobName() {
+    return "expand";
+  }
+
+  @Override
+  protected void configure(Settings settings) {
+    config = ExpandConfig.from(settings);
+  }
+
+  @Override
+  protected void run(SparkSession spark, Progress progress) throws Exception {
+    String out = config.output();
+    progress.stage("reading " + config.params().tracks().path());
+    Inputs.requireExists(spark, config.params().tracks().path(), "tracks");
+    Dataset<Row> covariates =
+        config.covariates() == null ? null : Inputs.covariates(spark, config.covariates());
+    Dataset<Row> attributes =
+        config.attributesTable() == null
+            ? null
+            : Inputs.table(spark, config.attributesTable(), "attributes table");
+    Dataset<Row> splitTable =
+        config.splitFile() == null ? null : Inputs.table(spark, config.splitFile(), "split file");
+    Normalisation reuse =
+        config.normalisationFrom() == null ? null : readManifest(spark, config.normalisationFrom()).normalisation();
+    Expansion.Output expansion =
+        Expansion.run(spark, config.params(), covariates, attributes, splitTable, reuse);
+    progress.finished("inputs checked; normalisation " + (reuse == null ? "fitted on training rows" : "reused"));
+
+    progress.stage("writing choices to " + out + "/choices");
+    expansion
+        .choices()
+        .withColumn(BUCKET, pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"))
+        .repartition(col(Splits.SPLIT), col(BUCKET))
+        .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy(Splits.SPLIT, BUCKET)
+        .parquet(out + "/choices");
+    Outputs.parquet(expansion.rejected().coalesce(1), out + "/rejected");
+    Outputs.parquet(expansion.dropped().coalesce(1), out + "/dropped");
+    Outputs.singleCsv(spark, expansion.splits(), out + "/splits.csv", Cols.INDIVIDUAL);
+    progress.finished("written");
+
+    progress.stage("counting");
+    ExpandReport report = ExpandReport.of(expansion);
+    progress.finished(String.format(Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
+
+    Map<String, Object> split = new LinkedHashMap<>();
+    if (config.splitFile() == null) {
+      split.put("mode", "hash");
+      split.put("seed", config.params().splitSeed());
+      split.put("validationFraction", config.params().validationFraction());
+    } else {
+      split.put("mode", "file");
+      split.put("file", config.splitFile());
+    }
+    FeatureManifest manifest =
+        FeatureManifest.of(
+            expansion.features(),
+            config.params().resolution(),
+            config.params().radiusKm(),
+            config.params().stepDays(),
+            expansion.normalisation(),
+            split);
+    Outputs.text(spark, manifest.toJson(), out + "/features.json");
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("report", report);
+    json.put("balances", report.balances());
+    Outputs.json(spark, json, out + "/report.json");
+
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "fixes: %d in, %d rejected %s, %d merged into daily positions",
+            report.fixesIn(),
+            report.fixesRejectedTotal(),
+            report.fixesRejected(),
+            report.fixesMergedIntoPositions()));
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "positions: %d of %d individuals in %d segments; decisions: %d kept, %d dropped %s",
+            report.positions(),
+            report.individuals(),
+            report.segments(),
+            report.decisions(),
+            report.decisionsDroppedTotal(),
+            report.decisionsDropped()));
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "choices: %d rows, %d-%d-%d per decision (min-median-max), %d removed without covariates; stay-put rate %.3f",
+            report.choiceRows(),
+            report.minChoices(),
+            report.medianChoices(),
+            report.maxChoices(),
+            report.choicesRemovedWithoutCovariates(),
+            report.stayPutRate()));
+    progress.info("features: " + String.join(", ", expansion.features()));
+    if (!report.balances()) {
+      throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
+    }
+    progress.info("wrote " + out + "/report.json");
+  }
+
+  static FeatureManifest readManifest(SparkSession spark, String path) throws IOException {
+    Path p = new Path(path);
+    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!fs.exists(p)) {
+      throw new IllegalArgumentException("feature manifest not found: " + path);
+    }
+    try (FSDataInputStream in = fs.open(p)) {
+      return FeatureManifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.shoal.pipeline.expand;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.DailyPositions;
+
+/**
+ * Positions to the long decision/choice table. A decision is a position whose next step is present (same
+ * segment); its choices are the origin's choice set, optionally only cells with covariates that day. A decision
+ * whose next cell is not among its choices goes to {@code dropped} with the reason, never silently away.
+ */
+public final class ExpandDecisions {
+  public static final String REASON = "reason";
+  public static final String BEYOND_RADIUS = "next cell beyond radius";
+  public static final String NO_COVARIATES = "next cell has no covariates";
+  private static final String HAS_COVARIATES = "_has_covariates";
+
+  /** What to do with a choice whose cell has no covariate row that day (land, outside the data). */
+  public enum MissingCovariates {
+    /** Remove the choice (the original research's inner join), counted in the report. */
+    DROP,
+    /** Stop with an error naming the first such (cell, date). */
+    FAIL;
+
+    public static MissingCovariates parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "unknown missing-covariates policy '" + name + "' (use drop or fail)", e);
+      }
+    }
+  }
+
+  /**
+   * @param choices kept choices: individual, decision, choice, date, origin_cell, cell, next_cell, selected,
+   *     distance_km, bearing_deg, the position's attributes and the covariates of {@code cell} that day
+   * @param dropped one row per dropped decision: individual, decision, date, origin_cell, next_cell, reason
+   * @param removedChoices choices of kept decisions removed for missing covariates
+   */
+  public record Result(Dataset<Row> choices, Dataset<Row> dropped, Dataset<Row> removedChoices) {}
+
+  private ExpandDecisions() {}
+
+  public static Result apply(
+      Dataset<Row> positions, Dataset<Row> covariates, double radiusKm, MissingCovariates missing) {
+    WindowSpec byIndividual = Window.partitionBy(Cols.INDIVIDUAL).orderBy(DailyPositions.STEP);
+    Dataset<Row> decisions =
+        positions
+            .filter(col(DailyPositions.NEXT_CELL).isNotNull())
+            .withColumn(Cols.DECISION, row_number().over(byIndividual))
+            .withColumnRenamed(Cols.CELL, Cols.ORIGIN_CELL)
+            .drop(
+                Cols.LATITUDE,
+                Cols.LONGITUDE,
+                DailyPositions.NEXT_STEP,
+                DailyPositions.FIXES);
+
+    Dataset<Row> choices =
+        decisions.join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL);
+    if (covariates != null) {
+      choices =
+          choices.join(
+              covariates.withColumn(HAS_COVARIATES, lit(true)),
+              choices.col(Cols.CELL).equalTo(covariates.col(Cols.CELL))
+                  .and(choices.col(Cols.DATE).equalTo(covariates.col(Cols.DATE))),
+              "left");
+      choices = choices.drop(covariates.col(Cols.CELL)).drop(covariates.col(Cols.DATE));
+    } else {
+      choices = choices.withColumn(HAS_COVARIATES, lit(true));
+    }
+    Column hasCovariates = col(HAS_COVARIATES).isNotNull();
+    if (missing == MissingCovariates.FAIL) {
+      failOnMissing(choices, hasCovariates);
+    }
+
+    WindowSpec byDecision = Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION);
+    Column isNext = col(Cols.CELL).equalTo(col(DailyPositions.NEXT_CELL));
+    Dataset<Row> flagged =
+        choices
+            .withColumn("_in_radius", max(isNext).over(byDecision))
+            .withColumn("_next_has_cov", max(isNext.and(hasCovariates)).over(byDecision))
+            .withColumn(
+                REASON,
+                when(col("_in_radius").unary_$bang(), lit(BEYOND_RADIUS))
+                    .when(col("_next_has_cov").unary_$bang(), lit(NO_COVARIATES)));
+
+    Dataset<Row> dropped =
+        flagged
+            .filter(col(REASON).isNotNull())
+            .select(
+                Cols.INDIVIDUAL, Cols.DECISION, Cols.DATE, Cols.ORIGIN_CELL, DailyPositions.NEXT_CELL, REASON)
+            .distinct();
+    Dataset<Row> kept = flagged.filter(col(REASON).isNull());
+    Dataset<Row> removed = kept.filter(hasCovariates.unary_$bang()).drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES);
+    Dataset<Row> out =
+        kept.filter(hasCovariates)
+            .drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES)
+            .withColumn(Cols.SELECTED, isNext)
+            .withColumn(
+                Cols.CHOICE, row_number().over(byDecision.orderBy(Cols.CELL)));
+    return new Result(out, dropped, removed);
+  }
+
+  private static void failOnMissing(Dataset<Row> choices, Column hasCovariates) {
+    java.util.List<Row> first =
+        choices.filter(hasCovariates.unary_$bang()).select(Cols.CELL, Cols.DATE).limit(1).collectAsList();
+    if (!first.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no covariates for choice cell "
+              + first.get(0).get(0)
+              + " on "
+              + first.get(0).get(1)
+              + " (and maybe others); set expand.missing-covariates = drop to remove such choices");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package org.shoal.pipeline.expand;
+
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.shoal.pipeline.features.ChoiceFeatures;
+import org.shoal.pipeline.features.Transform;
+import org.shoal.pipeline.h3.H3Cells;
+import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.TrackSource;
+
+/**
+ * Everything {@link Expansion} needs besides the data. {@code covariateTransforms} and
+ * {@code attributeTransforms} map raw columns to transforms; each becomes a feature {@code f_<column>}.
+ */
+public record ExpandParams(
+    TrackSource tracks,
+    DailyPositions.Rule dailyRule,
+    int stepDays,
+    int resolution,
+    double radiusKm,
+    ExpandDecisions.MissingCovariates missingCovariates,
+    List<ChoiceFeatures.Base> baseFeatures,
+    Map<String, Transform> covariateTransforms,
+    Map<String, Transform> attributeTransforms,
+    long splitSeed,
+    double validationFraction)
+    implements Serializable {
+
+  public ExpandParams {
+    if (resolution < H3Cells.MIN_RESOLUTION || resolution > H3Cells.MAX_RESOLUTION) {
+      throw new IllegalArgumentException("H3 resolution must be 0..15, got " + resolution);
+    }
+    if (!(radiusKm >= 0) || Double.isInfinite(radiusKm)) {
+      throw new IllegalArgumentException("radius must be a finite number of km >= 0, got " + radiusKm);
+    }
+    if (stepDays < 1) {
+      throw new IllegalArgumentException("step must be >= 1 day, got " + stepDays);
+    }
+    baseFeatures = List.copyOf(baseFeatures);
+    covariateTransforms = new LinkedHashMap<>(covariateTransforms);
+    attributeTransforms = new LinkedHashMap<>(attributeTransforms);
+  }
+
+  /** All transformed columns: covariates then attributes. */
+  public Map<String, Transform> transforms() {
+    Map<String, Transform> all = new LinkedHashMap<>(covariateTransforms);
+    all.putAll(attributeTransforms);
+    return all;
+  }
+}

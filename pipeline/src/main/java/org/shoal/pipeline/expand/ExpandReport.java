@@ -1,0 +1,127 @@
+package org.shoal.pipeline.expand;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.TrackColumns;
+
+/**
+ * Where every input row went. The books balance: fixes in = rejected + kept in positions (as {@code fixes});
+ * positions = decisions considered + segment ends; decisions considered = kept + dropped.
+ */
+public record ExpandReport(
+    long fixesIn,
+    Map<String, Long> fixesRejected,
+    long fixesMergedIntoPositions,
+    long positions,
+    long individuals,
+    long segments,
+    long segmentEnds,
+    long decisionsConsidered,
+    Map<String, Long> decisionsDropped,
+    long decisions,
+    long choiceRows,
+    long choicesRemovedWithoutCovariates,
+    int minChoices,
+    int medianChoices,
+    int maxChoices,
+    double stayPutRate,
+    Map<String, Long> individualsBySplit,
+    Map<String, Long> decisionsBySplit) {
+
+  public long fixesRejectedTotal() {
+    return fixesRejected.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public long decisionsDroppedTotal() {
+    return decisionsDropped.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** True when every row is accounted for. */
+  public boolean balances() {
+    return fixesIn == fixesRejectedTotal() + fixesMergedIntoPositions + positions
+        && positions == decisionsConsidered + segmentEnds
+        && decisionsConsidered == decisions + decisionsDroppedTotal();
+  }
+
+  public static ExpandReport of(Expansion.Output out) {
+    long fixesIn = out.fixesIn().count();
+    Map<String, Long> rejected = countBy(out.rejected(), TrackColumns.REJECT_REASON);
+    Row pos =
+        out.positions()
+            .agg(
+                count(lit(1)),
+                sum(DailyPositions.FIXES),
+                countDistinct(col(Cols.INDIVIDUAL)),
+                countDistinct(col(Cols.INDIVIDUAL), col(DailyPositions.SEGMENT)),
+                sum(when(col(DailyPositions.NEXT_CELL).isNull(), 1).otherwise(0)))
+            .first();
+    long positions = pos.getLong(0);
+    long fixesInPositions = pos.isNullAt(1) ? 0 : pos.getLong(1);
+    Map<String, Long> dropped = countBy(out.dropped(), ExpandDecisions.REASON);
+
+    Dataset<Row> perDecision =
+        out.choices()
+            .groupBy(Cols.INDIVIDUAL, Cols.DECISION, org.shoal.pipeline.expand.Splits.SPLIT)
+            .agg(
+                count(lit(1)).as("n"),
+                max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)))).as("stayed"));
+    Row d =
+        perDecision
+            .agg(
+                count(lit(1)),
+                sum("n"),
+                org.apache.spark.sql.functions.min("n"),
+                percentile_approx(col("n"), lit(0.5), lit(10_000)),
+                max("n"),
+                sum(when(col("stayed"), 1).otherwise(0)))
+            .first();
+    long decisions = d.getLong(0);
+    Map<String, Long> individualsBySplit = new TreeMap<>();
+    for (Row r : out.splits().groupBy(Splits.SPLIT).count().collectAsList()) {
+      individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
+    }
+    return new ExpandReport(
+        fixesIn,
+        rejected,
+        fixesInPositions - positions,
+        positions,
+        pos.getLong(2),
+        pos.getLong(3),
+        pos.getLong(4),
+        positions - pos.getLong(4),
+        dropped,
+        decisions,
+        decisions == 0 ? 0 : d.getLong(1),
+        out.removedChoices().count(),
+        decisions == 0 ? 0 : (int) d.getLong(2),
+        decisions == 0 ? 0 : (int) d.getLong(3),
+        decisions == 0 ? 0 : (int) d.getLong(4),
+        decisions == 0 ? Double.NaN : d.getLong(5) / (double) decisions,
+        individualsBySplit,
+        countBy(perDecision, Splits.SPLIT));
+  }
+
+  private static Map<String, Long> countBy(Dataset<Row> rows, String column) {
+    Map<String, Long> out = new TreeMap<>();
+    List<Row> counts = rows.groupBy(column).count().collectAsList();
+    for (Row r : counts) {
+      out.put(String.valueOf(r.get(0)), r.getLong(1));
+    }
+    return new LinkedHashMap<>(out);
+  }
+}

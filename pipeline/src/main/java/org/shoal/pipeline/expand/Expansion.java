@@ -1,0 +1,212 @@
+package org.shoal.pipeline.expand;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.shoal.pipeline.features.ChoiceFeatures;
+import org.shoal.pipeline.features.Normalisation;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.FixValidation;
+import org.shoal.pipeline.tracks.TrackColumns;
+import org.shoal.pipeline.tracks.TrackReader;
+
+/**
+ * The expand stage as one library call: read and validate fixes, regularise to daily positions, expand into
+ * decisions and choices, add features, split by individual and normalise with training statistics.
+ */
+public final class Expansion {
+  public static final String NOT_IN_SPLIT_FILE = "individual not in split file";
+
+  private Expansion() {}
+
+  /**
+   * @param fixesIn every raw fix read
+   * @param rejected fixes that failed validation or duplicated a timestamp, with raw text and reason
+   * @param positions one row per individual and step (persisted)
+   * @param choices the decision/choice table with ids, raw values and {@code f_*} features
+   * @param dropped decisions that could not be kept, with reason
+   * @param removedChoices choices removed for missing covariates
+   * @param splits individual, split
+   * @param normalisation the statistics used (fitted on training rows, or reused)
+   * @param features the model's feature columns, in order
+   */
+  public record Output(
+      Dataset<Row> fixesIn,
+      Dataset<Row> rejected,
+      Dataset<Row> positions,
+      Dataset<Row> choices,
+      Dataset<Row> dropped,
+      Dataset<Row> removedChoices,
+      Dataset<Row> splits,
+      Normalisation normalisation,
+      List<String> features) {}
+
+  /**
+   * @param covariates (cell, date, variables...) or null
+   * @param attributes (individual, attribute columns...) joined by individual id, or null
+   * @param splitTable (individual, split) with split in {train, validation}, or null to split by hash
+   * @param reuse statistics to reuse instead of fitting, or null
+   */
+  public static Output run(
+      SparkSession spark,
+      ExpandParams p,
+      Dataset<Row> covariates,
+      Dataset<Row> attributes,
+      Dataset<Row> splitTable,
+      Normalisation reuse) {
+    Dataset<Row> raw = TrackReader.read(spark, p.tracks());
+    List<String> attributeNames = new ArrayList<>(p.tracks().attributes());
+    if (attributes != null) {
+      Dataset<Row> table = attributes;
+      for (String c : table.columns()) {
+        if (!c.equals(Cols.INDIVIDUAL)) {
+          table = table.withColumn(c, col("`" + c + "`").cast("string"));
+          attributeNames.add(c);
+        }
+      }
+      raw =
+          raw.join(
+              table.withColumnRenamed(Cols.INDIVIDUAL, TrackColumns.INDIVIDUAL_TEXT),
+              raw.col(TrackColumns.INDIVIDUAL_TEXT).equalTo(table.col(Cols.INDIVIDUAL)),
+              "left");
+      raw = raw.drop(table.col(Cols.INDIVIDUAL));
+    }
+    var source =
+        new org.shoal.pipeline.tracks.TrackSource(
+            p.tracks().format(),
+            p.tracks().path(),
+            p.tracks().individualColumn(),
+            p.tracks().timestampColumn(),
+            p.tracks().latitudeColumn(),
+            p.tracks().longitudeColumn(),
+            attributeNames,
+            p.tracks().timestampFormat());
+    for (String a : p.attributeTransforms().keySet()) {
+      if (!attributeNames.contains(a)) {
+        throw new IllegalArgumentException(
+            "attribute feature '" + a + "' is not a track or attributes-table column " + attributeNames);
+      }
+    }
+    Dataset<Row> checked =
+        FixValidation.apply(raw, source, List.copyOf(p.attributeTransforms().keySet()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row>[] unique =
+        DailyPositions.deduplicate(checked.filter(col(TrackColumns.REJECT_REASON).isNull()));
+    Dataset<Row> rejected =
+        checked
+            .filter(col(TrackColumns.REJECT_REASON).isNotNull())
+            .unionByName(unique[1].withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_TIMESTAMP)))
+            .select(rawColumns(source));
+
+    Dataset<Row> positions =
+        DailyPositions.apply(unique[0], p.dailyRule(), p.stepDays(), p.resolution(), attributeNames)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+
+    ExpandDecisions.Result expanded =
+        ExpandDecisions.apply(positions, covariates, p.radiusKm(), p.missingCovariates());
+    Dataset<Row> choices = ChoiceFeatures.add(expanded.choices(), p.radiusKm());
+    Dataset<Row> dropped = expanded.dropped();
+
+    Dataset<Row> splits;
+    if (splitTable == null) {
+      splits = Splits.byHash(positions.select(Cols.INDIVIDUAL).distinct(), p.splitSeed(), p.validationFraction());
+    } else {
+      splits = splitTable.select(col(Cols.INDIVIDUAL).cast("string"), col(Splits.SPLIT).cast("string"));
+    }
+    choices = choices.join(splits, Cols.INDIVIDUAL, "left");
+    dropped =
+        dropped.unionByName(
+            choices
+                .filter(col(Splits.SPLIT).isNull())
+                .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.DATE, Cols.ORIGIN_CELL, DailyPositions.NEXT_CELL)
+                .distinct()
+                .withColumn(ExpandDecisions.REASON, lit(NOT_IN_SPLIT_FILE)));
+    choices = choices.filter(col(Splits.SPLIT).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
+
+    Normalisation normalisation =
+        reuse != null
+            ? reuse
+            : Normalisation.fit(choices.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN)), p.transforms());
+    choices = normalisation.apply(choices);
+
+    List<String> features = new ArrayList<>(ChoiceFeatures.columns(p.baseFeatures()));
+    for (String c : p.transforms().keySet()) {
+      features.add(Normalisation.featureName(c));
+    }
+    return new Output(
+        raw,
+        rejected,
+        positions,
+        choices.select(outputColumns(choices, features, covariates, attributeNames)),
+        dropped,
+        expanded.removedChoices(),
+        splits,
+        normalisation,
+        features);
+  }
+
+  private static Column[] rawColumns(org.shoal.pipeline.tracks.TrackSource source) {
+    List<Column> cols = new ArrayList<>();
+    for (String c :
+        List.of(
+            TrackColumns.SOURCE_FILE,
+            TrackColumns.INDIVIDUAL_TEXT,
+            TrackColumns.TIMESTAMP_TEXT,
+            TrackColumns.LATITUDE_TEXT,
+            TrackColumns.LONGITUDE_TEXT)) {
+      cols.add(col(c));
+    }
+    for (String a : source.attributes()) {
+      cols.add(col("`" + a + "`").cast("string"));
+    }
+    cols.add(col(TrackColumns.REJECT_REASON));
+    return cols.toArray(Column[]::new);
+  }
+
+  /** Ids, then raw values, then the model's features; stable order for readers and notebooks. */
+  private static Column[] outputColumns(
+      Dataset<Row> choices, List<String> features, Dataset<Row> covariates, List<String> attributes) {
+    Set<String> names = new LinkedHashSet<>();
+    names.addAll(
+        List.of(
+            Cols.INDIVIDUAL,
+            Cols.DECISION,
+            Cols.CHOICE,
+            Cols.DATE,
+            Cols.ORIGIN_CELL,
+            Cols.CELL,
+            DailyPositions.NEXT_CELL,
+            Cols.SELECTED,
+            DailyPositions.SEGMENT,
+            Splits.SPLIT,
+            ChoiceTable.DISTANCE_KM,
+            ChoiceTable.BEARING_DEG,
+            ChoiceFeatures.STAY_PUT,
+            ChoiceFeatures.DAY_OF_YEAR,
+            ChoiceFeatures.MONTH));
+    if (covariates != null) {
+      for (String c : covariates.columns()) {
+        if (!c.equals(Cols.CELL) && !c.equals(Cols.DATE)) {
+          names.add(c);
+        }
+      }
+    }
+    names.addAll(attributes);
+    names.addAll(features);
+    List<Column> cols = new ArrayList<>();
+    for (String n : names) {
+      cols.add(choices.col("`" + n + "`"));
+    }
+    return cols.toArray(Column[]::new);
+  }
+}

@@ -1,0 +1,60 @@
+package org.shoal.pipeline.features;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * features.json, written with every expanded dataset: the model's feature columns in order, how the choices were
+ * built, and the normalisation (transform and training statistics per column) that validation, inference and
+ * later rebuilds must reuse unchanged.
+ */
+public record FeatureManifest(
+    List<String> features,
+    int resolution,
+    double radiusKm,
+    int stepDays,
+    Map<String, String> transforms,
+    Map<String, ColumnStats> statistics,
+    Map<String, Object> split) {
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public static FeatureManifest of(
+      List<String> features,
+      int resolution,
+      double radiusKm,
+      int stepDays,
+      Normalisation normalisation,
+      Map<String, Object> split) {
+    Map<String, String> transforms = new LinkedHashMap<>();
+    normalisation.transforms().forEach((k, v) -> transforms.put(k, v.configName()));
+    return new FeatureManifest(
+        features, resolution, radiusKm, stepDays, transforms, normalisation.stats(), split);
+  }
+
+  public Normalisation normalisation() {
+    Map<String, Transform> t = new LinkedHashMap<>();
+    transforms.forEach((k, v) -> t.put(k, Transform.parse(v)));
+    return new Normalisation(t, statistics);
+  }
+
+  public String toJson() {
+    try {
+      return JSON.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static FeatureManifest fromJson(String json, String where) {
+    try {
+      return JSON.readValue(json, FeatureManifest.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot read the feature manifest " + where + ": " + e.getOriginalMessage(), e);
+    }
+  }
+}

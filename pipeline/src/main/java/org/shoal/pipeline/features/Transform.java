@@ -1,0 +1,59 @@
+package org.shoal.pipeline.features;
+
+import java.util.Locale;
+
+/**
+ * How a raw covariate or attribute becomes a model feature. The {@code log} variants first take
+ * {@code ln(x + 0.001)} (the research's epsilon); statistics are then those of the logged values.
+ */
+public enum Transform {
+  IDENTITY(false),
+  ZSCORE(false),
+  MINMAX(false),
+  LOG(true),
+  LOG_ZSCORE(true),
+  LOG_MINMAX(true);
+
+  public static final double LOG_EPSILON = 0.001;
+
+  private final boolean logged;
+
+  Transform(boolean logged) {
+    this.logged = logged;
+  }
+
+  public boolean logged() {
+    return logged;
+  }
+
+  /** The value the statistics are computed on. */
+  public double prepare(double raw) {
+    return logged ? Math.log(raw + LOG_EPSILON) : raw;
+  }
+
+  /** The feature value, given statistics of prepared training values. */
+  public double apply(double raw, ColumnStats s) {
+    double u = prepare(raw);
+    return switch (this) {
+      case IDENTITY, LOG -> u;
+      case ZSCORE, LOG_ZSCORE -> (u - s.mean()) / s.sd();
+      case MINMAX, LOG_MINMAX -> (u - s.min()) / (s.max() - s.min());
+    };
+  }
+
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static Transform parse(String name) {
+    try {
+      return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "unknown transform '"
+              + name
+              + "' (use identity, zscore, minmax, log, log-zscore or log-minmax)",
+          e);
+    }
+  }
+}

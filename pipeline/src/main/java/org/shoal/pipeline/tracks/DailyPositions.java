@@ -1,0 +1,184 @@
+package org.shoal.pipeline.tracks;
+
+import static org.apache.spark.sql.functions.atan2;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.cos;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_from_unix_date;
+import static org.apache.spark.sql.functions.degrees;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.radians;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sin;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.unix_seconds;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.shoal.pipeline.h3.H3Cells;
+import org.shoal.pipeline.schema.Cols;
+
+/**
+ * Valid fixes to one position per individual per step (one UTC day by default), mapped to H3 cells and cut into
+ * segments wherever a step is missing, so no decision spans a gap.
+ */
+public final class DailyPositions {
+  /** Columns added here. {@code step} counts steps since 1970-01-01; {@code next_*} are null at segment ends. */
+  public static final String STEP = "step";
+  public static final String FIXES = "fixes";
+  public static final String SEGMENT = "segment";
+  public static final String NEXT_CELL = "next_cell";
+  public static final String NEXT_STEP = "next_step";
+
+  /** How several fixes within one step become one position. */
+  public enum Rule {
+    /** The last fix of the step. */
+    LAST,
+    /** The first fix of the step. */
+    FIRST,
+    /** The spherical mean (mean of unit vectors, antimeridian-safe). */
+    MEAN;
+
+    public static Rule parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown daily rule '" + name + "' (use last, first or mean)", e);
+      }
+    }
+  }
+
+  private DailyPositions() {}
+
+  /** Splits valid fixes into the first of each (individual, timestamp) and the duplicates after it. */
+  public static Dataset<Row>[] deduplicate(Dataset<Row> validFixes) {
+    WindowSpec w =
+        Window.partitionBy(Cols.INDIVIDUAL, Cols.TIMESTAMP)
+            .orderBy(col(TrackColumns.SOURCE_FILE), col(Cols.LATITUDE), col(Cols.LONGITUDE));
+    Dataset<Row> ranked = validFixes.withColumn("_dup", row_number().over(w));
+    @SuppressWarnings("unchecked")
+    Dataset<Row>[] out =
+        new Dataset[] {
+          ranked.filter(col("_dup").equalTo(1)).drop("_dup"),
+          ranked.filter(col("_dup").gt(1)).drop("_dup")
+        };
+    return out;
+  }
+
+  /**
+   * Columns: individual, step, date (first day of the step), latitude, longitude, cell, fixes, the attributes
+   * (taken from the step's last fix), segment, next_cell, next_step.
+   */
+  public static Dataset<Row> apply(
+      Dataset<Row> fixes, Rule rule, int stepDays, int resolution, List<String> attributes) {
+    if (stepDays < 1) {
+      throw new IllegalArgumentException("step must be >= 1 day, got " + stepDays);
+    }
+    Column step = floor(unix_seconds(col(Cols.TIMESTAMP)).divide(86_400L * stepDays));
+    Dataset<Row> stepped = fixes.withColumn(STEP, step);
+
+    List<Column> attributeCols = new ArrayList<>();
+    for (String a : attributes) {
+      attributeCols.add(col(a));
+    }
+    Column lastAttributes =
+        attributes.isEmpty() ? lit(null) : max_by(struct(attributeCols.toArray(Column[]::new)), col(Cols.TIMESTAMP));
+
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(count(lit(1)).as(FIXES));
+    aggs.add(lastAttributes.as("_attrs"));
+    switch (rule) {
+      case LAST, FIRST -> {
+        Column position = struct(col(Cols.LATITUDE), col(Cols.LONGITUDE));
+        Column chosen =
+            rule == Rule.LAST ? max_by(position, col(Cols.TIMESTAMP)) : min_by(position, col(Cols.TIMESTAMP));
+        aggs.add(chosen.as("_pos"));
+      }
+      case MEAN -> {
+        Column lat = radians(col(Cols.LATITUDE));
+        Column lon = radians(col(Cols.LONGITUDE));
+        aggs.add(avg(cos(lat).multiply(cos(lon))).as("_x"));
+        aggs.add(avg(cos(lat).multiply(sin(lon))).as("_y"));
+        aggs.add(avg(sin(lat)).as("_z"));
+      }
+    }
+    Dataset<Row> perStep =
+        stepped
+            .groupBy(col(Cols.INDIVIDUAL), col(STEP))
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    if (rule == Rule.MEAN) {
+      perStep =
+          perStep
+              .withColumn(
+                  Cols.LATITUDE,
+                  degrees(atan2(col("_z"), sqrt(col("_x").multiply(col("_x")).plus(col("_y").multiply(col("_y")))))))
+              .withColumn(Cols.LONGITUDE, degrees(atan2(col("_y"), col("_x"))))
+              .drop("_x", "_y", "_z");
+    } else {
+      perStep =
+          perStep
+              .withColumn(Cols.LATITUDE, col("_pos." + Cols.LATITUDE))
+              .withColumn(Cols.LONGITUDE, col("_pos." + Cols.LONGITUDE))
+              .drop("_pos");
+    }
+    for (String a : attributes) {
+      perStep = perStep.withColumn(a, col("_attrs.`" + a + "`"));
+    }
+    perStep = perStep.drop("_attrs");
+
+    UserDefinedFunction cellOf = cellUdf(resolution);
+    WindowSpec byTime = Window.partitionBy(Cols.INDIVIDUAL).orderBy(STEP);
+    Column newSegment =
+        when(lag(col(STEP), 1).over(byTime).isNull(), 1)
+            .when(col(STEP).minus(lag(col(STEP), 1).over(byTime)).gt(1), 1)
+            .otherwise(0);
+    List<Column> ordered = new ArrayList<>();
+    for (String c :
+        List.of(Cols.INDIVIDUAL, STEP, Cols.DATE, Cols.LATITUDE, Cols.LONGITUDE, Cols.CELL, FIXES)) {
+      ordered.add(col(c));
+    }
+    for (String a : attributes) {
+      ordered.add(col("`" + a + "`"));
+    }
+    ordered.add(col(SEGMENT));
+    ordered.add(col(NEXT_CELL));
+    ordered.add(col(NEXT_STEP));
+    return perStep
+        .withColumn(Cols.DATE, date_from_unix_date(col(STEP).multiply(stepDays).cast("int")))
+        .withColumn(Cols.CELL, cellOf.apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)))
+        .withColumn("_new", newSegment)
+        .withColumn(SEGMENT, sum(col("_new")).over(byTime.rowsBetween(Window.unboundedPreceding(), 0)).cast("int"))
+        .withColumn(NEXT_STEP, lead(col(STEP), 1).over(byTime))
+        .withColumn(NEXT_CELL, lead(col(Cols.CELL), 1).over(byTime))
+        .withColumn(
+            NEXT_CELL, when(col(NEXT_STEP).equalTo(col(STEP).plus(1)), col(NEXT_CELL)))
+        .withColumn(NEXT_STEP, when(col(NEXT_STEP).equalTo(col(STEP).plus(1)), col(NEXT_STEP)))
+        .select(ordered.toArray(Column[]::new));
+  }
+
+  static UserDefinedFunction cellUdf(int resolution) {
+    return udf(
+        (UDF2<Double, Double, String>)
+            (lat, lon) -> H3Cells.address(H3Cells.cellOf(lat, lon, resolution)),
+        DataTypes.StringType);
+  }
+}

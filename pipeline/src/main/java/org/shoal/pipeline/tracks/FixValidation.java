@@ -1,0 +1,164 @@
+package org.shoal.pipeline.tracks;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.shoal.pipeline.schema.Cols;
+
+/**
+ * Parses and checks every raw fix. Valid rows get a null {@code reason}; invalid ones keep their raw text and a
+ * reason naming the first problem, so they can be written to the rejected output instead of disappearing.
+ */
+public final class FixValidation {
+  public static final String MISSING_INDIVIDUAL = "missing individual";
+  public static final String MISSING_TIMESTAMP = "missing timestamp";
+  public static final String BAD_TIMESTAMP = "unparseable timestamp";
+  public static final String MISSING_LATITUDE = "missing latitude";
+  public static final String BAD_LATITUDE = "unparseable latitude";
+  public static final String LATITUDE_RANGE = "latitude outside [-90, 90]";
+  public static final String MISSING_LONGITUDE = "missing longitude";
+  public static final String BAD_LONGITUDE = "unparseable longitude";
+  public static final String LONGITUDE_RANGE = "longitude outside [-180, 180]";
+  public static final String DUPLICATE_TIMESTAMP = "duplicate timestamp";
+
+  private FixValidation() {}
+
+  /**
+   * Output columns: source_file, the raw texts, individual, timestamp, latitude, longitude, the attributes
+   * ({@code numericAttributes} as doubles, the rest as text) and reason.
+   */
+  public static Dataset<Row> apply(
+      Dataset<Row> raw, TrackSource source, List<String> numericAttributes) {
+    List<String> attributes = source.attributes();
+    List<StructField> fields = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      if (!attributes.contains(f.name())) {
+        fields.add(f);
+      }
+    }
+    fields.add(DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(Cols.TIMESTAMP, DataTypes.TimestampType, true));
+    fields.add(DataTypes.createStructField(Cols.LATITUDE, DataTypes.DoubleType, true));
+    fields.add(DataTypes.createStructField(Cols.LONGITUDE, DataTypes.DoubleType, true));
+    for (String a : attributes) {
+      fields.add(
+          DataTypes.createStructField(
+              a, numericAttributes.contains(a) ? DataTypes.DoubleType : DataTypes.StringType, true));
+    }
+    fields.add(DataTypes.createStructField(TrackColumns.REJECT_REASON, DataTypes.StringType, true));
+    StructType schema = DataTypes.createStructType(fields);
+    return raw.map(new Check(source, numericAttributes, raw.schema()), Encoders.row(schema));
+  }
+
+  /** The first problem of one fix, or null. Plain Java so it is unit-tested without Spark. */
+  public static String problem(
+      String individual, String timestamp, String latitude, String longitude, Timestamps timestamps) {
+    if (missing(individual)) {
+      return MISSING_INDIVIDUAL;
+    }
+    if (missing(timestamp)) {
+      return MISSING_TIMESTAMP;
+    }
+    if (timestamps.parse(timestamp) == null) {
+      return BAD_TIMESTAMP;
+    }
+    String lat = coordinateProblem(latitude, 90, MISSING_LATITUDE, BAD_LATITUDE, LATITUDE_RANGE);
+    return lat != null
+        ? lat
+        : coordinateProblem(longitude, 180, MISSING_LONGITUDE, BAD_LONGITUDE, LONGITUDE_RANGE);
+  }
+
+  private static String coordinateProblem(
+      String text, double limit, String missing, String bad, String range) {
+    if (missing(text)) {
+      return missing;
+    }
+    Double v = number(text);
+    if (v == null) {
+      return bad;
+    }
+    return Math.abs(v) > limit ? range : null;
+  }
+
+  static boolean missing(String text) {
+    if (text == null) {
+      return true;
+    }
+    String t = text.trim();
+    return t.isEmpty() || t.equalsIgnoreCase("NA") || t.equalsIgnoreCase("null");
+  }
+
+  static Double number(String text) {
+    try {
+      double v = Double.parseDouble(text.trim());
+      return Double.isFinite(v) ? v : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static final class Check implements MapFunction<Row, Row> {
+    private final TrackSource source;
+    private final List<String> numeric;
+    private final StructType rawSchema;
+    private transient Timestamps timestamps;
+
+    Check(TrackSource source, List<String> numeric, StructType rawSchema) {
+      this.source = source;
+      this.numeric = numeric;
+      this.rawSchema = rawSchema;
+    }
+
+    @Override
+    public Row call(Row r) {
+      if (timestamps == null) {
+        timestamps = source.timestamps();
+      }
+      String individual = r.getAs(TrackColumns.INDIVIDUAL_TEXT);
+      String ts = r.getAs(TrackColumns.TIMESTAMP_TEXT);
+      String lat = r.getAs(TrackColumns.LATITUDE_TEXT);
+      String lon = r.getAs(TrackColumns.LONGITUDE_TEXT);
+      String reason = problem(individual, ts, lat, lon, timestamps);
+      List<String> attributes = source.attributes();
+      Object[] attributeValues = new Object[attributes.size()];
+      for (int i = 0; i < attributes.size(); i++) {
+        String text = r.getAs(attributes.get(i));
+        if (numeric.contains(attributes.get(i))) {
+          Double v = missing(text) ? null : number(text);
+          if (v == null && reason == null) {
+            reason = (missing(text) ? "missing " : "unparseable ") + attributes.get(i);
+          }
+          attributeValues[i] = v;
+        } else {
+          attributeValues[i] = missing(text) ? null : text;
+        }
+      }
+      List<Object> out = new ArrayList<>();
+      for (StructField f : rawSchema.fields()) {
+        if (!attributes.contains(f.name())) {
+          out.add(r.getAs(f.name()));
+        }
+      }
+      boolean ok = reason == null;
+      Instant instant = ok ? timestamps.parse(ts) : null;
+      out.add(ok ? individual.trim() : null);
+      out.add(ok ? Timestamp.from(instant) : null);
+      out.add(ok ? number(lat) : null);
+      out.add(ok ? number(lon) : null);
+      for (Object v : attributeValues) {
+        out.add(v);
+      }
+      out.add(reason);
+      return RowFactory.create(out.toArray());
+    }
+  }
+}
