@@ -60,6 +60,7 @@ final class ExpandJob extends JobCommand {
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     String out = config.output();
+    long start = System.nanoTime();
     progress.stage("reading " + config.params().tracks().path());
     Inputs.requireExists(spark, config.params().tracks().path(), "tracks");
     Dataset<Row> covariates =
@@ -113,9 +114,12 @@ final class ExpandJob extends JobCommand {
             expansion.normalisation(),
             split);
     Outputs.text(spark, manifest.toJson(), out + "/features.json");
+    double seconds = (System.nanoTime() - start) / 1e9;
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("report", report);
     json.put("balances", report.balances());
+    json.put("seconds", seconds);
+    json.put("choiceRowsPerSecond", report.choiceRows() / seconds);
     Outputs.json(spark, json, out + "/report.json");
 
     progress.info(
@@ -147,6 +151,9 @@ final class ExpandJob extends JobCommand {
             report.choicesRemovedWithoutCovariates(),
             report.stayPutRate()));
     progress.info("features: " + String.join(", ", expansion.features()));
+    progress.info(
+        String.format(
+            Locale.ROOT, "speed: %.0f choice rows/s (%.1f s including counting)", report.choiceRows() / seconds, seconds));
     if (!report.balances()) {
       throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
     }

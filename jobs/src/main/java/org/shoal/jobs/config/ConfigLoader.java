@@ -41,7 +41,7 @@ public final class ConfigLoader {
         throw new ConfigError("cannot parse config file " + file + ": " + e.getMessage(), e);
       }
     }
-    Config fromCli = ConfigFactory.parseMap(qualify(overrides), "command line -D");
+    Config fromCli = cliOverrides(qualify(overrides));
     Config merged;
     try {
       merged = fromCli.withFallback(fromFile).withFallback(reference).resolve();
@@ -50,6 +50,33 @@ public final class ConfigLoader {
     }
     rejectUnknownKeys(merged, reference.resolve());
     return merged;
+  }
+
+  /**
+   * -D values are HOCON values when they parse as a list, an object or null ({@code -Dexpand.tracks.attributes=[a,b]},
+   * {@code -Dexpand.features.covariates=null}); anything else is taken as the literal text.
+   */
+  private static Config cliOverrides(Map<String, String> overrides) {
+    Config out = ConfigFactory.empty();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String v = e.getValue().trim();
+      Config one = null;
+      if (v.startsWith("[") || v.startsWith("{") || v.equals("null")) {
+        try {
+          one =
+              ConfigFactory.parseString(
+                  "\"" + e.getKey().replace(".", "\".\"") + "\" = " + v,
+                  ConfigParseOptions.defaults().setOriginDescription("command line -D"));
+        } catch (ConfigException ex) {
+          throw new ConfigError("cannot parse -D" + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage(), ex);
+        }
+      }
+      if (one == null) {
+        one = ConfigFactory.parseMap(Map.of(e.getKey(), e.getValue()), "command line -D");
+      }
+      out = one.withFallback(out);
+    }
+    return out;
   }
 
   /** Lets users write {@code -Dsimulate.seed=7} as well as {@code -Dshoal.simulate.seed=7}. */

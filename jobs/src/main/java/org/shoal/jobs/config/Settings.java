@@ -83,6 +83,9 @@ public final class Settings {
   /** A free-form subtree as flat string pairs (e.g. Spark properties). */
   public Map<String, String> flatStrings(String key) {
     Map<String, String> out = new LinkedHashMap<>();
+    if (config.getIsNull(key)) {
+      return out;
+    }
     for (Map.Entry<String, ConfigValue> e : read(key, () -> config.getConfig(key)).entrySet()) {
       out.put(
           e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));

@@ -129,4 +129,42 @@ class TestConfigLoader {
         .isInstanceOf(ConfigError.class)
         .hasMessageContaining("job.conf");
   }
+
+  @Test
+  void cliValuesCanBeListsObjectsAndNull() {
+    ExpandConfig c =
+        ExpandConfig.from(
+            new Settings(
+                ConfigLoader.load(
+                    null,
+                    Map.of(
+                        "expand.tracks.attributes", "[a, b]",
+                        "expand.covariates", "",
+                        "expand.features.covariates", "null",
+                        "expand.features.attributes", "{ a = minmax }"))));
+    assertThat(c.params().tracks().attributes()).containsExactly("a", "b");
+    assertThat(c.covariates()).isNull();
+    assertThat(c.params().covariateTransforms()).isEmpty();
+    assertThat(c.params().attributeTransforms()).containsOnlyKeys("a", "fork_length_cm");
+  }
+
+  @Test
+  void covariateFeaturesWithoutACovariatesTableAreRejected() {
+    assertThatThrownBy(() -> ExpandConfig.from(new Settings(ConfigLoader.load(null, Map.of("expand.covariates", "")))))
+        .hasMessageContaining("shoal.expand.features.covariates")
+        .hasMessageContaining("need a covariates table");
+  }
+
+  @Test
+  void anUnknownTransformOrFormatIsNamed() {
+    assertThatThrownBy(
+            () ->
+                ExpandConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("expand.features.covariates.salinity", "sqrt")))))
+        .hasMessageContaining("shoal.expand.features.covariates.salinity = sqrt")
+        .hasMessageContaining("unknown transform");
+    assertThatThrownBy(
+            () -> ExpandConfig.from(new Settings(ConfigLoader.load(null, Map.of("expand.tracks.format", "xlsx")))))
+        .hasMessageContaining("shoal.expand.tracks.format = xlsx");
+  }
 }

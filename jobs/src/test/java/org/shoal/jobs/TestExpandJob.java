@@ -1,0 +1,99 @@
+package org.shoal.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.testing.SharedSpark;
+
+/** `shoal expand` from the command line on a small simulated world. */
+class TestExpandJob {
+  @TempDir Path dir;
+  private final SparkSession spark = SharedSpark.session();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private String[] expand(Path world, Path out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "expand",
+                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
+                "-Dexpand.covariates=" + world.resolve("covariates"),
+                "-Dexpand.output=" + out));
+    args.addAll(List.of(extra));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void writesChoicesReportAndManifestAndReusesNormalisation() throws Exception {
+    Path world = dir.resolve("world");
+    assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "3"))).isZero();
+    Path first = dir.resolve("first");
+    assertThat(Shoal.execute(expand(world, first))).isZero();
+
+    JsonNode report = JSON.readTree(first.resolve("report.json").toFile());
+    JsonNode truth = JSON.readTree(world.resolve("report.json").toFile());
+    assertThat(report.at("/balances").asBoolean()).isTrue();
+    assertThat(report.at("/report/decisions").asLong()).isEqualTo(truth.at("/summary/steps").asLong());
+    assertThat(report.at("/report/choiceRows").asLong()).isEqualTo(truth.at("/summary/choiceRows").asLong());
+    assertThat(report.at("/report/stayPutRate").asDouble())
+        .isEqualTo(truth.at("/summary/stayPutRate").asDouble());
+
+    assertThat(first.resolve("choices/split=train")).isDirectory();
+    assertThat(first.resolve("choices/split=validation")).isDirectory();
+    assertThat(Files.list(first.resolve("choices/split=train")).map(p -> p.getFileName().toString()))
+        .allMatch(n -> n.startsWith("bucket="));
+    Dataset<Row> choices = spark.read().parquet(first.resolve("choices").toString());
+    assertThat(choices.count()).isEqualTo(report.at("/report/choiceRows").asLong());
+    assertThat(choices.select(Cols.INDIVIDUAL, "split").distinct().count())
+        .as("an individual is on one side only")
+        .isEqualTo(choices.select(Cols.INDIVIDUAL).distinct().count());
+    assertThat(Files.readAllLines(first.resolve("splits.csv")).get(0)).isEqualTo("individual,split");
+
+    JsonNode manifest = JSON.readTree(first.resolve("features.json").toFile());
+    assertThat(manifest.at("/features").toString()).contains("f_distance", "f_temperature", "f_fork_length_cm");
+    double trainMean = manifest.at("/statistics/temperature/mean").asDouble();
+
+    // another split, but the first run's statistics
+    Path second = dir.resolve("second");
+    assertThat(
+            Shoal.execute(
+                expand(
+                    world,
+                    second,
+                    "-Dexpand.split.seed=99",
+                    "-Dexpand.normalisation-from=" + first.resolve("features.json"))))
+        .isZero();
+    JsonNode reused = JSON.readTree(second.resolve("features.json").toFile());
+    assertThat(reused.at("/statistics/temperature/mean").asDouble()).isEqualTo(trainMean);
+    assertThat(reused.at("/split/seed").asLong()).isEqualTo(99);
+  }
+
+  @Test
+  void tracksWithoutCovariatesNeedOnlyNullFeatureMaps() throws Exception {
+    Path world = dir.resolve("world");
+    assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "4"))).isZero();
+    Path out = dir.resolve("plain");
+    assertThat(
+            Shoal.execute(
+                "expand",
+                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
+                "-Dexpand.covariates=",
+                "-Dexpand.features.covariates=null",
+                "-Dexpand.tracks.attributes=[fork_length_cm]",
+                "-Dexpand.output=" + out))
+        .isZero();
+    JsonNode manifest = JSON.readTree(out.resolve("features.json").toFile());
+    assertThat(manifest.at("/features").toString()).doesNotContain("temperature").contains("f_fork_length_cm");
+  }
+}
