@@ -1,0 +1,42 @@
+package org.shoal.pipeline.contrast;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Random numbers as a pure function of (seed, individual, counters): the same draw whatever the partitioning,
+ * the executor count or the order rows arrive in. Never Spark's {@code rand()}, whose draws depend on both.
+ */
+public final class Draws {
+  private Draws() {}
+
+  /** A uniform number in [0, 1). */
+  public static double uniform(long seed, String individual, long a, long b, long c) {
+    long h = 0xcbf29ce484222325L ^ mix(seed);
+    for (byte x : individual.getBytes(StandardCharsets.UTF_8)) {
+      h ^= x & 0xff;
+      h *= 0x100000001b3L;
+    }
+    h = mix(h ^ mix(a + 0x9E3779B97F4A7C15L));
+    h = mix(h ^ mix(b + 0xBF58476D1CE4E5B9L));
+    h = mix(h ^ mix(c + 0x94D049BB133111EBL));
+    return (h >>> 11) * 0x1.0p-53;
+  }
+
+  /** An index in [0, n). */
+  public static int index(int n, long seed, String individual, long a, long b, long c) {
+    return (int) Math.min(n - 1, Math.floor(uniform(seed, individual, a, b, c) * n));
+  }
+
+  /** A standard normal number (Box-Muller over two independent uniforms). */
+  public static double gaussian(long seed, String individual, long a, long b, long c) {
+    double u1 = 1.0 - uniform(seed, individual, a, b, 2 * c);
+    double u2 = uniform(seed, individual, a, b, 2 * c + 1);
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+}

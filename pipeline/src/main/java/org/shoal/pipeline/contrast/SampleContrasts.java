@@ -1,0 +1,238 @@
+package org.shoal.pipeline.contrast;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.shoal.pipeline.schema.Cols;
+
+/**
+ * Balanced training sets from the decision/choice table.
+ *
+ * <p>{@link Mode#PAIRS} is the original contrast sampling: each individual contributes exactly N decision draws
+ * (with replacement, from its decisions that have an unselected choice), and each draw pairs its selected choice
+ * with A unselected choices drawn with replacement; each pair is a two-choice decision. Unlike the original, a
+ * decision drawn k times gets fresh alternatives each time. {@link Mode#DECISIONS} keeps whole decisions (all their
+ * choices), N draws per individual, or every decision once when N is 0.
+ *
+ * <p>Output rows keep every input column; {@code decision} and {@code choice} are renumbered (pair or draw from 1
+ * per individual; in a pair the selected choice is 1) and the originals are kept in {@code source_decision} and
+ * {@code source_choice}. Draws come from {@link Draws}, so a seed gives the same rows on any cluster.
+ */
+public final class SampleContrasts {
+  public static final String SOURCE_DECISION = "source_decision";
+  public static final String SOURCE_CHOICE = "source_choice";
+  public static final String DRAW = "draw";
+  private static final String RANK = "_rank";
+  private static final String ALTERNATIVES = "_alternatives";
+  private static final String DECISIONS = "_decisions";
+  private static final String SLOT = "_slot";
+
+  public enum Mode {
+    PAIRS,
+    DECISIONS;
+
+    public static Mode parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown contrast mode '" + name + "' (use pairs or decisions)", e);
+      }
+    }
+  }
+
+  public record Params(Mode mode, int decisionsPerIndividual, int alternativesPerDecision, long seed)
+      implements Serializable {
+    public Params {
+      if (decisionsPerIndividual < 0 || (mode == Mode.PAIRS && decisionsPerIndividual < 1)) {
+        throw new IllegalArgumentException(
+            "decisions per individual must be >= 1 for pairs (>= 0 for decisions), got " + decisionsPerIndividual);
+      }
+      if (mode == Mode.PAIRS && alternativesPerDecision < 1) {
+        throw new IllegalArgumentException("alternatives per decision must be >= 1, got " + alternativesPerDecision);
+      }
+    }
+  }
+
+  /**
+   * @param rows the sampled table
+   * @param skipped decisions that could not be drawn (no unselected choice, or no selected one): individual,
+   *     decision, reason
+   */
+  public record Result(Dataset<Row> rows, Dataset<Row> skipped) {}
+
+  public static final String NO_ALTERNATIVE = "no unselected choice";
+  public static final String NO_SELECTED = "no selected choice";
+
+  private SampleContrasts() {}
+
+  public static Result apply(Dataset<Row> choices, Params p) {
+    Column key = col(Cols.INDIVIDUAL);
+    // Per decision: number of unselected choices and whether one is selected.
+    Dataset<Row> perDecision =
+        choices
+            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
+            .agg(
+                count(when(col(Cols.SELECTED).unary_$bang(), 1)).as(ALTERNATIVES),
+                count(when(col(Cols.SELECTED), 1)).as("_selected"));
+    Column usable =
+        col("_selected").equalTo(1).and(p.mode() == Mode.PAIRS ? col(ALTERNATIVES).gt(0) : lit(true));
+    Dataset<Row> skipped =
+        perDecision
+            .filter(usable.unary_$bang())
+            .withColumn(
+                "reason", when(col("_selected").notEqual(1), lit(NO_SELECTED)).otherwise(lit(NO_ALTERNATIVE)))
+            .select(Cols.INDIVIDUAL, Cols.DECISION, "reason");
+    Dataset<Row> pool =
+        perDecision
+            .filter(usable)
+            .withColumn(RANK, row_number().over(Window.partitionBy(key).orderBy(Cols.DECISION)).minus(1))
+            .withColumn(DECISIONS, count(lit(1)).over(Window.partitionBy(key)))
+            .select(Cols.INDIVIDUAL, Cols.DECISION, RANK, DECISIONS, ALTERNATIVES);
+
+    // The decision draws: (individual, draw, decision); draw counts from 1.
+    Dataset<Row> draws =
+        pool.filter(col(RANK).equalTo(0))
+            .select(Cols.INDIVIDUAL, DECISIONS)
+            .flatMap(new DrawDecisions(p), Encoders.row(DRAW_SCHEMA))
+            .join(pool, toSeq(Cols.INDIVIDUAL, RANK))
+            .select(Cols.INDIVIDUAL, DRAW, Cols.DECISION, ALTERNATIVES);
+
+    Dataset<Row> renamed =
+        choices
+            .withColumnRenamed(Cols.DECISION, SOURCE_DECISION)
+            .withColumnRenamed(Cols.CHOICE, SOURCE_CHOICE);
+    List<Column> out = new ArrayList<>();
+    for (String c : choices.columns()) {
+      out.add(
+          c.equals(Cols.DECISION)
+              ? col(Cols.DECISION)
+              : c.equals(Cols.CHOICE) ? col(Cols.CHOICE) : col("`" + c + "`"));
+    }
+    out.add(col(SOURCE_DECISION));
+    out.add(col(SOURCE_CHOICE));
+    out.add(col(DRAW));
+    Column[] outCols = out.toArray(Column[]::new);
+
+    if (p.mode() == Mode.DECISIONS) {
+      Dataset<Row> rows =
+          draws
+              .withColumnRenamed(Cols.DECISION, SOURCE_DECISION)
+              .join(renamed, toSeq(Cols.INDIVIDUAL, SOURCE_DECISION))
+              .withColumn(Cols.DECISION, col(DRAW))
+              .withColumn(Cols.CHOICE, col(SOURCE_CHOICE));
+      return new Result(rows.select(outCols), skipped);
+    }
+
+    // The alternative draws: (individual, draw, slot, rank among the decision's unselected choices).
+    Dataset<Row> slots =
+        draws.flatMap(new DrawAlternatives(p), Encoders.row(SLOT_SCHEMA));
+    Dataset<Row> unselected =
+        renamed
+            .filter(col(Cols.SELECTED).unary_$bang())
+            .withColumn(
+                RANK,
+                row_number()
+                        .over(Window.partitionBy(Cols.INDIVIDUAL, SOURCE_DECISION).orderBy(SOURCE_CHOICE))
+                        .minus(1));
+    Column pairId = col(DRAW).minus(1).multiply(p.alternativesPerDecision()).plus(col(SLOT)).plus(1);
+    Dataset<Row> alternatives =
+        slots
+            .join(unselected, toSeq(Cols.INDIVIDUAL, SOURCE_DECISION, RANK))
+            .withColumn(Cols.DECISION, pairId)
+            .withColumn(Cols.CHOICE, lit(2));
+    Dataset<Row> selected =
+        slots
+            .select(Cols.INDIVIDUAL, SOURCE_DECISION, DRAW, SLOT)
+            .join(renamed.filter(col(Cols.SELECTED)), toSeq(Cols.INDIVIDUAL, SOURCE_DECISION))
+            .withColumn(Cols.DECISION, pairId)
+            .withColumn(Cols.CHOICE, lit(1));
+    return new Result(selected.select(outCols).unionByName(alternatives.select(outCols)), skipped);
+  }
+
+  private static scala.collection.Seq<String> toSeq(String... names) {
+    return scala.collection.JavaConverters.asScalaBuffer(List.of(names)).toSeq();
+  }
+
+  private static final StructType DRAW_SCHEMA =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
+              DataTypes.createStructField(DRAW, DataTypes.IntegerType, false),
+              DataTypes.createStructField(RANK, DataTypes.IntegerType, false)));
+
+  private static final StructType SLOT_SCHEMA =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
+              DataTypes.createStructField(SOURCE_DECISION, DataTypes.IntegerType, false),
+              DataTypes.createStructField(DRAW, DataTypes.IntegerType, false),
+              DataTypes.createStructField(SLOT, DataTypes.IntegerType, false),
+              DataTypes.createStructField(RANK, DataTypes.IntegerType, false)));
+
+  /** N decision draws per individual (or every decision once when N = 0). */
+  private static final class DrawDecisions implements FlatMapFunction<Row, Row> {
+    private final Params p;
+
+    DrawDecisions(Params p) {
+      this.p = p;
+    }
+
+    @Override
+    public Iterator<Row> call(Row r) {
+      String individual = r.getString(0);
+      int decisions = (int) r.getLong(1);
+      List<Row> out = new ArrayList<>();
+      if (p.decisionsPerIndividual() == 0) {
+        for (int d = 0; d < decisions; d++) {
+          out.add(RowFactory.create(individual, d + 1, d));
+        }
+      } else {
+        for (int k = 0; k < p.decisionsPerIndividual(); k++) {
+          out.add(RowFactory.create(individual, k + 1, Draws.index(decisions, p.seed(), individual, 1, k, 0)));
+        }
+      }
+      return out.iterator();
+    }
+  }
+
+  /** A fresh set of alternative draws for every decision draw. */
+  private static final class DrawAlternatives implements FlatMapFunction<Row, Row> {
+    private final Params p;
+
+    DrawAlternatives(Params p) {
+      this.p = p;
+    }
+
+    @Override
+    public Iterator<Row> call(Row r) {
+      String individual = r.getString(0);
+      int draw = r.getInt(1);
+      int decision = ((Number) r.get(2)).intValue();
+      int alternatives = (int) r.getLong(3);
+      List<Row> out = new ArrayList<>(p.alternativesPerDecision());
+      for (int a = 0; a < p.alternativesPerDecision(); a++) {
+        out.add(
+            RowFactory.create(
+                individual, decision, draw, a, Draws.index(alternatives, p.seed(), individual, 2, draw, a)));
+      }
+      return out.iterator();
+    }
+  }
+}

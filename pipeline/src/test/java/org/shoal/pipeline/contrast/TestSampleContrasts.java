@@ -1,0 +1,155 @@
+package org.shoal.pipeline.contrast;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.testing.SharedSpark;
+
+class TestSampleContrasts {
+  private final SparkSession spark = SharedSpark.session();
+
+  private static SampleContrasts.Params pairs(int n, int a, long seed) {
+    return new SampleContrasts.Params(SampleContrasts.Mode.PAIRS, n, a, seed);
+  }
+
+  private static List<Row> sorted(Dataset<Row> rows) {
+    return rows.orderBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE).collectAsList();
+  }
+
+  @Test
+  void everyIndividualGetsExactlyNDrawsOfAPairsEachAndPairsAreWellFormed() {
+    Dataset<Row> choices = ChoiceTables.make(spark, new int[] {1, 3, 10, 40}, 6, 0.5, 1);
+    List<Row> rows = sorted(SampleContrasts.apply(choices, pairs(25, 4, 7)).rows());
+    Map<String, Integer> perIndividual = new HashMap<>();
+    for (int i = 0; i < rows.size(); i += 2) {
+      Row sel = rows.get(i);
+      Row alt = rows.get(i + 1);
+      String id = sel.getAs(Cols.INDIVIDUAL);
+      perIndividual.merge(id, 1, Integer::sum);
+      assertThat(alt.<String>getAs(Cols.INDIVIDUAL)).isEqualTo(id);
+      assertThat(alt.<Integer>getAs(Cols.DECISION)).isEqualTo(sel.<Integer>getAs(Cols.DECISION));
+      assertThat(sel.<Integer>getAs(Cols.CHOICE)).isEqualTo(1);
+      assertThat(alt.<Integer>getAs(Cols.CHOICE)).isEqualTo(2);
+      assertThat(sel.<Boolean>getAs(Cols.SELECTED)).isTrue();
+      assertThat(alt.<Boolean>getAs(Cols.SELECTED)).isFalse();
+      assertThat(alt.<Integer>getAs(SampleContrasts.SOURCE_DECISION))
+          .isEqualTo(sel.<Integer>getAs(SampleContrasts.SOURCE_DECISION));
+      assertThat(alt.<Integer>getAs(SampleContrasts.DRAW)).isEqualTo(sel.<Integer>getAs(SampleContrasts.DRAW));
+      // features travel with their choice
+      assertThat(alt.<Double>getAs("f_x"))
+          .isEqualTo(alt.<Integer>getAs(SampleContrasts.SOURCE_DECISION) * 100.0 + alt.<Integer>getAs(SampleContrasts.SOURCE_CHOICE));
+      assertThat(alt.<String>getAs("split")).isEqualTo(sel.<String>getAs("split"));
+    }
+    assertThat(perIndividual).hasSize(4).allSatisfy((id, n) -> assertThat(n).isEqualTo(25 * 4));
+    assertThat(rows.stream().map(r -> r.<Integer>getAs(Cols.DECISION)).distinct().count()).isEqualTo(100);
+  }
+
+  @Test
+  void aDecisionDrawnTwiceGetsFreshAlternatives() {
+    // one decision with many alternatives, drawn 30 times: the alternative sets must not all repeat
+    Dataset<Row> choices = ChoiceTables.make(spark, new int[] {1}, 40, 1.0, 2);
+    List<Row> rows = sorted(SampleContrasts.apply(choices, pairs(30, 3, 5)).rows());
+    Map<Integer, List<Integer>> byDraw = new HashMap<>();
+    for (Row r : rows) {
+      if (!r.<Boolean>getAs(Cols.SELECTED)) {
+        byDraw.computeIfAbsent(r.getAs(SampleContrasts.DRAW), k -> new java.util.ArrayList<>())
+            .add(r.getAs(SampleContrasts.SOURCE_CHOICE));
+      }
+    }
+    assertThat(byDraw).hasSize(30);
+    assertThat(byDraw.values().stream().distinct().count()).isGreaterThan(25);
+  }
+
+  @Test
+  void resultsDoNotDependOnPartitioningAndASeedIsReproducible() {
+    Dataset<Row> choices = ChoiceTables.make(spark, new int[] {5, 8, 13}, 7, 0.6, 3);
+    List<Row> one = sorted(SampleContrasts.apply(choices.repartition(1), pairs(20, 3, 11)).rows());
+    List<Row> many = sorted(SampleContrasts.apply(choices.repartition(7), pairs(20, 3, 11)).rows());
+    List<Row> other = sorted(SampleContrasts.apply(choices, pairs(20, 3, 12)).rows());
+    assertThat(many).isEqualTo(one);
+    assertThat(other).isNotEqualTo(one);
+  }
+
+  @Test
+  void decisionsWithoutAnAlternativeAreCountedAndSkipped() {
+    Dataset<Row> single = ChoiceTables.make(spark, new int[] {2}, 1, 1.0, 4);
+    Dataset<Row> normal = ChoiceTables.make(spark, new int[] {0, 3}, 5, 0.5, 4);
+    SampleContrasts.Result r = SampleContrasts.apply(single.unionByName(normal), pairs(10, 2, 1));
+    List<Row> skipped = r.skipped().orderBy(Cols.DECISION).collectAsList();
+    assertThat(skipped).hasSize(2);
+    assertThat(skipped).allSatisfy(s -> assertThat(s.<String>getAs("reason")).isEqualTo(SampleContrasts.NO_ALTERNATIVE));
+    assertThat(r.rows().filter(col(Cols.INDIVIDUAL).equalTo("fish-0")).count()).isZero();
+    assertThat(r.rows().filter(col(Cols.INDIVIDUAL).equalTo("fish-1")).count()).isEqualTo(10 * 2 * 2);
+  }
+
+  /**
+   * The research log's relation: with stay-put rate p and A alternatives drawn from the M - 1 = A others, the
+   * stay-put choice wins p*A / (p*A + (1 - p)) of the pairs it takes part in.
+   */
+  @Test
+  void theStayPutWinRateMatchesTheResearchLogsRelation() {
+    int a = 19;
+    int[] decisions = new int[60];
+    java.util.Arrays.fill(decisions, 40);
+    Dataset<Row> choices = ChoiceTables.make(spark, decisions, a + 1, 0.65, 5);
+    List<Row> rows = sorted(SampleContrasts.apply(choices, pairs(200, a, 9)).rows());
+    long stayDraws = 0;
+    long moveDraws = 0;
+    long stayWins = 0;
+    long stayLosses = 0;
+    for (int i = 0; i < rows.size(); i += 2) {
+      Row sel = rows.get(i);
+      Row alt = rows.get(i + 1);
+      boolean selStays = sel.getAs(Cols.CELL).equals(sel.getAs(Cols.ORIGIN_CELL));
+      boolean altStays = alt.getAs(Cols.CELL).equals(alt.getAs(Cols.ORIGIN_CELL));
+      boolean firstPairOfItsDraw = (sel.<Integer>getAs(Cols.DECISION) - 1) % a == 0;
+      if (firstPairOfItsDraw) {
+        if (selStays) {
+          stayDraws++;
+        } else {
+          moveDraws++;
+        }
+      }
+      stayWins += selStays ? 1 : 0;
+      stayLosses += altStays ? 1 : 0;
+    }
+    double p = stayDraws / (double) (stayDraws + moveDraws);
+    double expected = p * a / (p * a + (1 - p));
+    double observed = stayWins / (double) (stayWins + stayLosses);
+    // stayLosses ~ Binomial(moveDraws * A, 1 / A): its sd bounds the error of the rate
+    double sdLosses = Math.sqrt(moveDraws * a * (1.0 / a) * (1 - 1.0 / a));
+    double sdRate = stayWins * sdLosses / Math.pow(stayWins + moveDraws, 2);
+    assertThat(stayDraws + moveDraws).isEqualTo(60 * 200);
+    assertThat(p).isBetween(0.6, 0.7);
+    assertThat(Math.abs(observed - expected)).isLessThan(4 * sdRate);
+    assertThat(expected).isBetween(0.96, 0.98);
+  }
+
+  @Test
+  void decisionModeKeepsWholeDecisionsBalancedOrAllOnce() {
+    Dataset<Row> choices = ChoiceTables.make(spark, new int[] {2, 9}, 5, 0.5, 6);
+    List<Row> balanced =
+        sorted(SampleContrasts.apply(choices, new SampleContrasts.Params(SampleContrasts.Mode.DECISIONS, 6, 0, 1)).rows());
+    assertThat(balanced).hasSize(2 * 6 * 5);
+    assertThat(balanced.stream().filter(r -> r.<Boolean>getAs(Cols.SELECTED)).count()).isEqualTo(12);
+    List<Row> all =
+        sorted(SampleContrasts.apply(choices, new SampleContrasts.Params(SampleContrasts.Mode.DECISIONS, 0, 0, 1)).rows());
+    assertThat(all).hasSize(11 * 5);
+    assertThat(all)
+        .extracting(
+            r -> r.getAs(Cols.INDIVIDUAL) + "/" + r.<Integer>getAs(SampleContrasts.SOURCE_DECISION) + "/"
+                + r.<Integer>getAs(SampleContrasts.SOURCE_CHOICE))
+        .doesNotHaveDuplicates();
+    assertThat(all.stream().max(Comparator.comparing(r -> r.<Integer>getAs(Cols.DECISION))).get().<Integer>getAs(Cols.DECISION))
+        .isEqualTo(9);
+  }
+}
