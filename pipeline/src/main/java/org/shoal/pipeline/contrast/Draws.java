@@ -29,8 +29,9 @@ public final class Draws {
 
   /** A standard normal number (Box-Muller over two independent uniforms). */
   public static double gaussian(long seed, String individual, long a, long b, long c) {
-    double u1 = 1.0 - uniform(seed, individual, a, b, 2 * c);
-    double u2 = uniform(seed, individual, a, b, 2 * c + 1);
+    // Salted counters keep these two streams apart from the uniform draws with small counters.
+    double u1 = 1.0 - uniform(seed, individual, a, b, mix(c) ^ 0x6A09E667F3BCC908L);
+    double u2 = uniform(seed, individual, a, b, mix(c) ^ 0xBB67AE8584CAA73BL);
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
