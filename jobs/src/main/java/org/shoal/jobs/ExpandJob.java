@@ -5,17 +5,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.ExpandConfig;
 import org.shoal.jobs.config.Settings;
@@ -44,7 +38,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Expand tracks into decision/choice rows with features (Parquet).")
 final class ExpandJob extends JobCommand {
-  public static final String BUCKET = "bucket";
   private ExpandConfig config;
 
   @Override
@@ -72,21 +65,19 @@ final class ExpandJob extends JobCommand {
     Dataset<Row> splitTable =
         config.splitFile() == null ? null : Inputs.table(spark, config.splitFile(), "split file");
     Normalisation reuse =
-        config.normalisationFrom() == null ? null : readManifest(spark, config.normalisationFrom()).normalisation();
+        config.normalisationFrom() == null
+            ? null
+            : Datasets.readManifest(spark, config.normalisationFrom()).normalisation();
     Expansion.Output expansion =
         Expansion.run(spark, config.params(), covariates, attributes, splitTable, reuse);
     progress.finished("inputs checked; normalisation " + (reuse == null ? "fitted on training rows" : "reused"));
 
     progress.stage("writing choices to " + out + "/choices");
-    expansion
-        .choices()
-        .withColumn(BUCKET, pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"))
-        .repartition(col(Splits.SPLIT), col(BUCKET))
-        .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
-        .write()
-        .mode(SaveMode.Overwrite)
-        .partitionBy(Splits.SPLIT, BUCKET)
-        .parquet(out + "/choices");
+    Datasets.writeChoices(
+        expansion
+            .choices()
+            .withColumn(Datasets.BUCKET, pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int")),
+        out);
     Outputs.parquet(expansion.rejected().coalesce(1), out + "/rejected");
     Outputs.parquet(expansion.dropped().coalesce(1), out + "/dropped");
     Outputs.singleCsv(spark, expansion.splits(), out + "/splits.csv", Cols.INDIVIDUAL);
@@ -113,7 +104,7 @@ final class ExpandJob extends JobCommand {
             config.params().stepDays(),
             expansion.normalisation(),
             split);
-    Outputs.text(spark, manifest.toJson(), out + "/features.json");
+    Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
     double seconds = (System.nanoTime() - start) / 1e9;
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("report", report);
@@ -158,16 +149,5 @@ final class ExpandJob extends JobCommand {
       throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
     }
     progress.info("wrote " + out + "/report.json");
-  }
-
-  static FeatureManifest readManifest(SparkSession spark, String path) throws IOException {
-    Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (!fs.exists(p)) {
-      throw new IllegalArgumentException("feature manifest not found: " + path);
-    }
-    try (FSDataInputStream in = fs.open(p)) {
-      return FeatureManifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
-    }
   }
 }

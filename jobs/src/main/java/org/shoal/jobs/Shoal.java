@@ -11,7 +11,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Shoal.Version.class,
     description = "Animal tracks to discrete-choice behaviour models on Apache Spark.",
-    subcommands = {RunJob.class, SimulateJob.class, ExpandJob.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunJob.class,
+      SimulateJob.class,
+      ExpandJob.class,
+      AugmentJob.class,
+      ContrastsJob.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Shoal implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;

@@ -25,6 +25,10 @@ public final class Settings {
     return read(key, () -> config.getString(key));
   }
 
+  public java.util.List<? extends Config> objects(String key) {
+    return read(key, () -> config.getConfigList(key));
+  }
+
   public java.util.List<String> strings(String key) {
     return read(key, () -> config.getStringList(key));
   }
