@@ -1,0 +1,192 @@
+package org.shoal.pipeline.model;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.shoal.pipeline.schema.Cols;
+
+/**
+ * Decisions in memory for training: each decision's choices as feature rows (compressed: {@code start[d]} to
+ * {@code start[d+1]}) and the index of its selected choice. Works for any long-format choice table with
+ * individual, decision, choice, selected and numeric feature columns.
+ */
+public final class Decisions {
+  private final int features;
+  private final int[] start;
+  private final float[] x;
+  private final int[] selected;
+  private final int maxChoices;
+
+  Decisions(int features, int[] start, float[] x, int[] selected) {
+    this.features = features;
+    this.start = start;
+    this.x = x;
+    this.selected = selected;
+    int max = 0;
+    for (int d = 0; d < selected.length; d++) {
+      max = Math.max(max, start[d + 1] - start[d]);
+    }
+    this.maxChoices = max;
+  }
+
+  public int size() {
+    return selected.length;
+  }
+
+  public int features() {
+    return features;
+  }
+
+  public int maxChoices() {
+    return maxChoices;
+  }
+
+  public int choices(int d) {
+    return start[d + 1] - start[d];
+  }
+
+  public int selected(int d) {
+    return selected[d];
+  }
+
+  public float feature(int d, int choice, int f) {
+    return x[(start[d] + choice) * features + f];
+  }
+
+  public long choiceRows() {
+    return start[selected.length];
+  }
+
+  /**
+   * Collects {@code table} in (individual, decision, choice) order. Every decision must have exactly one
+   * selected choice and no missing feature; the error names the first that does not.
+   */
+  public static Decisions collect(Dataset<Row> table, List<String> featureColumns) {
+    List<Column> cols = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
+    for (String f : featureColumns) {
+      cols.add(col("`" + f + "`").cast("float"));
+    }
+    Iterator<Row> rows =
+        table.orderBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE).select(cols.toArray(Column[]::new)).toLocalIterator();
+    return build(rows, featureColumns);
+  }
+
+  static Decisions build(Iterator<Row> rows, List<String> featureColumns) {
+    int nf = featureColumns.size();
+    List<Integer> starts = new ArrayList<>();
+    List<Integer> sel = new ArrayList<>();
+    float[] x = new float[1024 * Math.max(1, nf)];
+    int n = 0;
+    String individual = null;
+    Object decision = null;
+    int selectedHere = -1;
+    int choiceHere = 0;
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      String ind = r.getString(0);
+      Object dec = r.get(1);
+      if (!ind.equals(individual) || !dec.equals(decision)) {
+        if (individual != null) {
+          close(individual, decision, selectedHere, sel);
+        }
+        individual = ind;
+        decision = dec;
+        selectedHere = -1;
+        choiceHere = 0;
+        starts.add(n);
+      }
+      if (r.getBoolean(2)) {
+        if (selectedHere >= 0) {
+          throw new IllegalArgumentException(
+              "decision " + dec + " of individual '" + ind + "' has more than one selected choice");
+        }
+        selectedHere = choiceHere;
+      }
+      if ((n + 1) * nf > x.length) {
+        x = Arrays.copyOf(x, x.length * 2);
+      }
+      for (int f = 0; f < nf; f++) {
+        if (r.isNullAt(3 + f)) {
+          throw new IllegalArgumentException(
+              "feature '" + featureColumns.get(f) + "' is missing in decision " + dec + " of individual '" + ind + "'");
+        }
+        x[n * nf + f] = r.getFloat(3 + f);
+      }
+      n++;
+      choiceHere++;
+    }
+    if (individual != null) {
+      close(individual, decision, selectedHere, sel);
+    }
+    starts.add(n);
+    return new Decisions(
+        nf,
+        starts.stream().mapToInt(Integer::intValue).toArray(),
+        Arrays.copyOf(x, n * nf),
+        sel.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static void close(String individual, Object decision, int selected, List<Integer> sel) {
+    if (selected < 0) {
+      throw new IllegalArgumentException(
+          "decision " + decision + " of individual '" + individual + "' has no selected choice");
+    }
+    sel.add(selected);
+  }
+
+  /** Decisions {@code order[from..to)} as features [B, F, M], mask [B, M] and one-hot labels [B, M]. */
+  public DataSet batch(int[] order, int from, int to, DataType dataType) {
+    int b = to - from;
+    int m = maxChoices;
+    float[] fx = new float[b * features * m];
+    float[] fm = new float[b * m];
+    float[] fy = new float[b * m];
+    for (int i = 0; i < b; i++) {
+      int d = order[from + i];
+      for (int j = 0; j < choices(d); j++) {
+        for (int f = 0; f < features; f++) {
+          fx[(i * features + f) * m + j] = x[(start[d] + j) * features + f];
+        }
+        fm[i * m + j] = 1f;
+      }
+      fy[i * m + selected[d]] = 1f;
+    }
+    INDArray xs = Nd4j.create(fx, new long[] {b, features, m}, 'c').castTo(dataType);
+    INDArray mask = Nd4j.create(fm, new long[] {b, m}, 'c').castTo(dataType);
+    INDArray ys = Nd4j.create(fy, new long[] {b, m}, 'c').castTo(dataType);
+    return new DataSet(xs, ys, mask, null);
+  }
+
+  /** Minibatches in a seeded random order (or in order when {@code shuffleSeed} is null). */
+  public List<DataSet> batches(int batchSize, Long shuffleSeed, DataType dataType) {
+    int[] order = new int[size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    if (shuffleSeed != null) {
+      Random rng = new Random(shuffleSeed);
+      for (int i = order.length - 1; i > 0; i--) {
+        int j = rng.nextInt(i + 1);
+        int t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+    }
+    List<DataSet> out = new ArrayList<>();
+    for (int from = 0; from < order.length; from += batchSize) {
+      out.add(batch(order, from, Math.min(order.length, from + batchSize), dataType));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,64 @@
+package org.shoal.pipeline.model;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The trained network's per-choice log-odds φ as plain Java: the dense stack's weights and activations, no ND4J.
+ * Small and serializable, so Spark executors load it once and score rows with no native code, and a user can
+ * score any feature row (in the feature order of {@link #features()}) without the decision structure.
+ */
+public record LogOddsScorer(List<String> features, String activation, List<double[][]> weights, List<double[]> biases)
+    implements Serializable {
+
+  /** Copies the dense layers of a trained network (all layers before the masked-choice layer). */
+  public static LogOddsScorer of(MultiLayerNetwork net, List<String> features, String activation) {
+    List<double[][]> w = new ArrayList<>();
+    List<double[]> b = new ArrayList<>();
+    for (int i = 0; i < net.getnLayers(); i++) {
+      if (net.getLayer(i).numParams() == 0) {
+        break;
+      }
+      INDArray wi = net.getLayer(i).getParam("W");
+      INDArray bi = net.getLayer(i).getParam("b");
+      w.add(wi.toDoubleMatrix());
+      b.add(bi.reshape(-1).toDoubleVector());
+    }
+    return new LogOddsScorer(List.copyOf(features), activation.toLowerCase(Locale.ROOT), w, b);
+  }
+
+  /** φ of one choice from its feature vector. */
+  public double logOdds(double[] x) {
+    if (x.length != features.size()) {
+      throw new IllegalArgumentException("expected " + features.size() + " features " + features + ", got " + x.length);
+    }
+    double[] a = x;
+    for (int layer = 0; layer < weights.size(); layer++) {
+      double[][] w = weights.get(layer);
+      double[] bias = biases.get(layer);
+      double[] out = new double[bias.length];
+      for (int j = 0; j < out.length; j++) {
+        double s = bias[j];
+        for (int i = 0; i < a.length; i++) {
+          s += a[i] * w[i][j];
+        }
+        out[j] = layer == weights.size() - 1 ? s : activate(s);
+      }
+      a = out;
+    }
+    return a[0];
+  }
+
+  private double activate(double v) {
+    return switch (activation) {
+      case "relu" -> Math.max(0, v);
+      case "tanh" -> Math.tanh(v);
+      case "sigmoid" -> 1 / (1 + Math.exp(-v));
+      default -> v;
+    };
+  }
+}

@@ -1,0 +1,113 @@
+package org.shoal.pipeline.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Single-JVM training with the research's fixes built in: after every epoch a full evaluation pass gives the
+ * true training loss (not the running mean of minibatch scores, which is computed while the weights change and
+ * with dropout on), next to the validation loss; training stops when validation has not improved for
+ * {@code patience} epochs, and the best-validation epoch's weights are what is kept.
+ */
+public final class Training {
+  /** How to fit: batch size in decisions, epochs, patience (0 = never stop early), shuffling seed. */
+  public record Plan(int batchSize, int epochs, int patience, long seed) {
+    public Plan {
+      if (batchSize < 1 || epochs < 1 || patience < 0) {
+        throw new IllegalArgumentException("need batch size >= 1, epochs >= 1 and patience >= 0");
+      }
+    }
+  }
+
+  /** One epoch's record; losses are mean negative log-likelihood per decision. */
+  public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds, double choiceRowsPerSecond) {}
+
+  public record Result(MultiLayerNetwork network, List<Epoch> history, int bestEpoch) {
+    public Epoch best() {
+      return history.get(bestEpoch - 1);
+    }
+  }
+
+  private Training() {}
+
+  public static MultiLayerNetwork newNetwork(NetworkSpec spec, int features, int maxChoices) {
+    MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(features, maxChoices));
+    net.init();
+    return net;
+  }
+
+  /** Mean negative log-likelihood per decision (the network's probability of each selected choice). */
+  public static double meanLoss(MultiLayerNetwork net, List<DataSet> batches) {
+    double sum = 0;
+    long n = 0;
+    for (DataSet b : batches) {
+      INDArray p = net.output(b.getFeatures(), false, b.getFeaturesMaskArray(), null);
+      INDArray selected = p.mul(b.getLabels()).sum(1);
+      sum -= Nd4j.math().log(selected.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
+      n += selected.length();
+    }
+    return sum / n;
+  }
+
+  public static Result fit(
+      NetworkSpec spec, Plan plan, Decisions train, Decisions validation, Consumer<Epoch> progress) {
+    int maxChoices = Math.max(train.maxChoices(), validation.maxChoices());
+    MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
+    List<DataSet> trainEval = pad(train.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
+    List<DataSet> validationEval = pad(validation.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
+    List<Epoch> history = new ArrayList<>();
+    INDArray bestParams = null;
+    double best = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    for (int e = 1; e <= plan.epochs(); e++) {
+      long t0 = System.nanoTime();
+      for (DataSet b : pad(train.batches(plan.batchSize(), plan.seed() * 1_000_003L + e, DataType.FLOAT), maxChoices)) {
+        net.fit(b);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      Epoch epoch =
+          new Epoch(e, meanLoss(net, trainEval), meanLoss(net, validationEval), seconds, train.choiceRows() / seconds);
+      history.add(epoch);
+      progress.accept(epoch);
+      if (epoch.validationLoss() < best) {
+        best = epoch.validationLoss();
+        bestEpoch = e;
+        bestParams = net.params().dup();
+      } else if (plan.patience() > 0 && e - bestEpoch >= plan.patience()) {
+        break;
+      }
+    }
+    net.setParams(bestParams);
+    return new Result(net, history, bestEpoch);
+  }
+
+  /** Pads every batch to {@code maxChoices} choices (zero features, mask 0) so all batches share one shape. */
+  static List<DataSet> pad(List<DataSet> batches, int maxChoices) {
+    List<DataSet> out = new ArrayList<>(batches.size());
+    for (DataSet b : batches) {
+      long m = b.getFeatures().size(2);
+      if (m == maxChoices) {
+        out.add(b);
+        continue;
+      }
+      long n = b.getFeatures().size(0);
+      long f = b.getFeatures().size(1);
+      INDArray x = Nd4j.zeros(b.getFeatures().dataType(), n, f, maxChoices);
+      INDArray mask = Nd4j.zeros(b.getFeatures().dataType(), n, maxChoices);
+      INDArray y = Nd4j.zeros(b.getFeatures().dataType(), n, maxChoices);
+      org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
+      org.nd4j.linalg.indexing.INDArrayIndex first = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m);
+      x.get(all, all, first).assign(b.getFeatures());
+      mask.get(all, first).assign(b.getFeaturesMaskArray());
+      y.get(all, first).assign(b.getLabels());
+      out.add(new DataSet(x, y, mask, null));
+    }
+    return out;
+  }
+}
