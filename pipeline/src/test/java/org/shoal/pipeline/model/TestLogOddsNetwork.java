@@ -1,0 +1,169 @@
+package org.shoal.pipeline.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+/** The network against exact references: numerical gradients and the closed-form conditional logit. */
+class TestLogOddsNetwork {
+  private static final List<String> F = List.of("d", "c", "s");
+
+  @BeforeAll
+  static void doublePrecision() {
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+  }
+
+  @AfterAll
+  static void singlePrecision() {
+    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+  }
+
+  /** Random decisions with 2..6 choices; features in [0, 1) and [-1, 1). */
+  static Decisions decisions(int n, long seed) {
+    Random rng = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int d = 0; d < n; d++) {
+      int m = 2 + rng.nextInt(5);
+      int sel = rng.nextInt(m);
+      for (int j = 0; j < m; j++) {
+        rows.add(
+            RowFactory.create(
+                "i", d, j == sel, (float) rng.nextDouble(), (float) (2 * rng.nextDouble() - 1), (float) (2 * rng.nextDouble() - 1)));
+      }
+    }
+    return Decisions.build(rows.iterator(), F);
+  }
+
+  private static double[] probabilities(Decisions data, int d, double[] beta, double bias) {
+    int m = data.choices(d);
+    double[] p = new double[m];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < m; j++) {
+      double phi = bias;
+      for (int f = 0; f < beta.length; f++) {
+        phi += beta[f] * data.feature(d, j, f);
+      }
+      p[j] = phi;
+      max = Math.max(max, phi);
+    }
+    double z = 0;
+    for (int j = 0; j < m; j++) {
+      p[j] = Math.exp(p[j] - max);
+      z += p[j];
+    }
+    for (int j = 0; j < m; j++) {
+      p[j] /= z;
+    }
+    return p;
+  }
+
+  @Test
+  void passesDl4jsNumericalGradientCheckWithPaddedDecisions() {
+    Decisions data = decisions(7, 5);
+    DataSet ds = data.batches(7, null, DataType.DOUBLE).get(0);
+    NetworkSpec spec = new NetworkSpec(List.of(5, 4), "tanh", 0, 0.1, 12);
+    // a finite mask offset: the check disables log clipping, and exp(-1e4) would give 0 * log 0
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 30.0));
+    net.init();
+    boolean ok =
+        GradientCheckUtil.checkGradients(
+            new GradientCheckUtil.MLNConfig()
+                .net(net)
+                .input(ds.getFeatures())
+                .labels(ds.getLabels())
+                .inputMask(ds.getFeaturesMaskArray())
+                .epsilon(1e-6)
+                .maxRelError(1e-3)
+                .minAbsoluteError(1e-8)
+                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+                .exitOnFirstError(false));
+    assertThat(ok).isTrue();
+  }
+
+  @Test
+  void withoutHiddenLayersLossAndGradientAreTheExactConditionalLogit() {
+    Decisions data = decisions(25, 6);
+    DataSet ds = data.batches(25, null, DataType.DOUBLE).get(0);
+    NetworkSpec linear = new NetworkSpec(List.of(), "relu", 0, 0.1, 1);
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(linear.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
+    net.init();
+    double[] beta = {-2.0, 0.5, 0.3};
+    net.getLayer(0).setParam("W", Nd4j.create(new double[][] {{beta[0]}, {beta[1]}, {beta[2]}}));
+    net.getLayer(0).setParam("b", Nd4j.create(new double[][] {{0.7}}));
+    net.setInput(ds.getFeatures());
+    net.setLabels(ds.getLabels());
+    net.setLayerMaskArrays(ds.getFeaturesMaskArray(), null);
+    net.computeGradientAndScore();
+
+    double nll = 0;
+    double[] grad = new double[3];
+    for (int d = 0; d < data.size(); d++) {
+      double[] p = probabilities(data, d, beta, 0.7);
+      nll -= Math.log(p[data.selected(d)]);
+      for (int j = 0; j < p.length; j++) {
+        double y = j == data.selected(d) ? 1 : 0;
+        for (int f = 0; f < 3; f++) {
+          grad[f] += (p[j] - y) * data.feature(d, j, f);
+        }
+      }
+    }
+    assertThat(net.score()).isCloseTo(nll / data.size(), within(1e-9));
+    INDArray w = net.gradient().getGradientFor("0_W");
+    for (int f = 0; f < 3; f++) {
+      // DL4J's raw gradient is the sum over decisions; the updater divides by the batch size
+      assertThat(w.getDouble(f, 0)).isCloseTo(grad[f], within(1e-9));
+    }
+    assertThat(net.gradient().getGradientFor("0_b").getDouble(0)).isCloseTo(0.0, within(1e-9));
+    assertThat(Training.meanLoss(net, List.of(ds))).isCloseTo(nll / data.size(), within(1e-9));
+  }
+
+  @Test
+  void paddedChoicesGetZeroProbabilityAndTheScorerReproducesTheNetwork() {
+    Decisions data = decisions(20, 7);
+    DataSet ds = data.batches(20, null, DataType.DOUBLE).get(0);
+    NetworkSpec spec = new NetworkSpec(List.of(6, 5), "relu", 0, 0.1, 3);
+    MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
+    net.init();
+    INDArray p = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
+    LogOddsScorer scorer = LogOddsScorer.of(net, F, "relu");
+    for (int d = 0; d < data.size(); d++) {
+      double total = 0;
+      double[] phi = new double[data.choices(d)];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < data.maxChoices(); j++) {
+        if (j >= data.choices(d)) {
+          assertThat(p.getDouble(d, j)).isZero();
+          continue;
+        }
+        total += p.getDouble(d, j);
+        phi[j] = scorer.logOdds(new double[] {data.feature(d, j, 0), data.feature(d, j, 1), data.feature(d, j, 2)});
+        max = Math.max(max, phi[j]);
+      }
+      assertThat(total).isCloseTo(1.0, within(1e-12));
+      double z = 0;
+      for (double v : phi) {
+        z += Math.exp(v - max);
+      }
+      for (int j = 0; j < phi.length; j++) {
+        assertThat(Math.exp(phi[j] - max) / z).isCloseTo(p.getDouble(d, j), within(1e-9));
+      }
+    }
+  }
+}
