@@ -21,7 +21,7 @@ import org.shoal.pipeline.schema.Cols;
  * {@code start[d+1]}) and the index of its selected choice. Works for any long-format choice table with
  * individual, decision, choice, selected and numeric feature columns.
  */
-public final class Decisions {
+public final class Decisions implements java.io.Serializable {
   private final int features;
   private final int[] start;
   private final float[] x;
@@ -29,11 +29,16 @@ public final class Decisions {
   private final int maxChoices;
 
   Decisions(int features, int[] start, float[] x, int[] selected) {
+    this(features, start, x, selected, 0);
+  }
+
+  /** @param padTo pad batches to at least this many choices (so all workers' batches share one shape) */
+  Decisions(int features, int[] start, float[] x, int[] selected, int padTo) {
     this.features = features;
     this.start = start;
     this.x = x;
     this.selected = selected;
-    int max = 0;
+    int max = padTo;
     for (int d = 0; d < selected.length; d++) {
       max = Math.max(max, start[d + 1] - start[d]);
     }
@@ -82,7 +87,24 @@ public final class Decisions {
     return build(rows, featureColumns);
   }
 
-  static Decisions build(Iterator<Row> rows, List<String> featureColumns) {
+  /** The columns {@link #build} reads, in its order. */
+  public static Column[] columns(List<String> featureColumns) {
+    List<Column> cols = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
+    for (String f : featureColumns) {
+      cols.add(col("`" + f + "`").cast("float"));
+    }
+    return cols.toArray(Column[]::new);
+  }
+
+  public static Decisions build(Iterator<Row> rows, List<String> featureColumns) {
+    return build(rows, featureColumns, 0);
+  }
+
+  /**
+   * From rows of (individual, decision, selected, features...) in (individual, decision, choice) order, padding
+   * batches to at least {@code padTo} choices.
+   */
+  public static Decisions build(Iterator<Row> rows, List<String> featureColumns, int padTo) {
     int nf = featureColumns.size();
     List<Integer> starts = new ArrayList<>();
     List<Integer> sel = new ArrayList<>();
@@ -134,7 +156,8 @@ public final class Decisions {
         nf,
         starts.stream().mapToInt(Integer::intValue).toArray(),
         Arrays.copyOf(x, n * nf),
-        sel.stream().mapToInt(Integer::intValue).toArray());
+        sel.stream().mapToInt(Integer::intValue).toArray(),
+        padTo);
   }
 
   private static void close(String individual, Object decision, int selected, List<Integer> sel) {

@@ -33,7 +33,7 @@ public record LogOddsScorer(List<String> features, String activation, List<doubl
 
   /** φ of one choice from its feature vector. */
   public double logOdds(double[] x) {
-    if (x.length != features.size()) {
+    if (!features.isEmpty() && x.length != features.size()) {
       throw new IllegalArgumentException("expected " + features.size() + " features " + features + ", got " + x.length);
     }
     double[] a = x;

@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Training {
   /** How to fit: batch size in decisions, epochs, patience (0 = never stop early), shuffling seed. */
-  public record Plan(int batchSize, int epochs, int patience, long seed) {
+  public record Plan(int batchSize, int epochs, int patience, long seed) implements java.io.Serializable {
     public Plan {
       if (batchSize < 1 || epochs < 1 || patience < 0) {
         throw new IllegalArgumentException("need batch size >= 1, epochs >= 1 and patience >= 0");
@@ -26,7 +26,8 @@ public final class Training {
   }
 
   /** One epoch's record; losses are mean negative log-likelihood per decision. */
-  public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds, double choiceRowsPerSecond) {}
+  public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds, double choiceRowsPerSecond)
+      implements java.io.Serializable {}
 
   public record Result(MultiLayerNetwork network, List<Epoch> history, int bestEpoch) {
     public Epoch best() {

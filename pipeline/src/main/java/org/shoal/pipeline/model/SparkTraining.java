@@ -1,0 +1,227 @@
+package org.shoal.pipeline.model;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.shoal.pipeline.schema.Cols;
+
+/**
+ * Training on Spark: parameter averaging for data that outgrows one machine (minibatches are built on the
+ * executors from the choice table), and grid mode, where many independent single-JVM fits run as Spark tasks.
+ */
+public final class SparkTraining {
+  private SparkTraining() {}
+
+  /** The most choices of any decision in {@code choices} (every minibatch is padded to it). */
+  public static int maxChoices(Dataset<Row> choices) {
+    Row r =
+        choices.groupBy(Cols.INDIVIDUAL, Cols.DECISION).agg(count(lit(1)).as("n")).agg(max("n")).first();
+    return r.isNullAt(0) ? 0 : (int) r.getLong(0);
+  }
+
+  /**
+   * Minibatches of {@code batchSize} decisions built where the data lives: choices are partitioned by individual
+   * and each partition's decisions become DataSets padded to {@code maxChoices}.
+   */
+  public static JavaRDD<DataSet> minibatches(
+      Dataset<Row> choices, List<String> features, int batchSize, int maxChoices, int partitions) {
+    List<String> names = List.copyOf(features);
+    return choices
+        .repartition(partitions, col(Cols.INDIVIDUAL))
+        .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+        .select(Decisions.columns(names))
+        .javaRDD()
+        .mapPartitions(
+            (Iterator<Row> rows) -> {
+              Decisions d = Decisions.build(rows, names, maxChoices);
+              return d.size() == 0 ? new ArrayList<DataSet>().iterator() : d.batches(batchSize, null, DataType.FLOAT).iterator();
+            });
+  }
+
+  /**
+   * Parameter averaging: {@code averagingFrequency} minibatches per worker between averages; {@code workers}
+   * null means one per Spark core. With one worker the data keeps its order (no repartitioning).
+   */
+  public static SparkDl4jMultiLayer averaging(
+      JavaSparkContext sc,
+      MultiLayerConfiguration conf,
+      int batchSize,
+      int averagingFrequency,
+      Integer workers,
+      long seed) {
+    ParameterAveragingTrainingMaster.Builder builder =
+        workers == null
+            ? new ParameterAveragingTrainingMaster.Builder(batchSize)
+            : new ParameterAveragingTrainingMaster.Builder(workers, batchSize);
+    if (workers != null && workers == 1) {
+      builder.repartionData(org.deeplearning4j.spark.api.Repartition.Never);
+    }
+    ParameterAveragingTrainingMaster master =
+        builder
+            .rngSeed(seed)
+            .batchSizePerWorker(batchSize)
+            .averagingFrequency(averagingFrequency)
+            .workerPrefetchNumBatches(0)
+            .saveUpdater(true)
+            .rddTrainingApproach(RDDTrainingApproach.Direct)
+            .storageLevel(StorageLevel.MEMORY_AND_DISK())
+            .collectTrainingStats(false)
+            .build();
+    return new SparkDl4jMultiLayer(sc, conf, master);
+  }
+
+  /** Parameter-averaging counterpart of {@link Training#fit}: same history, early stopping and best epoch. */
+  public static Training.Result fitAveraging(
+      JavaSparkContext sc,
+      NetworkSpec spec,
+      Training.Plan plan,
+      JavaRDD<DataSet> train,
+      JavaRDD<DataSet> validation,
+      int features,
+      int maxChoices,
+      int averagingFrequency,
+      long choiceRows,
+      Consumer<Training.Epoch> progress) {
+    train.persist(StorageLevel.MEMORY_AND_DISK());
+    validation.persist(StorageLevel.MEMORY_AND_DISK());
+    SparkDl4jMultiLayer net =
+        averaging(
+            sc, spec.configuration(features, maxChoices), plan.batchSize(), averagingFrequency, null, plan.seed());
+    List<Training.Epoch> history = new ArrayList<>();
+    INDArray bestParams = null;
+    double best = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    for (int e = 1; e <= plan.epochs(); e++) {
+      long t0 = System.nanoTime();
+      net.fit(train);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      // Scored with a plain-Java copy of the weights: in local mode DL4J's calculateScore shares (and releases)
+      // the driver's parameter buffers.
+      LogOddsScorer scorer = LogOddsScorer.of(net.getNetwork(), List.of(), spec.activation());
+      Training.Epoch epoch =
+          new Training.Epoch(e, meanLoss(sc, scorer, train), meanLoss(sc, scorer, validation), seconds, choiceRows / seconds);
+      history.add(epoch);
+      progress.accept(epoch);
+      if (epoch.validationLoss() < best) {
+        best = epoch.validationLoss();
+        bestEpoch = e;
+        bestParams = net.getNetwork().params().dup();
+      } else if (plan.patience() > 0 && e - bestEpoch >= plan.patience()) {
+        break;
+      }
+    }
+    MultiLayerNetwork result = net.getNetwork().clone();
+    result.setParams(bestParams);
+    train.unpersist();
+    validation.unpersist();
+    return new Training.Result(result, history, bestEpoch);
+  }
+
+  /** Mean negative log-likelihood per decision of minibatches [B, F, M] + mask, computed on the executors. */
+  public static double meanLoss(JavaSparkContext sc, LogOddsScorer scorer, JavaRDD<DataSet> batches) {
+    Broadcast<LogOddsScorer> model = sc.broadcast(scorer);
+    double[] sums =
+        batches
+            .map(
+                b -> {
+                  LogOddsScorer s = model.value();
+                  float[] x = b.getFeatures().castTo(DataType.FLOAT).data().asFloat();
+                  float[] mask = b.getFeaturesMaskArray().castTo(DataType.FLOAT).data().asFloat();
+                  float[] y = b.getLabels().castTo(DataType.FLOAT).data().asFloat();
+                  int n = (int) b.getFeatures().size(0);
+                  int f = (int) b.getFeatures().size(1);
+                  int m = (int) b.getFeatures().size(2);
+                  double nll = 0;
+                  double[] row = new double[f];
+                  double[] phi = new double[m];
+                  for (int i = 0; i < n; i++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < m; j++) {
+                      if (mask[i * m + j] == 0) {
+                        continue;
+                      }
+                      for (int k = 0; k < f; k++) {
+                        row[k] = x[(i * f + k) * m + j];
+                      }
+                      phi[j] = s.logOdds(row);
+                      max = Math.max(max, phi[j]);
+                    }
+                    double z = 0;
+                    double selected = 0;
+                    for (int j = 0; j < m; j++) {
+                      if (mask[i * m + j] != 0) {
+                        z += Math.exp(phi[j] - max);
+                        selected += y[i * m + j] * (phi[j] - max);
+                      }
+                    }
+                    nll += Math.log(z) - selected;
+                  }
+                  return new double[] {nll, n};
+                })
+            .reduce((a, c) -> new double[] {a[0] + c[0], a[1] + c[1]});
+    model.destroy();
+    return sums[0] / sums[1];
+  }
+
+  /** What one grid run sends back to the driver: its history and the trained network as bytes. */
+  public record GridResult(RunSpec run, List<Training.Epoch> history, int bestEpoch, byte[] model)
+      implements Serializable {
+    public MultiLayerNetwork network() {
+      try {
+        return ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(model), true);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    public Training.Epoch best() {
+      return history.get(bestEpoch - 1);
+    }
+  }
+
+  /** Runs every grid entry as its own Spark task, each a single-JVM fit on broadcast data. */
+  public static List<GridResult> grid(
+      JavaSparkContext sc, List<RunSpec> runs, Decisions train, Decisions validation) {
+    Broadcast<Decisions> trainData = sc.broadcast(train);
+    Broadcast<Decisions> validationData = sc.broadcast(validation);
+    List<GridResult> out =
+        sc.parallelize(runs, runs.size())
+            .map(
+                run -> {
+                  Training.Result r =
+                      Training.fit(run.network(), run.plan(), trainData.value(), validationData.value(), e -> {});
+                  ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                  ModelSerializer.writeModel(r.network(), bytes, false);
+                  return new GridResult(run, r.history(), r.bestEpoch(), bytes.toByteArray());
+                })
+            .collect();
+    trainData.destroy();
+    validationData.destroy();
+    return out;
+  }
+}
