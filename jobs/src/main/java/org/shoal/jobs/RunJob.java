@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the whole pipeline (simulate, expand, augment, contrasts) from one configuration.")
+    description = "Run the whole pipeline (simulate, expand, augment, contrasts, train) from one configuration.")
 final class RunJob extends JobCommand {
-  private final List<JobCommand> stages = List.of(new SimulateJob(), new ExpandJob(), new AugmentJob(), new ContrastsJob());
+  private final List<JobCommand> stages = List.of(new SimulateJob(), new ExpandJob(), new AugmentJob(), new ContrastsJob(), new TrainJob());
 
   @Override
   protected String jobName() {

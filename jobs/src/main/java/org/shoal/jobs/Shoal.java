@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       ExpandJob.class,
       AugmentJob.class,
       ContrastsJob.class,
+      TrainJob.class,
       CommandLine.HelpCommand.class
     })
 public final class Shoal implements Runnable {

@@ -19,7 +19,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -69,11 +68,16 @@ public final class SparkTraining {
    */
   public static SparkDl4jMultiLayer averaging(
       JavaSparkContext sc,
-      MultiLayerConfiguration conf,
+      MultiLayerNetwork initialised,
       int batchSize,
       int averagingFrequency,
       Integer workers,
       long seed) {
+    return new SparkDl4jMultiLayer(sc, initialised, master(sc, batchSize, averagingFrequency, workers, seed));
+  }
+
+  private static ParameterAveragingTrainingMaster master(
+      JavaSparkContext sc, int batchSize, int averagingFrequency, Integer workers, long seed) {
     ParameterAveragingTrainingMaster.Builder builder =
         workers == null
             ? new ParameterAveragingTrainingMaster.Builder(batchSize)
@@ -92,7 +96,7 @@ public final class SparkTraining {
             .storageLevel(StorageLevel.MEMORY_AND_DISK())
             .collectTrainingStats(false)
             .build();
-    return new SparkDl4jMultiLayer(sc, conf, master);
+    return master;
   }
 
   /** Parameter-averaging counterpart of {@link Training#fit}: same history, early stopping and best epoch. */
@@ -110,8 +114,10 @@ public final class SparkTraining {
     train.persist(StorageLevel.MEMORY_AND_DISK());
     validation.persist(StorageLevel.MEMORY_AND_DISK());
     SparkDl4jMultiLayer net =
-        averaging(
-            sc, spec.configuration(features, maxChoices), plan.batchSize(), averagingFrequency, null, plan.seed());
+        new SparkDl4jMultiLayer(
+            sc,
+            Training.newNetwork(spec, features, maxChoices),
+            master(sc, plan.batchSize(), averagingFrequency, null, plan.seed()));
     List<Training.Epoch> history = new ArrayList<>();
     INDArray bestParams = null;
     double best = Double.POSITIVE_INFINITY;

@@ -37,9 +37,32 @@ public final class Training {
 
   private Training() {}
 
+  /** A freshly initialised network; the same spec (seed included) gives the same initial weights. */
   public static MultiLayerNetwork newNetwork(NetworkSpec spec, int features, int maxChoices) {
     MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(features, maxChoices));
     net.init();
+    // DL4J 1.0.0-M2 does not reproduce its weight initialisation from the configuration's seed, so the weights
+    // are drawn here: Xavier (normal, variance 2 / (fan in + fan out)), zero biases, from java.util.Random(seed).
+    java.util.Random rng = new java.util.Random(spec.seed());
+    for (int i = 0; i < net.getnLayers(); i++) {
+      if (net.getLayer(i).numParams() == 0) {
+        continue;
+      }
+      INDArray w = net.getLayer(i).getParam("W");
+      long fanIn = w.size(0);
+      long fanOut = w.size(1);
+      double sd = Math.sqrt(2.0 / (fanIn + fanOut));
+      double[][] values = new double[(int) fanIn][(int) fanOut];
+      for (double[] row : values) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = rng.nextGaussian() * sd;
+        }
+      }
+      net.getLayer(i).setParam("W", Nd4j.create(values).castTo(w.dataType()));
+      net.getLayer(i).setParam("b", Nd4j.zeros(w.dataType(), 1, fanOut));
+    }
+    // ND4J's per-thread generator drives dropout masks.
+    Nd4j.getRandom().setSeed(spec.seed());
     return net;
   }
 

@@ -166,4 +166,12 @@ class TestLogOddsNetwork {
       }
     }
   }
+
+  @Test
+  void theSeedFixesTheInitialWeights() {
+    NetworkSpec a = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 4);
+    NetworkSpec b = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 5);
+    assertThat(Training.newNetwork(a, 3, 4).params()).isEqualTo(Training.newNetwork(a, 3, 4).params());
+    assertThat(Training.newNetwork(a, 3, 4).params()).isNotEqualTo(Training.newNetwork(b, 3, 4).params());
+  }
 }

@@ -1,0 +1,335 @@
+package org.shoal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.dataset.DataSet;
+import org.shoal.jobs.config.Settings;
+import org.shoal.jobs.config.TrainConfig;
+import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.features.FeatureManifest;
+import org.shoal.pipeline.model.Decisions;
+import org.shoal.pipeline.model.LogOddsScorer;
+import org.shoal.pipeline.model.NetworkSpec;
+import org.shoal.pipeline.model.RunSpec;
+import org.shoal.pipeline.model.SparkTraining;
+import org.shoal.pipeline.model.Training;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code shoal train}: fits the log-odds network on the training split of shoal.train.input and validates on its
+ * validation split, in one JVM, with Spark parameter averaging, or as a grid of runs on Spark executors. Every
+ * run writes runs/&lt;run id&gt;/ (model.zip, scorer.json, features.json, run.json, history.csv); the job writes
+ * history/ (Parquet), leaderboard.csv and best.json (the run with the lowest validation loss).
+ */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Train the shared-weight log-odds model (local, Spark parameter averaging, or a grid).")
+final class TrainJob extends JobCommand {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final StructType HISTORY =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField("run_id", DataTypes.StringType, false),
+              DataTypes.createStructField("epoch", DataTypes.IntegerType, false),
+              DataTypes.createStructField("train_loss", DataTypes.DoubleType, false),
+              DataTypes.createStructField("validation_loss", DataTypes.DoubleType, false),
+              DataTypes.createStructField("seconds", DataTypes.DoubleType, false),
+              DataTypes.createStructField("choice_rows_per_second", DataTypes.DoubleType, false)));
+
+  private TrainConfig config;
+
+  @Override
+  protected String jobName() {
+    return "train";
+  }
+
+  @Override
+  protected void configure(Settings settings) {
+    config = TrainConfig.from(settings);
+  }
+
+  /** One finished run, however it was trained. */
+  private record Finished(RunSpec run, MultiLayerNetwork network, List<Training.Epoch> history, int bestEpoch) {
+    Training.Epoch best() {
+      return history.get(bestEpoch - 1);
+    }
+  }
+
+  @Override
+  protected void run(SparkSession spark, Progress progress) throws Exception {
+    FeatureManifest manifest = Datasets.manifest(spark, config.input());
+    List<String> features = config.features().isEmpty() ? manifest.features() : config.features();
+    for (String f : features) {
+      if (!manifest.features().contains(f)) {
+        throw new IllegalArgumentException(
+            "feature '" + f + "' is not in " + config.input() + "/features.json " + manifest.features());
+      }
+    }
+    Dataset<Row> choices = Datasets.choices(spark, config.input());
+    Dataset<Row> train = choices.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN));
+    Dataset<Row> validation = choices.filter(col(Splits.SPLIT).equalTo(Splits.VALIDATION));
+    progress.info("features: " + String.join(", ", features));
+
+    List<Finished> finished = new ArrayList<>();
+    if (config.mode() == TrainConfig.Mode.SPARK) {
+      finished.add(trainAveraging(spark, progress, features, train, validation));
+    } else {
+      progress.stage("collecting decisions");
+      Decisions trainData = Decisions.collect(train, features);
+      Decisions validationData = Decisions.collect(validation, features);
+      progress.finished(
+          String.format(
+              Locale.ROOT,
+              "%d training decisions (%d choice rows), %d validation decisions",
+              trainData.size(),
+              trainData.choiceRows(),
+              validationData.size()));
+      if (config.mode() == TrainConfig.Mode.LOCAL) {
+        RunSpec run = new RunSpec(features, config.network(), config.plan(), config.input());
+        progress.stage("training run " + run.runId().substring(0, 12) + " in this JVM");
+        Training.Result r =
+            Training.fit(config.network(), config.plan(), trainData, validationData, epochLine(progress, config.plan()));
+        progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
+        finished.add(new Finished(run, r.network(), r.history(), r.bestEpoch()));
+      } else {
+        List<RunSpec> runs = gridRuns(features);
+        progress.stage(String.format(Locale.ROOT, "training a grid of %d runs as Spark tasks", runs.size()));
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        for (SparkTraining.GridResult r : SparkTraining.grid(sc, runs, trainData, validationData)) {
+          finished.add(new Finished(r.run(), r.network(), r.history(), r.bestEpoch()));
+        }
+        progress.finished(finished.size() + " runs finished");
+      }
+    }
+
+    progress.stage("writing models to " + config.output());
+    List<Row> history = new ArrayList<>();
+    for (Finished f : finished) {
+      writeRun(spark, f, manifest, features);
+      for (Training.Epoch e : f.history()) {
+        history.add(
+            RowFactory.create(
+                f.run().runId(), e.epoch(), e.trainLoss(), e.validationLoss(), e.seconds(), e.choiceRowsPerSecond()));
+      }
+    }
+    Outputs.parquet(spark.createDataFrame(history, HISTORY).coalesce(1), config.output() + "/history");
+    List<Map<String, Object>> board = leaderboard(finished);
+    writeLeaderboard(spark, board);
+    Finished best = finished.stream().min(Comparator.comparingDouble(f -> f.best().validationLoss())).orElseThrow();
+    Map<String, Object> pointer = new LinkedHashMap<>();
+    pointer.put("runId", best.run().runId());
+    pointer.put("path", config.output() + "/runs/" + best.run().runId());
+    pointer.put("validationLoss", best.best().validationLoss());
+    pointer.put("trainLoss", best.best().trainLoss());
+    Outputs.json(spark, pointer, config.output() + "/best.json");
+    progress.finished(String.format(Locale.ROOT, "%d run(s)", finished.size()));
+    for (Map<String, Object> row : board) {
+      progress.info(String.format(Locale.ROOT, "leaderboard: %s", row));
+    }
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "best run %s: validation loss %.5f (train %.5f) at epoch %d",
+            best.run().runId().substring(0, 12),
+            best.best().validationLoss(),
+            best.best().trainLoss(),
+            best.bestEpoch()));
+  }
+
+  private Finished trainAveraging(
+      SparkSession spark, Progress progress, List<String> features, Dataset<Row> train, Dataset<Row> validation) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
+    int maxChoices = Math.max(SparkTraining.maxChoices(train), SparkTraining.maxChoices(validation));
+    int batch = config.plan().batchSize();
+    JavaRDD<DataSet> trainBatches = SparkTraining.minibatches(train, features, batch, maxChoices, partitions);
+    JavaRDD<DataSet> validationBatches = SparkTraining.minibatches(validation, features, batch, maxChoices, partitions);
+    RunSpec run = new RunSpec(features, config.network(), config.plan(), config.input());
+    progress.stage(
+        String.format(
+            Locale.ROOT,
+            "training run %s with parameter averaging (%d partitions, averaging every %d minibatches)",
+            run.runId().substring(0, 12),
+            partitions,
+            config.averagingFrequency()));
+    Training.Result r =
+        SparkTraining.fitAveraging(
+            sc,
+            config.network(),
+            config.plan(),
+            trainBatches,
+            validationBatches,
+            features.size(),
+            maxChoices,
+            config.averagingFrequency(),
+            train.count(),
+            epochLine(progress, config.plan()));
+    progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
+    return new Finished(run, r.network(), r.history(), r.bestEpoch());
+  }
+
+  private List<RunSpec> gridRuns(List<String> features) {
+    TrainConfig.Grid g = config.grid();
+    List<RunSpec> runs = new ArrayList<>();
+    for (List<Integer> hidden : g.hidden()) {
+      for (double lr : g.learningRates()) {
+        for (int batch : g.batchSizes()) {
+          for (double dropout : g.dropouts()) {
+            for (long seed : g.seeds()) {
+              NetworkSpec net = new NetworkSpec(hidden, config.network().activation(), dropout, lr, seed);
+              Training.Plan plan = new Training.Plan(batch, config.plan().epochs(), config.plan().patience(), seed);
+              runs.add(new RunSpec(features, net, plan, config.input()));
+            }
+          }
+        }
+      }
+    }
+    return runs;
+  }
+
+  private static Consumer<Training.Epoch> epochLine(Progress progress, Training.Plan plan) {
+    double[] total = {0};
+    return e -> {
+      total[0] += e.seconds();
+      double eta = total[0] / e.epoch() * (plan.epochs() - e.epoch());
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "  epoch %d/%d  train loss %.5f  validation loss %.5f  (%.1f s, %.0f choice rows/s, at most %.0f s to go)",
+              e.epoch(),
+              plan.epochs(),
+              e.trainLoss(),
+              e.validationLoss(),
+              e.seconds(),
+              e.choiceRowsPerSecond(),
+              eta));
+    };
+  }
+
+  private void writeRun(SparkSession spark, Finished f, FeatureManifest manifest, List<String> features)
+      throws IOException {
+    String dir = config.output() + "/runs/" + f.run().runId();
+    Path model = new Path(dir + "/model.zip");
+    FileSystem fs = model.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try (OutputStream out = fs.create(model, true)) {
+      ModelSerializer.writeModel(f.network(), out, false);
+    }
+    LogOddsScorer scorer = LogOddsScorer.of(f.network(), features, f.run().network().activation());
+    Outputs.text(spark, JSON.writeValueAsString(scorer), dir + "/scorer.json");
+    FeatureManifest used =
+        new FeatureManifest(
+            features,
+            manifest.resolution(),
+            manifest.radiusKm(),
+            manifest.stepDays(),
+            manifest.transforms(),
+            manifest.statistics(),
+            manifest.split());
+    Outputs.text(spark, used.toJson(), dir + Datasets.MANIFEST);
+    Map<String, Object> run = new LinkedHashMap<>();
+    run.put("runId", f.run().runId());
+    run.put("mode", config.mode().name().toLowerCase(Locale.ROOT));
+    run.put("input", config.input());
+    run.put("features", features);
+    run.put("network", f.run().network());
+    run.put("plan", f.run().plan());
+    run.put("bestEpoch", f.bestEpoch());
+    run.put("epochsRun", f.history().size());
+    run.put("best", f.best());
+    Outputs.json(spark, run, dir + "/run.json");
+    StringBuilder csv = new StringBuilder("epoch,train_loss,validation_loss,seconds,choice_rows_per_second\n");
+    for (Training.Epoch e : f.history()) {
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "%d,%.8f,%.8f,%.3f,%.1f%n",
+              e.epoch(),
+              e.trainLoss(),
+              e.validationLoss(),
+              e.seconds(),
+              e.choiceRowsPerSecond()));
+    }
+    Outputs.text(spark, csv.toString().trim(), dir + "/history.csv");
+  }
+
+  /** Best validation loss per configuration, with its spread over seeds; best first. */
+  static List<Map<String, Object>> leaderboard(List<Finished> finished) {
+    Map<String, List<Finished>> byConfig = new TreeMap<>();
+    for (Finished f : finished) {
+      NetworkSpec n = f.run().network();
+      String key =
+          String.format(
+              Locale.ROOT,
+              "hidden=%s lr=%s batch=%d dropout=%s",
+              n.hidden(),
+              n.learningRate(),
+              f.run().plan().batchSize(),
+              n.dropout());
+      byConfig.computeIfAbsent(key, k -> new ArrayList<>()).add(f);
+    }
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (Map.Entry<String, List<Finished>> e : byConfig.entrySet()) {
+      double[] losses = e.getValue().stream().mapToDouble(f -> f.best().validationLoss()).toArray();
+      double mean = java.util.Arrays.stream(losses).average().orElse(Double.NaN);
+      double sd =
+          Math.sqrt(java.util.Arrays.stream(losses).map(v -> (v - mean) * (v - mean)).average().orElse(0));
+      Finished best = e.getValue().stream().min(Comparator.comparingDouble(f -> f.best().validationLoss())).get();
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("config", e.getKey());
+      row.put("seeds", losses.length);
+      row.put("best_validation_loss", best.best().validationLoss());
+      row.put("mean_validation_loss", mean);
+      row.put("sd_validation_loss", sd);
+      row.put("worst_validation_loss", java.util.Arrays.stream(losses).max().orElse(Double.NaN));
+      row.put("best_run_id", best.run().runId());
+      rows.add(row);
+    }
+    rows.sort(Comparator.comparingDouble(r -> (Double) r.get("best_validation_loss")));
+    return rows;
+  }
+
+  private void writeLeaderboard(SparkSession spark, List<Map<String, Object>> rows) throws IOException {
+    StringBuilder csv =
+        new StringBuilder(
+            "config,seeds,best_validation_loss,mean_validation_loss,sd_validation_loss,worst_validation_loss,best_run_id\n");
+    for (Map<String, Object> r : rows) {
+      csv.append(
+          String.format(
+              Locale.ROOT,
+              "\"%s\",%d,%.8f,%.8f,%.8f,%.8f,%s%n",
+              r.get("config"),
+              (Integer) r.get("seeds"),
+              (Double) r.get("best_validation_loss"),
+              (Double) r.get("mean_validation_loss"),
+              (Double) r.get("sd_validation_loss"),
+              (Double) r.get("worst_validation_loss"),
+              r.get("best_run_id")));
+    }
+    Outputs.text(spark, csv.toString().trim(), config.output() + "/leaderboard.csv");
+  }
+}

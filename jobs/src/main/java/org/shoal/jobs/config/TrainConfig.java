@@ -1,0 +1,114 @@
+package org.shoal.jobs.config;
+
+import com.typesafe.config.ConfigValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.shoal.pipeline.model.NetworkSpec;
+import org.shoal.pipeline.model.Training;
+
+/** The validated configuration of {@code shoal train} (keys under shoal.train). */
+public record TrainConfig(
+    String input,
+    String output,
+    Mode mode,
+    List<String> features,
+    NetworkSpec network,
+    Training.Plan plan,
+    int averagingFrequency,
+    int partitions,
+    Grid grid) {
+  private static final String K = "shoal.train.";
+
+  public enum Mode {
+    LOCAL,
+    SPARK,
+    GRID;
+
+    static Mode parse(String name) {
+      try {
+        return valueOf(name.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown training mode '" + name + "' (use local, spark or grid)", e);
+      }
+    }
+  }
+
+  /** The hyper-parameter lists whose Cartesian product is the grid. */
+  public record Grid(
+      List<List<Integer>> hidden, List<Double> learningRates, List<Integer> batchSizes, List<Double> dropouts, List<Long> seeds) {
+    public int size() {
+      return hidden.size() * learningRates.size() * batchSizes.size() * dropouts.size() * seeds.size();
+    }
+  }
+
+  public static TrainConfig from(Settings s) {
+    List<Integer> layers = ints(s, K + "hidden");
+    if (layers.stream().anyMatch(h -> h < 1)) {
+      throw s.invalid(K + "hidden", "layer sizes must be >= 1");
+    }
+    String activation =
+        s.choice(
+            K + "activation",
+            a -> {
+              if (!NetworkSpec.ACTIVATIONS.contains(a.toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException("must be one of " + NetworkSpec.ACTIVATIONS);
+              }
+              return a.toLowerCase(Locale.ROOT);
+            });
+    NetworkSpec network =
+        new NetworkSpec(
+            layers,
+            activation,
+            s.number(K + "dropout", 0, 0.99),
+            s.number(K + "learning-rate", 1e-12, 100),
+            s.integer(K + "seed"));
+    Training.Plan plan =
+        new Training.Plan(
+            s.integer(K + "batch-size", 1, 100_000_000),
+            s.integer(K + "epochs", 1, 1_000_000),
+            s.integer(K + "patience", 0, 1_000_000),
+            s.integer(K + "seed"));
+    String g = K + "grid.";
+    List<List<Integer>> hidden = new ArrayList<>();
+    for (ConfigValue v : s.config().getList(g + "hidden")) {
+      List<Integer> entry = new ArrayList<>();
+      if (!(v.unwrapped() instanceof List<?> list)) {
+        throw s.invalid(g + "hidden", "must be a list of lists of layer sizes, e.g. [[16, 16], [32, 32, 32]]");
+      }
+      for (Object o : list) {
+        entry.add(((Number) o).intValue());
+      }
+      hidden.add(entry);
+    }
+    Grid grid =
+        new Grid(
+            hidden,
+            s.config().getDoubleList(g + "learning-rate"),
+            s.config().getIntList(g + "batch-size"),
+            s.config().getDoubleList(g + "dropout"),
+            s.config().getLongList(g + "seeds"));
+    Mode mode = s.choice(K + "mode", Mode::parse);
+    if (mode == Mode.GRID && grid.size() == 0) {
+      throw s.invalid(g + "seeds", "the grid is empty: every grid list needs at least one value");
+    }
+    return new TrainConfig(
+        s.string(K + "input"),
+        s.string(K + "output"),
+        mode,
+        s.strings(K + "features"),
+        network,
+        plan,
+        s.integer(K + "averaging-frequency", 1, 1_000_000),
+        s.integer(K + "partitions", 0, 1_000_000),
+        grid);
+  }
+
+  private static List<Integer> ints(Settings s, String key) {
+    try {
+      return s.config().getIntList(key);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigError(key + ": " + e.getMessage(), e);
+    }
+  }
+}

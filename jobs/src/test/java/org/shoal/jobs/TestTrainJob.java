@@ -1,0 +1,138 @@
+package org.shoal.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.shoal.pipeline.model.LogOddsScorer;
+import org.shoal.pipeline.testing.SharedSpark;
+
+/** `shoal train` in its three modes on contrasts of a small simulated world. */
+class TestTrainJob {
+  @TempDir static Path dir;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path contrasts;
+
+  @BeforeAll
+  static void data() {
+    SharedSpark.session();
+    Path world = dir.resolve("world");
+    Path expand = dir.resolve("expand");
+    contrasts = dir.resolve("contrasts");
+    assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "9"))).isZero();
+    assertThat(
+            Shoal.execute(
+                "expand",
+                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
+                "-Dexpand.covariates=" + world.resolve("covariates"),
+                "-Dexpand.output=" + expand))
+        .isZero();
+    assertThat(
+            Shoal.execute(
+                "contrasts",
+                "-Dcontrasts.input=" + expand,
+                "-Dcontrasts.output=" + contrasts,
+                "-Dcontrasts.decisions-per-individual=40",
+                "-Dcontrasts.alternatives-per-decision=5"))
+        .isZero();
+  }
+
+  private static int train(Path out, String... extra) {
+    String[] base = {
+      "train",
+      "-Dtrain.input=" + contrasts,
+      "-Dtrain.output=" + out,
+      "-Dtrain.hidden=[8, 8]",
+      "-Dtrain.batch-size=200",
+      "-Dtrain.epochs=3",
+      "-Dtrain.learning-rate=0.01"
+    };
+    String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return Shoal.execute(args);
+  }
+
+  @Test
+  void localRunWritesAReproducibleModelItsScorerAndHistory() throws Exception {
+    Path a = dir.resolve("local-a");
+    Path b = dir.resolve("local-b");
+    assertThat(train(a)).isZero();
+    assertThat(train(b)).isZero();
+    JsonNode best = JSON.readTree(a.resolve("best.json").toFile());
+    Path run = Path.of(best.at("/path").asText());
+    assertThat(run.resolve("model.zip")).isRegularFile();
+    assertThat(run.resolve("features.json")).isRegularFile();
+    List<String> history = Files.readAllLines(run.resolve("history.csv"));
+    assertThat(history).hasSize(4); // header + 3 epochs
+    JsonNode info = JSON.readTree(run.resolve("run.json").toFile());
+    assertThat(info.at("/best/validationLoss").asDouble()).isEqualTo(best.at("/validationLoss").asDouble());
+    assertThat(info.at("/epochsRun").asInt()).isEqualTo(3);
+
+    // the same configuration has the same run id and the same weights
+    MultiLayerNetwork netA = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile());
+    Path runB = b.resolve("runs").resolve(run.getFileName());
+    MultiLayerNetwork netB = ModelSerializer.restoreMultiLayerNetwork(runB.resolve("model.zip").toFile());
+    assertThat(netB.params()).isEqualTo(netA.params());
+
+    // the plain-Java scorer reproduces the network's log-odds
+    LogOddsScorer scorer = JSON.readValue(run.resolve("scorer.json").toFile(), LogOddsScorer.class);
+    int f = scorer.features().size();
+    double[] x = new double[f];
+    for (int i = 0; i < f; i++) {
+      x[i] = 0.1 * (i + 1) - 0.4;
+    }
+    INDArray in = Nd4j.create(new double[][] {x}).castTo(netA.params().dataType()).reshape(1, f, 1);
+    List<INDArray> acts = netA.feedForward(in, false);
+    double phi = acts.get(netA.getnLayers() - 2).getDouble(0);
+    assertThat(scorer.logOdds(x)).isCloseTo(phi, org.assertj.core.api.Assertions.within(1e-5));
+  }
+
+  @Test
+  void gridModeRunsEightConfigurationsAndRanksThem() throws Exception {
+    Path out = dir.resolve("grid");
+    assertThat(
+            train(
+                out,
+                "-Dtrain.mode=grid",
+                "-Dtrain.epochs=2",
+                "-Dtrain.grid.hidden=[[4], [8, 8]]",
+                "-Dtrain.grid.learning-rate=[0.01, 0.02]",
+                "-Dtrain.grid.batch-size=[200]",
+                "-Dtrain.grid.seeds=[0, 1]"))
+        .isZero();
+    try (var runs = Files.list(out.resolve("runs"))) {
+      assertThat(runs.count()).isEqualTo(8);
+    }
+    List<String> board = Files.readAllLines(out.resolve("leaderboard.csv"));
+    assertThat(board).hasSize(1 + 4);
+    double previous = Double.NEGATIVE_INFINITY;
+    for (String row : board.subList(1, board.size())) {
+      String[] cells = row.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+      assertThat(cells[1]).isEqualTo("2"); // two seeds per configuration
+      double loss = Double.parseDouble(cells[2]);
+      assertThat(loss).isGreaterThanOrEqualTo(previous);
+      previous = loss;
+    }
+    JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
+    assertThat(board.get(1)).contains(best.at("/runId").asText());
+  }
+
+  @Test
+  void sparkModeTrainsWithParameterAveraging() throws Exception {
+    Path out = dir.resolve("spark");
+    assertThat(train(out, "-Dtrain.mode=spark", "-Dtrain.epochs=2", "-Dtrain.averaging-frequency=2")).isZero();
+    JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
+    assertThat(best.at("/validationLoss").asDouble()).isPositive().isLessThan(Math.log(2) + 0.05);
+    assertThat(Path.of(best.at("/path").asText()).resolve("model.zip")).isRegularFile();
+  }
+}
