@@ -12,9 +12,16 @@ import picocli.CommandLine.Command;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the whole pipeline (simulate, expand, augment, contrasts, train) from one configuration.")
+    description = "Run the whole pipeline (simulate, expand, augment, contrasts, train, infer, evaluate) from one configuration.")
 final class RunJob extends JobCommand {
-  private final List<JobCommand> stages = List.of(new SimulateJob(), new ExpandJob(), new AugmentJob(), new ContrastsJob(), new TrainJob());
+  private final List<JobCommand> stages = List.of(
+          new SimulateJob(),
+          new ExpandJob(),
+          new AugmentJob(),
+          new ContrastsJob(),
+          new TrainJob(),
+          new InferJob(),
+          new EvaluateJob());
 
   @Override
   protected String jobName() {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       AugmentJob.class,
       ContrastsJob.class,
       TrainJob.class,
+      InferJob.class,
+      EvaluateJob.class,
       CommandLine.HelpCommand.class
     })
 public final class Shoal implements Runnable {

@@ -24,7 +24,8 @@ public final class ConfigLoader {
       Set.of(
           "shoal.spark.properties",
           "shoal.expand.features.covariates",
-          "shoal.expand.features.attributes");
+          "shoal.expand.features.attributes",
+          "shoal.evaluate.subsets");
 
   private ConfigLoader() {}
 

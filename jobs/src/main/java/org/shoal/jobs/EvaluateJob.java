@@ -1,0 +1,331 @@
+package org.shoal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.shoal.jobs.config.EvaluateConfig;
+import org.shoal.jobs.config.Settings;
+import org.shoal.pipeline.evaluate.Evaluation;
+import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.geo.GeoPoint;
+import org.shoal.pipeline.h3.H3Cells;
+import org.shoal.pipeline.schema.Cols;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code shoal evaluate}: metrics of an infer output, all computed in Spark, for every grouping set and subset,
+ * against a reference model and the uniform baseline. Writes under shoal.evaluate.output: metrics.csv (and
+ * metrics/ Parquet), individuals.csv (per-individual log-likelihood differences), calibration.csv,
+ * summary.json and report.html (self-contained: open it in any browser).
+ */
+@Command(
+    name = "evaluate",
+    mixinStandardHelpOptions = true,
+    description = "Evaluate predictions: D-NLP, GMP and more across grouping columns, with report.html.")
+final class EvaluateJob extends JobCommand {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String MODEL = "trained model";
+  static final String UNIFORM = "uniform";
+  private EvaluateConfig config;
+
+  @Override
+  protected String jobName() {
+    return "evaluate";
+  }
+
+  @Override
+  protected void configure(Settings settings) {
+    config = EvaluateConfig.from(settings);
+  }
+
+  @Override
+  protected void run(SparkSession spark, Progress progress) throws Exception {
+    String out = config.output();
+    progress.stage("reading predictions from " + config.predictions());
+    Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions").persist(StorageLevel.MEMORY_AND_DISK());
+    for (List<String> g : config.groupBy()) {
+      for (String c : g) {
+        List<String> names = new ArrayList<>(Arrays.asList(predictions.columns()));
+        names.addAll(List.of(Evaluation.MOVED, Evaluation.DISTANCE_BIN));
+        if (!names.contains(c)) {
+          throw new IllegalArgumentException("evaluate.group-by: no column '" + c + "' in the predictions; columns: " + names);
+        }
+      }
+    }
+    Dataset<Row> decisions = Evaluation.decisions(predictions).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> reference = config.reference() == null ? null : referencePredictions(spark, predictions);
+    Dataset<Row> referenceDecisions =
+        reference == null ? null : Evaluation.decisions(reference).persist(StorageLevel.MEMORY_AND_DISK());
+    progress.finished(decisions.count() + " decisions");
+
+    progress.stage("computing metrics for " + (config.groupBy().size() + 1) + " grouping sets");
+    List<List<String>> groupings = new ArrayList<>();
+    groupings.add(List.of());
+    groupings.addAll(config.groupBy());
+    List<Map<String, Object>> metrics = new ArrayList<>();
+    for (List<String> g : groupings) {
+      metrics.addAll(rows(MODEL, "decisions", "all", Evaluation.grouped(decisions, g), g));
+      if (referenceDecisions != null) {
+        metrics.addAll(rows(config.referenceName(), "decisions", "all", Evaluation.grouped(referenceDecisions, g), g));
+      }
+    }
+    for (Map.Entry<String, String> s : config.subsets().entrySet()) {
+      List<String> bySplit = List.of(Splits.SPLIT);
+      Dataset<Row> subset = Evaluation.decisions(Evaluation.subset(predictions, s.getValue()));
+      metrics.addAll(rows(MODEL, "decisions", s.getKey(), Evaluation.grouped(subset, bySplit), bySplit));
+      if (reference != null) {
+        Dataset<Row> refSubset = Evaluation.decisions(Evaluation.subset(reference, s.getValue()));
+        metrics.addAll(rows(config.referenceName(), "decisions", s.getKey(), Evaluation.grouped(refSubset, bySplit), bySplit));
+      }
+    }
+    Path contrastsPath = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
+    FileSystem fs = contrastsPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (fs.exists(contrastsPath)) {
+      Dataset<Row> contrasts = Evaluation.decisions(spark.read().parquet(contrastsPath.toString()));
+      metrics.addAll(rows(MODEL, "contrasts", "all", Evaluation.grouped(contrasts, List.of(Splits.SPLIT)), List.of(Splits.SPLIT)));
+    }
+    progress.finished(metrics.size() + " metric rows");
+
+    progress.stage("comparing individuals, calibration");
+    Dataset<Row> baseline =
+        referenceDecisions != null
+            ? referenceDecisions
+            : decisions.withColumn(Evaluation.LL, log(lit(1.0).divide(col(Evaluation.CHOICES))));
+    String baselineName = referenceDecisions != null ? config.referenceName() : UNIFORM;
+    Dataset<Row> compared = Evaluation.compare(decisions, baseline).persist(StorageLevel.MEMORY_AND_DISK());
+    String colorBy = Arrays.asList(decisions.columns()).contains(config.colorBy()) ? config.colorBy() : Splits.SPLIT;
+    Dataset<Row> individuals =
+        Evaluation.individualDifferences(compared)
+            .join(decisions.groupBy(Cols.INDIVIDUAL).agg(first(col("`" + colorBy + "`")).cast("string").as("colour")), Cols.INDIVIDUAL)
+            .orderBy(col("mean_ll_diff").desc(), col(Cols.INDIVIDUAL));
+    List<Row> perIndividual = individuals.collectAsList();
+    List<Row> calibration = Evaluation.calibration(predictions, config.calibrationBins()).collectAsList();
+    progress.finished(perIndividual.size() + " individuals");
+
+    Outputs.parquet(spark.createDataFrame(toRows(metrics), metricSchema()).coalesce(1), out + "/metrics");
+    Outputs.text(spark, csv(metrics), out + "/metrics.csv");
+    Outputs.singleCsv(spark, individuals, out + "/individuals.csv", "mean_ll_diff");
+    Outputs.singleCsv(spark, Evaluation.calibration(predictions, config.calibrationBins()), out + "/calibration.csv", "bin");
+
+    List<Map<String, Object>> results = resultsTable(metrics);
+    Map<String, Object> summary = new LinkedHashMap<>();
+    summary.put("results", results);
+    summary.put("comparedWith", baselineName);
+    Outputs.json(spark, summary, out + "/summary.json");
+    for (Map<String, Object> r : results) {
+      progress.info(String.format(Locale.ROOT, "%s", r));
+    }
+
+    progress.stage("writing report.html");
+    String html =
+        new ReportBuilder(config, baselineName)
+            .results(results)
+            .metrics(metrics)
+            .training(trainingCurves(spark))
+            .individuals(perIndividual)
+            .calibration(calibration)
+            .exemplars(exemplars(compared, perIndividual))
+            .html();
+    Outputs.text(spark, html, out + "/report.html");
+    progress.finished("open " + out + "/report.html in a browser");
+  }
+
+  /** The reference model's probability for every predicted choice, joined on (individual, date, cell). */
+  private Dataset<Row> referencePredictions(SparkSession spark, Dataset<Row> predictions) {
+    String path = config.reference();
+    Inputs.requireExists(spark, path, "reference predictions");
+    Dataset<Row> ref = spark.read().parquet(path);
+    if (Arrays.asList(ref.columns()).contains("choices") || !Arrays.asList(ref.columns()).contains(Cols.PROBABILITY)) {
+      ref = spark.read().parquet(path + Datasets.CHOICES);
+    }
+    Dataset<Row> keyed =
+        ref.select(col(Cols.INDIVIDUAL), col(Cols.DATE), col(Cols.CELL), col(Cols.PROBABILITY).as("_reference_p"));
+    Dataset<Row> joined =
+        predictions.join(keyed, scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL)).toSeq());
+    long matched = joined.count();
+    long total = predictions.count();
+    if (matched != total) {
+      throw new IllegalArgumentException(
+          "the reference at " + path + " covers " + matched + " of " + total + " predicted choices (joined on individual, date, cell)");
+    }
+    return joined.drop(Cols.PROBABILITY).withColumnRenamed("_reference_p", Cols.PROBABILITY);
+  }
+
+  private static List<Map<String, Object>> rows(
+      String model, String dataset, String subset, Dataset<Row> grouped, List<String> groupBy) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Row r : grouped.collectAsList()) {
+      List<String> key = new ArrayList<>();
+      for (String g : groupBy) {
+        key.add(g + "=" + r.getAs(g));
+      }
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("model", model);
+      m.put("dataset", dataset);
+      m.put("subset", subset);
+      m.put("grouping", groupBy.isEmpty() ? "all" : String.join(",", groupBy));
+      m.put("group", key.isEmpty() ? "all" : String.join(", ", key));
+      m.put("decisions", r.isNullAt(r.fieldIndex("decisions")) ? 0L : r.<Long>getAs("decisions"));
+      m.put("individuals", r.<Long>getAs("individuals"));
+      m.put("d_nlp", value(r, "d_nlp"));
+      m.put("mean_ll", value(r, "mean_ll"));
+      m.put("gmp", value(r, "gmp"));
+      m.put("uniform_d_nlp", value(r, "uniform_d_nlp"));
+      m.put("uniform_gmp", value(r, "uniform_gmp"));
+      out.add(m);
+    }
+    return out;
+  }
+
+  private static Double value(Row r, String name) {
+    return r.isNullAt(r.fieldIndex(name)) ? Double.NaN : r.<Double>getAs(name);
+  }
+
+  /** Like the paper's table: per split and model, C-NLP (contrasts), D-NLP and GMP (full decisions). */
+  static List<Map<String, Object>> resultsTable(List<Map<String, Object>> metrics) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    List<String> models = metrics.stream().map(m -> (String) m.get("model")).distinct().toList();
+    for (String split : List.of(Splits.TRAIN, Splits.VALIDATION)) {
+      Map<String, Object> uniform = null;
+      for (String model : models) {
+        Map<String, Object> d = find(metrics, model, "decisions", split);
+        if (d == null) {
+          continue;
+        }
+        Map<String, Object> c = find(metrics, model, "contrasts", split);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("model", model);
+        row.put("split", split);
+        row.put("decisions", d.get("decisions"));
+        row.put("individuals", d.get("individuals"));
+        row.put("c_nlp", c == null ? Double.NaN : c.get("mean_ll"));
+        row.put("d_nlp", d.get("d_nlp"));
+        row.put("gmp", d.get("gmp"));
+        out.add(row);
+        if (uniform == null) {
+          uniform = new LinkedHashMap<>();
+          uniform.put("model", UNIFORM);
+          uniform.put("split", split);
+          uniform.put("decisions", d.get("decisions"));
+          uniform.put("individuals", d.get("individuals"));
+          uniform.put("c_nlp", Math.log(0.5));
+          uniform.put("d_nlp", d.get("uniform_d_nlp"));
+          uniform.put("gmp", d.get("uniform_gmp"));
+        }
+      }
+      if (uniform != null) {
+        out.add(uniform);
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, Object> find(List<Map<String, Object>> metrics, String model, String dataset, String split) {
+    for (Map<String, Object> m : metrics) {
+      if (m.get("model").equals(model) && m.get("dataset").equals(dataset) && m.get("subset").equals("all")
+          && m.get("grouping").equals(Splits.SPLIT) && m.get("group").equals(Splits.SPLIT + "=" + split)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private Map<String, double[]> trainingCurves(SparkSession spark) throws java.io.IOException {
+    Map<String, double[]> curves = new LinkedHashMap<>();
+    if (config.training() == null) {
+      return curves;
+    }
+    Path best = new Path(config.training() + "/best.json");
+    if (!best.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(best)) {
+      return curves;
+    }
+    JsonNode pointer = JSON.readTree(InferJob.read(spark, best.toString()));
+    String[] lines = InferJob.read(spark, pointer.at("/path").asText() + "/history.csv").trim().split("\n");
+    double[] train = new double[lines.length - 1];
+    double[] validation = new double[lines.length - 1];
+    for (int i = 1; i < lines.length; i++) {
+      String[] cells = lines[i].split(",");
+      train[i - 1] = Double.parseDouble(cells[1]);
+      validation[i - 1] = Double.parseDouble(cells[2]);
+    }
+    curves.put("training loss (full pass)", train);
+    curves.put("validation loss", validation);
+    return curves;
+  }
+
+  /** The most improved and most worsened individuals, each with its decisions' positions and differences. */
+  private List<ReportBuilder.Exemplar> exemplars(Dataset<Row> compared, List<Row> perIndividual) {
+    List<ReportBuilder.Exemplar> out = new ArrayList<>();
+    int k = Math.min(config.exemplars(), perIndividual.size() / 2);
+    List<Row> chosen = new ArrayList<>(perIndividual.subList(0, k));
+    chosen.addAll(perIndividual.subList(perIndividual.size() - k, perIndividual.size()));
+    for (Row ind : chosen) {
+      String id = ind.getAs(Cols.INDIVIDUAL);
+      List<Row> steps =
+          compared.filter(col(Cols.INDIVIDUAL).equalTo(id)).orderBy(Cols.DECISION).select(Cols.ORIGIN_CELL, "ll_diff").collectAsList();
+      double[] lon = new double[steps.size()];
+      double[] lat = new double[steps.size()];
+      double[] diff = new double[steps.size()];
+      for (int i = 0; i < steps.size(); i++) {
+        GeoPoint p = H3Cells.centroid(H3Cells.parse(steps.get(i).getString(0)));
+        lon[i] = p.lon();
+        lat[i] = p.lat();
+        diff[i] = steps.get(i).getDouble(1);
+      }
+      out.add(new ReportBuilder.Exemplar(id, ind.getAs("mean_ll_diff"), lon, lat, diff));
+    }
+    return out;
+  }
+
+  private static List<Row> toRows(List<Map<String, Object>> metrics) {
+    List<Row> rows = new ArrayList<>();
+    for (Map<String, Object> m : metrics) {
+      rows.add(org.apache.spark.sql.RowFactory.create(m.values().toArray()));
+    }
+    return rows;
+  }
+
+  private static org.apache.spark.sql.types.StructType metricSchema() {
+    var t = org.apache.spark.sql.types.DataTypes.class;
+    List<org.apache.spark.sql.types.StructField> f = new ArrayList<>();
+    for (String s : List.of("model", "dataset", "subset", "grouping", "group")) {
+      f.add(org.apache.spark.sql.types.DataTypes.createStructField(s, org.apache.spark.sql.types.DataTypes.StringType, false));
+    }
+    for (String s : List.of("decisions", "individuals")) {
+      f.add(org.apache.spark.sql.types.DataTypes.createStructField(s, org.apache.spark.sql.types.DataTypes.LongType, false));
+    }
+    for (String s : List.of("d_nlp", "mean_ll", "gmp", "uniform_d_nlp", "uniform_gmp")) {
+      f.add(org.apache.spark.sql.types.DataTypes.createStructField(s, org.apache.spark.sql.types.DataTypes.DoubleType, true));
+    }
+    return org.apache.spark.sql.types.DataTypes.createStructType(f);
+  }
+
+  static String csv(List<Map<String, Object>> rows) {
+    StringBuilder b = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
+    for (Map<String, Object> r : rows) {
+      List<String> cells = new ArrayList<>();
+      for (Object v : r.values()) {
+        String s = v instanceof Double d ? String.format(Locale.ROOT, "%.10g", d) : String.valueOf(v);
+        cells.add(s.contains(",") ? "\"" + s + "\"" : s);
+      }
+      b.append(String.join(",", cells)).append('\n');
+    }
+    return b.toString().trim();
+  }
+}

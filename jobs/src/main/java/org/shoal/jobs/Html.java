@@ -1,0 +1,179 @@
+package org.shoal.jobs;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Small builders for a self-contained HTML report: escaped tables and inline SVG charts, no scripts. */
+final class Html {
+  private Html() {}
+
+  static String escape(Object o) {
+    return String.valueOf(o).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  static String number(Object o) {
+    if (o instanceof Double d) {
+      return Double.isNaN(d) ? "–" : String.format(Locale.ROOT, "%.4f", d);
+    }
+    return o == null ? "–" : escape(o);
+  }
+
+  /** A table of rows (maps with the same keys); numbers right-aligned with four decimals. */
+  static String table(String id, List<Map<String, Object>> rows) {
+    if (rows.isEmpty()) {
+      return "<p class=\"empty\">no rows</p>";
+    }
+    StringBuilder b = new StringBuilder("<table id=\"" + escape(id) + "\"><thead><tr>");
+    for (String k : rows.get(0).keySet()) {
+      b.append("<th>").append(escape(k)).append("</th>");
+    }
+    b.append("</tr></thead><tbody>");
+    for (Map<String, Object> r : rows) {
+      b.append("<tr>");
+      for (Object v : r.values()) {
+        boolean numeric = v instanceof Number;
+        b.append(numeric ? "<td class=\"n\">" : "<td>").append(number(v)).append("</td>");
+      }
+      b.append("</tr>");
+    }
+    return b.append("</tbody></table>").toString();
+  }
+
+  /** Lines over epochs: series name -> y values (x = 1..n). */
+  static String lines(Map<String, double[]> series, String xLabel, String yLabel) {
+    int w = 560;
+    int h = 260;
+    int pad = 48;
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    int n = 1;
+    for (double[] ys : series.values()) {
+      for (double y : ys) {
+        min = Math.min(min, y);
+        max = Math.max(max, y);
+      }
+      n = Math.max(n, ys.length);
+    }
+    if (max == min) {
+      max = min + 1e-9;
+    }
+    String[] colours = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+    StringBuilder b = svgOpen(w, h).append(axes(w, h, pad, xLabel, yLabel, min, max));
+    int c = 0;
+    for (Map.Entry<String, double[]> e : series.entrySet()) {
+      StringBuilder pts = new StringBuilder();
+      double[] ys = e.getValue();
+      for (int i = 0; i < ys.length; i++) {
+        double x = pad + (n == 1 ? 0 : (w - 2.0 * pad) * i / (n - 1));
+        double y = h - pad - (h - 2.0 * pad) * (ys[i] - min) / (max - min);
+        pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+      }
+      String colour = colours[c % colours.length];
+      b.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" points=\"")
+          .append(pts).append("\"/>");
+      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", w - pad - 150, pad + 16 * c, colour, escape(e.getKey())));
+      c++;
+    }
+    return b.append("</svg>").toString();
+  }
+
+  /** Vertical bars, one per label, coloured by category; a zero line. */
+  static String bars(List<String> labels, double[] values, List<String> categories, String yLabel) {
+    int w = Math.max(560, 14 * labels.size() + 100);
+    int h = 280;
+    int pad = 48;
+    double min = 0;
+    double max = 0;
+    for (double v : values) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    if (max == min) {
+      max = min + 1e-9;
+    }
+    List<String> distinct = categories.stream().distinct().sorted().toList();
+    String[] colours = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"};
+    StringBuilder b = svgOpen(w, h).append(axes(w, h, pad, "individual", yLabel, min, max));
+    double slot = (w - 2.0 * pad) / Math.max(1, labels.size());
+    double zero = h - pad - (h - 2.0 * pad) * (0 - min) / (max - min);
+    for (int i = 0; i < labels.size(); i++) {
+      double y = h - pad - (h - 2.0 * pad) * (values[i] - min) / (max - min);
+      String colour = colours[distinct.indexOf(categories.get(i)) % colours.length];
+      b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %.4f</title></rect>",
+          pad + i * slot, Math.min(y, zero), Math.max(1, slot - 2), Math.abs(zero - y), colour, escape(labels.get(i)), values[i]));
+    }
+    for (int c = 0; c < distinct.size(); c++) {
+      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", w - pad - 120, pad + 16 * c, colours[c % colours.length], escape(distinct.get(c))));
+    }
+    return b.append("</svg>").toString();
+  }
+
+  /** Predicted vs observed, with the diagonal. */
+  static String calibration(double[] predicted, double[] observed) {
+    int w = 360;
+    int h = 360;
+    int pad = 48;
+    StringBuilder b = svgOpen(w, h).append(axes(w, h, pad, "mean predicted probability", "observed frequency", 0, 1));
+    b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4\"/>", pad, h - pad, w - pad, pad));
+    for (int i = 0; i < predicted.length; i++) {
+      double x = pad + (w - 2.0 * pad) * predicted[i];
+      double y = h - pad - (h - 2.0 * pad) * observed[i];
+      b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1f77b4\"><title>%.3f → %.3f</title></circle>", x, y, predicted[i], observed[i]));
+    }
+    return b.append("</svg>").toString();
+  }
+
+  /** A track on a lon/lat plane, each decision a dot coloured from blue (worse) to red (better). */
+  static String map(double[] lon, double[] lat, double[] value) {
+    int w = 420;
+    int h = 320;
+    int pad = 40;
+    double x0 = Double.POSITIVE_INFINITY;
+    double x1 = Double.NEGATIVE_INFINITY;
+    double y0 = Double.POSITIVE_INFINITY;
+    double y1 = Double.NEGATIVE_INFINITY;
+    double vmax = 1e-9;
+    for (int i = 0; i < lon.length; i++) {
+      x0 = Math.min(x0, lon[i]);
+      x1 = Math.max(x1, lon[i]);
+      y0 = Math.min(y0, lat[i]);
+      y1 = Math.max(y1, lat[i]);
+      vmax = Math.max(vmax, Math.abs(value[i]));
+    }
+    double span = Math.max(Math.max(x1 - x0, y1 - y0), 0.5);
+    StringBuilder b = svgOpen(w, h).append(axes(w, h, pad, "longitude", "latitude", y0, y0 + span));
+    StringBuilder track = new StringBuilder();
+    for (int i = 0; i < lon.length; i++) {
+      double x = pad + (w - 2.0 * pad) * (lon[i] - x0) / span;
+      double y = h - pad - (h - 2.0 * pad) * (lat[i] - y0) / span;
+      track.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
+    }
+    b.append("<polyline fill=\"none\" stroke=\"#ccc\" points=\"").append(track).append("\"/>");
+    for (int i = 0; i < lon.length; i++) {
+      double x = pad + (w - 2.0 * pad) * (lon[i] - x0) / span;
+      double y = h - pad - (h - 2.0 * pad) * (lat[i] - y0) / span;
+      double t = Math.max(-1, Math.min(1, value[i] / vmax));
+      int red = (int) (t > 0 ? 255 : 255 * (1 + t));
+      int blue = (int) (t < 0 ? 255 : 255 * (1 - t));
+      b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"rgb(%d,%d,%d)\"><title>%.4f</title></circle>", x, y, red, Math.min(red, blue), blue, value[i]));
+    }
+    return b.append("</svg>").toString();
+  }
+
+  private static StringBuilder svgOpen(int w, int h) {
+    return new StringBuilder(
+        String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", w, h, w, h));
+  }
+
+  private static String axes(int w, int h, int pad, String xLabel, String yLabel, double min, double max) {
+    return String.format(
+        Locale.ROOT,
+        "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>"
+            + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text><text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">%s</text>"
+            + "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\">%.3g</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\">%.3g</text>",
+        pad, h - pad, w - pad, h - pad, pad, pad, pad, h - pad,
+        w / 2, h - 10, escape(xLabel), h / 2, h / 2, escape(yLabel),
+        pad - 4, h - pad, min, pad - 4, pad + 4, max);
+  }
+}
