@@ -100,6 +100,12 @@ final class EvaluateJob extends JobCommand {
       Dataset<Row> contrasts = Evaluation.decisions(spark.read().parquet(contrastsPath.toString()));
       metrics.addAll(rows(MODEL, "contrasts", "all", Evaluation.grouped(contrasts, List.of(Splits.SPLIT)), List.of(Splits.SPLIT)));
     }
+    metrics.sort(
+        java.util.Comparator.comparing((Map<String, Object> m) -> (String) m.get("dataset"))
+            .thenComparing(m -> (String) m.get("subset"))
+            .thenComparing(m -> (String) m.get("grouping"))
+            .thenComparing(m -> (String) m.get("group"))
+            .thenComparing(m -> (String) m.get("model")));
     progress.finished(metrics.size() + " metric rows");
 
     progress.stage("comparing individuals, calibration");

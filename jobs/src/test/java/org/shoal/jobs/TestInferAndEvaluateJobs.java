@@ -1,0 +1,165 @@
+package org.shoal.jobs;
+
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.testing.SharedSpark;
+
+/** `shoal infer` and `shoal evaluate` on a small simulated world, with the true model as the reference. */
+class TestInferAndEvaluateJobs {
+  @TempDir static Path dir;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path world;
+  private static Path evaluate;
+  private final SparkSession spark = SharedSpark.session();
+
+  @BeforeAll
+  static void pipeline() {
+    SharedSpark.session();
+    world = dir.resolve("world");
+    Path expand = dir.resolve("expand");
+    Path contrasts = dir.resolve("contrasts");
+    Path train = dir.resolve("train");
+    Path infer = dir.resolve("infer");
+    evaluate = dir.resolve("evaluate");
+    assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "10"))).isZero();
+    assertThat(Shoal.execute("expand", "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
+        "-Dexpand.covariates=" + world.resolve("covariates"), "-Dexpand.output=" + expand)).isZero();
+    assertThat(Shoal.execute("contrasts", "-Dcontrasts.input=" + expand, "-Dcontrasts.output=" + contrasts,
+        "-Dcontrasts.decisions-per-individual=40", "-Dcontrasts.alternatives-per-decision=5")).isZero();
+    assertThat(Shoal.execute("train", "-Dtrain.input=" + contrasts, "-Dtrain.output=" + train,
+        "-Dtrain.hidden=[8]", "-Dtrain.batch-size=200", "-Dtrain.epochs=3", "-Dtrain.learning-rate=0.02")).isZero();
+    assertThat(Shoal.execute("infer", "-Dinfer.model=" + train.resolve("best.json"), "-Dinfer.decisions=" + expand,
+        "-Dinfer.contrasts=" + contrasts, "-Dinfer.output=" + infer)).isZero();
+    assertThat(Shoal.execute("evaluate", "-Devaluate.predictions=" + infer,
+        "-Devaluate.reference=" + world.resolve("truth"), "-Devaluate.training=" + train,
+        "-Devaluate.output=" + evaluate, "-Devaluate.exemplars=2")).isZero();
+  }
+
+  @Test
+  void probabilitiesAreASoftmaxPerDecision() {
+    Dataset<Row> p = spark.read().parquet(dir.resolve("infer/decisions/choices").toString());
+    for (Row r : p.groupBy(Cols.INDIVIDUAL, Cols.DECISION).sum(Cols.PROBABILITY).collectAsList()) {
+      assertThat(r.getDouble(2)).isCloseTo(1.0, within(1e-9));
+    }
+    Row one = p.filter(col(Cols.INDIVIDUAL).equalTo("sim-00000").and(col(Cols.DECISION).equalTo(1))).agg(
+        org.apache.spark.sql.functions.max(Cols.LOG_ODDS), org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.exp(col(Cols.LOG_ODDS)))).first();
+    Row selected = p.filter(col(Cols.INDIVIDUAL).equalTo("sim-00000").and(col(Cols.DECISION).equalTo(1)).and(col(Cols.SELECTED))).first();
+    assertThat(selected.<Double>getAs(Cols.PROBABILITY))
+        .isCloseTo(Math.exp(selected.<Double>getAs(Cols.LOG_ODDS)) / one.getDouble(1), within(1e-9));
+  }
+
+  @Test
+  void theTrueModelsRowMatchesItsTruthTableAndBeatsUniform() throws Exception {
+    // plain Java over the truth table: per-individual mean log-probability of the selected cell, then the mean
+    List<Row> truth = spark.read().parquet(world.resolve("truth").toString()).filter(col(Cols.SELECTED)).collectAsList();
+    Map<String, String> splits = new HashMap<>();
+    for (String line : Files.readAllLines(dir.resolve("expand/splits.csv")).subList(1, 11)) {
+      splits.put(line.split(",")[0], line.split(",")[1]);
+    }
+    Map<String, List<Double>> validation = new HashMap<>();
+    for (Row r : truth) {
+      String id = r.getAs(Cols.INDIVIDUAL);
+      if ("validation".equals(splits.get(id))) {
+        validation.computeIfAbsent(id, k -> new ArrayList<>()).add(Math.log(r.<Double>getAs(Cols.PROBABILITY)));
+      }
+    }
+    double expected = org.shoal.pipeline.evaluate.Metrics.decisionNlp(validation);
+    JsonNode results = JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results");
+    boolean found = false;
+    for (JsonNode r : results) {
+      if (r.at("/model").asText().equals("true model") && r.at("/split").asText().equals("validation")) {
+        assertThat(r.at("/d_nlp").asDouble()).isCloseTo(expected, within(1e-9));
+        found = true;
+      }
+      if (r.at("/model").asText().equals("trained model")) {
+        assertThat(r.at("/c_nlp").asDouble()).isBetween(-0.6931, 0.0);
+      }
+    }
+    assertThat(found).isTrue();
+    double uniform = 0;
+    double trained = 0;
+    for (JsonNode r : results) {
+      if (r.at("/split").asText().equals("validation")) {
+        if (r.at("/model").asText().equals("uniform")) {
+          uniform = r.at("/gmp").asDouble();
+        } else if (r.at("/model").asText().equals("trained model")) {
+          trained = r.at("/gmp").asDouble();
+        }
+      }
+    }
+    assertThat(trained).isGreaterThan(uniform);
+  }
+
+  @Test
+  void metricsCsvEqualsTheParquetOutput() throws Exception {
+    List<String> csv = Files.readAllLines(evaluate.resolve("metrics.csv"));
+    Dataset<Row> parquet = spark.read().parquet(evaluate.resolve("metrics").toString());
+    assertThat(csv).hasSize((int) parquet.count() + 1);
+    Row all = parquet.filter(col("model").equalTo("trained model").and(col("grouping").equalTo("all"))).first();
+    String line = csv.stream().filter(l -> l.startsWith("trained model,decisions,all,all,all,")).findFirst().orElseThrow();
+    assertThat(Double.parseDouble(line.split(",")[7])).isCloseTo(all.<Double>getAs("d_nlp"), within(1e-9));
+  }
+
+  /** The report in a real headless browser: it renders, and its results table carries summary.json's numbers. */
+  @Test
+  void theReportRendersInHeadlessChromiumWithTheSameNumbers() throws Exception {
+    String browser = chromium();
+    Assumptions.assumeTrue(
+        browser != null || System.getenv("SHOAL_REQUIRE_CHROMIUM") != null, "chromium is not installed");
+    assertThat(browser).as("chromium on PATH (SHOAL_REQUIRE_CHROMIUM is set)").isNotNull();
+    Path report = evaluate.resolve("report.html");
+    Process p =
+        new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", report.toUri().toString())
+            .redirectError(dir.resolve("chromium.log").toFile())
+            .start();
+    String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(dom).contains("<table id=\"results\"").contains("<svg");
+    JsonNode results = JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results");
+    for (JsonNode r : results) {
+      assertThat(dom).contains(String.format(Locale.ROOT, "%.4f", r.at("/gmp").asDouble()));
+      assertThat(dom).contains(String.format(Locale.ROOT, "%.4f", r.at("/d_nlp").asDouble()));
+    }
+    Matcher svgs = Pattern.compile("<svg").matcher(dom);
+    int count = 0;
+    while (svgs.find()) {
+      count++;
+    }
+    assertThat(count).as("training curves, individuals, calibration and 4 exemplar maps").isGreaterThanOrEqualTo(7);
+  }
+
+  static String chromium() {
+    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+      for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        if (new File(d, name).canExecute()) {
+          return new File(d, name).getPath();
+        }
+      }
+    }
+    return null;
+  }
+}
