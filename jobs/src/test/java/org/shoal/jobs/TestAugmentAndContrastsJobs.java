@@ -27,14 +27,7 @@ class TestAugmentAndContrastsJobs {
     Path expand = dir.resolve("expand");
     Path augment = dir.resolve("augment");
     Path contrasts = dir.resolve("contrasts");
-    assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "8"))).isZero();
-    assertThat(
-            Shoal.execute(
-                "expand",
-                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
-                "-Dexpand.covariates=" + world.resolve("covariates"),
-                "-Dexpand.output=" + expand))
-        .isZero();
+    SmallWorlds.simulateAndExpand(world, expand, "8");
     assertThat(
             Shoal.execute(
                 "augment", "-Daugment.input=" + expand, "-Daugment.output=" + augment, "-Daugment.copies=2"))

@@ -44,9 +44,7 @@ class TestInferAndEvaluateJobs {
     Path train = dir.resolve("train");
     Path infer = dir.resolve("infer");
     evaluate = dir.resolve("evaluate");
-    assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "10"))).isZero();
-    assertThat(Shoal.execute("expand", "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
-        "-Dexpand.covariates=" + world.resolve("covariates"), "-Dexpand.output=" + expand)).isZero();
+    SmallWorlds.simulateAndExpand(world, expand, "10");
     assertThat(Shoal.execute("contrasts", "-Dcontrasts.input=" + expand, "-Dcontrasts.output=" + contrasts,
         "-Dcontrasts.decisions-per-individual=40", "-Dcontrasts.alternatives-per-decision=5")).isZero();
     assertThat(Shoal.execute("train", "-Dtrain.input=" + contrasts, "-Dtrain.output=" + train,

@@ -29,14 +29,7 @@ class TestTrainJob {
     Path world = dir.resolve("world");
     Path expand = dir.resolve("expand");
     contrasts = dir.resolve("contrasts");
-    assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "9"))).isZero();
-    assertThat(
-            Shoal.execute(
-                "expand",
-                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
-                "-Dexpand.covariates=" + world.resolve("covariates"),
-                "-Dexpand.output=" + expand))
-        .isZero();
+    SmallWorlds.simulateAndExpand(world, expand, "9");
     assertThat(
             Shoal.execute(
                 "contrasts",

@@ -26,11 +26,7 @@ public record TrainConfig(
     GRID;
 
     static Mode parse(String name) {
-      try {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown training mode '" + name + "' (use local, spark or grid)", e);
-      }
+      return org.shoal.pipeline.util.Enums.parse(Mode.class, name, "training mode");
     }
   }
 

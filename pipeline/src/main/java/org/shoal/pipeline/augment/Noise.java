@@ -1,7 +1,6 @@
 package org.shoal.pipeline.augment;
 
 import java.io.Serializable;
-import java.util.Locale;
 
 /**
  * Noise on one raw column: a draw e, uniform on [-scale, scale] or normal(0, scale), added ({@code v + e}) or
@@ -53,11 +52,6 @@ public record Noise(
   }
 
   public static <E extends Enum<E>> E parse(Class<E> type, String name) {
-    try {
-      return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "unknown " + type.getSimpleName().toLowerCase(Locale.ROOT) + " '" + name + "'", e);
-    }
+    return org.shoal.pipeline.util.Enums.parse(type, name, "noise " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT));
   }
 }

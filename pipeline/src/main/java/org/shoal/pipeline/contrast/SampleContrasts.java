@@ -10,7 +10,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -49,11 +48,7 @@ public final class SampleContrasts {
     DECISIONS;
 
     public static Mode parse(String name) {
-      try {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown contrast mode '" + name + "' (use pairs or decisions)", e);
-      }
+      return org.shoal.pipeline.util.Enums.parse(Mode.class, name, "contrast mode");
     }
   }
 

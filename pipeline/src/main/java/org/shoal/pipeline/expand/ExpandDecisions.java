@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,12 +33,7 @@ public final class ExpandDecisions {
     FAIL;
 
     public static MissingCovariates parse(String name) {
-      try {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "unknown missing-covariates policy '" + name + "' (use drop or fail)", e);
-      }
+      return org.shoal.pipeline.util.Enums.parse(MissingCovariates.class, name, "missing-covariates policy");
     }
   }
 

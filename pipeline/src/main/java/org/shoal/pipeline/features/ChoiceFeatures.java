@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.year;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,12 +43,7 @@ public final class ChoiceFeatures {
     }
 
     public static Base parse(String name) {
-      try {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "unknown base feature '" + name + "' (use distance, heading, stay-put or day-of-year)", e);
-      }
+      return org.shoal.pipeline.util.Enums.parse(Base.class, name, "base feature");
     }
   }
 

@@ -1,6 +1,5 @@
 package org.shoal.pipeline.features;
 
-import java.util.Locale;
 
 /**
  * How a raw covariate or attribute becomes a model feature. The {@code log} variants first take
@@ -42,18 +41,10 @@ public enum Transform {
   }
 
   public String configName() {
-    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    return org.shoal.pipeline.util.Enums.word(this);
   }
 
   public static Transform parse(String name) {
-    try {
-      return valueOf(name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "unknown transform '"
-              + name
-              + "' (use identity, zscore, minmax, log, log-zscore or log-minmax)",
-          e);
-    }
+    return org.shoal.pipeline.util.Enums.parse(Transform.class, name, "transform");
   }
 }

@@ -25,7 +25,6 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,11 +58,7 @@ public final class DailyPositions {
     MEAN;
 
     public static Rule parse(String name) {
-      try {
-        return valueOf(name.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("unknown daily rule '" + name + "' (use last, first or mean)", e);
-      }
+      return org.shoal.pipeline.util.Enums.parse(Rule.class, name, "daily rule");
     }
   }
 

@@ -1,7 +1,6 @@
 package org.shoal.pipeline.tracks;
 
 import java.util.List;
-import java.util.Locale;
 
 /** The track files shoal reads, each with its default column names. */
 public enum TrackFormat {
@@ -30,11 +29,6 @@ public enum TrackFormat {
   }
 
   public static TrackFormat parse(String name) {
-    try {
-      return valueOf(name.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "unknown track format '" + name + "' (use csv, parquet, gpe3 or otn)", e);
-    }
+    return org.shoal.pipeline.util.Enums.parse(TrackFormat.class, name, "track format");
   }
 }
