@@ -38,6 +38,16 @@ final class AugmentJob extends JobCommand {
   }
 
   @Override
+  protected String output() {
+    return config.output();
+  }
+
+  @Override
+  protected java.util.List<String> inputs() {
+    return java.util.List.of(config.input());
+  }
+
+  @Override
   protected void configure(Settings settings) {
     config = AugmentConfig.from(settings);
   }

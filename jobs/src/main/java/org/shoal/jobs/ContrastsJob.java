@@ -43,6 +43,16 @@ final class ContrastsJob extends JobCommand {
   }
 
   @Override
+  protected String output() {
+    return config.output();
+  }
+
+  @Override
+  protected java.util.List<String> inputs() {
+    return java.util.List.of(config.input());
+  }
+
+  @Override
   protected void configure(Settings settings) {
     config = ContrastsConfig.from(settings);
   }

@@ -50,6 +50,18 @@ final class EvaluateJob extends JobCommand {
   }
 
   @Override
+  protected String output() {
+    return config.output();
+  }
+
+  @Override
+  protected java.util.List<String> inputs() {
+    return java.util.stream.Stream.of(config.predictions(), config.reference(), config.training())
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  @Override
   protected void configure(Settings settings) {
     config = EvaluateConfig.from(settings);
   }

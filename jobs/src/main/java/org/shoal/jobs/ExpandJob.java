@@ -46,6 +46,23 @@ final class ExpandJob extends JobCommand {
   }
 
   @Override
+  protected String output() {
+    return config.output();
+  }
+
+  @Override
+  protected java.util.List<String> inputs() {
+    return java.util.stream.Stream.of(
+            config.params().tracks().path(),
+            config.covariates(),
+            config.attributesTable(),
+            config.splitFile(),
+            config.normalisationFrom())
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  @Override
   protected void configure(Settings settings) {
     config = ExpandConfig.from(settings);
   }

@@ -35,6 +35,18 @@ final class InferJob extends JobCommand {
   }
 
   @Override
+  protected String output() {
+    return config.output();
+  }
+
+  @Override
+  protected java.util.List<String> inputs() {
+    return java.util.stream.Stream.of(config.model(), config.decisions(), config.contrasts())
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
+
+  @Override
   protected void configure(Settings settings) {
     config = InferConfig.from(settings);
   }

@@ -35,6 +35,17 @@ abstract class JobCommand implements Callable<Integer> {
 
   protected abstract String jobName();
 
+  /** Whether this job is one pipeline stage with a marker (every job but `run`). */
+  protected boolean recordsStage() {
+    return true;
+  }
+
+  /** The folder this job writes; `shoal run` keeps the stage's fingerprint there. */
+  protected abstract String output();
+
+  /** The files and folders this job reads; their listings are part of the stage's fingerprint. */
+  protected abstract java.util.List<String> inputs();
+
   @Override
   public Integer call() throws Exception {
     Config config = ConfigLoader.load(confFile, overrides);
@@ -46,7 +57,15 @@ abstract class JobCommand implements Callable<Integer> {
     boolean borrowed = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = Sparks.session(sparkConfig, jobName());
     try {
-      run(spark, progress);
+      if (recordsStage()) {
+        // A job run on its own also keeps its stage marker true, so `shoal run` never skips over its outputs.
+        Stages.forget(spark, this);
+        long t0 = System.nanoTime();
+        run(spark, progress);
+        Stages.record(spark, this, Stages.fingerprint(spark, config, this), (System.nanoTime() - t0) / 1e9);
+      } else {
+        run(spark, progress);
+      }
     } finally {
       if (!borrowed) {
         spark.stop();

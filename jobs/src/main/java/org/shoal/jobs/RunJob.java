@@ -1,20 +1,46 @@
 package org.shoal.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigRenderOptions;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.Settings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code shoal run}: every stage in order, in one SparkSession, from one configuration. Every stage's config is
- * validated before the first one starts, so a typo in the last stage fails in milliseconds, not after an hour.
+ * validated before the first one starts. A stage whose configuration and inputs are unchanged since its last
+ * completed run is skipped ({@code --force} reruns everything). When every stage has succeeded, the model and the
+ * report are copied to {@code <work-dir>/published/<run>/} with a manifest, and {@code published/latest.json} is
+ * replaced atomically, so a failed run never replaces the last good results.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the whole pipeline (simulate, expand, augment, contrasts, train, infer, evaluate) from one configuration.")
+    description = "Run the whole pipeline (simulate, expand, augment, contrasts, train, infer, evaluate), skipping unchanged stages.")
 final class RunJob extends JobCommand {
-  private final List<JobCommand> stages = List.of(
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--force", description = "Rerun every stage, even those whose configuration and inputs are unchanged.")
+  boolean force;
+
+  private final List<JobCommand> stages =
+      List.of(
           new SimulateJob(),
           new ExpandJob(),
           new AugmentJob(),
@@ -22,6 +48,7 @@ final class RunJob extends JobCommand {
           new TrainJob(),
           new InferJob(),
           new EvaluateJob());
+  private Settings settings;
 
   @Override
   protected String jobName() {
@@ -29,15 +56,96 @@ final class RunJob extends JobCommand {
   }
 
   @Override
+  protected boolean recordsStage() {
+    return false;
+  }
+
+  @Override
+  protected String output() {
+    return settings.string("shoal.work-dir") + "/published";
+  }
+
+  @Override
+  protected List<String> inputs() {
+    return List.of();
+  }
+
+  @Override
   protected void configure(Settings settings) {
+    this.settings = settings;
     stages.forEach(s -> s.configure(settings));
   }
 
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
+    List<Map<String, Object>> record = new ArrayList<>();
+    long start = System.nanoTime();
+    int ran = 0;
     for (JobCommand stage : stages) {
+      String fingerprint = Stages.fingerprint(spark, settings.config(), stage);
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("stage", stage.jobName());
+      entry.put("fingerprint", fingerprint);
+      if (!force && fingerprint.equals(Stages.recorded(spark, stage))) {
+        progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
+        entry.put("ran", false);
+        record.add(entry);
+        continue;
+      }
       progress.info("stage " + stage.jobName());
-      stage.run(spark, new Progress(stage.jobName()));
+      Stages.forget(spark, stage);
+      long t0 = System.nanoTime();
+      Progress stageProgress = new Progress(stage.jobName());
+      stage.run(spark, stageProgress);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      stageProgress.done();
+      Stages.record(spark, stage, Stages.fingerprint(spark, settings.config(), stage), seconds);
+      entry.put("ran", true);
+      entry.put("seconds", seconds);
+      record.add(entry);
+      ran++;
     }
+    publish(spark, progress, record, (System.nanoTime() - start) / 1e9);
+    progress.info(String.format(Locale.ROOT, "%d of %d stages ran", ran, stages.size()));
+  }
+
+  /** Copies the best model and the evaluation into published/<run>/ and points latest.json at it. */
+  private void publish(SparkSession spark, Progress progress, List<Map<String, Object>> record, double seconds)
+      throws Exception {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    String published = output();
+    String runName = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+    Path target = new Path(published, runName);
+    FileSystem fs = target.getFileSystem(hadoop);
+    String train = settings.string("shoal.train.output");
+    String evaluate = settings.string("shoal.evaluate.output");
+    JsonNode best = JSON.readTree(InferJob.read(spark, train + "/best.json"));
+    Path model = new Path(best.at("/path").asText());
+    FileUtil.copy(fs, model, fs, new Path(target, "model"), false, hadoop);
+    for (String f : List.of("report.html", "summary.json", "metrics.csv")) {
+      FileUtil.copy(fs, new Path(evaluate, f), fs, new Path(target, f), false, hadoop);
+    }
+    Map<String, Object> manifest = new LinkedHashMap<>();
+    manifest.put("run", runName);
+    manifest.put("shoal", String.valueOf(Shoal.class.getPackage().getImplementationVersion()));
+    manifest.put("spark", spark.version());
+    manifest.put("java", System.getProperty("java.version"));
+    manifest.put("seconds", seconds);
+    manifest.put("model", best.at("/runId").asText());
+    manifest.put("validationLoss", best.at("/validationLoss").asDouble());
+    manifest.put("stages", record);
+    manifest.put("config", JSON.readTree(settings.config().getConfig("shoal").root().render(ConfigRenderOptions.concise())));
+    manifest.put("results", JSON.readTree(InferJob.read(spark, evaluate + "/summary.json")).at("/results"));
+    Outputs.json(spark, manifest, target + "/manifest.json");
+
+    Map<String, Object> latest = new LinkedHashMap<>();
+    latest.put("run", runName);
+    latest.put("path", target.toString());
+    latest.put("model", target + "/model");
+    latest.put("report", target + "/report.html");
+    Path tmp = new Path(published, ".latest.json.tmp");
+    Outputs.json(spark, latest, tmp.toString());
+    FileContext.getFileContext(tmp.toUri(), hadoop).rename(tmp, new Path(published, "latest.json"), Options.Rename.OVERWRITE);
+    progress.info("published " + target + "; the report is " + target + "/report.html");
   }
 }

@@ -38,6 +38,16 @@ final class SimulateJob extends JobCommand {
   }
 
   @Override
+  protected String output() {
+    return config.output();
+  }
+
+  @Override
+  protected java.util.List<String> inputs() {
+    return java.util.List.of();
+  }
+
+  @Override
   protected void configure(Settings settings) {
     config = SimulateConfig.from(settings);
   }

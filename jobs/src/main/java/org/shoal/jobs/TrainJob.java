@@ -69,6 +69,16 @@ final class TrainJob extends JobCommand {
   }
 
   @Override
+  protected String output() {
+    return config.output();
+  }
+
+  @Override
+  protected java.util.List<String> inputs() {
+    return java.util.List.of(config.input());
+  }
+
+  @Override
   protected void configure(Settings settings) {
     config = TrainConfig.from(settings);
   }

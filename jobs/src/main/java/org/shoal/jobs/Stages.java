@@ -1,0 +1,103 @@
+package org.shoal.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Stage fingerprints for incremental runs. A stage's fingerprint hashes its own configuration subtree and the
+ * listing (path, size, modification time) of every input it reads, upstream outputs included. The marker
+ * {@code _shoal_stage.json} is written last into the stage's output folder and removed before the stage starts,
+ * so a stage killed half-way never looks finished.
+ */
+final class Stages {
+  static final String MARKER = "_shoal_stage.json";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Stages() {}
+
+  static String fingerprint(SparkSession spark, Config config, JobCommand stage) throws IOException {
+    StringBuilder b = new StringBuilder(stage.jobName()).append('\n');
+    b.append(config.getConfig("shoal." + stage.jobName()).root().render(ConfigRenderOptions.concise())).append('\n');
+    for (String input : stage.inputs()) {
+      b.append(input).append('\n');
+      for (Map.Entry<String, String> f : listing(spark, input).entrySet()) {
+        b.append("  ").append(f.getKey()).append(' ').append(f.getValue()).append('\n');
+      }
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Every data file under {@code path} (or the file itself): relative name -> "size mtime". */
+  static Map<String, String> listing(SparkSession spark, String path) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    Path root = new Path(path);
+    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!fs.exists(root)) {
+      out.put("(missing)", "");
+      return out;
+    }
+    FileStatus top = fs.getFileStatus(root);
+    if (top.isFile()) {
+      out.put(root.getName(), top.getLen() + " " + top.getModificationTime());
+      return out;
+    }
+    String prefix = fs.makeQualified(root).toString();
+    RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+    while (files.hasNext()) {
+      LocatedFileStatus f = files.next();
+      String name = f.getPath().getName();
+      if (name.startsWith(".") || name.equals(MARKER)) {
+        continue;
+      }
+      out.put(f.getPath().toString().substring(prefix.length()), f.getLen() + " " + f.getModificationTime());
+    }
+    return out;
+  }
+
+  /** The fingerprint recorded by the stage's last completed run, or null. */
+  static String recorded(SparkSession spark, JobCommand stage) throws IOException {
+    Path marker = new Path(stage.output(), MARKER);
+    FileSystem fs = marker.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!fs.exists(marker)) {
+      return null;
+    }
+    JsonNode node = JSON.readTree(InferJob.read(spark, marker.toString()));
+    return node.at("/fingerprint").asText(null);
+  }
+
+  static void forget(SparkSession spark, JobCommand stage) throws IOException {
+    Path marker = new Path(stage.output(), MARKER);
+    marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(marker, false);
+  }
+
+  static void record(SparkSession spark, JobCommand stage, String fingerprint, double seconds) throws IOException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("stage", stage.jobName());
+    m.put("fingerprint", fingerprint);
+    m.put("inputs", List.copyOf(stage.inputs()));
+    m.put("seconds", seconds);
+    m.put("finished", java.time.Instant.now().toString());
+    Outputs.json(spark, m, stage.output() + "/" + MARKER);
+  }
+}
