@@ -69,6 +69,7 @@ final class EvaluateJob extends JobCommand {
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     String out = config.output();
+    long start = System.nanoTime();
     progress.stage("reading predictions from " + config.predictions());
     Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions").persist(StorageLevel.MEMORY_AND_DISK());
     for (List<String> g : config.groupBy()) {
@@ -142,12 +143,29 @@ final class EvaluateJob extends JobCommand {
     Outputs.singleCsv(spark, Evaluation.calibration(predictions, config.calibrationBins()), out + "/calibration.csv", "bin");
 
     List<Map<String, Object>> results = resultsTable(metrics);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long decisionCount = decisions.count();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("results", results);
     summary.put("comparedWith", baselineName);
+    summary.put("decisions", decisionCount);
+    summary.put("groupingSets", config.groupBy().size());
+    summary.put("seconds", seconds);
+    summary.put("decisionsPerSecond", decisionCount / seconds);
+    progress.info(String.format(Locale.ROOT, "speed: %.0f decisions/s (%.1f s for %d grouping sets)", decisionCount / seconds, seconds, config.groupBy().size()));
     Outputs.json(spark, summary, out + "/summary.json");
+    progress.info(String.format(Locale.ROOT, "%-16s %-11s %9s %9s %9s %8s", "model", "split", "decisions", "C-NLP", "D-NLP", "GMP"));
     for (Map<String, Object> r : results) {
-      progress.info(String.format(Locale.ROOT, "%s", r));
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "%-16s %-11s %9d %9s %9.4f %8.4f",
+              r.get("model"),
+              r.get("split"),
+              (Long) r.get("decisions"),
+              Double.isNaN((Double) r.get("c_nlp")) ? "-" : String.format(Locale.ROOT, "%.4f", (Double) r.get("c_nlp")),
+              (Double) r.get("d_nlp"),
+              (Double) r.get("gmp")));
     }
 
     progress.stage("writing report.html");
