@@ -105,8 +105,13 @@ final class RunJob extends JobCommand {
       record.add(entry);
       ran++;
     }
-    publish(spark, progress, record, (System.nanoTime() - start) / 1e9);
     progress.info(String.format(Locale.ROOT, "%d of %d stages ran", ran, stages.size()));
+    Path latest = new Path(output(), "latest.json");
+    if (ran == 0 && latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) {
+      progress.info("nothing changed; " + latest + " stays as it was");
+      return;
+    }
+    publish(spark, progress, record, (System.nanoTime() - start) / 1e9);
   }
 
   /** Copies the best model and the evaluation into published/<run>/ and points latest.json at it. */

@@ -142,6 +142,14 @@ class TestInferAndEvaluateJobs {
       assertThat(dom).contains(String.format(Locale.ROOT, "%.4f", r.at("/gmp").asDouble()));
       assertThat(dom).contains(String.format(Locale.ROOT, "%.4f", r.at("/d_nlp").asDouble()));
     }
+    // every metric row of the Parquet output appears in the report's group table
+    for (Row r : spark.read().parquet(evaluate.resolve("metrics").toString()).collectAsList()) {
+      double d = r.getAs("d_nlp");
+      if (!Double.isNaN(d)) {
+        assertThat(dom).contains(String.format(Locale.ROOT, "<td class=\"n\">%.4f</td>", d));
+      }
+      assertThat(dom).contains(String.format(Locale.ROOT, "<td class=\"n\">%d</td>", r.<Long>getAs("decisions")));
+    }
     Matcher svgs = Pattern.compile("<svg").matcher(dom);
     int count = 0;
     while (svgs.find()) {

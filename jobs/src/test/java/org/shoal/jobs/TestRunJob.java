@@ -81,7 +81,9 @@ class TestRunJob {
     Run again = run("run", "--conf", conf.toString());
     assertThat(again.code()).isZero();
     assertThat(again.ran()).isEmpty();
-    assertThat(again.out()).contains("0 of 7 stages ran");
+    assertThat(again.out()).contains("0 of 7 stages ran").contains("nothing changed");
+    assertThat(JSON.readTree(work.resolve("published/latest.json").toFile()).at("/path").asText())
+        .isEqualTo(latest.at("/path").asText());
 
     Run newRate = run("run", "--conf", conf.toString(), "-Dtrain.learning-rate=0.03");
     assertThat(newRate.ran()).containsExactly("train", "infer", "evaluate");

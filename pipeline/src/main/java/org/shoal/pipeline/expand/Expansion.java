@@ -67,19 +67,22 @@ public final class Expansion {
     Dataset<Row> raw = TrackReader.read(spark, p.tracks());
     List<String> attributeNames = new ArrayList<>(p.tracks().attributes());
     if (attributes != null) {
-      Dataset<Row> table = attributes;
-      for (String c : table.columns()) {
+      if (!java.util.Arrays.asList(attributes.columns()).contains(Cols.INDIVIDUAL)) {
+        throw new IllegalArgumentException(
+            "the attributes table needs an '" + Cols.INDIVIDUAL + "' column; its columns are "
+                + java.util.Arrays.toString(attributes.columns()));
+      }
+      Dataset<Row> table = attributes.withColumnRenamed(Cols.INDIVIDUAL, "_attribute_individual");
+      for (String c : attributes.columns()) {
         if (!c.equals(Cols.INDIVIDUAL)) {
           table = table.withColumn(c, col("`" + c + "`").cast("string"));
           attributeNames.add(c);
         }
       }
+      table = table.withColumn("_attribute_individual", col("_attribute_individual").cast("string"));
       raw =
-          raw.join(
-              table.withColumnRenamed(Cols.INDIVIDUAL, TrackColumns.INDIVIDUAL_TEXT),
-              raw.col(TrackColumns.INDIVIDUAL_TEXT).equalTo(table.col(Cols.INDIVIDUAL)),
-              "left");
-      raw = raw.drop(table.col(Cols.INDIVIDUAL));
+          raw.join(table, raw.col(TrackColumns.INDIVIDUAL_TEXT).equalTo(table.col("_attribute_individual")), "left")
+              .drop("_attribute_individual");
     }
     var source =
         new org.shoal.pipeline.tracks.TrackSource(

@@ -305,4 +305,22 @@ class TestExpansion {
     assertThat(r.decisionsBySplit().get(Splits.TRAIN)).isEqualTo(2);
     assertThat(r.balances()).isTrue();
   }
+
+  @Test
+  void anAttributesTableJoinsByIndividualAndItsNumbersCanBeFeatures() throws IOException {
+    Dataset<Row> attributes =
+        spark.sql("select 'A' as individual, 4.5d as weight_kg union all select 'B', 3.0d union all select 'C', 6.0d");
+    ExpandParams p = params(Map.of(), Map.of("weight_kg", Transform.IDENTITY));
+    Expansion.Output out = Expansion.run(spark, p, null, attributes, null, null);
+    for (Row r : out.choices().select(Cols.INDIVIDUAL, "weight_kg", "f_weight_kg").distinct().collectAsList()) {
+      double expected = r.getString(0).equals("A") ? 4.5 : 3.0;
+      assertThat(r.<Double>getAs("weight_kg")).isEqualTo(expected);
+      assertThat(r.<Double>getAs("f_weight_kg")).isEqualTo(expected);
+    }
+    assertThat(out.features()).contains("f_weight_kg");
+    // D's only valid-looking rows have no attributes row and no fork length: still rejected, not dropped silently
+    assertThat(ExpandReport.of(out).balances()).isTrue();
+    Dataset<Row> noId = spark.sql("select 'A' as tag, 1.0d as weight_kg");
+    assertThatThrownBy(() -> Expansion.run(spark, p, null, noId, null, null)).hasMessageContaining("'individual' column");
+  }
 }
