@@ -1,0 +1,168 @@
+package org.shoal.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded jar on a real Spark standalone cluster: a master and two workers on 127.0.0.1, started from the jar
+ * itself. `shoal run` submitted to it gives the same metrics as local mode, and still completes when one worker is
+ * killed during inference.
+ */
+class ITStandaloneCluster {
+  private static final Path JAR = Path.of(System.getProperty("shoal.jar", "target/shoal-jobs-all.jar"));
+  private static final List<String> OPENS =
+      Arrays.asList(System.getProperty("spark.java17.opens", "").trim().split("\\s+"));
+  @TempDir Path dir;
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private Process start(List<String> command, Path log, String... env) throws IOException {
+    List<String> full = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    full.addAll(OPENS);
+    full.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
+    if (log != null) {
+      pb.redirectOutput(log.toFile());
+    }
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    for (int i = 0; i < env.length; i += 2) {
+      pb.environment().put(env[i], env[i + 1]);
+    }
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  private static void awaitLine(Path log, String text, int seconds) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < end) {
+      if (Files.exists(log) && Files.readString(log).contains(text)) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no '" + text + "' in " + log + " after " + seconds + " s:\n" + (Files.exists(log) ? Files.readString(log) : ""));
+  }
+
+  private Path conf(Path work) throws IOException {
+    Path f = dir.resolve(work.getFileName() + ".conf");
+    Files.writeString(
+        f,
+        String.join(
+            "\n",
+            "shoal {",
+            "  work-dir = \"" + work + "\"",
+            "  spark.properties { \"spark.sql.shuffle.partitions\" = 4 }",
+            "  simulate { individuals = 12, min-days = 10, max-days = 20, individuals-per-partition = 3",
+            "    region { min-lat = 52, max-lat = 56, min-lon = -150, max-lon = -140 } }",
+            "  augment.copies = 1",
+            "  contrasts { decisions-per-individual = 20, alternatives-per-decision = 4 }",
+            "  train { hidden = [8], batch-size = 200, epochs = 2, learning-rate = 0.02 }",
+            "  evaluate { exemplars = 1, group-by = [[split], [split, moved]] }",
+            "}"));
+    return f;
+  }
+
+  @Test
+  void aRunOnTwoWorkersEqualsLocalModeAndSurvivesLosingAWorker() throws Exception {
+    assertThat(JAR).as("the shaded jar (mvn package)").isRegularFile();
+    Path home = dir.resolve("spark-home");
+    Files.createDirectories(home.resolve("jars"));
+    Files.copy(JAR, home.resolve("jars/shoal.jar"));
+    String jar = home.resolve("jars/shoal.jar").toString();
+
+    int port = freePort();
+    String master = "spark://127.0.0.1:" + port;
+    Path masterLog = dir.resolve("master.log");
+    start(List.of("-cp", jar, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", String.valueOf(port),
+        "--webui-port", String.valueOf(freePort())), masterLog);
+    awaitLine(masterLog, "I have been elected leader", 60);
+    List<Process> workers = new ArrayList<>();
+    for (int w = 1; w <= 2; w++) {
+      Path log = dir.resolve("worker" + w + ".log");
+      workers.add(start(List.of("-cp", jar, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+          "--memory", "2g", "--webui-port", String.valueOf(freePort()), "--work-dir", dir.resolve("w" + w).toString(), master),
+          log, "SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.12"));
+      awaitLine(log, "Successfully registered with master", 60);
+    }
+
+    Path localWork = dir.resolve("local");
+    Process local = start(List.of("-jar", jar, "run", "--conf", conf(localWork).toString(), "-Dshoal.spark.master=local[2]"),
+        dir.resolve("local.log"));
+
+    Path clusterWork = dir.resolve("cluster");
+    Process cluster =
+        start(List.of("-cp", jar, "org.apache.spark.deploy.SparkSubmit", "--master", master, "--class", Shoal.class.getName(),
+            "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", OPENS), "--conf", "spark.executor.memory=1g",
+            "--conf", "spark.ui.enabled=false", jar, "run", "--conf", conf(clusterWork).toString()), null);
+    StringBuilder clusterOut = new StringBuilder();
+    CompletableFuture<Void> reader =
+        CompletableFuture.runAsync(
+            () -> {
+              try (BufferedReader r = new BufferedReader(new InputStreamReader(cluster.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  synchronized (clusterOut) {
+                    clusterOut.append(line).append('\n');
+                  }
+                  if (line.startsWith("[infer] scoring")) {
+                    workers.get(1).destroyForcibly(); // lose a worker while inference runs
+                  }
+                }
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    assertThat(cluster.waitFor(15, TimeUnit.MINUTES)).as("cluster run finished").isTrue();
+    reader.get(1, TimeUnit.MINUTES);
+    assertThat(cluster.exitValue()).as(clusterOut.toString()).isZero();
+    assertThat(workers.get(1).isAlive()).as("worker 2 was killed during the run").isFalse();
+    assertThat(clusterOut).contains("[infer] scoring").contains("7 of 7 stages ran");
+    awaitLine(masterLog, "Removing worker", 60);
+
+    assertThat(local.waitFor(15, TimeUnit.MINUTES)).isTrue();
+    assertThat(local.exitValue()).as(Files.readString(dir.resolve("local.log"))).isZero();
+
+    List<String> a = Files.readAllLines(localWork.resolve("evaluate/metrics.csv"));
+    List<String> b = Files.readAllLines(clusterWork.resolve("evaluate/metrics.csv"));
+    assertThat(b).hasSameSizeAs(a);
+    for (int i = 0; i < a.size(); i++) {
+      String[] x = a.get(i).split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+      String[] y = b.get(i).split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+      assertThat(y).hasSameSizeAs(x);
+      for (int j = 0; j < x.length; j++) {
+        if (i > 0 && j >= 7) {
+          assertThat(Double.parseDouble(y[j])).as(a.get(i)).isCloseTo(Double.parseDouble(x[j]), within(1e-9));
+        } else {
+          assertThat(y[j]).isEqualTo(x[j]);
+        }
+      }
+    }
+  }
+}
