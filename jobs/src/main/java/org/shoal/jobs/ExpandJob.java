@@ -98,6 +98,23 @@ final class ExpandJob extends JobCommand {
     Outputs.parquet(expansion.rejected().coalesce(1), out + "/rejected");
     Outputs.parquet(expansion.dropped().coalesce(1), out + "/dropped");
     Outputs.singleCsv(spark, expansion.splits(), out + "/splits.csv", Cols.INDIVIDUAL);
+    // Small summaries beside the Parquet, for notebooks and readers without Parquet support.
+    Dataset<Row> written = spark.read().parquet(out + Datasets.CHOICES);
+    Outputs.singleCsv(
+        spark,
+        written.groupBy(Cols.INDIVIDUAL, Cols.DECISION).count().groupBy(col("count").as("choices")).count(),
+        out + "/choices-per-decision.csv",
+        "choices");
+    Outputs.singleCsv(
+        spark,
+        written
+            .filter(col(Cols.DECISION).leq(5))
+            .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.DATE, Cols.ORIGIN_CELL, Cols.CELL,
+                Cols.SELECTED, Splits.SPLIT, "distance_km", "bearing_deg")
+            .orderBy(Cols.INDIVIDUAL)
+            .limit(2000),
+        out + "/sample-choices.csv",
+        Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
     progress.finished("written");
 
     progress.stage("counting");

@@ -33,7 +33,12 @@ final class Stages {
   private Stages() {}
 
   static String fingerprint(SparkSession spark, Config config, JobCommand stage) throws IOException {
-    StringBuilder b = new StringBuilder(stage.jobName()).append('\n');
+    // The shoal version too: a new release reruns every stage (snapshot builds share one version: use --force).
+    StringBuilder b =
+        new StringBuilder(stage.jobName())
+            .append(' ')
+            .append(Shoal.class.getPackage().getImplementationVersion())
+            .append('\n');
     b.append(config.getConfig("shoal." + stage.jobName()).root().render(ConfigRenderOptions.concise())).append('\n');
     for (String input : stage.inputs()) {
       b.append(input).append('\n');

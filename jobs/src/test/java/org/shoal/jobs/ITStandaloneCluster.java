@@ -85,9 +85,36 @@ class ITStandaloneCluster {
             "  augment.copies = 1",
             "  contrasts { decisions-per-individual = 20, alternatives-per-decision = 4 }",
             "  train { hidden = [8], batch-size = 200, epochs = 2, learning-rate = 0.02 }",
-            "  evaluate { exemplars = 1, group-by = [[split], [split, moved]] }",
+            "  evaluate.exemplars = 1",
             "}"));
     return f;
+  }
+
+  /** Every notebook in notebooks/ runs headless against the run's outputs (required when SHOAL_REQUIRE_JUPYTER is set). */
+  private void executeNotebooks(Path work) throws Exception {
+    Path notebooks = Path.of("..", "notebooks").toAbsolutePath().normalize();
+    boolean jupyter = new ProcessBuilder("jupyter", "nbconvert", "--version").start().waitFor() == 0;
+    if (!jupyter) {
+      assertThat(System.getenv("SHOAL_REQUIRE_JUPYTER")).as("jupyter nbconvert is not installed").isNull();
+      System.out.println("jupyter nbconvert is not installed: notebooks not executed");
+      return;
+    }
+    List<Path> books;
+    try (var files = Files.list(notebooks)) {
+      books = files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
+    }
+    assertThat(books).hasSize(3);
+    for (Path book : books) {
+      ProcessBuilder pb =
+          new ProcessBuilder("jupyter", "nbconvert", "--to", "notebook", "--execute",
+                  "--ExecutePreprocessor.timeout=300", "--output-dir", dir.resolve("notebooks").toString(), book.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve(book.getFileName() + ".log").toFile());
+      pb.environment().put("SHOAL_WORK", work.toString());
+      Process p = pb.start();
+      assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+      assertThat(p.exitValue()).as(book + ":\n" + Files.readString(dir.resolve(book.getFileName() + ".log"))).isZero();
+    }
   }
 
   @Test
@@ -148,6 +175,8 @@ class ITStandaloneCluster {
 
     assertThat(local.waitFor(15, TimeUnit.MINUTES)).isTrue();
     assertThat(local.exitValue()).as(Files.readString(dir.resolve("local.log"))).isZero();
+
+    executeNotebooks(localWork);
 
     List<String> a = Files.readAllLines(localWork.resolve("evaluate/metrics.csv"));
     List<String> b = Files.readAllLines(clusterWork.resolve("evaluate/metrics.csv"));
