@@ -49,7 +49,7 @@ final class ReportBuilder {
     for (int i = 0; i < perIndividual.size(); i++) {
       Row r = perIndividual.get(i);
       labels.add(r.getAs("individual"));
-      colours.add(String.valueOf((Object) r.getAs("colour")));
+      colours.add(String.valueOf(r.<Object>getAs("colour")));
       values[i] = r.getAs("mean_ll_diff");
     }
     body.append(String.format(Locale.ROOT,

@@ -47,7 +47,8 @@ class TestSimulateJob {
     try (Stream<Path> files = Files.walk(root)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
         String name = f.getFileName().toString();
-        if (name.startsWith(".") || name.equals("_SUCCESS")) {
+        // the stage marker, like report.json, records when and how fast the run went
+        if (name.startsWith(".") || name.equals("_SUCCESS") || name.equals(Stages.MARKER)) {
           continue;
         }
         String rel = root.relativize(f).toString().replaceAll("part-(\\d+)-[0-9a-f-]+", "part-$1");

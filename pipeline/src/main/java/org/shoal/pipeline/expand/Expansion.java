@@ -103,16 +103,16 @@ public final class Expansion {
     Dataset<Row> checked =
         FixValidation.apply(raw, source, List.copyOf(p.attributeTransforms().keySet()))
             .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row>[] unique =
+    DailyPositions.Deduplicated unique =
         DailyPositions.deduplicate(checked.filter(col(TrackColumns.REJECT_REASON).isNull()));
     Dataset<Row> rejected =
         checked
             .filter(col(TrackColumns.REJECT_REASON).isNotNull())
-            .unionByName(unique[1].withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_TIMESTAMP)))
+            .unionByName(unique.duplicates().withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_TIMESTAMP)))
             .select(rawColumns(source));
 
     Dataset<Row> positions =
-        DailyPositions.apply(unique[0], p.dailyRule(), p.stepDays(), p.resolution(), attributeNames)
+        DailyPositions.apply(unique.unique(), p.dailyRule(), p.stepDays(), p.resolution(), attributeNames)
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     ExpandDecisions.Result expanded =

@@ -64,19 +64,16 @@ public final class DailyPositions {
 
   private DailyPositions() {}
 
-  /** Splits valid fixes into the first of each (individual, timestamp) and the duplicates after it. */
-  public static Dataset<Row>[] deduplicate(Dataset<Row> validFixes) {
+  /** Valid fixes split into the first fix of each (individual, timestamp) and the duplicates after it. */
+  public record Deduplicated(Dataset<Row> unique, Dataset<Row> duplicates) {}
+
+  public static Deduplicated deduplicate(Dataset<Row> validFixes) {
     WindowSpec w =
         Window.partitionBy(Cols.INDIVIDUAL, Cols.TIMESTAMP)
             .orderBy(col(TrackColumns.SOURCE_FILE), col(Cols.LATITUDE), col(Cols.LONGITUDE));
     Dataset<Row> ranked = validFixes.withColumn("_dup", row_number().over(w));
-    @SuppressWarnings("unchecked")
-    Dataset<Row>[] out =
-        new Dataset[] {
-          ranked.filter(col("_dup").equalTo(1)).drop("_dup"),
-          ranked.filter(col("_dup").gt(1)).drop("_dup")
-        };
-    return out;
+    return new Deduplicated(
+        ranked.filter(col("_dup").equalTo(1)).drop("_dup"), ranked.filter(col("_dup").gt(1)).drop("_dup"));
   }
 
   /**
