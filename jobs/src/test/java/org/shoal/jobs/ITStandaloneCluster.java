@@ -90,6 +90,28 @@ class ITStandaloneCluster {
     return f;
   }
 
+  /** `shoal run` killed (SIGKILL) during training, then run again, ends with the uninterrupted run's metrics. */
+  private void killedAndResumedRunEqualsAnUninterruptedOne(String jar, Path uninterrupted) throws Exception {
+    Path work = dir.resolve("killed");
+    Path log = dir.resolve("killed.log");
+    List<String> command = List.of("-jar", jar, "run", "--conf", conf(work).toString(), "-Dshoal.spark.master=local[2]");
+    Process first = start(command, log);
+    awaitLine(log, "[train] training run", 600);
+    first.destroyForcibly();
+    assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(work.resolve("train").resolve(Stages.MARKER)).doesNotExist();
+    assertThat(work.resolve("published/latest.json")).doesNotExist();
+
+    Path log2 = dir.resolve("resumed.log");
+    Process second = start(command, log2);
+    assertThat(second.waitFor(15, TimeUnit.MINUTES)).isTrue();
+    String out = Files.readString(log2);
+    assertThat(second.exitValue()).as(out).isZero();
+    assertThat(out).contains("stage simulate: unchanged").contains("[run] stage train").contains("published");
+    assertThat(Files.readString(work.resolve("evaluate/metrics.csv")))
+        .isEqualTo(Files.readString(uninterrupted.resolve("evaluate/metrics.csv")).replace(uninterrupted.toString(), work.toString()));
+  }
+
   /** Every notebook in notebooks/ runs headless against the run's outputs (required when SHOAL_REQUIRE_JUPYTER is set). */
   private void executeNotebooks(Path work) throws Exception {
     Path notebooks = Path.of("..", "notebooks").toAbsolutePath().normalize();
@@ -177,6 +199,7 @@ class ITStandaloneCluster {
     assertThat(local.exitValue()).as(Files.readString(dir.resolve("local.log"))).isZero();
 
     executeNotebooks(localWork);
+    killedAndResumedRunEqualsAnUninterruptedOne(jar, localWork);
 
     List<String> a = Files.readAllLines(localWork.resolve("evaluate/metrics.csv"));
     List<String> b = Files.readAllLines(clusterWork.resolve("evaluate/metrics.csv"));

@@ -85,6 +85,12 @@ class TestRunJob {
     assertThat(JSON.readTree(work.resolve("published/latest.json").toFile()).at("/path").asText())
         .isEqualTo(latest.at("/path").asText());
 
+    // new track data (here: the same file, touched) reruns expand and everything after it, not simulate
+    Path tracks = work.resolve("world/tracks.csv");
+    Files.setLastModifiedTime(tracks, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(tracks).toMillis() + 60_000));
+    Run newTracks = run("run", "--conf", conf.toString());
+    assertThat(newTracks.ran()).containsExactlyElementsOf(all.subList(1, all.size()));
+
     Run newRate = run("run", "--conf", conf.toString(), "-Dtrain.learning-rate=0.03");
     assertThat(newRate.ran()).containsExactly("train", "infer", "evaluate");
     String metrics = Files.readString(work.resolve("evaluate/metrics.csv"));
