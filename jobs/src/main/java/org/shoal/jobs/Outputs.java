@@ -55,6 +55,14 @@ final class Outputs {
     text(spark, JSON.writeValueAsString(content), path);
   }
 
+  static void bytes(SparkSession spark, byte[] content, String path) throws IOException {
+    Path target = new Path(path);
+    FileSystem fs = target.getFileSystem(hadoopConf(spark));
+    try (OutputStream out = fs.create(target, true)) {
+      out.write(content);
+    }
+  }
+
   static void text(SparkSession spark, String content, String path) throws IOException {
     Path target = new Path(path);
     FileSystem fs = target.getFileSystem(hadoopConf(spark));

@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       TrainJob.class,
       InferJob.class,
       EvaluateJob.class,
+      TransitionsJob.class,
+      DiffuseJob.class,
       CommandLine.HelpCommand.class
     })
 public final class Shoal implements Runnable {

@@ -25,7 +25,8 @@ public final class ConfigLoader {
           "shoal.spark.properties",
           "shoal.expand.features.covariates",
           "shoal.expand.features.attributes",
-          "shoal.evaluate.subsets");
+          "shoal.evaluate.subsets",
+          "shoal.transitions.attributes");
 
   private ConfigLoader() {}
 

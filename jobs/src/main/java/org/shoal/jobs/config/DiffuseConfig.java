@@ -1,0 +1,20 @@
+package org.shoal.jobs.config;
+
+import java.util.List;
+
+/** The validated configuration of {@code shoal diffuse} (keys under shoal.diffuse). Empty paths are null. */
+public record DiffuseConfig(String transitions, String reference, String initial, int days, List<Integer> pictures, String output) {
+  private static final String K = "shoal.diffuse.";
+
+  public static DiffuseConfig from(Settings s) {
+    String reference = s.string(K + "reference");
+    String initial = s.string(K + "initial");
+    return new DiffuseConfig(
+        s.string(K + "transitions"),
+        reference.isBlank() ? null : reference,
+        initial.isBlank() ? null : initial,
+        s.integer(K + "days", 1, 100_000),
+        s.config().getIntList(K + "pictures"),
+        s.string(K + "output"));
+  }
+}

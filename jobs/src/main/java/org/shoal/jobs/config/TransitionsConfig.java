@@ -1,0 +1,42 @@
+package org.shoal.jobs.config;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.shoal.pipeline.simulate.Region;
+
+/** The validated configuration of {@code shoal transitions} (keys under shoal.transitions). */
+public record TransitionsConfig(
+    String model, String covariates, Region region, LocalDate startDate, int days, Map<String, Double> attributes, String output) {
+  private static final String K = "shoal.transitions.";
+
+  public boolean trueModel() {
+    return model.equals("true");
+  }
+
+  public static TransitionsConfig from(Settings s) {
+    Map<String, Double> attributes = new LinkedHashMap<>();
+    for (String key : new TreeMap<>(s.flatStrings(K + "attributes")).keySet()) {
+      attributes.put(key, s.number(K + "attributes." + key));
+    }
+    double minLat = s.number(K + "region.min-lat", -90, 90);
+    double maxLat = s.number(K + "region.max-lat", -90, 90);
+    double minLon = s.number(K + "region.min-lon", -180, 180);
+    double maxLon = s.number(K + "region.max-lon", -180, 180);
+    Region region;
+    try {
+      region = new Region(minLat, maxLat, minLon, maxLon);
+    } catch (IllegalArgumentException e) {
+      throw s.invalid(K + "region.max-lat", e.getMessage());
+    }
+    return new TransitionsConfig(
+        s.string(K + "model"),
+        s.string(K + "covariates"),
+        region,
+        s.date(K + "start-date"),
+        s.integer(K + "days", 1, 100_000),
+        attributes,
+        s.string(K + "output"));
+  }
+}
