@@ -58,6 +58,35 @@ final class DiffuseJob extends JobCommand {
     config = DiffuseConfig.from(settings);
   }
 
+  /** A page linking the pictures (relative paths, so the folder can be moved) above the per-day summary. */
+  private String report(String summaryCsv) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    String[] lines = summaryCsv.split("\n");
+    String[] header = lines[0].split(",");
+    for (int i = 1; i < lines.length; i++) {
+      String[] cells = lines[i].split(",", -1);
+      Map<String, Object> row = new LinkedHashMap<>();
+      for (int j = 0; j < header.length; j++) {
+        row.put(header[j], cells[j].isEmpty() ? "–" : cells[j]);
+      }
+      rows.add(row);
+    }
+    StringBuilder pictures = new StringBuilder();
+    for (int day : config.pictures()) {
+      if (day <= config.days()) {
+        pictures.append("<figure><img src=\"day-").append(day).append(".png\" alt=\"day ").append(day)
+            .append("\"><figcaption>day ").append(day).append("</figcaption></figure>");
+      }
+    }
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>shoal diffusion</title><style>"
+        + "body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px}"
+        + "td,th{border:1px solid #ccc;padding:3px 6px}figure{display:inline-block;margin:0.5em}</style></head><body>"
+        + "<h1>shoal diffusion</h1><p>Transitions: " + Html.escape(config.transitions())
+        + (config.reference() == null ? "" : "; reference: " + Html.escape(config.reference())) + ".</p>"
+        + "<h2>Over the period</h2><img src=\"diffusion.gif\" alt=\"diffusion over every day\">"
+        + "<h2>Chosen days</h2>" + pictures + "<h2>Per day</h2>" + Html.table("summary", rows) + "</body></html>";
+  }
+
   private List<Map<String, List<Diffusion.Move>>> load(SparkSession spark, String folder) {
     Inputs.requireExists(spark, folder + "/transitions", "transition table");
     return Diffusion.byDay(
@@ -123,12 +152,13 @@ final class DiffuseJob extends JobCommand {
       }
     }
     Outputs.bytes(spark, DensityPictures.gif(frames, 200), config.output() + "/diffusion.gif");
+    Outputs.text(spark, report(summary.toString().trim()), config.output() + "/report.html");
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("days", transitions.size());
     report.put("cellsSeeded", initial.size());
     report.put("diffusionStepsPerSecond", stepsPerSecond);
     Outputs.json(spark, report, config.output() + "/report.json");
-    progress.finished("day-N.png and diffusion.gif in " + config.output());
+    progress.finished("report.html, day-N.png and diffusion.gif in " + config.output());
     Diffusion.Day last = days.get(days.size() - 1);
     progress.info(String.format(Locale.ROOT, "mass: %.6f at day 0, %.6f at day %d", days.get(0).mass(), last.mass(), last.day()));
     if (reference != null) {

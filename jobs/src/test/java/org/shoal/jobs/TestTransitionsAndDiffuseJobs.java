@@ -52,6 +52,8 @@ class TestTransitionsAndDiffuseJobs {
     }
     assertThat(Double.parseDouble(summary.get(1).split(",")[3])).isZero();
     assertThat(ImageIO.read(out.resolve("day-4.png").toFile()).getWidth()).isPositive();
+    assertThat(Files.readString(out.resolve("report.html")))
+        .contains("src=\"diffusion.gif\"", "src=\"day-0.png\"", "src=\"day-4.png\"", "<table id=\"summary\"");
     try (ImageInputStream in = ImageIO.createImageInputStream(out.resolve("diffusion.gif").toFile())) {
       ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
       reader.setInput(in);
