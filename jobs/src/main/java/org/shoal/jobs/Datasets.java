@@ -3,10 +3,6 @@ package org.shoal.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -36,14 +32,7 @@ final class Datasets {
   }
 
   static FeatureManifest readManifest(SparkSession spark, String path) throws IOException {
-    Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (!fs.exists(p)) {
-      throw new IllegalArgumentException("feature manifest not found: " + path);
-    }
-    try (FSDataInputStream in = fs.open(p)) {
-      return FeatureManifest.fromJson(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
-    }
+    return FeatureManifest.fromJson(Inputs.text(spark, path, "feature manifest"), path);
   }
 
   /** Writes choices partitioned by split (and bucket when present), rows sorted by id within each file. */

@@ -291,8 +291,8 @@ final class EvaluateJob extends JobCommand {
     if (!best.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(best)) {
       return curves;
     }
-    JsonNode pointer = JSON.readTree(InferJob.read(spark, best.toString()));
-    String[] lines = InferJob.read(spark, pointer.at("/path").asText() + "/history.csv").trim().split("\n");
+    JsonNode pointer = JSON.readTree(Inputs.text(spark, best.toString(), "training pointer"));
+    String[] lines = Inputs.text(spark, pointer.at("/path").asText() + "/history.csv", "training history").trim().split("\n");
     double[] train = new double[lines.length - 1];
     double[] validation = new double[lines.length - 1];
     for (int i = 1; i < lines.length; i++) {

@@ -3,11 +3,8 @@ package org.shoal.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.hadoop.fs.FSDataInputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,7 +51,7 @@ final class InferJob extends JobCommand {
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     String runDir = runFolder(spark, config.model());
-    LogOddsScorer scorer = JSON.readValue(read(spark, runDir + "/scorer.json"), LogOddsScorer.class);
+    LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, runDir + "/scorer.json", "model scorer"), LogOddsScorer.class);
     FeatureManifest trained = Datasets.readManifest(spark, runDir + Datasets.MANIFEST);
     String runId = new Path(runDir).getName();
     progress.info("model " + runId.substring(0, Math.min(12, runId.length())) + " from " + runDir);
@@ -95,20 +92,10 @@ final class InferJob extends JobCommand {
   /** best.json points at a run folder; anything else is taken as the run folder itself. */
   static String runFolder(SparkSession spark, String model) throws IOException {
     if (model.endsWith(".json")) {
-      JsonNode best = JSON.readTree(read(spark, model));
+      JsonNode best = JSON.readTree(Inputs.text(spark, model, "model pointer"));
       return best.at("/path").asText();
     }
     return model;
   }
 
-  static String read(SparkSession spark, String path) throws IOException {
-    Path p = new Path(path);
-    FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    if (!fs.exists(p)) {
-      throw new IllegalArgumentException("not found: " + path);
-    }
-    try (FSDataInputStream in = fs.open(p)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
 }

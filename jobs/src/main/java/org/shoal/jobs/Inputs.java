@@ -22,6 +22,18 @@ final class Inputs {
     return spark.read().parquet(path);
   }
 
+  /** The whole text of one file (local, HDFS, S3...); fails naming {@code what} and the path when it is missing. */
+  static String text(SparkSession spark, String path, String what) throws java.io.IOException {
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    if (!fs.exists(p)) {
+      throw new IllegalArgumentException(what + " not found: " + path);
+    }
+    try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(p)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   /** Fails with a message naming the input when nothing matches {@code path} (a file, folder or glob). */
   static void requireExists(SparkSession spark, String path, String what) {
     try {

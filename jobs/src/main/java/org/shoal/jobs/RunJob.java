@@ -124,7 +124,7 @@ final class RunJob extends JobCommand {
     FileSystem fs = target.getFileSystem(hadoop);
     String train = settings.string("shoal.train.output");
     String evaluate = settings.string("shoal.evaluate.output");
-    JsonNode best = JSON.readTree(InferJob.read(spark, train + "/best.json"));
+    JsonNode best = JSON.readTree(Inputs.text(spark, train + "/best.json", "model pointer"));
     Path model = new Path(best.at("/path").asText());
     FileUtil.copy(fs, model, fs, new Path(target, "model"), false, hadoop);
     for (String f : List.of("report.html", "summary.json", "metrics.csv")) {
@@ -140,7 +140,7 @@ final class RunJob extends JobCommand {
     manifest.put("validationLoss", best.at("/validationLoss").asDouble());
     manifest.put("stages", record);
     manifest.put("config", JSON.readTree(settings.config().getConfig("shoal").root().render(ConfigRenderOptions.concise())));
-    manifest.put("results", JSON.readTree(InferJob.read(spark, evaluate + "/summary.json")).at("/results"));
+    manifest.put("results", JSON.readTree(Inputs.text(spark, evaluate + "/summary.json", "evaluation summary")).at("/results"));
     Outputs.json(spark, manifest, target + "/manifest.json");
 
     Map<String, Object> latest = new LinkedHashMap<>();

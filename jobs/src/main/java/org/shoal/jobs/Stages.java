@@ -87,7 +87,7 @@ final class Stages {
     if (!fs.exists(marker)) {
       return null;
     }
-    JsonNode node = JSON.readTree(InferJob.read(spark, marker.toString()));
+    JsonNode node = JSON.readTree(Inputs.text(spark, marker.toString(), "stage marker"));
     return node.at("/fingerprint").asText(null);
   }
 

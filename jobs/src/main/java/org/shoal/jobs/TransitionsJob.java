@@ -73,7 +73,7 @@ final class TransitionsJob extends JobCommand {
       transitions = TrueTransitions.build(spark, simulate.setup(), config.startDate(), config.days(), forkLength);
     } else {
       String run = InferJob.runFolder(spark, config.model());
-      LogOddsScorer scorer = JSON.readValue(InferJob.read(spark, run + "/scorer.json"), LogOddsScorer.class);
+      LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, run + "/scorer.json", "model scorer"), LogOddsScorer.class);
       FeatureManifest manifest = Datasets.readManifest(spark, run + Datasets.MANIFEST);
       progress.stage("scoring every origin cell and day with model " + new org.apache.hadoop.fs.Path(run).getName().substring(0, 12));
       Dataset<Row> covariates = Inputs.covariates(spark, config.covariates());
