@@ -119,7 +119,7 @@ final class RunJob extends JobCommand {
       throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     String published = output();
-    String runName = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"));
+    String runName = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT));
     Path target = new Path(published, runName);
     FileSystem fs = target.getFileSystem(hadoop);
     String train = settings.string("shoal.train.output");

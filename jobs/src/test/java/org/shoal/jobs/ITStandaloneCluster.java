@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -115,12 +116,13 @@ class ITStandaloneCluster {
   /** Every notebook in notebooks/ runs headless against the run's outputs (required when SHOAL_REQUIRE_JUPYTER is set). */
   private void executeNotebooks(Path work) throws Exception {
     Path notebooks = Path.of("..", "notebooks").toAbsolutePath().normalize();
-    boolean jupyter = new ProcessBuilder("jupyter", "nbconvert", "--version").start().waitFor() == 0;
-    if (!jupyter) {
-      assertThat(System.getenv("SHOAL_REQUIRE_JUPYTER")).as("jupyter nbconvert is not installed").isNull();
-      System.out.println("jupyter nbconvert is not installed: notebooks not executed");
+    Optional<String> jupyter = ExternalPrograms.jupyter();
+    if (!ExternalPrograms.runCheck(jupyter, "jupyter", "SHOAL_REQUIRE_JUPYTER", System.getenv("SHOAL_REQUIRE_JUPYTER"))) {
       return;
     }
+    assertThat(new ProcessBuilder(jupyter.get(), "nbconvert", "--version").start().waitFor())
+        .as("jupyter nbconvert is installed")
+        .isZero();
     List<Path> books;
     try (var files = Files.list(notebooks)) {
       books = files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
@@ -128,7 +130,7 @@ class ITStandaloneCluster {
     assertThat(books).hasSize(3);
     for (Path book : books) {
       ProcessBuilder pb =
-          new ProcessBuilder("jupyter", "nbconvert", "--to", "notebook", "--execute",
+          new ProcessBuilder(jupyter.get(), "nbconvert", "--to", "notebook", "--execute",
                   "--ExecutePreprocessor.timeout=300", "--output-dir", dir.resolve("notebooks").toString(), book.toString())
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve(book.getFileName() + ".log").toFile());

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -124,10 +124,11 @@ class TestInferAndEvaluateJobs {
   /** The report in a real headless browser: it renders, and its results table carries summary.json's numbers. */
   @Test
   void theReportRendersInHeadlessChromiumWithTheSameNumbers() throws Exception {
-    String browser = chromium();
+    Optional<String> chromium = ExternalPrograms.chromium();
     Assumptions.assumeTrue(
-        browser != null || System.getenv("SHOAL_REQUIRE_CHROMIUM") != null, "chromium is not installed");
-    assertThat(browser).as("chromium on PATH (SHOAL_REQUIRE_CHROMIUM is set)").isNotNull();
+        ExternalPrograms.runCheck(chromium, "chromium", "SHOAL_REQUIRE_CHROMIUM", System.getenv("SHOAL_REQUIRE_CHROMIUM")),
+        "chromium is not installed");
+    String browser = chromium.orElseThrow();
     Path report = evaluate.resolve("report.html");
     Process p =
         new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", report.toUri().toString())
@@ -156,16 +157,5 @@ class TestInferAndEvaluateJobs {
       count++;
     }
     assertThat(count).as("training curves, individuals, calibration and 4 exemplar maps").isGreaterThanOrEqualTo(7);
-  }
-
-  static String chromium() {
-    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-      for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-        if (new File(d, name).canExecute()) {
-          return new File(d, name).getPath();
-        }
-      }
-    }
-    return null;
   }
 }

@@ -2,6 +2,7 @@ package org.shoal.pipeline.simulate;
 
 import java.io.Serializable;
 import java.time.LocalDate;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -53,6 +54,6 @@ public record SimulationSpec(
   }
 
   public static String individualId(long individual) {
-    return String.format("sim-%05d", individual);
+    return String.format(Locale.ROOT, "sim-%05d", individual);
   }
 }
