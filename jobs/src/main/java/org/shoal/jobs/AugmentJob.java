@@ -52,21 +52,34 @@ final class AugmentJob extends JobCommand {
     config = AugmentConfig.from(settings);
   }
 
+  /** The noise entries whose column the choices have; a default entry on a missing column falls away, noted. */
+  private List<Noise> usableNoise(Dataset<Row> choices, Progress progress) {
+    if (!config.noiseIsDefault()) {
+      return config.noise();
+    }
+    List<String> names = java.util.Arrays.asList(choices.columns());
+    List<String> missing = config.noise().stream().map(Noise::column).filter(c -> !names.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      progress.info("default noise on " + missing + " left out: the choices have no such columns");
+    }
+    return config.noise().stream().filter(n -> names.contains(n.column())).toList();
+  }
+
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     progress.stage(String.format(Locale.ROOT, "adding %d noisy copies of each training individual", config.copies()));
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
     Dataset<Row> choices = Datasets.choices(spark, config.input());
+    List<Noise> noise = usableNoise(choices, progress);
     Dataset<Row> augmented =
-        AddNoise.apply(
-            choices, config.noise(), config.copies(), config.seed(), manifest.radiusKm(), manifest.normalisation());
+        AddNoise.apply(choices, noise, config.copies(), config.seed(), manifest.radiusKm(), manifest.normalisation());
     Datasets.writeChoices(augmented, config.output());
     Outputs.text(spark, manifest.toJson(), config.output() + Datasets.MANIFEST);
     progress.finished("written to " + config.output());
 
     progress.stage("summarising");
     List<String> columns = new ArrayList<>();
-    for (Noise n : config.noise()) {
+    for (Noise n : noise) {
       columns.add(n.column());
       String feature = derivedFeature(n.column(), manifest);
       if (feature != null && !columns.contains(feature)) {

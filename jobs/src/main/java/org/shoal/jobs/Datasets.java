@@ -24,7 +24,12 @@ final class Datasets {
 
   static Dataset<Row> choices(SparkSession spark, String folder) {
     Inputs.requireExists(spark, folder + CHOICES, "choice table");
-    return spark.read().parquet(folder + CHOICES);
+    Dataset<Row> choices = spark.read().parquet(folder + CHOICES);
+    if (choices.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the choice table " + folder + CHOICES + " has no rows (0 decisions); see " + folder + "/report.json");
+    }
+    return choices;
   }
 
   static FeatureManifest manifest(SparkSession spark, String folder) throws IOException {
@@ -33,6 +38,26 @@ final class Datasets {
 
   static FeatureManifest readManifest(SparkSession spark, String path) throws IOException {
     return FeatureManifest.fromJson(Inputs.text(spark, path, "feature manifest"), path);
+  }
+
+  /**
+   * The identity of a choice dataset's content: a SHA-256 of its features.json (resolution, radius, step, features,
+   * statistics) and of the names and sizes of its choice files. Models trained on different data never share a
+   * run id, and the same files give the same id wherever they are.
+   */
+  static String fingerprint(SparkSession spark, String folder) throws IOException {
+    StringBuilder b = new StringBuilder(Inputs.text(spark, folder + MANIFEST, "feature manifest")).append('\n');
+    for (var f : Stages.listing(spark, folder + CHOICES).entrySet()) {
+      b.append(f.getKey()).append(' ').append(f.getValue().split(" ")[0]).append('\n');
+    }
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Writes choices partitioned by split (and bucket when present), rows sorted by id within each file. */

@@ -72,25 +72,19 @@ final class EvaluateJob extends JobCommand {
     long start = System.nanoTime();
     progress.stage("reading predictions from " + config.predictions());
     Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions").persist(StorageLevel.MEMORY_AND_DISK());
-    for (List<String> g : config.groupBy()) {
-      for (String c : g) {
-        List<String> names = new ArrayList<>(Arrays.asList(predictions.columns()));
-        names.addAll(List.of(Evaluation.MOVED, Evaluation.DISTANCE_BIN));
-        if (!names.contains(c)) {
-          throw new IllegalArgumentException("evaluate.group-by: no column '" + c + "' in the predictions; columns: " + names);
-        }
-      }
-    }
+    config.notes().forEach(progress::info);
+    List<List<String>> groupBy = usableGroupings(predictions, progress);
+    Map<String, String> subsets = usableSubsets(predictions, progress);
     Dataset<Row> decisions = Evaluation.decisions(predictions).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> reference = config.reference() == null ? null : referencePredictions(spark, predictions);
     Dataset<Row> referenceDecisions =
         reference == null ? null : Evaluation.decisions(reference).persist(StorageLevel.MEMORY_AND_DISK());
     progress.finished(decisions.count() + " decisions");
 
-    progress.stage("computing metrics for " + (config.groupBy().size() + 1) + " grouping sets");
+    progress.stage("computing metrics for " + (groupBy.size() + 1) + " grouping sets");
     List<List<String>> groupings = new ArrayList<>();
     groupings.add(List.of());
-    groupings.addAll(config.groupBy());
+    groupings.addAll(groupBy);
     List<Map<String, Object>> metrics = new ArrayList<>();
     for (List<String> g : groupings) {
       metrics.addAll(rows(MODEL, "decisions", "all", Evaluation.grouped(decisions, g), g));
@@ -98,7 +92,7 @@ final class EvaluateJob extends JobCommand {
         metrics.addAll(rows(config.referenceName(), "decisions", "all", Evaluation.grouped(referenceDecisions, g), g));
       }
     }
-    for (Map.Entry<String, String> s : config.subsets().entrySet()) {
+    for (Map.Entry<String, String> s : subsets.entrySet()) {
       List<String> bySplit = List.of(Splits.SPLIT);
       Dataset<Row> subset = Evaluation.decisions(Evaluation.subset(predictions, s.getValue()));
       metrics.addAll(rows(MODEL, "decisions", s.getKey(), Evaluation.grouped(subset, bySplit), bySplit));
@@ -149,23 +143,27 @@ final class EvaluateJob extends JobCommand {
     summary.put("results", results);
     summary.put("comparedWith", baselineName);
     summary.put("decisions", decisionCount);
-    summary.put("groupingSets", config.groupBy().size());
+    summary.put("groupingSets", groupBy.size());
+    if (results.stream().noneMatch(r -> r.get("split").equals(Splits.VALIDATION))) {
+      summary.put("validation", "unavailable: no validation decisions");
+      progress.info("validation: unavailable, there are no validation decisions");
+    }
     summary.put("seconds", seconds);
     summary.put("decisionsPerSecond", decisionCount / seconds);
-    progress.info(String.format(Locale.ROOT, "speed: %.0f decisions/s (%.1f s for %d grouping sets)", decisionCount / seconds, seconds, config.groupBy().size()));
+    progress.info(String.format(Locale.ROOT, "speed: %.0f decisions/s (%.1f s for %d grouping sets)", decisionCount / seconds, seconds, groupBy.size()));
     Outputs.json(spark, summary, out + "/summary.json");
     progress.info(String.format(Locale.ROOT, "%-16s %-11s %9s %9s %9s %8s", "model", "split", "decisions", "C-NLP", "D-NLP", "GMP"));
     for (Map<String, Object> r : results) {
       progress.info(
           String.format(
               Locale.ROOT,
-              "%-16s %-11s %9d %9s %9.4f %8.4f",
+              "%-16s %-11s %9d %9s %9s %8s",
               r.get("model"),
               r.get("split"),
               (Long) r.get("decisions"),
-              Double.isNaN((Double) r.get("c_nlp")) ? "-" : String.format(Locale.ROOT, "%.4f", (Double) r.get("c_nlp")),
-              (Double) r.get("d_nlp"),
-              (Double) r.get("gmp")));
+              number((Double) r.get("c_nlp")),
+              number((Double) r.get("d_nlp")),
+              number((Double) r.get("gmp"))));
     }
 
     progress.stage("writing report.html");
@@ -180,6 +178,51 @@ final class EvaluateJob extends JobCommand {
             .html();
     Outputs.text(spark, html, out + "/report.html");
     progress.finished("open " + out + "/report.html in a browser");
+  }
+
+  private static String number(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /**
+   * The grouping sets whose columns the predictions have. A default set naming a missing column (e.g. the synthetic
+   * world's release_region) falls away with a note; one the user set fails naming the column.
+   */
+  private List<List<String>> usableGroupings(Dataset<Row> predictions, Progress progress) {
+    List<String> names = new ArrayList<>(Arrays.asList(predictions.columns()));
+    names.addAll(List.of(Evaluation.MOVED, Evaluation.DISTANCE_BIN));
+    List<List<String>> usable = new ArrayList<>();
+    for (List<String> g : config.groupBy()) {
+      List<String> missing = g.stream().filter(c -> !names.contains(c)).toList();
+      if (missing.isEmpty()) {
+        usable.add(g);
+      } else if (config.groupByIsDefault()) {
+        progress.info("default grouping " + g + " left out: the predictions have no column " + missing);
+      } else {
+        throw new IllegalArgumentException(
+            "shoal.evaluate.group-by " + g + ": no column '" + missing.get(0) + "' in the predictions; columns: " + names);
+      }
+    }
+    return usable;
+  }
+
+  /** The subsets whose predicate the predictions can evaluate; a default one that cannot falls away with a note. */
+  private Map<String, String> usableSubsets(Dataset<Row> predictions, Progress progress) {
+    Map<String, String> usable = new java.util.TreeMap<>();
+    for (Map.Entry<String, String> s : config.subsets().entrySet()) {
+      try {
+        predictions.filter(s.getValue());
+        usable.put(s.getKey(), s.getValue());
+      } catch (Exception e) { // Spark's AnalysisException (undeclared): an unknown column or a syntax error
+        String why = e.getMessage().lines().findFirst().orElse("");
+        if (!config.defaultSubsets().contains(s.getKey())) {
+          throw new IllegalArgumentException(
+              "shoal.evaluate.subsets." + s.getKey() + " = \"" + s.getValue() + "\" cannot be evaluated on the predictions: " + why);
+        }
+        progress.info("default subset " + s.getKey() + " left out: " + why);
+      }
+    }
+    return usable;
   }
 
   /** The reference model's probability for every predicted choice, joined on (individual, date, cell). */
@@ -267,6 +310,17 @@ final class EvaluateJob extends JobCommand {
       }
       if (uniform != null) {
         out.add(uniform);
+      } else if (split.equals(Splits.VALIDATION)) {
+        // Shown, not hidden: a reader must see that this model was not validated.
+        Map<String, Object> unavailable = new LinkedHashMap<>();
+        unavailable.put("model", MODEL);
+        unavailable.put("split", split);
+        unavailable.put("decisions", 0L);
+        unavailable.put("individuals", 0L);
+        unavailable.put("c_nlp", Double.NaN);
+        unavailable.put("d_nlp", Double.NaN);
+        unavailable.put("gmp", Double.NaN);
+        out.add(unavailable);
       }
     }
     return out;

@@ -5,7 +5,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -13,12 +16,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.ExpandConfig;
 import org.shoal.jobs.config.Settings;
+import org.shoal.pipeline.expand.ExpandParams;
 import org.shoal.pipeline.expand.ExpandReport;
 import org.shoal.pipeline.expand.Expansion;
 import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.TrackReader;
+import org.shoal.pipeline.util.Enums;
 import picocli.CommandLine.Command;
 
 /**
@@ -71,8 +77,12 @@ final class ExpandJob extends JobCommand {
   protected void run(SparkSession spark, Progress progress) throws Exception {
     String out = config.output();
     long start = System.nanoTime();
+    List<String> notes = new ArrayList<>(config.notes());
     progress.stage("reading " + config.params().tracks().path());
-    Inputs.requireExists(spark, config.params().tracks().path(), "tracks");
+    TrackReader.Tracks tracks = TrackReader.read(spark, config.params().tracks());
+    if (!tracks.attributesLeftOut().isEmpty()) {
+      notes.add("default attributes " + tracks.attributesLeftOut() + " left out: not columns of the tracks");
+    }
     Dataset<Row> covariates =
         config.covariates() == null ? null : Inputs.covariates(spark, config.covariates());
     Dataset<Row> attributes =
@@ -85,16 +95,31 @@ final class ExpandJob extends JobCommand {
         config.normalisationFrom() == null
             ? null
             : Datasets.readManifest(spark, config.normalisationFrom()).normalisation();
-    Expansion.Output expansion =
-        Expansion.run(spark, config.params(), covariates, attributes, splitTable, reuse);
+    List<String> attributeColumns = new ArrayList<>(tracks.source().attributes());
+    if (attributes != null) {
+      attributeColumns.addAll(Arrays.asList(attributes.columns()));
+    }
+    ExpandParams params =
+        config.paramsFor(
+            attributeColumns, covariates == null ? List.of() : Arrays.asList(covariates.columns()), notes);
+    notes.forEach(progress::info);
+    progress.info("individuals identified by column " + tracks.individualsFrom() + " in " + tracks.files().size()
+        + " file(s)");
+    Expansion.Output expansion = Expansion.run(params, tracks, covariates, attributes, splitTable, reuse);
     progress.finished("inputs checked; normalisation " + (reuse == null ? "fitted on training rows" : "reused"));
 
     progress.stage("writing choices to " + out + "/choices");
-    Datasets.writeChoices(
+    Dataset<Row> choices =
         expansion
             .choices()
-            .withColumn(Datasets.BUCKET, pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int")),
-        out);
+            .withColumn(Datasets.BUCKET, pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"));
+    boolean empty = choices.isEmpty();
+    if (empty) {
+      // No partitions to write: one empty file keeps the table's schema readable.
+      Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
+    } else {
+      Datasets.writeChoices(choices, out);
+    }
     Outputs.parquet(expansion.rejected().coalesce(1), out + "/rejected");
     Outputs.parquet(expansion.dropped().coalesce(1), out + "/dropped");
     Outputs.singleCsv(spark, expansion.splits(), out + "/splits.csv", Cols.INDIVIDUAL);
@@ -133,9 +158,9 @@ final class ExpandJob extends JobCommand {
     FeatureManifest manifest =
         FeatureManifest.of(
             expansion.features(),
-            config.params().resolution(),
-            config.params().radiusKm(),
-            config.params().stepDays(),
+            params.resolution(),
+            params.radiusKm(),
+            params.step().toString(),
             expansion.normalisation(),
             split);
     Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
@@ -143,6 +168,25 @@ final class ExpandJob extends JobCommand {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("report", report);
     json.put("balances", report.balances());
+    json.put("decisions", report.decisions());
+    json.put("noDecisions", report.noDecisionsReason());
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("path", tracks.source().path());
+    source.put("format", Enums.word(tracks.source().format()));
+    source.put("files", tracks.files());
+    source.put("individualsFrom", tracks.individualsFrom());
+    source.put(
+        "columns",
+        Map.of(
+            TrackReader.INDIVIDUAL, tracks.source().individualColumn(),
+            TrackReader.TIMESTAMP, tracks.source().timestampColumn(),
+            TrackReader.LATITUDE, tracks.source().latitudeColumn(),
+            TrackReader.LONGITUDE, tracks.source().longitudeColumn()));
+    source.put("attributes", tracks.source().attributes());
+    source.put("attributesLeftOut", tracks.attributesLeftOut());
+    json.put("tracks", source);
+    json.put("notes", notes);
+    json.put("step", params.step().toString());
     json.put("seconds", seconds);
     json.put("choiceRowsPerSecond", report.choiceRows() / seconds);
     Outputs.json(spark, json, out + "/report.json");
@@ -150,11 +194,12 @@ final class ExpandJob extends JobCommand {
     progress.info(
         String.format(
             Locale.ROOT,
-            "fixes: %d in, %d rejected %s, %d merged into daily positions",
+            "fixes: %d in, %d rejected %s, %d merged into positions (%d simultaneous at another position)",
             report.fixesIn(),
             report.fixesRejectedTotal(),
             report.fixesRejected(),
-            report.fixesMergedIntoPositions()));
+            report.fixesMergedIntoPositions(),
+            report.fixesSimultaneous()));
     progress.info(
         String.format(
             Locale.ROOT,
@@ -175,6 +220,15 @@ final class ExpandJob extends JobCommand {
             report.maxChoices(),
             report.choicesRemovedWithoutCovariates(),
             report.stayPutRate()));
+    if (report.largestDroppedMoveKm() != null) {
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "largest move of a dropped decision: %.1f km (radius %.1f km)",
+              report.largestDroppedMoveKm(),
+              params.radiusKm()));
+    }
+    progress.info("individuals with decisions per split: " + report.individualsWithDecisionsBySplit());
     progress.info("features: " + String.join(", ", expansion.features()));
     progress.info(
         String.format(
@@ -183,5 +237,8 @@ final class ExpandJob extends JobCommand {
       throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
     }
     progress.info("wrote " + out + "/report.json");
+    if (report.noDecisionsReason() != null) {
+      progress.info("no decisions: " + report.noDecisionsReason());
+    }
   }
 }

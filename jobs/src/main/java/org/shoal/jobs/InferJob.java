@@ -77,6 +77,12 @@ final class InferJob extends JobCommand {
       throws IOException {
     progress.stage("scoring " + input);
     FeatureManifest manifest = Datasets.manifest(spark, input);
+    if (!manifest.choiceSets().equals(trained.choiceSets())) {
+      throw new IllegalArgumentException(
+          "the model " + runId.substring(0, Math.min(12, runId.length())) + " was trained on choices with "
+              + trained.choiceSets() + ", but " + input + " has " + manifest.choiceSets()
+              + "; expand the data with the model's settings, or train a model on this data");
+    }
     if (!manifest.statistics().equals(trained.statistics()) || !manifest.transforms().equals(trained.transforms())) {
       throw new IllegalArgumentException(
           input + " was normalised with other statistics than the model's training data; rebuild it with "

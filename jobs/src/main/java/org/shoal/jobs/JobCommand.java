@@ -48,8 +48,8 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config config = ConfigLoader.load(confFile, overrides);
-    Settings settings = new Settings(config);
+    Settings settings = ConfigLoader.settings(confFile, overrides);
+    Config config = settings.config();
     SparkConfig sparkConfig = SparkConfig.from(settings);
     configure(settings);
     Progress progress = new Progress(jobName());

@@ -39,15 +39,7 @@ final class RunJob extends JobCommand {
   @Option(names = "--force", description = "Rerun every stage, even those whose configuration and inputs are unchanged.")
   boolean force;
 
-  private final List<JobCommand> stages =
-      List.of(
-          new SimulateJob(),
-          new ExpandJob(),
-          new AugmentJob(),
-          new ContrastsJob(),
-          new TrainJob(),
-          new InferJob(),
-          new EvaluateJob());
+  private final List<JobCommand> stages = new ArrayList<>();
   private Settings settings;
 
   @Override
@@ -73,6 +65,13 @@ final class RunJob extends JobCommand {
   @Override
   protected void configure(Settings settings) {
     this.settings = settings;
+    stages.clear();
+    // The synthetic world is simulated only when expand reads its tracks.
+    if (settings.tracksAreSimulated()) {
+      stages.add(new SimulateJob());
+    }
+    stages.addAll(
+        List.of(new ExpandJob(), new AugmentJob(), new ContrastsJob(), new TrainJob(), new InferJob(), new EvaluateJob()));
     stages.forEach(s -> s.configure(settings));
   }
 
@@ -81,6 +80,9 @@ final class RunJob extends JobCommand {
     List<Map<String, Object>> record = new ArrayList<>();
     long start = System.nanoTime();
     int ran = 0;
+    if (!settings.tracksAreSimulated()) {
+      progress.info("tracks: " + settings.string("shoal.expand.tracks.path") + " (not simulating the synthetic world)");
+    }
     for (JobCommand stage : stages) {
       String fingerprint = Stages.fingerprint(spark, settings.config(), stage);
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -90,6 +92,9 @@ final class RunJob extends JobCommand {
         progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
         entry.put("ran", false);
         record.add(entry);
+        if (stage instanceof ExpandJob) {
+          requireDecisions(spark, stage.output());
+        }
         continue;
       }
       progress.info("stage " + stage.jobName());
@@ -104,6 +109,9 @@ final class RunJob extends JobCommand {
       entry.put("seconds", seconds);
       record.add(entry);
       ran++;
+      if (stage instanceof ExpandJob) {
+        requireDecisions(spark, stage.output());
+      }
     }
     progress.info(String.format(Locale.ROOT, "%d of %d stages ran", ran, stages.size()));
     Path latest = new Path(output(), "latest.json");
@@ -112,6 +120,15 @@ final class RunJob extends JobCommand {
       return;
     }
     publish(spark, progress, record, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Stops the run, with one sentence, when expand found no decisions: nothing after it could work. */
+  private static void requireDecisions(SparkSession spark, String expandOutput) throws java.io.IOException {
+    JsonNode report = JSON.readTree(Inputs.text(spark, expandOutput + "/report.json", "expand report"));
+    if (report.at("/decisions").asLong() == 0) {
+      throw new IllegalStateException(
+          "expand found no decisions (" + report.at("/noDecisions").asText() + "); see " + expandOutput + "/report.json");
+    }
   }
 
   /** Copies the best model and the evaluation into published/<run>/ and points latest.json at it. */

@@ -84,7 +84,8 @@ final class TrainJob extends JobCommand {
   }
 
   /** One finished run, however it was trained. */
-  private record Finished(RunSpec run, MultiLayerNetwork network, List<Training.Epoch> history, int bestEpoch) {
+  private record Finished(
+      RunSpec run, MultiLayerNetwork network, List<Training.Epoch> history, int bestEpoch, boolean validated) {
     Training.Epoch best() {
       return history.get(bestEpoch - 1);
     }
@@ -101,13 +102,15 @@ final class TrainJob extends JobCommand {
       }
     }
     Dataset<Row> choices = Datasets.choices(spark, config.input());
+    // The run id covers the data's content, so models trained on different data never overwrite each other.
+    String data = config.input() + "#" + Datasets.fingerprint(spark, config.input());
     Dataset<Row> train = choices.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN));
     Dataset<Row> validation = choices.filter(col(Splits.SPLIT).equalTo(Splits.VALIDATION));
     progress.info("features: " + String.join(", ", features));
 
     List<Finished> finished = new ArrayList<>();
     if (config.mode() == TrainConfig.Mode.SPARK) {
-      finished.add(trainAveraging(spark, progress, features, train, validation));
+      finished.add(trainAveraging(spark, progress, features, train, validation, data));
     } else {
       progress.stage("collecting decisions");
       Decisions trainData = Decisions.collect(train, features);
@@ -120,18 +123,18 @@ final class TrainJob extends JobCommand {
               trainData.choiceRows(),
               validationData.size()));
       if (config.mode() == TrainConfig.Mode.LOCAL) {
-        RunSpec run = new RunSpec(features, config.network(), config.plan(), config.input());
+        RunSpec run = new RunSpec(features, config.network(), config.plan(), data);
         progress.stage("training run " + run.runId().substring(0, 12) + " in this JVM");
         Training.Result r =
             Training.fit(config.network(), config.plan(), trainData, validationData, epochLine(progress, config.plan()));
         progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
-        finished.add(new Finished(run, r.network(), r.history(), r.bestEpoch()));
+        finished.add(new Finished(run, r.network(), r.history(), r.bestEpoch(), r.validated()));
       } else {
-        List<RunSpec> runs = gridRuns(features);
+        List<RunSpec> runs = gridRuns(features, data);
         progress.stage(String.format(Locale.ROOT, "training a grid of %d runs as Spark tasks", runs.size()));
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         for (SparkTraining.GridResult r : SparkTraining.grid(sc, runs, trainData, validationData)) {
-          finished.add(new Finished(r.run(), r.network(), r.history(), r.bestEpoch()));
+          finished.add(new Finished(r.run(), r.network(), r.history(), r.bestEpoch(), validationData.size() > 0));
         }
         progress.finished(finished.size() + " runs finished");
       }
@@ -156,10 +159,21 @@ final class TrainJob extends JobCommand {
     pointer.put("path", config.output() + "/runs/" + best.run().runId());
     pointer.put("validationLoss", best.best().validationLoss());
     pointer.put("trainLoss", best.best().trainLoss());
+    pointer.put("validated", best.validated());
     Outputs.json(spark, pointer, config.output() + "/best.json");
     progress.finished(String.format(Locale.ROOT, "%d run(s)", finished.size()));
     for (Map<String, Object> row : board) {
       progress.info(String.format(Locale.ROOT, "leaderboard: %s", row));
+    }
+    if (!best.validated()) {
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "no validation decisions in %s: trained for %d epochs and kept the last (train loss %.5f)",
+              config.input(),
+              best.history().size(),
+              best.best().trainLoss()));
+      return;
     }
     progress.info(
         String.format(
@@ -172,14 +186,19 @@ final class TrainJob extends JobCommand {
   }
 
   private Finished trainAveraging(
-      SparkSession spark, Progress progress, List<String> features, Dataset<Row> train, Dataset<Row> validation) {
+      SparkSession spark,
+      Progress progress,
+      List<String> features,
+      Dataset<Row> train,
+      Dataset<Row> validation,
+      String data) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int partitions = config.partitions() > 0 ? config.partitions() : sc.defaultParallelism();
     int maxChoices = Math.max(SparkTraining.maxChoices(train), SparkTraining.maxChoices(validation));
     int batch = config.plan().batchSize();
     JavaRDD<DataSet> trainBatches = SparkTraining.minibatches(train, features, batch, maxChoices, partitions);
     JavaRDD<DataSet> validationBatches = SparkTraining.minibatches(validation, features, batch, maxChoices, partitions);
-    RunSpec run = new RunSpec(features, config.network(), config.plan(), config.input());
+    RunSpec run = new RunSpec(features, config.network(), config.plan(), data);
     progress.stage(
         String.format(
             Locale.ROOT,
@@ -200,10 +219,10 @@ final class TrainJob extends JobCommand {
             train.count(),
             epochLine(progress, config.plan()));
     progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
-    return new Finished(run, r.network(), r.history(), r.bestEpoch());
+    return new Finished(run, r.network(), r.history(), r.bestEpoch(), r.validated());
   }
 
-  private List<RunSpec> gridRuns(List<String> features) {
+  private List<RunSpec> gridRuns(List<String> features, String data) {
     TrainConfig.Grid g = config.grid();
     List<RunSpec> runs = new ArrayList<>();
     for (List<Integer> hidden : g.hidden()) {
@@ -213,7 +232,7 @@ final class TrainJob extends JobCommand {
             for (long seed : g.seeds()) {
               NetworkSpec net = new NetworkSpec(hidden, config.network().activation(), dropout, lr, seed);
               Training.Plan plan = new Training.Plan(batch, config.plan().epochs(), config.plan().patience(), seed);
-              runs.add(new RunSpec(features, net, plan, config.input()));
+              runs.add(new RunSpec(features, net, plan, data));
             }
           }
         }
@@ -256,7 +275,7 @@ final class TrainJob extends JobCommand {
             features,
             manifest.resolution(),
             manifest.radiusKm(),
-            manifest.stepDays(),
+            manifest.step(),
             manifest.transforms(),
             manifest.statistics(),
             manifest.split());
@@ -268,6 +287,8 @@ final class TrainJob extends JobCommand {
     run.put("features", features);
     run.put("network", f.run().network());
     run.put("plan", f.run().plan());
+    run.put("data", f.run().data());
+    run.put("validated", f.validated());
     run.put("bestEpoch", f.bestEpoch());
     run.put("epochsRun", f.history().size());
     run.put("best", f.best());

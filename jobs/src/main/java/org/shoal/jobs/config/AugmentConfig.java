@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.shoal.pipeline.augment.Noise;
 
-/** The validated configuration of {@code shoal augment} (keys under shoal.augment). */
-public record AugmentConfig(String input, String output, int copies, long seed, List<Noise> noise) {
+/**
+ * The validated configuration of {@code shoal augment} (keys under shoal.augment). The default noise list is the
+ * research's, on the synthetic world's columns: entries on columns the choices lack fall away in the job.
+ */
+public record AugmentConfig(
+    String input, String output, int copies, long seed, List<Noise> noise, boolean noiseIsDefault) {
   private static final String K = "shoal.augment.";
 
   public static AugmentConfig from(Settings s) {
@@ -35,6 +39,7 @@ public record AugmentConfig(String input, String output, int copies, long seed, 
         s.string(K + "output"),
         s.integer(K + "copies", 0, 1000),
         s.integer(K + "seed"),
-        noise);
+        noise,
+        s.isDefault(K + "noise"));
   }
 }

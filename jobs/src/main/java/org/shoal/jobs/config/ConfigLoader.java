@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.shoal.pipeline.util.Names;
 
 /**
  * Loads shoal's configuration with the precedence CLI overrides &gt; {@code --conf} file &gt; reference.conf, then
@@ -31,6 +32,11 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   public static Config load(Path file, Map<String, String> overrides) {
+    return settings(file, overrides).config();
+  }
+
+  /** The loaded configuration, knowing which values the user set. */
+  public static Settings settings(Path file, Map<String, String> overrides) {
     Config reference = ConfigFactory.parseResourcesAnySyntax("reference.conf");
     Config fromFile = ConfigFactory.empty();
     if (file != null) {
@@ -51,7 +57,7 @@ public final class ConfigLoader {
       throw new ConfigError("cannot resolve the configuration: " + e.getMessage(), e);
     }
     rejectUnknownKeys(merged, reference.resolve());
-    return merged;
+    return new Settings(merged, fromCli.withFallback(fromFile));
   }
 
   /**
@@ -116,31 +122,12 @@ public final class ConfigLoader {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {
-      int d = editDistance(key, k);
+      int d = Names.editDistance(key, k);
       if (d < bestDistance) {
         bestDistance = d;
         best = k;
       }
     }
     return bestDistance <= Math.max(3, key.length() / 4) ? best : null;
-  }
-
-  static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The validated configuration of {@code shoal evaluate} (keys under shoal.evaluate). Empty paths are null. */
+/**
+ * The validated configuration of {@code shoal evaluate} (keys under shoal.evaluate). Empty paths are null. The
+ * default reference (the simulator's true model) applies only to the simulator's tracks; default grouping sets and
+ * subsets on columns the predictions lack fall away in the job ({@code groupByIsDefault}, {@code defaultSubsets}).
+ */
 public record EvaluateConfig(
     String predictions,
     String reference,
@@ -17,7 +21,10 @@ public record EvaluateConfig(
     Map<String, String> subsets,
     int calibrationBins,
     int exemplars,
-    String colorBy) {
+    String colorBy,
+    boolean groupByIsDefault,
+    java.util.Set<String> defaultSubsets,
+    List<String> notes) {
   private static final String K = "shoal.evaluate.";
 
   public static EvaluateConfig from(Settings s) {
@@ -32,17 +39,33 @@ public record EvaluateConfig(
       }
       groups.add(cols);
     }
+    List<String> notes = new ArrayList<>();
+    String reference = blankToNull(s.string(K + "reference"));
+    if (reference != null && s.isDefault(K + "reference") && !s.tracksAreSimulated()) {
+      notes.add("no reference model: the default (" + reference + ") is the synthetic world's true model");
+      reference = null;
+    }
+    Map<String, String> subsets = new TreeMap<>(s.flatStrings(K + "subsets"));
+    java.util.Set<String> defaultSubsets = new java.util.TreeSet<>();
+    for (String name : subsets.keySet()) {
+      if (s.isDefault(K + "subsets." + name)) {
+        defaultSubsets.add(name);
+      }
+    }
     return new EvaluateConfig(
         s.string(K + "predictions"),
-        blankToNull(s.string(K + "reference")),
+        reference,
         s.string(K + "reference-name"),
         blankToNull(s.string(K + "training")),
         s.string(K + "output"),
         groups,
-        new TreeMap<>(s.flatStrings(K + "subsets")),
+        subsets,
         s.integer(K + "calibration-bins", 1, 1000),
         s.integer(K + "exemplars", 0, 1000),
-        s.string(K + "color-by"));
+        s.string(K + "color-by"),
+        s.isDefault(K + "group-by"),
+        defaultSubsets,
+        List.copyOf(notes));
   }
 
   private static String blankToNull(String v) {

@@ -9,10 +9,18 @@ import org.shoal.pipeline.expand.ExpandParams;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
-/** The validated configuration of {@code shoal expand} (keys under shoal.expand). Empty paths are null. */
+/**
+ * The validated configuration of {@code shoal expand} (keys under shoal.expand). Empty paths are null.
+ *
+ * <p>Defaults written for the synthetic world give way on a user's data: the default attributes are carried only
+ * when the tracks have them, the default covariates apply only to the simulator's tracks, and default features on
+ * missing columns are left out. {@code notes} says what fell away; {@code defaultFeatures} are the covariate and
+ * attribute features that may still fall away once the data's columns are known. A user's own setting never does.
+ */
 public record ExpandConfig(
     String output,
     ExpandParams params,
@@ -20,21 +28,32 @@ public record ExpandConfig(
     String attributesTable,
     String splitFile,
     String normalisationFrom,
-    int buckets) {
+    int buckets,
+    java.util.Set<String> defaultFeatures,
+    List<String> notes) {
   private static final String K = "shoal.expand.";
 
   public static ExpandConfig from(Settings s) {
+    List<String> notes = new ArrayList<>();
     TrackFormat format = s.choice(K + "tracks.format", TrackFormat::parse);
     String c = K + "tracks.columns.";
+    List<String> attributes = s.strings(K + "tracks.attributes");
+    boolean defaultAttributes = s.isDefault(K + "tracks.attributes");
+    List<String> optional = new ArrayList<>();
+    if (defaultAttributes) {
+      optional.addAll(attributes);
+      format.attributes.stream().filter(a -> !optional.contains(a)).forEach(optional::add);
+    }
     TrackSource tracks =
         new TrackSource(
             format,
             required(s, K + "tracks.path"),
-            orDefault(s.string(c + "individual"), format.individual),
-            orDefault(s.string(c + "timestamp"), format.timestamp),
-            orDefault(s.string(c + "latitude"), format.latitude),
-            orDefault(s.string(c + "longitude"), format.longitude),
-            s.strings(K + "tracks.attributes"),
+            orNull(s.string(c + "individual")),
+            orNull(s.string(c + "timestamp")),
+            orNull(s.string(c + "latitude")),
+            orNull(s.string(c + "longitude")),
+            defaultAttributes ? List.of() : attributes,
+            optional,
             s.string(K + "tracks.timestamp-format"));
     if (!tracks.timestampFormat().isBlank()) {
       s.choice(K + "tracks.timestamp-format", p -> org.shoal.pipeline.tracks.Timestamps.pattern(p));
@@ -48,22 +67,48 @@ public record ExpandConfig(
       }
     }
     String covariates = optional(s, K + "covariates");
+    if (covariates != null && s.isDefault(K + "covariates") && !s.tracksAreSimulated()) {
+      notes.add("no covariates: the default (" + covariates + ") is the synthetic world's; set " + K
+          + "covariates for yours");
+      covariates = null;
+    }
     Map<String, Transform> covariateTransforms = transforms(s, K + "features.covariates");
     if (covariates == null && !covariateTransforms.isEmpty()) {
-      throw s.invalid(
-          K + "features.covariates", "covariate features need a covariates table (" + K + "covariates is empty)");
+      List<String> defaults =
+          covariateTransforms.keySet().stream().filter(k -> s.isDefault(K + "features.covariates." + k)).toList();
+      if (defaults.size() < covariateTransforms.size()) {
+        String explicit =
+            covariateTransforms.keySet().stream().filter(k -> !defaults.contains(k)).findFirst().orElseThrow();
+        throw s.invalid(
+            K + "features.covariates." + explicit,
+            "covariate features need a covariates table (" + K + "covariates is empty)");
+      }
+      notes.add("default covariate features " + defaults + " left out: there are no covariates");
+      covariateTransforms = Map.of();
+    }
+    Map<String, Transform> attributeTransforms = transforms(s, K + "features.attributes");
+    java.util.Set<String> defaultFeatures = new java.util.TreeSet<>();
+    for (String a : attributeTransforms.keySet()) {
+      if (s.isDefault(K + "features.attributes." + a)) {
+        defaultFeatures.add(a);
+      }
+    }
+    for (String a : covariateTransforms.keySet()) {
+      if (s.isDefault(K + "features.covariates." + a)) {
+        defaultFeatures.add(a);
+      }
     }
     ExpandParams params =
         new ExpandParams(
             tracks,
             s.choice(K + "daily-rule", DailyPositions.Rule::parse),
-            s.integer(K + "step-days", 1, 366),
+            s.choice(K + "step", Step::parse),
             s.integer(K + "resolution", 0, 15),
             s.number(K + "radius-km", 0, 20_000),
             s.choice(K + "missing-covariates", ExpandDecisions.MissingCovariates::parse),
             base,
             covariateTransforms,
-            transforms(s, K + "features.attributes"),
+            attributeTransforms,
             s.integer(K + "split.seed"),
             s.number(K + "split.validation-fraction", 0, 1));
     return new ExpandConfig(
@@ -73,7 +118,38 @@ public record ExpandConfig(
         optional(s, K + "attributes-table"),
         optional(s, K + "split.file"),
         optional(s, K + "normalisation-from"),
-        s.integer(K + "buckets", 1, 10_000));
+        s.integer(K + "buckets", 1, 10_000),
+        defaultFeatures,
+        List.copyOf(notes));
+  }
+
+  /**
+   * These params without the default features whose column the data lack ({@code attributes}: the tracks' and the
+   * attributes table's columns; {@code covariateColumns}: the covariates table's), each noted in {@code notesOut}. A
+   * user's feature on a missing column stays, and expand fails naming it.
+   */
+  public ExpandParams paramsFor(List<String> attributes, List<String> covariateColumns, List<String> notesOut) {
+    Map<String, Transform> attributeFeatures = usable(params.attributeTransforms(), attributes, "attribute", notesOut);
+    Map<String, Transform> covariateFeatures =
+        usable(params.covariateTransforms(), covariateColumns, "covariate", notesOut);
+    return params.withFeatureTransforms(covariateFeatures, attributeFeatures);
+  }
+
+  private Map<String, Transform> usable(
+      Map<String, Transform> wanted, List<String> columns, String what, List<String> notesOut) {
+    Map<String, Transform> kept = new LinkedHashMap<>();
+    List<String> leftOut = new ArrayList<>();
+    wanted.forEach((column, t) -> {
+      if (columns.contains(column) || !defaultFeatures.contains(column)) {
+        kept.put(column, t);
+      } else {
+        leftOut.add(column);
+      }
+    });
+    if (!leftOut.isEmpty()) {
+      notesOut.add("default " + what + " features " + leftOut + " left out: the data have no such columns");
+    }
+    return kept;
   }
 
   private static Map<String, Transform> transforms(Settings s, String key) {
@@ -88,8 +164,8 @@ public record ExpandConfig(
     return out;
   }
 
-  private static String orDefault(String value, String fallback) {
-    return value.isBlank() ? fallback : value;
+  private static String orNull(String value) {
+    return value.isBlank() ? null : value;
   }
 
   private static String optional(Settings s, String key) {

@@ -9,12 +9,44 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** Typed, range-checked reads of a loaded config; every error names the key, the value and its origin. */
+/**
+ * Typed, range-checked reads of a loaded config; every error names the key, the value and its origin. It also knows
+ * which values the user set (command line or file) and which are reference.conf's defaults: a default that does not
+ * fit the user's data may fall away with a note, a user's setting never does.
+ */
 public final class Settings {
   private final Config config;
+  private final Config userLayers;
 
+  /** Settings with no record of what the user set: every value counts as the user's. */
   public Settings(Config config) {
+    this(config, null);
+  }
+
+  /**
+   * @param config the merged, resolved configuration
+   * @param userLayers the user's layers (command line over file), unresolved; null = everything is the user's
+   */
+  public Settings(Config config, Config userLayers) {
     this.config = config;
+    this.userLayers = userLayers;
+  }
+
+  /** Whether {@code key} has reference.conf's value: neither the command line nor the file set it. */
+  public boolean isDefault(String key) {
+    return userLayers != null && !userLayers.hasPathOrNull(key);
+  }
+
+  /**
+   * Whether expand reads the built-in synthetic world's tracks. Defaults that point into the synthetic world
+   * (covariates, the true model as reference) apply only then; `run` simulates only then.
+   */
+  public boolean tracksAreSimulated() {
+    return normalise(string("shoal.expand.tracks.path")).equals(normalise(string("shoal.simulate.output") + "/tracks.csv"));
+  }
+
+  private static String normalise(String path) {
+    return java.nio.file.Path.of(path.replaceFirst("^file:", "")).normalize().toString();
   }
 
   public Config config() {

@@ -4,11 +4,16 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.types.DataTypes;
+import org.shoal.pipeline.geo.Geodesy;
+import org.shoal.pipeline.h3.H3Cells;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.shoal.pipeline.schema.Cols;
@@ -23,6 +28,8 @@ public final class ExpandDecisions {
   public static final String REASON = "reason";
   public static final String BEYOND_RADIUS = "next cell beyond radius";
   public static final String NO_COVARIATES = "next cell has no covariates";
+  /** Geodesic km between the centroids of a decision's origin and next cell (dropped decisions carry it). */
+  public static final String DISTANCE_MOVED_KM = "distance_moved_km";
   private static final String HAS_COVARIATES = "_has_covariates";
 
   /** What to do with a choice whose cell has no covariate row that day (land, outside the data). */
@@ -40,7 +47,8 @@ public final class ExpandDecisions {
   /**
    * @param choices kept choices: individual, decision, choice, date, origin_cell, cell, next_cell, selected,
    *     distance_km, bearing_deg, the position's attributes and the covariates of {@code cell} that day
-   * @param dropped one row per dropped decision: individual, decision, date, origin_cell, next_cell, reason
+   * @param dropped one row per dropped decision: individual, decision, date, origin_cell, next_cell,
+   *     distance_moved_km, reason
    * @param removedChoices choices of kept decisions removed for missing covariates
    */
   public record Result(Dataset<Row> choices, Dataset<Row> dropped, Dataset<Row> removedChoices) {}
@@ -59,7 +67,8 @@ public final class ExpandDecisions {
                 Cols.LATITUDE,
                 Cols.LONGITUDE,
                 DailyPositions.NEXT_STEP,
-                DailyPositions.FIXES);
+                DailyPositions.FIXES)
+            .withColumn(DISTANCE_MOVED_KM, distanceKm(col(Cols.ORIGIN_CELL), col(DailyPositions.NEXT_CELL)));
 
     Dataset<Row> choices =
         decisions.join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL);
@@ -94,7 +103,13 @@ public final class ExpandDecisions {
         flagged
             .filter(col(REASON).isNotNull())
             .select(
-                Cols.INDIVIDUAL, Cols.DECISION, Cols.DATE, Cols.ORIGIN_CELL, DailyPositions.NEXT_CELL, REASON)
+                Cols.INDIVIDUAL,
+                Cols.DECISION,
+                Cols.DATE,
+                Cols.ORIGIN_CELL,
+                DailyPositions.NEXT_CELL,
+                DISTANCE_MOVED_KM,
+                REASON)
             .distinct();
     Dataset<Row> kept = flagged.filter(col(REASON).isNull());
     Dataset<Row> removed = kept.filter(hasCovariates.unary_$bang()).drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES);
@@ -105,6 +120,15 @@ public final class ExpandDecisions {
             .withColumn(
                 Cols.CHOICE, row_number().over(byDecision.orderBy(Cols.CELL)));
     return new Result(out, dropped, removed);
+  }
+
+  /** Geodesic km between two cells' centroids. */
+  public static double distanceKm(String fromCell, String toCell) {
+    return Geodesy.distanceKm(H3Cells.centroid(H3Cells.parse(fromCell)), H3Cells.centroid(H3Cells.parse(toCell)));
+  }
+
+  private static Column distanceKm(Column from, Column to) {
+    return udf((UDF2<String, String, Double>) ExpandDecisions::distanceKm, DataTypes.DoubleType).apply(from, to);
   }
 
   private static void failOnMissing(Dataset<Row> choices, Column hasCovariates) {

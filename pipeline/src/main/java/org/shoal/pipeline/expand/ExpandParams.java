@@ -8,6 +8,7 @@ import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackSource;
 
 /**
@@ -17,7 +18,7 @@ import org.shoal.pipeline.tracks.TrackSource;
 public record ExpandParams(
     TrackSource tracks,
     DailyPositions.Rule dailyRule,
-    int stepDays,
+    Step step,
     int resolution,
     double radiusKm,
     ExpandDecisions.MissingCovariates missingCovariates,
@@ -35,12 +36,15 @@ public record ExpandParams(
     if (!(radiusKm >= 0) || Double.isInfinite(radiusKm)) {
       throw new IllegalArgumentException("radius must be a finite number of km >= 0, got " + radiusKm);
     }
-    if (stepDays < 1) {
-      throw new IllegalArgumentException("step must be >= 1 day, got " + stepDays);
-    }
     baseFeatures = List.copyOf(baseFeatures);
     covariateTransforms = new LinkedHashMap<>(covariateTransforms);
     attributeTransforms = new LinkedHashMap<>(attributeTransforms);
+  }
+
+  public ExpandParams withFeatureTransforms(Map<String, Transform> covariates, Map<String, Transform> attributes) {
+    return new ExpandParams(
+        tracks, dailyRule, step, resolution, radiusKm, missingCovariates, baseFeatures, covariates, attributes,
+        splitSeed, validationFraction);
   }
 
   /** All transformed columns: covariates then attributes. */

@@ -27,12 +27,14 @@ public record ExpandReport(
     long fixesIn,
     Map<String, Long> fixesRejected,
     long fixesMergedIntoPositions,
+    long fixesSimultaneous,
     long positions,
     long individuals,
     long segments,
     long segmentEnds,
     long decisionsConsidered,
     Map<String, Long> decisionsDropped,
+    Double largestDroppedMoveKm,
     long decisions,
     long choiceRows,
     long choicesRemovedWithoutCovariates,
@@ -41,6 +43,7 @@ public record ExpandReport(
     int maxChoices,
     double stayPutRate,
     Map<String, Long> individualsBySplit,
+    Map<String, Long> individualsWithDecisionsBySplit,
     Map<String, Long> decisionsBySplit) {
 
   public long fixesRejectedTotal() {
@@ -58,6 +61,26 @@ public record ExpandReport(
         && decisionsConsidered == decisions + decisionsDroppedTotal();
   }
 
+  /** Why there are no decisions, in one sentence; null when there are some. */
+  public String noDecisionsReason() {
+    if (decisions > 0) {
+      return null;
+    }
+    if (fixesIn == 0) {
+      return "the tracks have no rows";
+    }
+    if (positions == 0) {
+      return "every fix was rejected (" + fixesRejected + ")";
+    }
+    if (decisionsConsidered == 0) {
+      return individuals == 1 && positions == 1
+          ? "the only individual has a single position"
+          : "no individual has two positions one step apart (" + positions + " positions in " + segments
+              + " segments of " + individuals + " individuals)";
+    }
+    return "every decision was dropped (" + decisionsDropped + ")";
+  }
+
   public static ExpandReport of(Expansion.Output out) {
     long fixesIn = out.fixesIn().count();
     Map<String, Long> rejected = countBy(out.rejected(), TrackColumns.REJECT_REASON);
@@ -73,6 +96,7 @@ public record ExpandReport(
     long positions = pos.getLong(0);
     long fixesInPositions = pos.isNullAt(1) ? 0 : pos.getLong(1);
     Map<String, Long> dropped = countBy(out.dropped(), ExpandDecisions.REASON);
+    Row largestMove = out.dropped().agg(max(ExpandDecisions.DISTANCE_MOVED_KM)).first();
 
     Dataset<Row> perDecision =
         out.choices()
@@ -90,6 +114,10 @@ public record ExpandReport(
                 max("n"),
                 sum(when(col("stayed"), 1).otherwise(0)))
             .first();
+    Map<String, Long> individualsWithDecisions = new TreeMap<>();
+    for (Row r : perDecision.groupBy(Splits.SPLIT).agg(countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
+      individualsWithDecisions.put(String.valueOf(r.get(0)), r.getLong(1));
+    }
     long decisions = d.getLong(0);
     Map<String, Long> individualsBySplit = new TreeMap<>();
     for (Row r : out.splits().groupBy(Splits.SPLIT).count().collectAsList()) {
@@ -99,12 +127,14 @@ public record ExpandReport(
         fixesIn,
         rejected,
         fixesInPositions - positions,
+        out.simultaneous().count(),
         positions,
         pos.getLong(2),
         pos.getLong(3),
         pos.getLong(4),
         positions - pos.getLong(4),
         dropped,
+        largestMove.isNullAt(0) ? null : largestMove.getDouble(0),
         decisions,
         decisions == 0 ? 0 : d.getLong(1),
         out.removedChoices().count(),
@@ -113,6 +143,7 @@ public record ExpandReport(
         decisions == 0 ? 0 : (int) d.getLong(4),
         decisions == 0 ? Double.NaN : d.getLong(5) / (double) decisions,
         individualsBySplit,
+        individualsWithDecisions,
         countBy(perDecision, Splits.SPLIT));
   }
 

@@ -19,6 +19,7 @@ import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.FixValidation;
 import org.shoal.pipeline.tracks.TrackColumns;
 import org.shoal.pipeline.tracks.TrackReader;
+import org.shoal.pipeline.tracks.TrackSource;
 
 /**
  * The expand stage as one library call: read and validate fixes, regularise to daily positions, expand into
@@ -30,8 +31,10 @@ public final class Expansion {
   private Expansion() {}
 
   /**
+   * @param tracks what was read: files, the columns found, which column identified individuals
    * @param fixesIn every raw fix read
    * @param rejected fixes that failed validation or duplicated a timestamp, with raw text and reason
+   * @param simultaneous kept fixes that share individual and time with another at a different position
    * @param positions one row per individual and step (persisted)
    * @param choices the decision/choice table with ids, raw values and {@code f_*} features
    * @param dropped decisions that could not be kept, with reason
@@ -41,8 +44,10 @@ public final class Expansion {
    * @param features the model's feature columns, in order
    */
   public record Output(
+      TrackReader.Tracks tracks,
       Dataset<Row> fixesIn,
       Dataset<Row> rejected,
+      Dataset<Row> simultaneous,
       Dataset<Row> positions,
       Dataset<Row> choices,
       Dataset<Row> dropped,
@@ -64,8 +69,19 @@ public final class Expansion {
       Dataset<Row> attributes,
       Dataset<Row> splitTable,
       Normalisation reuse) {
-    Dataset<Row> raw = TrackReader.read(spark, p.tracks());
-    List<String> attributeNames = new ArrayList<>(p.tracks().attributes());
+    return run(p, TrackReader.read(spark, p.tracks()), covariates, attributes, splitTable, reuse);
+  }
+
+  /** As above, on tracks already read (the caller may adapt its settings to the columns found). */
+  public static Output run(
+      ExpandParams p,
+      TrackReader.Tracks tracks,
+      Dataset<Row> covariates,
+      Dataset<Row> attributes,
+      Dataset<Row> splitTable,
+      Normalisation reuse) {
+    Dataset<Row> raw = tracks.raw();
+    List<String> attributeNames = new ArrayList<>(tracks.source().attributes());
     if (attributes != null) {
       if (!java.util.Arrays.asList(attributes.columns()).contains(Cols.INDIVIDUAL)) {
         throw new IllegalArgumentException(
@@ -84,16 +100,7 @@ public final class Expansion {
           raw.join(table, raw.col(TrackColumns.INDIVIDUAL_TEXT).equalTo(table.col("_attribute_individual")), "left")
               .drop("_attribute_individual");
     }
-    var source =
-        new org.shoal.pipeline.tracks.TrackSource(
-            p.tracks().format(),
-            p.tracks().path(),
-            p.tracks().individualColumn(),
-            p.tracks().timestampColumn(),
-            p.tracks().latitudeColumn(),
-            p.tracks().longitudeColumn(),
-            attributeNames,
-            p.tracks().timestampFormat());
+    TrackSource source = tracks.source().withAttributes(attributeNames);
     for (String a : p.attributeTransforms().keySet()) {
       if (!attributeNames.contains(a)) {
         throw new IllegalArgumentException(
@@ -108,11 +115,11 @@ public final class Expansion {
     Dataset<Row> rejected =
         checked
             .filter(col(TrackColumns.REJECT_REASON).isNotNull())
-            .unionByName(unique.duplicates().withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_TIMESTAMP)))
+            .unionByName(unique.duplicates().withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_FIX)))
             .select(rawColumns(source));
 
     Dataset<Row> positions =
-        DailyPositions.apply(unique.unique(), p.dailyRule(), p.stepDays(), p.resolution(), attributeNames)
+        DailyPositions.apply(unique.unique(), p.dailyRule(), p.step(), p.resolution(), attributeNames)
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     ExpandDecisions.Result expanded =
@@ -131,7 +138,8 @@ public final class Expansion {
         dropped.unionByName(
             choices
                 .filter(col(Splits.SPLIT).isNull())
-                .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.DATE, Cols.ORIGIN_CELL, DailyPositions.NEXT_CELL)
+                .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.DATE, Cols.ORIGIN_CELL, DailyPositions.NEXT_CELL,
+                    ExpandDecisions.DISTANCE_MOVED_KM)
                 .distinct()
                 .withColumn(ExpandDecisions.REASON, lit(NOT_IN_SPLIT_FILE)));
     choices = choices.filter(col(Splits.SPLIT).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -147,8 +155,10 @@ public final class Expansion {
       features.add(Normalisation.featureName(c));
     }
     return new Output(
+        tracks,
         raw,
         rejected,
+        unique.simultaneous(),
         positions,
         choices.select(outputColumns(choices, features, covariates, attributeNames)),
         dropped,
@@ -158,7 +168,7 @@ public final class Expansion {
         features);
   }
 
-  private static Column[] rawColumns(org.shoal.pipeline.tracks.TrackSource source) {
+  private static Column[] rawColumns(TrackSource source) {
     List<Column> cols = new ArrayList<>();
     for (String c :
         List.of(

@@ -16,7 +16,7 @@ public record FeatureManifest(
     List<String> features,
     int resolution,
     double radiusKm,
-    int stepDays,
+    String step,
     Map<String, String> transforms,
     Map<String, ColumnStats> statistics,
     Map<String, Object> split) {
@@ -27,13 +27,24 @@ public record FeatureManifest(
       List<String> features,
       int resolution,
       double radiusKm,
-      int stepDays,
+      String step,
       Normalisation normalisation,
       Map<String, Object> split) {
     Map<String, String> transforms = new LinkedHashMap<>();
     normalisation.transforms().forEach((k, v) -> transforms.put(k, v.configName()));
     return new FeatureManifest(
-        features, resolution, radiusKm, stepDays, transforms, normalisation.stats(), split);
+        features, resolution, radiusKm, step, transforms, normalisation.stats(), split);
+  }
+
+  /** How the choices were built, in words: two datasets are comparable only when these are equal. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public String choiceSets() {
+    return String.format(
+        java.util.Locale.ROOT, "resolution %d, radius %s km, step %s", resolution, stripZeros(radiusKm), step);
+  }
+
+  private static String stripZeros(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   public Normalisation normalisation() {

@@ -118,10 +118,10 @@ public final class SparkTraining {
             sc,
             Training.newNetwork(spec, features, maxChoices),
             master(sc, plan.batchSize(), averagingFrequency, null, plan.seed()));
+    Training.requireTrainingDecisions(choiceRows);
+    boolean validated = !validation.isEmpty();
     List<Training.Epoch> history = new ArrayList<>();
-    INDArray bestParams = null;
-    double best = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
+    EpochKeeper keeper = new EpochKeeper(validated, plan.patience());
     for (int e = 1; e <= plan.epochs(); e++) {
       long t0 = System.nanoTime();
       net.fit(train);
@@ -133,19 +133,15 @@ public final class SparkTraining {
           new Training.Epoch(e, meanLoss(sc, scorer, train), meanLoss(sc, scorer, validation), seconds, choiceRows / seconds);
       history.add(epoch);
       progress.accept(epoch);
-      if (epoch.validationLoss() < best) {
-        best = epoch.validationLoss();
-        bestEpoch = e;
-        bestParams = net.getNetwork().params().dup();
-      } else if (plan.patience() > 0 && e - bestEpoch >= plan.patience()) {
+      if (keeper.record(epoch, net.getNetwork().params())) {
         break;
       }
     }
     MultiLayerNetwork result = net.getNetwork().clone();
-    result.setParams(bestParams);
+    result.setParams(keeper.bestParams());
     train.unpersist();
     validation.unpersist();
-    return new Training.Result(result, history, bestEpoch);
+    return new Training.Result(result, history, keeper.bestEpoch(), validated);
   }
 
   /** Mean negative log-likelihood per decision of minibatches [B, F, M] + mask, computed on the executors. */
@@ -189,9 +185,9 @@ public final class SparkTraining {
                   }
                   return new double[] {nll, n};
                 })
-            .reduce((a, c) -> new double[] {a[0] + c[0], a[1] + c[1]});
+            .fold(new double[] {0, 0}, (a, c) -> new double[] {a[0] + c[0], a[1] + c[1]});
     model.destroy();
-    return sums[0] / sums[1];
+    return sums[1] == 0 ? Double.NaN : sums[0] / sums[1];
   }
 
   /** What one grid run sends back to the driver: its history and the trained network as bytes. */

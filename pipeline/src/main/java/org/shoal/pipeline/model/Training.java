@@ -29,7 +29,10 @@ public final class Training {
   public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds, double choiceRowsPerSecond)
       implements java.io.Serializable {}
 
-  public record Result(MultiLayerNetwork network, List<Epoch> history, int bestEpoch) {
+  /**
+   * @param validated whether a validation split scored the epochs; without one the last epoch is kept
+   */
+  public record Result(MultiLayerNetwork network, List<Epoch> history, int bestEpoch, boolean validated) {
     public Epoch best() {
       return history.get(bestEpoch - 1);
     }
@@ -66,7 +69,7 @@ public final class Training {
     return net;
   }
 
-  /** Mean negative log-likelihood per decision (the network's probability of each selected choice). */
+  /** Mean negative log-likelihood per decision (the network's probability of each selected choice); NaN for none. */
   public static double meanLoss(MultiLayerNetwork net, List<DataSet> batches) {
     double sum = 0;
     long n = 0;
@@ -76,7 +79,7 @@ public final class Training {
       sum -= Nd4j.math().log(selected.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
       n += selected.length();
     }
-    return sum / n;
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   public static Result fit(
@@ -85,10 +88,9 @@ public final class Training {
     MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
     List<DataSet> trainEval = pad(train.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
     List<DataSet> validationEval = pad(validation.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
+    requireTrainingDecisions(train.size());
     List<Epoch> history = new ArrayList<>();
-    INDArray bestParams = null;
-    double best = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
+    EpochKeeper keeper = new EpochKeeper(validation.size() > 0, plan.patience());
     for (int e = 1; e <= plan.epochs(); e++) {
       long t0 = System.nanoTime();
       for (DataSet b : pad(train.batches(plan.batchSize(), plan.seed() * 1_000_003L + e, DataType.FLOAT), maxChoices)) {
@@ -99,16 +101,20 @@ public final class Training {
           new Epoch(e, meanLoss(net, trainEval), meanLoss(net, validationEval), seconds, train.choiceRows() / seconds);
       history.add(epoch);
       progress.accept(epoch);
-      if (epoch.validationLoss() < best) {
-        best = epoch.validationLoss();
-        bestEpoch = e;
-        bestParams = net.params().dup();
-      } else if (plan.patience() > 0 && e - bestEpoch >= plan.patience()) {
+      if (keeper.record(epoch, net.params())) {
         break;
       }
     }
-    net.setParams(bestParams);
-    return new Result(net, history, bestEpoch);
+    net.setParams(keeper.bestParams());
+    return new Result(net, history, keeper.bestEpoch(), validation.size() > 0);
+  }
+
+  static void requireTrainingDecisions(long decisions) {
+    if (decisions == 0) {
+      throw new IllegalArgumentException(
+          "there are no training decisions (every individual with decisions is in the validation split); "
+              + "lower expand.split.validation-fraction or give expand.split.file");
+    }
   }
 
   /** Pads every batch to {@code maxChoices} choices (zero features, mask 0) so all batches share one shape. */

@@ -37,7 +37,7 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Valid fixes to one position per individual per step (one UTC day by default), mapped to H3 cells and cut into
+ * Valid fixes to one position per individual per step (one UTC day by default, or any {@link Step}), mapped to H3 cells and cut into
  * segments wherever a step is missing, so no decision spans a gap.
  */
 public final class DailyPositions {
@@ -64,16 +64,25 @@ public final class DailyPositions {
 
   private DailyPositions() {}
 
-  /** Valid fixes split into the first fix of each (individual, timestamp) and the duplicates after it. */
-  public record Deduplicated(Dataset<Row> unique, Dataset<Row> duplicates) {}
+  /**
+   * Valid fixes split into the first of each identical fix (individual, timestamp and position) and the copies
+   * after it. {@code simultaneous} are the unique fixes that share their individual and timestamp with another at a
+   * different position (an acoustic ping heard at two stations): kept, and merged by the step rule.
+   */
+  public record Deduplicated(Dataset<Row> unique, Dataset<Row> duplicates, Dataset<Row> simultaneous) {}
 
   public static Deduplicated deduplicate(Dataset<Row> validFixes) {
-    WindowSpec w =
-        Window.partitionBy(Cols.INDIVIDUAL, Cols.TIMESTAMP)
-            .orderBy(col(TrackColumns.SOURCE_FILE), col(Cols.LATITUDE), col(Cols.LONGITUDE));
-    Dataset<Row> ranked = validFixes.withColumn("_dup", row_number().over(w));
+    WindowSpec same =
+        Window.partitionBy(col(Cols.INDIVIDUAL), col(Cols.TIMESTAMP), col(Cols.LATITUDE), col(Cols.LONGITUDE))
+            .orderBy(col(TrackColumns.SOURCE_FILE));
+    Dataset<Row> ranked = validFixes.withColumn("_copy", row_number().over(same));
+    Dataset<Row> unique = ranked.filter(col("_copy").equalTo(1)).drop("_copy");
+    WindowSpec sameTime =
+        Window.partitionBy(Cols.INDIVIDUAL, Cols.TIMESTAMP).orderBy(col(Cols.LATITUDE), col(Cols.LONGITUDE));
     return new Deduplicated(
-        ranked.filter(col("_dup").equalTo(1)).drop("_dup"), ranked.filter(col("_dup").gt(1)).drop("_dup"));
+        unique,
+        ranked.filter(col("_copy").gt(1)).drop("_copy"),
+        unique.withColumn("_other", row_number().over(sameTime)).filter(col("_other").gt(1)).drop("_other"));
   }
 
   /**
@@ -81,19 +90,19 @@ public final class DailyPositions {
    * (taken from the step's last fix), segment, next_cell, next_step.
    */
   public static Dataset<Row> apply(
-      Dataset<Row> fixes, Rule rule, int stepDays, int resolution, List<String> attributes) {
-    if (stepDays < 1) {
-      throw new IllegalArgumentException("step must be >= 1 day, got " + stepDays);
-    }
-    Column step = floor(unix_seconds(col(Cols.TIMESTAMP)).divide(86_400L * stepDays));
+      Dataset<Row> fixes, Rule rule, Step stepLength, int resolution, List<String> attributes) {
+    Column step = floor(unix_seconds(col(Cols.TIMESTAMP)).divide(stepLength.seconds()));
     Dataset<Row> stepped = fixes.withColumn(STEP, step);
 
     List<Column> attributeCols = new ArrayList<>();
     for (String a : attributes) {
       attributeCols.add(col(a));
     }
+    // Ties (simultaneous fixes at different positions) are broken by position, so the result never depends on
+    // the order rows arrive in.
+    Column order = struct(col(Cols.TIMESTAMP), col(Cols.LATITUDE), col(Cols.LONGITUDE));
     Column lastAttributes =
-        attributes.isEmpty() ? lit(null) : max_by(struct(attributeCols.toArray(Column[]::new)), col(Cols.TIMESTAMP));
+        attributes.isEmpty() ? lit(null) : max_by(struct(attributeCols.toArray(Column[]::new)), order);
 
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)).as(FIXES));
@@ -102,7 +111,7 @@ public final class DailyPositions {
       case LAST, FIRST -> {
         Column position = struct(col(Cols.LATITUDE), col(Cols.LONGITUDE));
         Column chosen =
-            rule == Rule.LAST ? max_by(position, col(Cols.TIMESTAMP)) : min_by(position, col(Cols.TIMESTAMP));
+            rule == Rule.LAST ? max_by(position, order) : min_by(position, order);
         aggs.add(chosen.as("_pos"));
       }
       case MEAN -> {
@@ -155,7 +164,9 @@ public final class DailyPositions {
     ordered.add(col(NEXT_CELL));
     ordered.add(col(NEXT_STEP));
     return perStep
-        .withColumn(Cols.DATE, date_from_unix_date(col(STEP).multiply(stepDays).cast("int")))
+        .withColumn(
+            Cols.DATE,
+            date_from_unix_date(floor(col(STEP).multiply(stepLength.seconds()).divide(86_400L)).cast("int")))
         .withColumn(Cols.CELL, cellOf.apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)))
         .withColumn("_new", newSegment)
         .withColumn(SEGMENT, sum(col("_new")).over(byTime.rowsBetween(Window.unboundedPreceding(), 0)).cast("int"))

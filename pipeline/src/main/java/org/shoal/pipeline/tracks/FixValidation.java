@@ -28,7 +28,7 @@ public final class FixValidation {
   public static final String MISSING_LONGITUDE = "missing longitude";
   public static final String BAD_LONGITUDE = "unparseable longitude";
   public static final String LONGITUDE_RANGE = "longitude outside [-180, 180]";
-  public static final String DUPLICATE_TIMESTAMP = "duplicate timestamp";
+  public static final String DUPLICATE_FIX = "duplicate fix (same individual, time and position)";
 
   private FixValidation() {}
 

@@ -1,108 +1,188 @@
 package org.shoal.pipeline.tracks;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trim;
 
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.apache.spark.api.java.function.MapFunction;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
+import org.shoal.pipeline.util.Names;
 
 /**
  * Reads track files of any {@link TrackFormat} into the canonical raw-fix table: {@code source_file},
  * {@code individual_text}, {@code timestamp_text}, {@code latitude_text}, {@code longitude_text} and the
  * attribute columns, all as text so that validation can say exactly what was wrong with a row.
+ *
+ * <p>Columns are matched by header name in every file (case-insensitively), never by position: the files of a
+ * folder are grouped by their header (or Parquet schema) and each group is read with its own. A file lacking a
+ * required column fails, naming the file, the setting to change and the closest column names.
  */
 public final class TrackReader {
+  /** Roles of the required columns, as named in the configuration ({@code shoal.expand.tracks.columns.*}). */
+  public static final String INDIVIDUAL = "individual";
+  public static final String TIMESTAMP = "timestamp";
+  public static final String LATITUDE = "latitude";
+  public static final String LONGITUDE = "longitude";
+  private static final String ALTERNATIVE_INDIVIDUAL = "_alternative_individual";
+
   private TrackReader() {}
 
-  public static Dataset<Row> read(SparkSession spark, TrackSource source) {
-    Dataset<Row> table =
-        switch (source.format()) {
-          case CSV, OTN -> withFileName(
-              spark.read().option("header", true).option("inferSchema", false).csv(source.path()));
-          case PARQUET -> withFileName(spark.read().parquet(source.path()));
-          case GPE3 -> readGpe3(spark, source.path());
-        };
-    return canonical(table, source);
-  }
+  /**
+   * What was read.
+   *
+   * @param raw the canonical raw-fix table
+   * @param source the source with the column names found (as spelled in the first file) and the attributes present
+   * @param files the files read, in order
+   * @param individualsFrom which column identified individuals, and why when it was not the first choice
+   * @param attributesLeftOut optional attributes that no file has
+   */
+  public record Tracks(
+      Dataset<Row> raw, TrackSource source, List<String> files, String individualsFrom, List<String> attributesLeftOut) {}
 
-  private static Dataset<Row> withFileName(Dataset<Row> table) {
-    return table.withColumn(TrackColumns.SOURCE_FILE, input_file_name());
-  }
+  public static Tracks read(SparkSession spark, TrackSource source) {
+    List<TrackFiles.Group> groups = TrackFiles.groups(spark, source.path(), source.format());
+    List<String> files = groups.stream().flatMap(g -> g.files().stream()).toList();
 
-  static Dataset<Row> canonical(Dataset<Row> table, TrackSource source) {
-    List<String> available = Arrays.asList(table.columns());
-    List<Column> cols = new ArrayList<>();
-    cols.add(col(TrackColumns.SOURCE_FILE));
-    cols.add(text(table, available, source, source.individualColumn(), TrackColumns.INDIVIDUAL_TEXT));
-    cols.add(text(table, available, source, source.timestampColumn(), TrackColumns.TIMESTAMP_TEXT));
-    cols.add(text(table, available, source, source.latitudeColumn(), TrackColumns.LATITUDE_TEXT));
-    cols.add(text(table, available, source, source.longitudeColumn(), TrackColumns.LONGITUDE_TEXT));
-    for (String a : source.attributes()) {
-      cols.add(text(table, available, source, a, a));
+    List<String> attributes = new ArrayList<>(source.attributes());
+    List<String> leftOut = new ArrayList<>();
+    for (String a : source.optionalAttributes()) {
+      if (attributes.contains(a)) {
+        continue;
+      }
+      if (groups.stream().anyMatch(g -> Names.find(a, g.columns()).isPresent())) {
+        attributes.add(a);
+      } else {
+        leftOut.add(a);
+      }
     }
-    return table.select(cols.toArray(Column[]::new));
+
+    TrackFiles.Group first = groups.get(0);
+    Map<String, String> found = new LinkedHashMap<>();
+    found.put(INDIVIDUAL, resolve(first, source, INDIVIDUAL, source.individualColumn(), source.format().individual));
+    found.put(TIMESTAMP, resolve(first, source, TIMESTAMP, source.timestampColumn(), source.format().timestamp));
+    found.put(LATITUDE, resolve(first, source, LATITUDE, source.latitudeColumn(), source.format().latitude));
+    found.put(LONGITUDE, resolve(first, source, LONGITUDE, source.longitudeColumn(), source.format().longitude));
+    String alternative =
+        source.individualColumn() == null
+                && source.format().individualWhenUniquePerRow != null
+                && groups.stream().allMatch(g -> Names.find(source.format().individualWhenUniquePerRow, g.columns()).isPresent())
+            ? source.format().individualWhenUniquePerRow
+            : null;
+
+    Dataset<Row> raw = null;
+    for (TrackFiles.Group g : groups) {
+      Dataset<Row> table = TrackFiles.read(spark, g, source.format());
+      List<Column> cols = new ArrayList<>();
+      cols.add(col(TrackColumns.SOURCE_FILE));
+      cols.add(text(table, g, source, INDIVIDUAL, found.get(INDIVIDUAL), TrackColumns.INDIVIDUAL_TEXT, true));
+      cols.add(text(table, g, source, TIMESTAMP, found.get(TIMESTAMP), TrackColumns.TIMESTAMP_TEXT, true));
+      cols.add(text(table, g, source, LATITUDE, found.get(LATITUDE), TrackColumns.LATITUDE_TEXT, true));
+      cols.add(text(table, g, source, LONGITUDE, found.get(LONGITUDE), TrackColumns.LONGITUDE_TEXT, true));
+      for (String a : attributes) {
+        cols.add(text(table, g, source, "attribute", a, a, source.attributes().contains(a)));
+      }
+      if (alternative != null) {
+        cols.add(text(table, g, source, INDIVIDUAL, alternative, ALTERNATIVE_INDIVIDUAL, true));
+      }
+      Dataset<Row> canonical = table.select(cols.toArray(Column[]::new));
+      raw = raw == null ? canonical : raw.unionByName(canonical);
+    }
+
+    String individualsFrom = found.get(INDIVIDUAL);
+    if (alternative != null) {
+      Row counts = raw.agg(count(lit(1)), countDistinct(col(TrackColumns.INDIVIDUAL_TEXT))).first();
+      boolean uniquePerRow = counts.getLong(0) > 1 && counts.getLong(0) == counts.getLong(1);
+      if (uniquePerRow) {
+        individualsFrom =
+            Names.find(alternative, first.columns()).orElse(alternative)
+                + " ("
+                + found.get(INDIVIDUAL)
+                + " is unique per row: a detection id, not an animal)";
+        found.put(INDIVIDUAL, Names.find(alternative, first.columns()).orElse(alternative));
+        raw = raw.withColumn(TrackColumns.INDIVIDUAL_TEXT, col(ALTERNATIVE_INDIVIDUAL));
+      }
+      raw = raw.drop(ALTERNATIVE_INDIVIDUAL);
+    }
+    TrackSource resolved =
+        new TrackSource(
+            source.format(),
+            source.path(),
+            found.get(INDIVIDUAL),
+            found.get(TIMESTAMP),
+            found.get(LATITUDE),
+            found.get(LONGITUDE),
+            attributes,
+            List.of(),
+            source.timestampFormat());
+    return new Tracks(raw, resolved, files, individualsFrom, leftOut);
+  }
+
+  /** The column of {@code role} in the group's header: the configured name, else the format's first match. */
+  private static String resolve(
+      TrackFiles.Group group, TrackSource source, String role, String configured, List<String> candidates) {
+    List<String> wanted = configured == null || configured.isBlank() ? candidates : List.of(configured);
+    for (String w : wanted) {
+      var hit = Names.find(w, group.columns());
+      if (hit.isPresent()) {
+        return hit.get();
+      }
+    }
+    throw missing(group, source, role, wanted.get(0), wanted);
   }
 
   private static Column text(
-      Dataset<Row> table, List<String> available, TrackSource source, String name, String as) {
-    if (!available.contains(name)) {
-      throw new IllegalArgumentException(
-          "track column '"
-              + name
-              + "' not found in "
-              + source.path()
-              + " ("
-              + source.format().name().toLowerCase(java.util.Locale.ROOT)
-              + "); its columns are "
-              + available.stream().filter(c -> !c.equals(TrackColumns.SOURCE_FILE)).toList());
+      Dataset<Row> table,
+      TrackFiles.Group group,
+      TrackSource source,
+      String role,
+      String name,
+      String as,
+      boolean required) {
+    var hit = Names.find(name, group.columns());
+    if (hit.isEmpty()) {
+      if (!required) {
+        return lit(null).cast(DataTypes.StringType).as(as);
+      }
+      throw missing(group, source, role, name, List.of(name));
     }
-    return trim(table.col("`" + name + "`").cast(DataTypes.StringType)).as(as);
+    return trim(table.col(group.sparkName(hit.get())).cast(DataTypes.StringType)).as(as);
   }
 
-  /** GPE3 files open with comment lines ({@code "; ...}) and a blank line before the CSV header. */
-  private static Dataset<Row> readGpe3(SparkSession spark, String path) {
-    Dataset<Row> lines =
-        spark
-            .read()
-            .text(path)
-            .withColumn(TrackColumns.SOURCE_FILE, input_file_name())
-            .filter(trim(col("value")).notEqual("").and(col("value").startsWith("\";").unary_$bang()));
-    List<Row> first = lines.limit(1).collectAsList();
-    if (first.isEmpty()) {
-      throw new IllegalArgumentException("no GPE3 header line found in " + path);
+  private static IllegalArgumentException missing(
+      TrackFiles.Group group, TrackSource source, String role, String name, List<String> tried) {
+    List<String> close = new ArrayList<>();
+    for (String t : tried) {
+      for (String c : Names.closest(t, group.columns(), 3)) {
+        if (!close.contains(c)) {
+          close.add(c);
+        }
+      }
     }
-    String header = first.get(0).getString(0);
-    List<String> names = CsvLine.split(header).stream().map(String::trim).toList();
-    List<StructField> fields = new ArrayList<>();
-    for (String n : names) {
-      fields.add(DataTypes.createStructField(n, DataTypes.StringType, true));
-    }
-    fields.add(DataTypes.createStructField(TrackColumns.SOURCE_FILE, DataTypes.StringType, true));
-    StructType schema = DataTypes.createStructType(fields);
-    return lines
-        .filter(col("value").notEqual(header))
-        .map((MapFunction<Row, Row>) r -> splitRow(r, names.size()), Encoders.row(schema));
-  }
-
-  private static Row splitRow(Row line, int width) {
-    List<String> parts = CsvLine.split(line.getString(0));
-    Object[] values = new Object[width + 1];
-    for (int i = 0; i < width; i++) {
-      values[i] = i < parts.size() ? parts.get(i) : null;
-    }
-    values[width] = line.getString(1);
-    return RowFactory.create(values);
+    String setting =
+        role.equals("attribute")
+            ? "remove it from shoal.expand.tracks.attributes"
+            : "set shoal.expand.tracks.columns." + role + " = <column>";
+    return new IllegalArgumentException(
+        (role.equals("attribute") ? "track attribute column '" : "the " + role + " column '")
+            + (tried.size() > 1 ? String.join("' or '", tried) : name)
+            + "' is not in "
+            + group.files().get(0)
+            + " ("
+            + source.format().name().toLowerCase(Locale.ROOT)
+            + " format); "
+            + setting
+            + (close.isEmpty() ? "" : "; closest columns: " + String.join(", ", close))
+            + "; its columns are "
+            + group.columns());
   }
 }

@@ -20,6 +20,7 @@ import org.shoal.pipeline.simulate.SyntheticWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
 import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
@@ -51,7 +52,7 @@ class TestExpandSimulatedWorld {
         new ExpandParams(
             source,
             DailyPositions.Rule.LAST,
-            1,
+            Step.DAILY,
             Worlds.SMALL.resolution(),
             Worlds.SMALL.radiusKm(),
             ExpandDecisions.MissingCovariates.DROP,

@@ -28,6 +28,7 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
 import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.FixValidation;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
@@ -45,7 +46,8 @@ class TestExpansion {
           "A,2020-05-02T06:00:00Z,55.10,-145.30,80,north",
           "A,2020-05-02T20:00:00Z,55.30,-145.60,80,north",
           "A,2020-05-03T06:00:00Z,55.30,-145.60,80,north",
-          "A,2020-05-03T06:00:00Z,55.90,-145.60,80,north",
+          "A,2020-05-03T06:00:00Z,55.20,-145.60,80,north",
+          "A,2020-05-03T06:00:00Z,55.30,-145.60,80,north",
           "B,2020-05-01,54.00,-150.00,70,south",
           "B,2020-05-02,54.20,-150.20,70,south",
           "B,2020-05-05,54.20,-150.20,70,south",
@@ -88,7 +90,7 @@ class TestExpansion {
     return new ExpandParams(
         source(),
         DailyPositions.Rule.LAST,
-        1,
+        Step.DAILY,
         4,
         100,
         ExpandDecisions.MissingCovariates.DROP,
@@ -103,7 +105,7 @@ class TestExpansion {
   void everyRowHasAKnownFateAndTheBooksBalance() throws IOException {
     Expansion.Output out = Expansion.run(spark, params(Map.of()), null, null, null, null);
     ExpandReport r = ExpandReport.of(out);
-    assertThat(r.fixesIn()).isEqualTo(16);
+    assertThat(r.fixesIn()).isEqualTo(17);
     assertThat(r.fixesRejected())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
@@ -112,8 +114,10 @@ class TestExpansion {
                 FixValidation.LATITUDE_RANGE, 1L,
                 FixValidation.BAD_LONGITUDE, 1L,
                 "missing fork_length_cm", 1L,
-                FixValidation.DUPLICATE_TIMESTAMP, 1L));
-    assertThat(r.fixesMergedIntoPositions()).isEqualTo(1); // A's two fixes on May 2
+                FixValidation.DUPLICATE_FIX, 1L));
+    // A's two fixes on May 2, and on May 3 a fix heard at the same time at another position (merged, not rejected)
+    assertThat(r.fixesMergedIntoPositions()).isEqualTo(2);
+    assertThat(r.fixesSimultaneous()).isEqualTo(1);
     assertThat(r.positions()).isEqualTo(9);
     assertThat(r.individuals()).isEqualTo(3);
     assertThat(r.segments()).isEqualTo(4); // B's gap of two days cuts its track
@@ -126,12 +130,18 @@ class TestExpansion {
     Row dropped = out.dropped().first();
     assertThat(dropped.<String>getAs(Cols.INDIVIDUAL)).isEqualTo("C");
     assertThat(dropped.<String>getAs(DailyPositions.NEXT_CELL)).isEqualTo(H3Cells.address(cell(58.5, -140)));
+    // the distance it moved, centroid to centroid (about 2.5 degrees of latitude), and the report's largest
+    double moved = Geodesy.distanceKm(H3Cells.centroid(cell(56, -140)), H3Cells.centroid(cell(58.5, -140)));
+    assertThat(moved).isBetween(250.0, 310.0);
+    assertThat(dropped.<Double>getAs(ExpandDecisions.DISTANCE_MOVED_KM)).isCloseTo(moved, within(1e-9));
+    assertThat(r.largestDroppedMoveKm()).isCloseTo(moved, within(1e-9));
+    assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of("train", 2L));
 
     List<Row> rejected = out.rejected().orderBy("reason").collectAsList();
     assertThat(rejected).hasSize(6);
     Row duplicate =
-        rejected.stream().filter(x -> x.getAs("reason").equals(FixValidation.DUPLICATE_TIMESTAMP)).findFirst().get();
-    assertThat(duplicate.<String>getAs("latitude_text")).isEqualTo("55.90");
+        rejected.stream().filter(x -> x.getAs("reason").equals(FixValidation.DUPLICATE_FIX)).findFirst().get();
+    assertThat(duplicate.<String>getAs("latitude_text")).isEqualTo("55.30");
     assertThat(duplicate.<String>getAs("source_file")).endsWith("tracks.csv");
   }
 
@@ -274,7 +284,7 @@ class TestExpansion {
     ExpandParams p = params(Map.of());
     ExpandParams failing =
         new ExpandParams(
-            p.tracks(), p.dailyRule(), 1, 4, 100, ExpandDecisions.MissingCovariates.FAIL,
+            p.tracks(), p.dailyRule(), Step.DAILY, 4, 100, ExpandDecisions.MissingCovariates.FAIL,
             p.baseFeatures(), Map.of(), p.attributeTransforms(), 8, 0.5);
     assertThatThrownBy(() -> Expansion.run(spark, failing, covariates, null, null, null))
         .hasMessageContaining("no covariates for choice cell")
@@ -289,9 +299,10 @@ class TestExpansion {
             TrackFormat.CSV, p.tracks().path(), "tag", "timestamp", "latitude", "longitude", List.of(), null);
     ExpandParams bad =
         new ExpandParams(
-            wrong, p.dailyRule(), 1, 4, 100, p.missingCovariates(), p.baseFeatures(), Map.of(), Map.of(), 8, 0.5);
+            wrong, p.dailyRule(), Step.DAILY, 4, 100, p.missingCovariates(), p.baseFeatures(), Map.of(), Map.of(), 8, 0.5);
     assertThatThrownBy(() -> Expansion.run(spark, bad, null, null, null, null))
-        .hasMessageContaining("track column 'tag' not found in " + p.tracks().path())
+        .hasMessageContaining("the individual column 'tag' is not in " + p.tracks().path())
+        .hasMessageContaining("set shoal.expand.tracks.columns.individual = <column>")
         .hasMessageContaining("individual_id");
   }
 

@@ -25,6 +25,7 @@ import org.shoal.pipeline.simulate.SyntheticWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
 import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
@@ -48,7 +49,7 @@ class TestRecoversTheTrueModel {
         new ExpandParams(
             new TrackSource(TrackFormat.CSV, tracks, csv.individualColumn(), csv.timestampColumn(),
                 csv.latitudeColumn(), csv.longitudeColumn(), List.of("fork_length_cm"), null),
-            DailyPositions.Rule.LAST, 1, 4, 100, ExpandDecisions.MissingCovariates.DROP,
+            DailyPositions.Rule.LAST, Step.DAILY, 4, 100, ExpandDecisions.MissingCovariates.DROP,
             List.of(ChoiceFeatures.Base.DISTANCE, ChoiceFeatures.Base.HEADING, ChoiceFeatures.Base.STAY_PUT),
             Map.of("temperature", Transform.ZSCORE, "net_primary_production", Transform.LOG_ZSCORE),
             Map.of("fork_length_cm", Transform.ZSCORE),

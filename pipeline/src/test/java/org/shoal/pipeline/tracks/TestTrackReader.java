@@ -1,6 +1,7 @@
 package org.shoal.pipeline.tracks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
+import org.shoal.pipeline.testing.TrackFixtures;
 
 /** The built-in readers on small files in the formats of real exports. */
 class TestTrackReader {
@@ -20,7 +22,8 @@ class TestTrackReader {
   @TempDir Path dir;
 
   private List<Row> validFixes(TrackSource source) {
-    return FixValidation.apply(TrackReader.read(spark, source), source, List.of())
+    TrackReader.Tracks tracks = TrackReader.read(spark, source);
+    return FixValidation.apply(tracks.raw(), tracks.source(), List.of())
         .orderBy(TrackColumns.INDIVIDUAL_TEXT, TrackColumns.TIMESTAMP_TEXT)
         .collectAsList();
   }
@@ -89,5 +92,87 @@ class TestTrackReader {
     assertThat(r.<String>getAs("reason")).isNull();
     assertThat(r.<Timestamp>getAs(Cols.TIMESTAMP).toInstant().toString()).isEqualTo("2020-04-01T06:00:00Z");
     assertThat(r.<Double>getAs(Cols.LONGITUDE)).isEqualTo(-145.25);
+  }
+
+  /** A folder whose files list their columns in different orders and cases: matched by name in every file. */
+  @Test
+  void columnsAreMatchedByHeaderNameInEveryFileNeverByPosition() {
+    List<Row> rows = validFixes(TrackSource.of(TrackFormat.CSV, TrackFixtures.path("mixed-columns")));
+    assertThat(rows).hasSize(8);
+    assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("reason")).isNull());
+    assertThat(rows).allSatisfy(r -> assertThat(r.<Double>getAs(Cols.LATITUDE)).isBetween(47.0, 50.0));
+    assertThat(rows).allSatisfy(r -> assertThat(r.<Double>getAs(Cols.LONGITUDE)).isBetween(-127.0, -123.0));
+    Row f2 = rows.stream().filter(r -> r.getAs(Cols.INDIVIDUAL).equals("F2")).findFirst().orElseThrow();
+    assertThat(f2.<Double>getAs(Cols.LATITUDE)).isEqualTo(47.90);
+    assertThat(f2.<Double>getAs(Cols.LONGITUDE)).isEqualTo(-124.00);
+    Row f3 = rows.stream().filter(r -> r.getAs(Cols.INDIVIDUAL).equals("F3")).findFirst().orElseThrow();
+    assertThat(f3.<Double>getAs(Cols.LATITUDE)).isEqualTo(49.10);
+    assertThat(f3.<String>getAs(TrackColumns.SOURCE_FILE)).endsWith("part-3.csv");
+  }
+
+  @Test
+  void aFileLackingARequiredColumnFailsNamingTheFileTheSettingAndTheClosestColumns() {
+    assertThatThrownBy(() -> TrackReader.read(spark, TrackSource.of(TrackFormat.CSV, TrackFixtures.path("missing-latitude"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the latitude column 'latitude' is not in " + TrackFixtures.path("missing-latitude/b.csv"))
+        .hasMessageContaining("set shoal.expand.tracks.columns.latitude = <column>")
+        .hasMessageContaining("closest columns: lat");
+  }
+
+  @Test
+  void parquetFilesWithDifferentColumnOrdersAreMatchedByNameAndOneLackingAColumnIsNamed() throws IOException {
+    Path folder = dir.resolve("tags");
+    spark.sql("select 'p1' as tag, '2020-04-01 06:00:00' as t, 55.5d as lat, -145.25d as lon")
+        .write().parquet(folder.resolve("a").toString());
+    spark.sql("select -140.0d as lon, 50.0d as lat, '2020-04-02 06:00:00' as t, 'p2' as tag")
+        .write().parquet(folder.resolve("b").toString());
+    TrackSource source =
+        new TrackSource(TrackFormat.PARQUET, folder.toString(), "tag", "t", "lat", "lon", List.of(), null);
+    List<Row> rows = validFixes(source);
+    assertThat(rows).extracting(r -> r.<Double>getAs(Cols.LATITUDE)).containsExactly(55.5, 50.0);
+    assertThat(rows).extracting(r -> r.<Double>getAs(Cols.LONGITUDE)).containsExactly(-145.25, -140.0);
+
+    spark.sql("select 'p3' as tag, '2020-04-03 06:00:00' as t, -141.0d as lon")
+        .write().parquet(folder.resolve("c").toString());
+    assertThatThrownBy(() -> TrackReader.read(spark, source))
+        .hasMessageContaining("the latitude column 'lat' is not in " + folder.resolve("c"))
+        .hasMessageContaining("(parquet format)");
+  }
+
+  @Test
+  void aTextFileNamedParquetIsOneSentenceNamingTheFile() {
+    String fake = TrackFixtures.path("fake.parquet");
+    assertThatThrownBy(() -> TrackReader.read(spark, TrackSource.of(TrackFormat.PARQUET, fake)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("track file " + fake + " is not a Parquet file (");
+  }
+
+  /** The Darwin-Core-style OTN export: camelCase headers, and a catalog number that is a detection id. */
+  @Test
+  void readsADarwinCoreOtnExportAndTakesTheTagAsTheAnimalWhenTheCatalogNumberIsUniquePerRow() {
+    TrackReader.Tracks tracks = TrackReader.read(spark, TrackSource.of(TrackFormat.OTN, TrackFixtures.path("otn-qualified.csv")));
+    assertThat(tracks.source().individualColumn()).isEqualTo("tagName");
+    assertThat(tracks.source().timestampColumn()).isEqualTo("dateCollectedUTC");
+    assertThat(tracks.source().latitudeColumn()).isEqualTo("decimalLatitude");
+    assertThat(tracks.individualsFrom()).isEqualTo("tagName (catalogNumber is unique per row: a detection id, not an animal)");
+    assertThat(tracks.source().attributes()).containsExactly("scientificname");
+    assertThat(tracks.attributesLeftOut()).containsExactly("commonname");
+    List<Row> rows = FixValidation.apply(tracks.raw(), tracks.source(), List.of()).collectAsList();
+    assertThat(rows).extracting(r -> r.<String>getAs(Cols.INDIVIDUAL)).containsOnly("A69-9001-1111", "A69-9001-2222");
+    assertThat(rows).extracting(r -> r.<String>getAs("scientificname")).containsOnly("Sphyrna lewini");
+    assertThat(rows).extracting(r -> r.<String>getAs("reason")).containsOnlyNulls();
+  }
+
+  @Test
+  void theMatchedDetectionsCatalogNumberStaysTheAnimalWhenItRepeats() throws IOException {
+    Path f = dir.resolve("matched.csv");
+    Files.writeString(f, String.join("\n",
+        "catalognumber,tagname,datecollected,latitude,longitude",
+        "GMR-1,A69-1,2016-12-12T00:00:00Z,-0.06,-91.56",
+        "GMR-1,A69-1,2016-12-13T00:00:00Z,-0.07,-91.56") + "\n");
+    TrackReader.Tracks tracks = TrackReader.read(spark, TrackSource.of(TrackFormat.OTN, f.toString()));
+    assertThat(tracks.individualsFrom()).isEqualTo("catalognumber");
+    assertThat(tracks.raw().select(TrackColumns.INDIVIDUAL_TEXT).distinct().collectAsList())
+        .extracting(r -> r.getString(0)).containsExactly("GMR-1");
   }
 }
