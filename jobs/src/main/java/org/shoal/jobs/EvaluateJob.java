@@ -144,7 +144,7 @@ final class EvaluateJob extends JobCommand {
     summary.put("comparedWith", baselineName);
     summary.put("decisions", decisionCount);
     summary.put("groupingSets", groupBy.size());
-    if (results.stream().noneMatch(r -> r.get("split").equals(Splits.VALIDATION))) {
+    if (results.stream().noneMatch(r -> r.get("split").equals(Splits.VALIDATION) && (Long) r.get("decisions") > 0)) {
       summary.put("validation", "unavailable: no validation decisions");
       progress.info("validation: unavailable, there are no validation decisions");
     }

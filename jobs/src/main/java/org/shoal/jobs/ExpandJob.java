@@ -175,13 +175,12 @@ final class ExpandJob extends JobCommand {
     source.put("format", Enums.word(tracks.source().format()));
     source.put("files", tracks.files());
     source.put("individualsFrom", tracks.individualsFrom());
-    source.put(
-        "columns",
-        Map.of(
-            TrackReader.INDIVIDUAL, tracks.source().individualColumn(),
-            TrackReader.TIMESTAMP, tracks.source().timestampColumn(),
-            TrackReader.LATITUDE, tracks.source().latitudeColumn(),
-            TrackReader.LONGITUDE, tracks.source().longitudeColumn()));
+    Map<String, String> columns = new LinkedHashMap<>();
+    columns.put(TrackReader.INDIVIDUAL, tracks.source().individualColumn());
+    columns.put(TrackReader.TIMESTAMP, tracks.source().timestampColumn());
+    columns.put(TrackReader.LATITUDE, tracks.source().latitudeColumn());
+    columns.put(TrackReader.LONGITUDE, tracks.source().longitudeColumn());
+    source.put("columns", columns);
     source.put("attributes", tracks.source().attributes());
     source.put("attributesLeftOut", tracks.attributesLeftOut());
     json.put("tracks", source);

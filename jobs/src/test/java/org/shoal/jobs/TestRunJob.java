@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.shoal.pipeline.testing.SharedSpark;
 
 /** `shoal run`: incremental reruns, recovery from an interrupted stage, and publishing only complete runs. */
 class TestRunJob {
@@ -51,16 +47,8 @@ class TestRunJob {
   }
 
   private static Run run(String... args) {
-    SharedSpark.session();
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      int code = Shoal.execute(args);
-      return new Run(code, out.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(old);
-    }
+    Cli.Result r = Cli.run(args);
+    return new Run(r.code(), r.out());
   }
 
   @Test

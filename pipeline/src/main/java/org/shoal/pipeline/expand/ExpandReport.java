@@ -94,7 +94,7 @@ public record ExpandReport(
                 sum(when(col(DailyPositions.NEXT_CELL).isNull(), 1).otherwise(0)))
             .first();
     long positions = pos.getLong(0);
-    long fixesInPositions = pos.isNullAt(1) ? 0 : pos.getLong(1);
+    long fixesInPositions = orZero(pos, 1);
     Map<String, Long> dropped = countBy(out.dropped(), ExpandDecisions.REASON);
     Row largestMove = out.dropped().agg(max(ExpandDecisions.DISTANCE_MOVED_KM)).first();
 
@@ -131,8 +131,8 @@ public record ExpandReport(
         positions,
         pos.getLong(2),
         pos.getLong(3),
-        pos.getLong(4),
-        positions - pos.getLong(4),
+        orZero(pos, 4),
+        positions - orZero(pos, 4),
         dropped,
         largestMove.isNullAt(0) ? null : largestMove.getDouble(0),
         decisions,
@@ -145,6 +145,11 @@ public record ExpandReport(
         individualsBySplit,
         individualsWithDecisions,
         countBy(perDecision, Splits.SPLIT));
+  }
+
+  /** A sum over no rows is null: zero here. */
+  private static long orZero(Row r, int i) {
+    return r.isNullAt(i) ? 0 : r.getLong(i);
   }
 
   private static Map<String, Long> countBy(Dataset<Row> rows, String column) {

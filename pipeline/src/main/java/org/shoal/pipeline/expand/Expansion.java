@@ -129,7 +129,13 @@ public final class Expansion {
 
     Dataset<Row> splits;
     if (splitTable == null) {
-      splits = Splits.byHash(positions.select(Cols.INDIVIDUAL).distinct(), p.splitSeed(), p.validationFraction());
+      splits =
+          Splits.byHash(
+              positions.select(Cols.INDIVIDUAL).distinct(),
+              // individuals with a decision to make (positions is cached; the choices are not computed yet)
+              positions.filter(col(DailyPositions.NEXT_CELL).isNotNull()).select(Cols.INDIVIDUAL).distinct(),
+              p.splitSeed(),
+              p.validationFraction());
     } else {
       splits = splitTable.select(col(Cols.INDIVIDUAL).cast("string"), col(Splits.SPLIT).cast("string"));
     }

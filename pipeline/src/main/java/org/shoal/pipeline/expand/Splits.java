@@ -40,6 +40,27 @@ public final class Splits {
     return uniform(id, seed) < validationFraction ? VALIDATION : TRAIN;
   }
 
+  /**
+   * The hash split of {@code individuals}, except that training is never left without an individual that has
+   * decisions ({@code withDecisions}): when the hash sends them all to validation (one tagged animal, say), the one
+   * with the highest hash value trains instead.
+   */
+  public static Dataset<Row> byHash(
+      Dataset<Row> individuals, Dataset<Row> withDecisions, long seed, double validationFraction) {
+    Dataset<Row> split = byHash(individuals, seed, validationFraction);
+    java.util.List<String> candidates =
+        withDecisions.select(Cols.INDIVIDUAL).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    boolean anyTraining = candidates.stream().anyMatch(id -> side(id, seed, validationFraction).equals(TRAIN));
+    if (anyTraining || candidates.isEmpty()) {
+      return split;
+    }
+    String trainee =
+        candidates.stream().max(java.util.Comparator.comparingDouble((String id) -> uniform(id, seed))).orElseThrow();
+    return split.withColumn(
+        SPLIT,
+        org.apache.spark.sql.functions.when(col(Cols.INDIVIDUAL).equalTo(trainee), TRAIN).otherwise(col(SPLIT)));
+  }
+
   /** Adds {@code split} to rows with an {@code individual} column. */
   public static Dataset<Row> byHash(Dataset<Row> rows, long seed, double validationFraction) {
     if (!(validationFraction >= 0 && validationFraction <= 1)) {

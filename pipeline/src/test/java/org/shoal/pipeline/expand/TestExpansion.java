@@ -27,6 +27,7 @@ import org.shoal.pipeline.h3.ChoiceSets;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
+import org.shoal.pipeline.testing.TrackFixtures;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.FixValidation;
@@ -333,5 +334,62 @@ class TestExpansion {
     assertThat(ExpandReport.of(out).balances()).isTrue();
     Dataset<Row> noId = spark.sql("select 'A' as tag, 1.0d as weight_kg");
     assertThatThrownBy(() -> Expansion.run(spark, p, null, noId, null, null)).hasMessageContaining("'individual' column");
+  }
+
+  private static ExpandParams plain(TrackSource source, Step step, double validationFraction) {
+    return new ExpandParams(
+        source, DailyPositions.Rule.LAST, step, 4, 100, ExpandDecisions.MissingCovariates.DROP,
+        List.of(ChoiceFeatures.Base.values()), Map.of(), Map.of(), 8, validationFraction);
+  }
+
+  /** An acoustic ping heard at the same second at two stations is merged by the step rule, not rejected. */
+  @Test
+  void simultaneousFixesAtTwoPositionsAreMergedAndIdenticalOnesRejected() {
+    TrackSource source = TrackSource.of(TrackFormat.CSV, TrackFixtures.path("simultaneous.csv"));
+    Expansion.Output out = Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null);
+    ExpandReport r = ExpandReport.of(out);
+    assertThat(r.fixesIn()).isEqualTo(4);
+    assertThat(r.fixesRejected()).containsExactly(Map.entry(FixValidation.DUPLICATE_FIX, 1L));
+    assertThat(r.fixesSimultaneous()).isEqualTo(1);
+    assertThat(r.fixesMergedIntoPositions()).isEqualTo(1);
+    assertThat(r.positions()).isEqualTo(2);
+    assertThat(r.balances()).isTrue();
+    // the last fix of the day, ties broken by position (the larger latitude), whatever the row order
+    Row first = out.positions().orderBy(DailyPositions.STEP).first();
+    assertThat(first.<Double>getAs(Cols.LATITUDE)).isEqualTo(-0.30);
+    assertThat(first.<Double>getAs(Cols.LONGITUDE)).isEqualTo(-91.60);
+  }
+
+  /** One tagged animal whose hash falls in validation still trains: training is never left empty. */
+  @Test
+  void aSingleAnimalIsATrainingIndividualWhateverItsHash() {
+    TrackSource source = TrackSource.of(TrackFormat.GPE3, TrackFixtures.path("gpe3-one-animal.csv"));
+    assertThat(Splits.side("14P0911", 8, 0.999)).isEqualTo(Splits.VALIDATION);
+    ExpandReport r = ExpandReport.of(Expansion.run(spark, plain(source, Step.DAILY, 0.999), null, null, null, null));
+    assertThat(r.decisions()).isEqualTo(11);
+    assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of(Splits.TRAIN, 1L));
+  }
+
+  /** Steps shorter than a day: four 6-hourly fixes are four positions and three decisions, all dated that day. */
+  @Test
+  void sixHourStepsMakeFourPositionsOfOneDay() throws IOException {
+    Path f = dir.resolve("gps.csv");
+    Files.writeString(f, String.join("\n",
+        "individual_id,timestamp,latitude,longitude",
+        "G,2021-06-01T00:10:00Z,48.50,-125.00",
+        "G,2021-06-01T06:10:00Z,48.60,-125.20",
+        "G,2021-06-01T12:10:00Z,48.70,-125.40",
+        "G,2021-06-01T18:10:00Z,48.80,-125.60") + "\n");
+    TrackSource source = TrackSource.of(TrackFormat.CSV, f.toString());
+    Expansion.Output sixHours = Expansion.run(spark, plain(source, Step.parse("6h"), 0), null, null, null, null);
+    ExpandReport r = ExpandReport.of(sixHours);
+    assertThat(r.positions()).isEqualTo(4);
+    assertThat(r.decisions()).isEqualTo(3);
+    assertThat(sixHours.choices().select(Cols.DATE).distinct().collectAsList())
+        .extracting(row -> row.get(0).toString()).containsExactly("2021-06-01");
+    ExpandReport daily = ExpandReport.of(Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null));
+    assertThat(daily.positions()).isEqualTo(1);
+    assertThat(daily.decisions()).isZero();
+    assertThat(daily.noDecisionsReason()).isEqualTo("the only individual has a single position");
   }
 }

@@ -1,6 +1,7 @@
 package org.shoal.pipeline.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -173,5 +174,31 @@ class TestLogOddsNetwork {
     NetworkSpec b = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 5);
     assertThat(Training.newNetwork(a, 3, 4).params()).isEqualTo(Training.newNetwork(a, 3, 4).params());
     assertThat(Training.newNetwork(a, 3, 4).params()).isNotEqualTo(Training.newNetwork(b, 3, 4).params());
+  }
+
+  /** No validation decisions (one animal): every epoch runs, the last is kept, and the result says so. */
+  @Test
+  void withoutValidationDecisionsTrainingKeepsTheLastEpoch() {
+    Decisions train = decisions(40, 3);
+    Decisions none = Decisions.build(java.util.Collections.emptyIterator(), F);
+    Training.Plan plan = new Training.Plan(10, 4, 1, 0);
+    List<Training.Epoch> seen = new ArrayList<>();
+    Training.Result r =
+        Training.fit(new NetworkSpec(List.of(4), "relu", 0, 0.01, 1), plan, train, none, seen::add);
+    assertThat(r.validated()).isFalse();
+    assertThat(r.history()).hasSize(4); // patience 1 would have stopped a validated run whose loss is NaN
+    assertThat(r.bestEpoch()).isEqualTo(4);
+    assertThat(r.history()).allSatisfy(e -> assertThat(e.validationLoss()).isNaN());
+    assertThat(Training.meanLoss(r.network(), Training.pad(train.batches(10, null, DataType.DOUBLE), train.maxChoices())))
+        .isCloseTo(r.history().get(3).trainLoss(), within(1e-9));
+  }
+
+  @Test
+  void noTrainingDecisionsIsOneSentence() {
+    Decisions none = Decisions.build(java.util.Collections.emptyIterator(), F);
+    assertThatThrownBy(
+            () -> Training.fit(new NetworkSpec(List.of(4), "relu", 0, 0.01, 1), new Training.Plan(10, 2, 0, 0), none,
+                decisions(5, 1), e -> {}))
+        .hasMessageStartingWith("there are no training decisions");
   }
 }
