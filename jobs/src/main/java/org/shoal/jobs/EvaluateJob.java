@@ -26,6 +26,7 @@ import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.DailyPositions;
 import picocli.CommandLine.Command;
 
 /**
@@ -367,18 +368,36 @@ final class EvaluateJob extends JobCommand {
     chosen.addAll(perIndividual.subList(perIndividual.size() - k, perIndividual.size()));
     for (Row ind : chosen) {
       String id = ind.getAs(Cols.INDIVIDUAL);
+      // Segments (no decision spans a gap in the track) are drawn as separate lines; tables without them are one.
+      boolean segmented = Arrays.asList(compared.columns()).contains(DailyPositions.SEGMENT);
       List<Row> steps =
-          compared.filter(col(Cols.INDIVIDUAL).equalTo(id)).orderBy(Cols.DECISION).select(Cols.ORIGIN_CELL, "ll_diff").collectAsList();
+          compared
+              .filter(col(Cols.INDIVIDUAL).equalTo(id))
+              .orderBy(Cols.DECISION)
+              .select(col(Cols.ORIGIN_CELL), col(Cols.CELL), segmented ? col(DailyPositions.SEGMENT) : lit(0), col("ll_diff"))
+              .collectAsList();
       double[] lon = new double[steps.size()];
       double[] lat = new double[steps.size()];
       double[] diff = new double[steps.size()];
+      List<double[][]> tracks = new ArrayList<>();
+      List<GeoPoint> track = new ArrayList<>();
       for (int i = 0; i < steps.size(); i++) {
-        GeoPoint p = H3Cells.centroid(H3Cells.parse(steps.get(i).getString(0)));
+        Row step = steps.get(i);
+        GeoPoint p = H3Cells.centroid(H3Cells.parse(step.getString(0)));
         lon[i] = p.lon();
         lat[i] = p.lat();
-        diff[i] = steps.get(i).getDouble(1);
+        diff[i] = step.getDouble(3);
+        track.add(p);
+        boolean segmentEnds = i + 1 == steps.size() || !steps.get(i + 1).get(2).equals(step.get(2));
+        if (segmentEnds) {
+          track.add(H3Cells.centroid(H3Cells.parse(step.getString(1)))); // where the last decision went
+          tracks.add(new double[][] {
+            track.stream().mapToDouble(GeoPoint::lon).toArray(), track.stream().mapToDouble(GeoPoint::lat).toArray()
+          });
+          track = new ArrayList<>();
+        }
       }
-      out.add(new ReportBuilder.Exemplar(id, ind.getAs("mean_ll_diff"), lon, lat, diff));
+      out.add(new ReportBuilder.Exemplar(id, ind.getAs("mean_ll_diff"), lon, lat, diff, tracks));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package org.shoal.jobs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,41 +125,91 @@ final class Html {
     return b.append("</svg>").toString();
   }
 
-  /** A track on a lon/lat plane, each decision a dot coloured from blue (worse) to red (better). */
-  static String map(double[] lon, double[] lat, double[] value) {
+  /**
+   * An animal's track, zoomed to it: each decision a dot coloured from blue (worse) to red (better), each unbroken
+   * part of the track ({@code tracks}: lon[] and lat[] per part) a grey line, so gaps are not drawn as moves.
+   * Longitude is scaled by cos(latitude) so shapes are not stretched; both axes are labelled in degrees.
+   */
+  static String map(double[] lon, double[] lat, double[] value, List<double[][]> tracks) {
     int w = 420;
     int h = 320;
-    int pad = 40;
-    double x0 = Double.POSITIVE_INFINITY;
-    double x1 = Double.NEGATIVE_INFINITY;
-    double y0 = Double.POSITIVE_INFINITY;
-    double y1 = Double.NEGATIVE_INFINITY;
+    int pad = 48;
+    List<double[]> all = new ArrayList<>();
+    for (int i = 0; i < lon.length; i++) {
+      all.add(new double[] {lon[i], lat[i]});
+    }
+    for (double[][] t : tracks) {
+      for (int i = 0; i < t[0].length; i++) {
+        all.add(new double[] {t[0][i], t[1][i]});
+      }
+    }
+    // Across the antimeridian, longitudes continue past 180 instead of jumping back.
+    double lonMin = all.stream().mapToDouble(p -> p[0]).min().orElse(0);
+    double lonMax = all.stream().mapToDouble(p -> p[0]).max().orElse(0);
+    boolean wrap = lonMax - lonMin > 180;
+    java.util.function.DoubleUnaryOperator unwrap = x -> wrap && x < 0 ? x + 360 : x;
+    double x0 = all.stream().mapToDouble(p -> unwrap.applyAsDouble(p[0])).min().orElse(0);
+    double x1 = all.stream().mapToDouble(p -> unwrap.applyAsDouble(p[0])).max().orElse(0);
+    double y0 = all.stream().mapToDouble(p -> p[1]).min().orElse(0);
+    double y1 = all.stream().mapToDouble(p -> p[1]).max().orElse(0);
+    double aspect = Math.max(0.05, Math.cos(Math.toRadians((y0 + y1) / 2)));
+    // A margin of 5 %, and at least 0.05 degrees, so a still animal is not one point filling the frame.
+    double spanY = Math.max((y1 - y0) * 1.1, 0.05);
+    double spanX = Math.max((x1 - x0) * 1.1, 0.05 / aspect);
+    double scale = Math.min((w - 2.0 * pad) / (spanX * aspect), (h - 2.0 * pad) / spanY);
+    double left = (x0 + x1) / 2 - (w - 2.0 * pad) / scale / aspect / 2;
+    double bottom = (y0 + y1) / 2 - (h - 2.0 * pad) / scale / 2;
+    double right = left + (w - 2.0 * pad) / scale / aspect;
+    double top = bottom + (h - 2.0 * pad) / scale;
+    java.util.function.DoubleUnaryOperator px = x -> pad + (unwrap.applyAsDouble(x) - left) * aspect * scale;
+    java.util.function.DoubleUnaryOperator py = y -> h - pad - (y - bottom) * scale;
+
+    StringBuilder b = svgOpen(w, h).append(frame(w, h, pad, left, right, bottom, top));
+    for (double[][] t : tracks) {
+      StringBuilder points = new StringBuilder();
+      for (int i = 0; i < t[0].length; i++) {
+        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px.applyAsDouble(t[0][i]), py.applyAsDouble(t[1][i])));
+      }
+      b.append("<polyline fill=\"none\" stroke=\"#bbb\" points=\"").append(points.toString().trim()).append("\"/>");
+    }
     double vmax = 1e-9;
-    for (int i = 0; i < lon.length; i++) {
-      x0 = Math.min(x0, lon[i]);
-      x1 = Math.max(x1, lon[i]);
-      y0 = Math.min(y0, lat[i]);
-      y1 = Math.max(y1, lat[i]);
-      vmax = Math.max(vmax, Math.abs(value[i]));
+    for (double v : value) {
+      vmax = Math.max(vmax, Math.abs(v));
     }
-    double span = Math.max(Math.max(x1 - x0, y1 - y0), 0.5);
-    StringBuilder b = svgOpen(w, h).append(axes(w, h, pad, "longitude", "latitude", y0, y0 + span));
-    StringBuilder track = new StringBuilder();
     for (int i = 0; i < lon.length; i++) {
-      double x = pad + (w - 2.0 * pad) * (lon[i] - x0) / span;
-      double y = h - pad - (h - 2.0 * pad) * (lat[i] - y0) / span;
-      track.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
-    }
-    b.append("<polyline fill=\"none\" stroke=\"#ccc\" points=\"").append(track).append("\"/>");
-    for (int i = 0; i < lon.length; i++) {
-      double x = pad + (w - 2.0 * pad) * (lon[i] - x0) / span;
-      double y = h - pad - (h - 2.0 * pad) * (lat[i] - y0) / span;
       double t = Math.max(-1, Math.min(1, value[i] / vmax));
       int red = (int) (t > 0 ? 255 : 255 * (1 + t));
       int blue = (int) (t < 0 ? 255 : 255 * (1 - t));
-      b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"rgb(%d,%d,%d)\"><title>%.4f</title></circle>", x, y, red, Math.min(red, blue), blue, value[i]));
+      b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"rgb(%d,%d,%d)\"><title>%.4f</title></circle>",
+          px.applyAsDouble(lon[i]), py.applyAsDouble(lat[i]), red, Math.min(red, blue), blue, value[i]));
     }
     return b.append("</svg>").toString();
+  }
+
+  /** Axes of a map with three labelled ticks each, in degrees (longitude wrapped back into [-180, 180]). */
+  private static String frame(int w, int h, int pad, double left, double right, double bottom, double top) {
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>"
+                    + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">longitude</text>"
+                    + "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">latitude</text>",
+                pad, pad, w - 2 * pad, h - 2 * pad, w / 2, h - 8, h / 2, h / 2));
+    for (int k = 0; k <= 2; k++) {
+      double f = k / 2.0;
+      double x = pad + f * (w - 2 * pad);
+      double y = h - pad - f * (h - 2 * pad);
+      double lon = left + f * (right - left);
+      lon = lon > 180 ? lon - 360 : lon;
+      b.append(String.format(Locale.ROOT,
+          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%.2f°</text>",
+          x, h - pad, x, h - pad + 4, x, h - pad + 15, lon));
+      b.append(String.format(Locale.ROOT,
+          "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"10\">%.2f°</text>",
+          pad - 4, y, pad, y, pad - 6, y + 3, bottom + f * (top - bottom)));
+    }
+    return b.toString();
   }
 
   private static StringBuilder svgOpen(int w, int h) {

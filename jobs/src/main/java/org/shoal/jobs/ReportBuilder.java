@@ -10,7 +10,8 @@ import org.shoal.jobs.config.EvaluateConfig;
 /** report.html: one self-contained page (inline CSS and SVG, no scripts, no network). */
 final class ReportBuilder {
   /** An exemplar individual: its decisions' origins and log-likelihood differences. */
-  record Exemplar(String individual, double meanDiff, double[] lon, double[] lat, double[] diff) {}
+  record Exemplar(
+      String individual, double meanDiff, double[] lon, double[] lat, double[] diff, List<double[][]> tracks) {}
 
   private final EvaluateConfig config;
   private final String comparedWith;
@@ -77,11 +78,12 @@ final class ReportBuilder {
     }
     body.append(String.format(Locale.ROOT,
         "<h2>Exemplars</h2><p>The individuals most improved and most worsened against %s; each dot is a decision at its "
-            + "origin cell, red where the trained model does better, blue where it does worse.</p>",
+            + "origin cell, red where the trained model does better, blue where it does worse; grey lines join the "
+            + "decisions of each unbroken part of the track.</p>",
         Html.escape(comparedWith)));
     for (Exemplar e : exemplars) {
       body.append(String.format(Locale.ROOT, "<figure><figcaption>%s: mean difference %.4f</figcaption>%s</figure>",
-          Html.escape(e.individual()), e.meanDiff(), Html.map(e.lon(), e.lat(), e.diff())));
+          Html.escape(e.individual()), e.meanDiff(), Html.map(e.lon(), e.lat(), e.diff(), e.tracks())));
     }
     return this;
   }

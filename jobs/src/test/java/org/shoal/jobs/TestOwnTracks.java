@@ -179,4 +179,30 @@ class TestOwnTracks {
         .contains("was trained on choices with resolution 4, radius 100 km, step 1d, but " + dir.resolve("expand6")
             + " has resolution 6, radius 100 km, step 1d");
   }
+
+  /** The README's configuration for each format, on data of that shape: each expands to decisions. */
+  @Test
+  void theExampleConfigurationsWorkOnDataOfTheirFormat() throws Exception {
+    Path parquet = dir.resolve("own.parquet");
+    SharedSpark.session().read().option("header", true).csv(TrackFixtures.path("own.csv")).write().parquet(parquet.toString());
+    Path conf = Path.of("..", "conf", "own-data").toAbsolutePath().normalize();
+    String[][] cases = {
+      {"csv.conf", TrackFixtures.path("own.csv"), "5"},
+      {"parquet.conf", parquet.toString(), "5"},
+      {"gpe3.conf", TrackFixtures.path("gpe3-one-animal.csv"), "12"},
+      {"otn.conf", TrackFixtures.path("otn-matched.csv"), "4"},
+      {"otn.conf", TrackFixtures.path("otn-qualified.csv"), "7"},
+    };
+    for (String[] c : cases) {
+      Path out = dir.resolve("expand-" + c[0] + "-" + Path.of(c[1]).getFileName());
+      Cli.Result r = shoal(List.of("expand", "--conf", conf.resolve(c[0]).toString(), "-Dexpand.tracks.path=" + c[1],
+          "-Dexpand.output=" + out));
+      assertThat(r.code()).as(c[0] + " on " + c[1] + ": " + r.err()).isZero();
+      JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+      assertThat(report.at("/report/fixesIn").asText()).as(c[0]).isEqualTo(c[2]);
+      assertThat(report.at("/report/fixesRejected").size()).as(c[0]).isZero();
+      assertThat(report.at("/decisions").asLong()).as(c[0]).isPositive();
+      assertThat(report.at("/balances").asBoolean()).isTrue();
+    }
+  }
 }
