@@ -356,7 +356,9 @@ final class EvaluateJob extends JobCommand {
       validation[i - 1] = Double.parseDouble(cells[2]);
     }
     curves.put("training loss (full pass)", train);
-    curves.put("validation loss", validation);
+    if (Arrays.stream(validation).anyMatch(Double::isFinite)) {
+      curves.put("validation loss", validation);
+    }
     return curves;
   }
 

@@ -51,10 +51,16 @@ final class Html {
     int n = 1;
     for (double[] ys : series.values()) {
       for (double y : ys) {
-        min = Math.min(min, y);
-        max = Math.max(max, y);
+        if (Double.isFinite(y)) { // a series without values (no validation split) draws nothing
+          min = Math.min(min, y);
+          max = Math.max(max, y);
+        }
       }
       n = Math.max(n, ys.length);
+    }
+    if (min > max) {
+      min = 0;
+      max = 1;
     }
     if (max == min) {
       max = min + 1e-9;
@@ -66,6 +72,9 @@ final class Html {
       StringBuilder pts = new StringBuilder();
       double[] ys = e.getValue();
       for (int i = 0; i < ys.length; i++) {
+        if (!Double.isFinite(ys[i])) {
+          continue;
+        }
         double x = pad + (n == 1 ? 0 : (w - 2.0 * pad) * i / (n - 1));
         double y = h - pad - (h - 2.0 * pad) * (ys[i] - min) / (max - min);
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
