@@ -22,6 +22,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.shoal.jobs.config.EvaluateConfig;
 import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.evaluate.Evaluation;
+import org.shoal.pipeline.expand.ChoiceTable;
 import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.H3Cells;
@@ -77,7 +78,15 @@ final class EvaluateJob extends JobCommand {
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
     Dataset<Row> decisions = Evaluation.decisions(predictions).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> reference = config.reference() == null ? null : referencePredictions(spark, predictions);
+    String referencePath = config.reference();
+    if (referencePath != null
+        && config.referenceIsDefault()
+        && !Arrays.asList(predictions.columns()).containsAll(List.of(Cols.DATE, Cols.CELL))) {
+      progress.info("no reference model: the default (" + referencePath + ") joins on cells and dates, which these "
+          + "predictions do not have");
+      referencePath = null;
+    }
+    Dataset<Row> reference = referencePath == null ? null : referencePredictions(spark, predictions, referencePath);
     Dataset<Row> referenceDecisions =
         reference == null ? null : Evaluation.decisions(reference).persist(StorageLevel.MEMORY_AND_DISK());
     progress.finished(decisions.count() + " decisions");
@@ -175,10 +184,14 @@ final class EvaluateJob extends JobCommand {
             .training(trainingCurves(spark))
             .individuals(perIndividual)
             .calibration(calibration)
-            .exemplars(exemplars(compared, perIndividual))
+            .exemplars(hasCells(decisions) ? exemplars(compared, perIndividual) : List.of())
             .html();
     Outputs.text(spark, html, out + "/report.html");
     progress.finished("open " + out + "/report.html in a browser");
+  }
+
+  private static boolean hasCells(Dataset<Row> rows) {
+    return Arrays.asList(rows.columns()).containsAll(List.of(Cols.ORIGIN_CELL, Cols.CELL));
   }
 
   private static String number(double v) {
@@ -191,7 +204,13 @@ final class EvaluateJob extends JobCommand {
    */
   private List<List<String>> usableGroupings(Dataset<Row> predictions, Progress progress) {
     List<String> names = new ArrayList<>(Arrays.asList(predictions.columns()));
-    names.addAll(List.of(Evaluation.MOVED, Evaluation.DISTANCE_BIN));
+    // derived by Evaluation.decisions when their sources are there (an imported table has no cells)
+    if (names.contains(Cols.CELL) && names.contains(Cols.ORIGIN_CELL)) {
+      names.add(Evaluation.MOVED);
+    }
+    if (names.contains(ChoiceTable.DISTANCE_KM)) {
+      names.add(Evaluation.DISTANCE_BIN);
+    }
     List<List<String>> usable = new ArrayList<>();
     for (List<String> g : config.groupBy()) {
       List<String> missing = g.stream().filter(c -> !names.contains(c)).toList();
@@ -227,8 +246,7 @@ final class EvaluateJob extends JobCommand {
   }
 
   /** The reference model's probability for every predicted choice, joined on (individual, date, cell). */
-  private Dataset<Row> referencePredictions(SparkSession spark, Dataset<Row> predictions) {
-    String path = config.reference();
+  private Dataset<Row> referencePredictions(SparkSession spark, Dataset<Row> predictions, String path) {
     Inputs.requireExists(spark, path, "reference predictions");
     Dataset<Row> ref = spark.read().parquet(path);
     if (Arrays.asList(ref.columns()).contains("choices") || !Arrays.asList(ref.columns()).contains(Cols.PROBABILITY)) {
@@ -337,17 +355,28 @@ final class EvaluateJob extends JobCommand {
     return null;
   }
 
+  /**
+   * The evaluated model's own training curves: the run infer scored with (its model.json), never whatever else sits
+   * in a train folder; {@code evaluate.training}'s best run only for predictions that do not name their model.
+   */
   private Map<String, double[]> trainingCurves(SparkSession spark) throws java.io.IOException {
     Map<String, double[]> curves = new LinkedHashMap<>();
-    if (config.training() == null) {
+    var fs = new Path(config.predictions()).getFileSystem(spark.sparkContext().hadoopConfiguration());
+    Path scoredWith = new Path(config.predictions() + "/model.json");
+    Path best = config.training() == null ? null : new Path(config.training() + "/best.json");
+    String run;
+    if (fs.exists(scoredWith)) {
+      run = JSON.readTree(Inputs.text(spark, scoredWith.toString(), "model of the predictions")).at("/path").asText();
+    } else if (best != null && fs.exists(best)) {
+      run = JSON.readTree(Inputs.text(spark, best.toString(), "training pointer")).at("/path").asText();
+    } else {
       return curves;
     }
-    Path best = new Path(config.training() + "/best.json");
-    if (!best.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(best)) {
+    Path history = new Path(run + "/history.csv");
+    if (!fs.exists(history)) {
       return curves;
     }
-    JsonNode pointer = JSON.readTree(Inputs.text(spark, best.toString(), "training pointer"));
-    String[] lines = Inputs.text(spark, pointer.at("/path").asText() + "/history.csv", "training history").trim().split("\n");
+    String[] lines = Inputs.text(spark, history.toString(), "training history").trim().split("\n");
     double[] train = new double[lines.length - 1];
     double[] validation = new double[lines.length - 1];
     for (int i = 1; i < lines.length; i++) {

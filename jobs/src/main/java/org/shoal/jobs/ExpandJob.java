@@ -24,7 +24,6 @@ import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.TrackReader;
-import org.shoal.pipeline.util.Enums;
 import picocli.CommandLine.Command;
 
 /**
@@ -113,8 +112,7 @@ final class ExpandJob extends JobCommand {
         expansion
             .choices()
             .withColumn(Datasets.BUCKET, pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"));
-    boolean empty = choices.isEmpty();
-    if (empty) {
+    if (choices.isEmpty()) {
       // No partitions to write: one empty file keeps the table's schema readable.
       Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
     } else {
@@ -170,20 +168,7 @@ final class ExpandJob extends JobCommand {
     json.put("balances", report.balances());
     json.put("decisions", report.decisions());
     json.put("noDecisions", report.noDecisionsReason());
-    Map<String, Object> source = new LinkedHashMap<>();
-    source.put("path", tracks.source().path());
-    source.put("format", Enums.word(tracks.source().format()));
-    source.put("files", tracks.files());
-    source.put("individualsFrom", tracks.individualsFrom());
-    Map<String, String> columns = new LinkedHashMap<>();
-    columns.put(TrackReader.INDIVIDUAL, tracks.source().individualColumn());
-    columns.put(TrackReader.TIMESTAMP, tracks.source().timestampColumn());
-    columns.put(TrackReader.LATITUDE, tracks.source().latitudeColumn());
-    columns.put(TrackReader.LONGITUDE, tracks.source().longitudeColumn());
-    source.put("columns", columns);
-    source.put("attributes", tracks.source().attributes());
-    source.put("attributesLeftOut", tracks.attributesLeftOut());
-    json.put("tracks", source);
+    json.put("tracks", tracks.summary());
     json.put("notes", notes);
     json.put("step", params.step().toString());
     json.put("seconds", seconds);

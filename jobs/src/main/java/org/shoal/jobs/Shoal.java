@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       RunJob.class,
       SimulateJob.class,
       ExpandJob.class,
+      ImportJob.class,
       AugmentJob.class,
       ContrastsJob.class,
       TrainJob.class,

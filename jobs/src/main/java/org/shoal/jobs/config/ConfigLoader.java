@@ -27,6 +27,7 @@ public final class ConfigLoader {
           "shoal.expand.features.covariates",
           "shoal.expand.features.attributes",
           "shoal.evaluate.subsets",
+          "shoal.import.features",
           "shoal.transitions.attributes");
 
   private ConfigLoader() {}

@@ -23,6 +23,7 @@ public record EvaluateConfig(
     int exemplars,
     String colorBy,
     boolean groupByIsDefault,
+    boolean referenceIsDefault,
     java.util.Set<String> defaultSubsets,
     List<String> notes) {
   private static final String K = "shoal.evaluate.";
@@ -64,6 +65,7 @@ public record EvaluateConfig(
         s.integer(K + "exemplars", 0, 1000),
         s.string(K + "color-by"),
         s.isDefault(K + "group-by"),
+        s.isDefault(K + "reference"),
         defaultSubsets,
         List.copyOf(notes));
   }

@@ -30,8 +30,15 @@ public record TransitionsConfig(
     } catch (IllegalArgumentException e) {
       throw s.invalid(K + "region.max-lat", e.getMessage());
     }
+    String model = s.string(K + "model");
+    if (!model.equals("true") && s.isDefault(K + "covariates") && !s.tracksAreSimulated()) {
+      throw s.invalid(
+          K + "covariates",
+          "the default is the synthetic world's covariates, which say nothing about your tracks' region; set "
+              + K + "covariates (every cell with covariates is an origin), " + K + "region and " + K + "start-date");
+    }
     return new TransitionsConfig(
-        s.string(K + "model"),
+        model,
         s.string(K + "covariates"),
         region,
         s.date(K + "start-date"),

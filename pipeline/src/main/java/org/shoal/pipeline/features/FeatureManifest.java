@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * features.json, written with every expanded dataset: the model's feature columns in order, how the choices were
- * built, and the normalisation (transform and training statistics per column) that validation, inference and
+ * features.json, written with every choice dataset: the model's feature columns in order, how the choices were
+ * built (resolution, radius and step; null for an imported table, which has no cells), and the normalisation (transform and training statistics per column) that validation, inference and
  * later rebuilds must reuse unchanged.
  */
 public record FeatureManifest(
     List<String> features,
-    int resolution,
-    double radiusKm,
+    Integer resolution,
+    Double radiusKm,
     String step,
     Map<String, String> transforms,
     Map<String, ColumnStats> statistics,
@@ -25,8 +25,8 @@ public record FeatureManifest(
 
   public static FeatureManifest of(
       List<String> features,
-      int resolution,
-      double radiusKm,
+      Integer resolution,
+      Double radiusKm,
       String step,
       Normalisation normalisation,
       Map<String, Object> split) {
@@ -39,6 +39,9 @@ public record FeatureManifest(
   /** How the choices were built, in words: two datasets are comparable only when these are equal. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public String choiceSets() {
+    if (resolution == null) {
+      return "no cells (an imported choice table)";
+    }
     return String.format(
         java.util.Locale.ROOT, "resolution %d, radius %s km, step %s", resolution, stripZeros(radiusKm), step);
   }

@@ -39,8 +39,62 @@ import org.apache.spark.sql.types.StructType;
  * The files behind a track path (a file, a folder or a glob), grouped by their columns: the header line of a text
  * file, the schema of a Parquet file. Each group is read with its own header, so columns are always matched by name.
  */
-final class TrackFiles {
+public final class TrackFiles {
   private TrackFiles() {}
+
+  /**
+   * Any table (CSV with a header, or Parquet) read with every file's own header: files whose columns come in other
+   * orders line up by name; a file lacking one of {@code required} (role -> column, looked up case-insensitively)
+   * fails naming the file and the setting {@code settingPrefix + role}. Columns are named as in the first file
+   * that has them.
+   */
+  public static Dataset<Row> table(
+      SparkSession spark, String path, boolean parquet, Map<String, String> required, String settingPrefix) {
+    TrackFormat format = parquet ? TrackFormat.PARQUET : TrackFormat.CSV;
+    Dataset<Row> out = null;
+    List<String> names = new ArrayList<>();
+    for (Group g : groups(spark, path, format)) {
+      if (g.byPosition()) {
+        throw new IllegalArgumentException(
+            "the header of " + g.files().get(0) + " has blank or repeated column names: " + g.columns());
+      }
+      for (Map.Entry<String, String> r : required.entrySet()) {
+        if (org.shoal.pipeline.util.Names.find(r.getValue(), g.columns()).isEmpty()) {
+          throw missingColumn(g, "the " + r.getKey() + " column '" + r.getValue() + "'", format.name().toLowerCase(java.util.Locale.ROOT),
+              "set " + settingPrefix + r.getKey() + " = <column>", List.of(r.getValue()));
+        }
+      }
+      Dataset<Row> t = read(spark, g, format);
+      // one spelling per column across files (headers may differ in case)
+      for (String c : g.columns()) {
+        var known = org.shoal.pipeline.util.Names.find(c, names);
+        if (known.isEmpty()) {
+          names.add(c);
+        } else if (!known.get().equals(c)) {
+          t = t.withColumnRenamed(c, known.get());
+        }
+      }
+      out = out == null ? t : out.unionByName(t, true);
+    }
+    return out;
+  }
+
+  /** "X is not in FILE (what); setting; closest columns: ...; its columns are [...]". */
+  static IllegalArgumentException missingColumn(
+      Group group, String what, String format, String setting, List<String> tried) {
+    List<String> close = new ArrayList<>();
+    for (String t : tried) {
+      for (String c : org.shoal.pipeline.util.Names.closest(t, group.columns(), 3)) {
+        if (!close.contains(c)) {
+          close.add(c);
+        }
+      }
+    }
+    return new IllegalArgumentException(
+        what + " is not in " + group.files().get(0) + " (" + format + "); " + setting
+            + (close.isEmpty() ? "" : "; closest columns: " + String.join(", ", close))
+            + "; its columns are " + group.columns());
+  }
 
   /**
    * Files that share one header.

@@ -47,7 +47,25 @@ public final class TrackReader {
    * @param attributesLeftOut optional attributes that no file has
    */
   public record Tracks(
-      Dataset<Row> raw, TrackSource source, List<String> files, String individualsFrom, List<String> attributesLeftOut) {}
+      Dataset<Row> raw, TrackSource source, List<String> files, String individualsFrom, List<String> attributesLeftOut) {
+    /** For reports: the path, format, files, the column found for each role, attributes carried and left out. */
+    public Map<String, Object> summary() {
+      Map<String, String> columns = new LinkedHashMap<>();
+      columns.put(INDIVIDUAL, source.individualColumn());
+      columns.put(TIMESTAMP, source.timestampColumn());
+      columns.put(LATITUDE, source.latitudeColumn());
+      columns.put(LONGITUDE, source.longitudeColumn());
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("path", source.path());
+      out.put("format", org.shoal.pipeline.util.Enums.word(source.format()));
+      out.put("files", files);
+      out.put("individualsFrom", individualsFrom);
+      out.put("columns", columns);
+      out.put("attributes", source.attributes());
+      out.put("attributesLeftOut", attributesLeftOut);
+      return out;
+    }
+  }
 
   public static Tracks read(SparkSession spark, TrackSource source) {
     List<TrackFiles.Group> groups = TrackFiles.groups(spark, source.path(), source.format());
@@ -160,29 +178,16 @@ public final class TrackReader {
 
   private static IllegalArgumentException missing(
       TrackFiles.Group group, TrackSource source, String role, String name, List<String> tried) {
-    List<String> close = new ArrayList<>();
-    for (String t : tried) {
-      for (String c : Names.closest(t, group.columns(), 3)) {
-        if (!close.contains(c)) {
-          close.add(c);
-        }
-      }
-    }
     String setting =
         role.equals("attribute")
             ? "remove it from shoal.expand.tracks.attributes"
             : "set shoal.expand.tracks.columns." + role + " = <column>";
-    return new IllegalArgumentException(
+    return TrackFiles.missingColumn(
+        group,
         (role.equals("attribute") ? "track attribute column '" : "the " + role + " column '")
-            + (tried.size() > 1 ? String.join("' or '", tried) : name)
-            + "' is not in "
-            + group.files().get(0)
-            + " ("
-            + source.format().name().toLowerCase(Locale.ROOT)
-            + " format); "
-            + setting
-            + (close.isEmpty() ? "" : "; closest columns: " + String.join(", ", close))
-            + "; its columns are "
-            + group.columns());
+            + (tried.size() > 1 ? String.join("' or '", tried) : name) + "'",
+        source.format().name().toLowerCase(Locale.ROOT) + " format",
+        setting,
+        tried);
   }
 }

@@ -26,19 +26,6 @@ public record TrackSource(
     optionalAttributes = List.copyOf(optionalAttributes);
   }
 
-  public TrackSource(
-      TrackFormat format,
-      String path,
-      String individualColumn,
-      String timestampColumn,
-      String latitudeColumn,
-      String longitudeColumn,
-      List<String> attributes,
-      String timestampFormat) {
-    this(format, path, individualColumn, timestampColumn, latitudeColumn, longitudeColumn, attributes, List.of(),
-        timestampFormat);
-  }
-
   /** A source with the format's own column names, carrying the format's attributes when present. */
   public static TrackSource of(TrackFormat format, String path) {
     return new TrackSource(format, path, null, null, null, null, List.of(), format.attributes, null);

@@ -39,15 +39,7 @@ class TestExpandSimulatedWorld {
         SimulateWorld.covariates(spark, new SyntheticWorld(setup.world()), setup.simulation());
     TrackSource csv = TrackSource.of(TrackFormat.CSV, tracks);
     TrackSource source =
-        new TrackSource(
-            TrackFormat.CSV,
-            tracks,
-            csv.individualColumn(),
-            csv.timestampColumn(),
-            csv.latitudeColumn(),
-            csv.longitudeColumn(),
-            List.of("fork_length_cm"),
-            null);
+        csv.withAttributes(List.of("fork_length_cm"));
     ExpandParams params =
         new ExpandParams(
             source,

@@ -70,15 +70,7 @@ class TestExpansion {
     Path f = dir.resolve("tracks.csv");
     Files.writeString(f, TRACKS);
     TrackSource csv = TrackSource.of(TrackFormat.CSV, f.toString());
-    return new TrackSource(
-        csv.format(),
-        csv.path(),
-        csv.individualColumn(),
-        csv.timestampColumn(),
-        csv.latitudeColumn(),
-        csv.longitudeColumn(),
-        List.of("fork_length_cm", "release_region"),
-        null);
+    return csv.withAttributes(List.of("fork_length_cm", "release_region"));
   }
 
   private ExpandParams params(Map<String, Transform> covariates) throws IOException {
@@ -297,7 +289,7 @@ class TestExpansion {
     ExpandParams p = params(Map.of());
     TrackSource wrong =
         new TrackSource(
-            TrackFormat.CSV, p.tracks().path(), "tag", "timestamp", "latitude", "longitude", List.of(), null);
+            TrackFormat.CSV, p.tracks().path(), "tag", "timestamp", "latitude", "longitude", List.of(), List.of(), null);
     ExpandParams bad =
         new ExpandParams(
             wrong, p.dailyRule(), Step.DAILY, 4, 100, p.missingCovariates(), p.baseFeatures(), Map.of(), Map.of(), 8, 0.5);

@@ -47,8 +47,7 @@ class TestRecoversTheTrueModel {
     TrackSource csv = TrackSource.of(TrackFormat.CSV, tracks);
     ExpandParams params =
         new ExpandParams(
-            new TrackSource(TrackFormat.CSV, tracks, csv.individualColumn(), csv.timestampColumn(),
-                csv.latitudeColumn(), csv.longitudeColumn(), List.of("fork_length_cm"), null),
+            csv.withAttributes(List.of("fork_length_cm")),
             DailyPositions.Rule.LAST, Step.DAILY, 4, 100, ExpandDecisions.MissingCovariates.DROP,
             List.of(ChoiceFeatures.Base.DISTANCE, ChoiceFeatures.Base.HEADING, ChoiceFeatures.Base.STAY_PUT),
             Map.of("temperature", Transform.ZSCORE, "net_primary_production", Transform.LOG_ZSCORE),

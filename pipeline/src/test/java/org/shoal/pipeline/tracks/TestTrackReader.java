@@ -87,7 +87,7 @@ class TestTrackReader {
             "select 'f1' as tag, timestamp'2020-04-01 06:00:00' as t, 55.5d as lat, -145.25d as lon")
         .write()
         .parquet(path);
-    TrackSource source = new TrackSource(TrackFormat.PARQUET, path, "tag", "t", "lat", "lon", List.of(), null);
+    TrackSource source = new TrackSource(TrackFormat.PARQUET, path, "tag", "t", "lat", "lon", List.of(), List.of(), null);
     Row r = validFixes(source).get(0);
     assertThat(r.<String>getAs("reason")).isNull();
     assertThat(r.<Timestamp>getAs(Cols.TIMESTAMP).toInstant().toString()).isEqualTo("2020-04-01T06:00:00Z");
@@ -127,7 +127,7 @@ class TestTrackReader {
     spark.sql("select -140.0d as lon, 50.0d as lat, '2020-04-02 06:00:00' as t, 'p2' as tag")
         .write().parquet(folder.resolve("b").toString());
     TrackSource source =
-        new TrackSource(TrackFormat.PARQUET, folder.toString(), "tag", "t", "lat", "lon", List.of(), null);
+        new TrackSource(TrackFormat.PARQUET, folder.toString(), "tag", "t", "lat", "lon", List.of(), List.of(), null);
     List<Row> rows = validFixes(source);
     assertThat(rows).extracting(r -> r.<Double>getAs(Cols.LATITUDE)).containsExactly(55.5, 50.0);
     assertThat(rows).extracting(r -> r.<Double>getAs(Cols.LONGITUDE)).containsExactly(-145.25, -140.0);

@@ -1,0 +1,79 @@
+package org.shoal.jobs.config;
+
+import com.typesafe.config.ConfigValueType;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.shoal.pipeline.features.Transform;
+import org.shoal.pipeline.imports.ImportChoices;
+
+/** The validated configuration of {@code shoal import} (keys under shoal.import). */
+public record ImportConfig(String path, boolean parquet, String output, ImportChoices.Params params) {
+  private static final String K = "shoal.import.";
+
+  public static ImportConfig from(Settings s) {
+    String path = s.string(K + "path");
+    if (path.isBlank()) {
+      throw s.invalid(K + "path", "name the table to import (a CSV or Parquet file or folder)");
+    }
+    String format = s.string(K + "format").trim().toLowerCase(Locale.ROOT);
+    boolean parquet =
+        switch (format) {
+          case "" -> !path.toLowerCase(Locale.ROOT).matches(".*\\.csv(\\.gz)?$");
+          case "csv" -> false;
+          case "parquet" -> true;
+          default -> throw s.invalid(K + "format", "use csv, parquet, or \"\" to decide from the path's extension");
+        };
+    String c = K + "columns.";
+    ImportChoices.Columns columns =
+        new ImportChoices.Columns(
+            optional(s, c + "individual"),
+            required(s, c + "decision"),
+            required(s, c + "selected"),
+            optional(s, c + "choice"),
+            optional(s, c + "alternative"),
+            optional(s, c + "split"));
+    Map<String, Transform> features = new LinkedHashMap<>();
+    if (s.config().getValue(K + "features").valueType() == ConfigValueType.OBJECT) {
+      for (String f : new TreeMap<>(s.flatStrings(K + "features")).keySet()) {
+        features.put(f, s.choice(K + "features." + f, Transform::parse));
+      }
+    } else {
+      for (String f : s.strings(K + "features")) {
+        features.put(f, Transform.IDENTITY);
+      }
+    }
+    boolean constants = s.bool(K + "alternative-constants");
+    if ((constants || !s.strings(K + "interactions").isEmpty()) && columns.alternative() == null) {
+      throw s.invalid(
+          K + (constants ? "alternative-constants" : "interactions"),
+          "alternative constants and interactions need " + c + "alternative");
+    }
+    return new ImportConfig(
+        path,
+        parquet,
+        s.string(K + "output"),
+        new ImportChoices.Params(
+            columns,
+            features,
+            constants,
+            optional(s, K + "base-alternative"),
+            s.strings(K + "interactions"),
+            s.integer(K + "split.seed"),
+            s.number(K + "split.validation-fraction", 0, 1)));
+  }
+
+  private static String optional(Settings s, String key) {
+    String v = s.string(key).trim();
+    return v.isEmpty() ? null : v;
+  }
+
+  private static String required(Settings s, String key) {
+    String v = optional(s, key);
+    if (v == null) {
+      throw s.invalid(key, "must name a column");
+    }
+    return v;
+  }
+}

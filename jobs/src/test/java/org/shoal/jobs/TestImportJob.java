@@ -1,0 +1,98 @@
+package org.shoal.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `shoal import` on a plain choice table, then train, infer and evaluate with their defaults. */
+class TestImportJob {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  /** A multinomial logit: 3 alternatives, utility 0.5*[bus] - 0.8*[train] - 0.3*cost, 400 decisions. */
+  private Path simulatedTable() throws Exception {
+    Random rng = new Random(7);
+    StringBuilder csv = new StringBuilder("ID,Mode,Cost,Chosen\n");
+    String[] modes = {"car", "bus", "train"};
+    for (int d = 1; d <= 400; d++) {
+      double[] cost = new double[3];
+      double[] u = new double[3];
+      double z = 0;
+      for (int j = 0; j < 3; j++) {
+        cost[j] = 1 + 9 * rng.nextDouble();
+        u[j] = Math.exp((j == 1 ? 0.5 : j == 2 ? -0.8 : 0) - 0.3 * cost[j]);
+        z += u[j];
+      }
+      double r = rng.nextDouble() * z;
+      int chosen = r < u[0] ? 0 : r < u[0] + u[1] ? 1 : 2;
+      for (int j = 0; j < 3; j++) {
+        csv.append(String.format(java.util.Locale.ROOT, "%d,%s,%.3f,%s%n", d, modes[j], cost[j], j == chosen ? "yes" : "no"));
+      }
+    }
+    csv.append("401,car,abc,yes\n401,bus,2.0,no\n");
+    return Files.writeString(dir.resolve("modes.csv"), csv.toString());
+  }
+
+  @Test
+  void anImportedTableTrainsInfersAndEvaluatesWithTheDefaults() throws Exception {
+    Path table = simulatedTable();
+    Path imported = dir.resolve("import");
+    Cli.Result r =
+        Cli.run("import", "-Dimport.path=" + table, "-Dimport.columns.decision=id", "-Dimport.columns.selected=chosen",
+            "-Dimport.columns.alternative=mode", "-Dimport.features=[cost]", "-Dimport.alternative-constants=true",
+            "-Dimport.split.validation-fraction=0.3", "-Dimport.output=" + imported);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("first rejection: cost = 'abc' is not a number (row 1201)");
+    JsonNode report = JSON.readTree(imported.resolve("report.json").toFile());
+    assertThat(report.at("/rowsIn").asLong()).isEqualTo(1202);
+    assertThat(report.at("/rowsKept").asLong()).isEqualTo(1200);
+    assertThat(report.at("/rowsRejected").asLong()).isEqualTo(2);
+    assertThat(report.at("/balances").asBoolean()).isTrue();
+    assertThat(report.at("/decisions").asLong()).isEqualTo(400);
+    assertThat(report.at("/decisionsRejected/cost is not a number").asLong()).isEqualTo(1);
+    assertThat(report.at("/features").toString()).isEqualTo("[\"f_cost\",\"f_asc_car\",\"f_asc_train\"]");
+
+    Path train = dir.resolve("train");
+    Cli.Result t = Cli.run("train", "-Dtrain.input=" + imported, "-Dtrain.output=" + train, "-Dtrain.hidden=[]",
+        "-Dtrain.epochs=60", "-Dtrain.learning-rate=0.05", "-Dtrain.batch-size=50", "-Dtrain.patience=0");
+    assertThat(t.code()).as(t.err()).isZero();
+    Path infer = dir.resolve("infer");
+    Cli.Result i = Cli.run("infer", "-Dinfer.model=" + train.resolve("best.json"), "-Dinfer.decisions=" + imported,
+        "-Dinfer.contrasts=", "-Dinfer.output=" + infer);
+    assertThat(i.code()).as(i.err()).isZero();
+
+    // a different train folder next to it must not lend the report its curves
+    Files.createDirectories(dir.resolve("other-train"));
+    Path evaluate = dir.resolve("evaluate");
+    Cli.Result e = Cli.run("evaluate", "-Devaluate.predictions=" + infer, "-Devaluate.output=" + evaluate,
+        "-Devaluate.training=" + dir.resolve("other-train"));
+    assertThat(e.code()).as(e.out() + e.err()).isZero();
+    assertThat(e.out())
+        .contains("no reference model: the default")
+        .contains("default grouping [split, moved] left out")
+        .contains("default grouping [split, distance_bin] left out")
+        .contains("default subset moves-only left out");
+    JsonNode results = JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results");
+    double trained = Double.NaN;
+    double uniform = Double.NaN;
+    for (JsonNode row : results) {
+      if (row.at("/split").asText().equals("validation")) {
+        if (row.at("/model").asText().equals("trained model")) {
+          trained = row.at("/d_nlp").asDouble();
+        } else if (row.at("/model").asText().equals("uniform")) {
+          uniform = row.at("/d_nlp").asDouble();
+        }
+      }
+    }
+    assertThat(uniform).isCloseTo(Math.log(1 / 3.0), org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(trained).isGreaterThan(uniform + 0.1);
+    String html = Files.readString(evaluate.resolve("report.html"));
+    assertThat(html).contains("<h2>Training</h2>").doesNotContain("<h2>Exemplars</h2>");
+  }
+}
