@@ -31,6 +31,7 @@ import org.shoal.jobs.config.Settings;
 import org.shoal.jobs.config.TrainConfig;
 import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.features.FeatureManifest;
+import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.model.Decisions;
 import org.shoal.pipeline.model.LogOddsScorer;
 import org.shoal.pipeline.model.NetworkSpec;
@@ -83,9 +84,24 @@ final class TrainJob extends JobCommand {
     config = TrainConfig.from(settings);
   }
 
-  /** One finished run, however it was trained. */
+  /** One finished run, however it was trained: a DL4J network, or the exact conditional logit ({@code fit}). */
   private record Finished(
-      RunSpec run, MultiLayerNetwork network, List<Training.Epoch> history, int bestEpoch, boolean validated) {
+      RunSpec run,
+      MultiLayerNetwork network,
+      List<Training.Epoch> history,
+      int bestEpoch,
+      boolean validated,
+      ConditionalLogit.Fit fit) {
+    Finished(RunSpec run, MultiLayerNetwork network, List<Training.Epoch> history, int bestEpoch, boolean validated) {
+      this(run, network, history, bestEpoch, validated, null);
+    }
+
+    LogOddsScorer scorer() {
+      return fit != null
+          ? fit.scorer()
+          : LogOddsScorer.of(network, run.features(), run.network().activation());
+    }
+
     Training.Epoch best() {
       return history.get(bestEpoch - 1);
     }
@@ -109,7 +125,9 @@ final class TrainJob extends JobCommand {
     progress.info("features: " + String.join(", ", features));
 
     List<Finished> finished = new ArrayList<>();
-    if (config.mode() == TrainConfig.Mode.SPARK) {
+    if (config.exactLinear()) {
+      finished.add(fitExactly(progress, features, train, validation, data));
+    } else if (config.mode() == TrainConfig.Mode.SPARK) {
       finished.add(trainAveraging(spark, progress, features, train, validation, data));
     } else {
       progress.stage("collecting decisions");
@@ -165,7 +183,7 @@ final class TrainJob extends JobCommand {
     for (Map<String, Object> row : board) {
       progress.info(String.format(Locale.ROOT, "leaderboard: %s", row));
     }
-    if (!best.validated()) {
+    if (!best.validated() && best.fit() == null) {
       progress.info(
           String.format(
               Locale.ROOT,
@@ -183,6 +201,65 @@ final class TrainJob extends JobCommand {
             best.best().validationLoss(),
             best.best().trainLoss(),
             best.bestEpoch()));
+  }
+
+  /** hidden = []: the conditional logit by L-BFGS, with standard errors; its iterations are the history. */
+  private Finished fitExactly(
+      Progress progress, List<String> features, Dataset<Row> train, Dataset<Row> validation, String data) {
+    RunSpec run = new RunSpec(features, config.network(), config.plan(), data);
+    progress.stage("fitting the conditional logit of run " + run.runId().substring(0, 12) + " (L-BFGS)");
+    long t0 = System.nanoTime();
+    ConditionalLogit.Fit fit =
+        ConditionalLogit.fit(ConditionalLogit.decisions(train, features), features, config.tolerance(), config.maxIterations());
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double validationLoss = ConditionalLogit.meanLoss(ConditionalLogit.decisions(validation, features), fit.estimates());
+    List<Training.Epoch> history = new ArrayList<>();
+    double[] losses = fit.lossHistory();
+    for (int i = 0; i < losses.length; i++) {
+      boolean last = i == losses.length - 1;
+      history.add(
+          new Training.Epoch(
+              i + 1,
+              last ? -fit.logLikelihood() / fit.decisions() : losses[i],
+              last ? validationLoss : Double.NaN,
+              last ? seconds : 0,
+              last ? fit.decisions() / seconds : 0));
+    }
+    progress.finished(
+        String.format(
+            Locale.ROOT,
+            "%s after %d iterations (largest mean gradient %.1e)",
+            fit.converged() ? "converged" : "NOT converged",
+            fit.iterations(),
+            fit.gradientNorm()));
+    progress.info(String.format(Locale.ROOT, "%-24s %12s %11s %11s %9s %9s", "feature", "estimate", "std.error", "robust.se", "z", "p"));
+    for (int k = 0; k < features.size(); k++) {
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "%-24s %12.6f %11.6f %11.6f %9.3f %9.4f",
+              features.get(k),
+              fit.estimates()[k],
+              fit.stdError(k),
+              fit.robustStdError(k),
+              fit.z(k),
+              fit.pValue(k)));
+    }
+    if (!fit.notIdentified().isEmpty()) {
+      progress.info("not identified (the same for every choice of a decision): " + fit.notIdentified());
+    }
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "log-likelihood %.4f (null %.4f), rho2 %.4f, AIC %.2f, BIC %.2f; %d decisions of %d individuals",
+            fit.logLikelihood(),
+            fit.nullLogLikelihood(),
+            fit.rho2(),
+            fit.aic(),
+            fit.bic(),
+            fit.decisions(),
+            fit.individuals()));
+    return new Finished(run, null, history, history.size(), Double.isFinite(validationLoss), fit);
   }
 
   private Finished trainAveraging(
@@ -263,13 +340,14 @@ final class TrainJob extends JobCommand {
   private void writeRun(SparkSession spark, Finished f, FeatureManifest manifest, List<String> features)
       throws IOException {
     String dir = config.output() + "/runs/" + f.run().runId();
-    Path model = new Path(dir + "/model.zip");
-    FileSystem fs = model.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    try (OutputStream out = fs.create(model, true)) {
-      ModelSerializer.writeModel(f.network(), out, false);
+    if (f.network() != null) {
+      Path model = new Path(dir + "/model.zip");
+      FileSystem fs = model.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream out = fs.create(model, true)) {
+        ModelSerializer.writeModel(f.network(), out, false);
+      }
     }
-    LogOddsScorer scorer = LogOddsScorer.of(f.network(), features, f.run().network().activation());
-    Outputs.text(spark, JSON.writeValueAsString(scorer), dir + "/scorer.json");
+    Outputs.text(spark, JSON.writeValueAsString(f.scorer()), dir + "/scorer.json");
     FeatureManifest used =
         new FeatureManifest(
             features,
@@ -292,6 +370,35 @@ final class TrainJob extends JobCommand {
     run.put("bestEpoch", f.bestEpoch());
     run.put("epochsRun", f.history().size());
     run.put("best", f.best());
+    if (f.fit() != null) {
+      ConditionalLogit.Fit fit = f.fit();
+      run.put("estimator", "conditional logit, L-BFGS");
+      run.put("logLikelihood", fit.logLikelihood());
+      run.put("nullLogLikelihood", fit.nullLogLikelihood());
+      run.put("rho2", fit.rho2());
+      run.put("aic", fit.aic());
+      run.put("bic", fit.bic());
+      run.put("decisions", fit.decisions());
+      run.put("individuals", fit.individuals());
+      run.put("iterations", fit.iterations());
+      run.put("converged", fit.converged());
+      run.put("notIdentified", fit.notIdentified());
+      run.put("gradientNorm", fit.gradientNorm());
+      StringBuilder table = new StringBuilder("feature,estimate,std_error,robust_std_error,z,p_value\n");
+      for (int k = 0; k < fit.features().size(); k++) {
+        table.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%.10g,%.10g,%.10g,%.6f,%.6g%n",
+                fit.features().get(k),
+                fit.estimates()[k],
+                fit.stdError(k),
+                fit.robustStdError(k),
+                fit.z(k),
+                fit.pValue(k)));
+      }
+      Outputs.text(spark, table.toString().trim(), dir + "/coefficients.csv");
+    }
     Outputs.json(spark, run, dir + "/run.json");
     StringBuilder csv = new StringBuilder("epoch,train_loss,validation_loss,seconds,choice_rows_per_second\n");
     for (Training.Epoch e : f.history()) {

@@ -1,6 +1,7 @@
 package org.shoal.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,8 +61,27 @@ class TestImportJob {
 
     Path train = dir.resolve("train");
     Cli.Result t = Cli.run("train", "-Dtrain.input=" + imported, "-Dtrain.output=" + train, "-Dtrain.hidden=[]",
-        "-Dtrain.epochs=60", "-Dtrain.learning-rate=0.05", "-Dtrain.batch-size=50", "-Dtrain.patience=0");
+        "-Dtrain.epochs=1");
     assertThat(t.code()).as(t.err()).isZero();
+    assertThat(t.out()).contains("converged after").contains("feature                      estimate   std.error");
+    Path run = Path.of(JSON.readTree(train.resolve("best.json").toFile()).at("/path").asText());
+    JsonNode runJson = JSON.readTree(run.resolve("run.json").toFile());
+    assertThat(runJson.at("/converged").asBoolean()).isTrue();
+    long trainDecisions = report.at("/decisionsBySplit/train").asLong();
+    assertThat(runJson.at("/decisions").asLong()).isEqualTo(trainDecisions);
+    double ll = runJson.at("/logLikelihood").asDouble();
+    assertThat(runJson.at("/rho2").asDouble()).isCloseTo(1 - ll / (-trainDecisions * Math.log(3)), within(1e-9));
+    assertThat(runJson.at("/aic").asDouble()).isCloseTo(6 - 2 * ll, within(1e-9));
+    java.util.List<String> coefficients = Files.readAllLines(run.resolve("coefficients.csv"));
+    assertThat(coefficients.get(0)).isEqualTo("feature,estimate,std_error,robust_std_error,z,p_value");
+    assertThat(coefficients).hasSize(4);
+    // true cost coefficient -0.3, car 0 - 0.5 (bus is the base), train -0.8 - 0.5: each within 3 standard errors
+    double[] truth = {-0.3, -0.5, -1.3};
+    for (int k = 0; k < 3; k++) {
+      String[] c = coefficients.get(k + 1).split(",");
+      assertThat(Math.abs(Double.parseDouble(c[1]) - truth[k])).as(c[0]).isLessThan(3 * Double.parseDouble(c[2]));
+    }
+    assertThat(run.resolve("model.zip")).doesNotExist();
     Path infer = dir.resolve("infer");
     Cli.Result i = Cli.run("infer", "-Dinfer.model=" + train.resolve("best.json"), "-Dinfer.decisions=" + imported,
         "-Dinfer.contrasts=", "-Dinfer.output=" + infer);
@@ -90,7 +110,7 @@ class TestImportJob {
         }
       }
     }
-    assertThat(uniform).isCloseTo(Math.log(1 / 3.0), org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(uniform).isCloseTo(Math.log(1 / 3.0), within(1e-9));
     assertThat(trained).isGreaterThan(uniform + 0.1);
     String html = Files.readString(evaluate.resolve("report.html"));
     assertThat(html).contains("<h2>Training</h2>").doesNotContain("<h2>Exemplars</h2>");

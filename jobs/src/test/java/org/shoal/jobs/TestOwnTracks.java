@@ -165,7 +165,7 @@ class TestOwnTracks {
       assertThat(shoal(List.of("expand", "-Dexpand.tracks.path=" + tracks, "-Dexpand.output=" + expand,
           "-Dexpand.resolution=" + resolution, "-Dexpand.split.validation-fraction=0")).code()).isZero();
       Cli.Result train = shoal(List.of("train", "-Dtrain.input=" + expand, "-Dtrain.output=" + dir.resolve("train" + resolution),
-          "-Dtrain.hidden=[]", "-Dtrain.epochs=1"));
+          "-Dtrain.hidden=[4]", "-Dtrain.epochs=1"));
       assertThat(train.code()).as(train.err()).isZero();
     }
     String id4 = JSON.readTree(dir.resolve("train4/best.json").toFile()).at("/runId").asText();

@@ -17,8 +17,15 @@ public record TrainConfig(
     Training.Plan plan,
     int averagingFrequency,
     int partitions,
-    Grid grid) {
+    Grid grid,
+    double tolerance,
+    int maxIterations) {
   private static final String K = "shoal.train.";
+
+  /** hidden = [] outside a grid: the exact conditional logit (L-BFGS), not Adam epochs. */
+  public boolean exactLinear() {
+    return network.hidden().isEmpty() && mode != Mode.GRID;
+  }
 
   public enum Mode {
     LOCAL,
@@ -97,7 +104,9 @@ public record TrainConfig(
         plan,
         s.integer(K + "averaging-frequency", 1, 1_000_000),
         s.integer(K + "partitions", 0, 1_000_000),
-        grid);
+        grid,
+        s.number(K + "tolerance", 0, 1),
+        s.integer(K + "max-iterations", 1, 1_000_000));
   }
 
   private static List<Integer> ints(Settings s, String key) {

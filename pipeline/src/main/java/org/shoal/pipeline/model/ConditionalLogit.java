@@ -1,0 +1,511 @@
+package org.shoal.pipeline.model;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.struct;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.mllib.linalg.DenseVector;
+import org.apache.spark.mllib.linalg.Vector;
+import org.apache.spark.mllib.linalg.Vectors;
+import org.apache.spark.mllib.optimization.LBFGS;
+import org.apache.spark.mllib.optimization.SimpleUpdater;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.shoal.pipeline.schema.Cols;
+import scala.Tuple2;
+
+/**
+ * The exact conditional logit (the log-odds model without hidden layers), fitted by MLlib's L-BFGS over a
+ * distributed gradient (one pass over the decisions per evaluation), on standardised features for conditioning and
+ * reported in the features' own units. At the optimum one more pass gives the exact Hessian: standard errors from
+ * its inverse (observed information), and cluster-robust (sandwich) standard errors by individual, since the steps
+ * of one animal are not independent.
+ */
+public final class ConditionalLogit {
+  private static final NormalDistribution NORMAL = new NormalDistribution();
+
+  private ConditionalLogit() {}
+
+  /** One decision: its individual, the feature rows of its choices (in choice order) and the selected one. */
+  public record Decision(String individual, double[][] x, int selected) implements Serializable {}
+
+  /**
+   * A fitted model.
+   *
+   * @param covariance inverse observed information
+   * @param robustCovariance the sandwich by individual: cov · (Σ_i s_i s_iᵀ) · cov
+   * @param gradientNorm the largest component of the mean gradient per decision, in standardised units
+   * @param lossHistory mean negative log-likelihood per decision at each L-BFGS iteration
+   * @param notIdentified features that do not vary within any decision: not estimable by a conditional logit,
+   *     reported with estimate 0 (no effect on φ) and NaN standard errors
+   */
+  public record Fit(
+      List<String> features,
+      double[] estimates,
+      double[][] covariance,
+      double[][] robustCovariance,
+      double logLikelihood,
+      double nullLogLikelihood,
+      long decisions,
+      long individuals,
+      int iterations,
+      boolean converged,
+      double gradientNorm,
+      double[] lossHistory,
+      List<String> notIdentified) {
+
+    /** This fit on the identified features {@code kept} (indices into {@code all}), the others not identified. */
+    Fit within(List<String> all, List<Integer> kept) {
+      int n = all.size();
+      double[] b = new double[n];
+      double[][] c = new double[n][n];
+      double[][] r = new double[n][n];
+      for (double[] row : c) {
+        Arrays.fill(row, Double.NaN);
+      }
+      for (double[] row : r) {
+        Arrays.fill(row, Double.NaN);
+      }
+      for (int i = 0; i < kept.size(); i++) {
+        b[kept.get(i)] = estimates[i];
+        for (int j = 0; j < kept.size(); j++) {
+          c[kept.get(i)][kept.get(j)] = covariance[i][j];
+          r[kept.get(i)][kept.get(j)] = robustCovariance[i][j];
+        }
+      }
+      List<String> dropped = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        if (!kept.contains(k)) {
+          dropped.add(all.get(k));
+        }
+      }
+      return new Fit(List.copyOf(all), b, c, r, logLikelihood, nullLogLikelihood, decisions, individuals, iterations,
+          converged, gradientNorm, lossHistory, dropped);
+    }
+
+    public double stdError(int k) {
+      return Math.sqrt(covariance[k][k]);
+    }
+
+    public double robustStdError(int k) {
+      return Math.sqrt(robustCovariance[k][k]);
+    }
+
+    public double z(int k) {
+      return estimates[k] / stdError(k);
+    }
+
+    /** Two-sided, from the normal distribution. */
+    public double pValue(int k) {
+      return 2 * (1 - NORMAL.cumulativeProbability(Math.abs(z(k))));
+    }
+
+    public double rho2() {
+      return 1 - logLikelihood / nullLogLikelihood;
+    }
+
+    /** Estimated parameters: the identified features. */
+    public int parameters() {
+      return estimates.length - notIdentified.size();
+    }
+
+    public double aic() {
+      return 2 * parameters() - 2 * logLikelihood;
+    }
+
+    public double bic() {
+      return parameters() * Math.log(decisions) - 2 * logLikelihood;
+    }
+
+    /** The plain-Java scorer infer and transitions use: φ = βᵀx, one linear layer without bias. */
+    public LogOddsScorer scorer() {
+      double[][] w = new double[estimates.length][1];
+      for (int k = 0; k < estimates.length; k++) {
+        w[k][0] = estimates[k];
+      }
+      return new LogOddsScorer(features, "identity", List.<double[][]>of(w), List.<double[]>of(new double[] {0}));
+    }
+  }
+
+  /**
+   * The decisions of a choice table (individual, decision, choice, selected and the feature columns). A decision
+   * without exactly one selected choice, or with a missing feature value, fails naming it.
+   */
+  public static JavaRDD<Decision> decisions(Dataset<Row> choices, List<String> features) {
+    List<Column> values = new ArrayList<>();
+    for (String f : features) {
+      values.add(col("`" + f + "`").cast("double"));
+    }
+    Column row = struct(col(Cols.CHOICE).as("c"), col(Cols.SELECTED).as("s"), array(values.toArray(Column[]::new)).as("x"));
+    return choices
+        .groupBy(col(Cols.INDIVIDUAL).cast("string").as(Cols.INDIVIDUAL), col(Cols.DECISION))
+        .agg(collect_list(row).as("rows"))
+        .javaRDD()
+        .map(ConditionalLogit::decision);
+  }
+
+  private static Decision decision(Row r) {
+    List<Row> rows = new ArrayList<>(r.getList(2));
+    rows.sort((a, b) -> Integer.compare(((Number) a.get(0)).intValue(), ((Number) b.get(0)).intValue()));
+    double[][] x = new double[rows.size()][];
+    int selected = -1;
+    for (int j = 0; j < rows.size(); j++) {
+      Row c = rows.get(j);
+      List<Object> v = c.getList(2);
+      x[j] = new double[v.size()];
+      for (int k = 0; k < v.size(); k++) {
+        if (v.get(k) == null) {
+          throw new IllegalArgumentException(
+              "decision " + r.get(1) + " of individual '" + r.getString(0) + "' has a missing feature value (feature "
+                  + (k + 1) + ")");
+        }
+        x[j][k] = ((Number) v.get(k)).doubleValue();
+      }
+      if (!c.isNullAt(1) && c.getBoolean(1)) {
+        if (selected >= 0) {
+          throw new IllegalArgumentException(
+              "decision " + r.get(1) + " of individual '" + r.getString(0) + "' has more than one selected choice");
+        }
+        selected = j;
+      }
+    }
+    if (selected < 0) {
+      throw new IllegalArgumentException(
+          "decision " + r.get(1) + " of individual '" + r.getString(0) + "' has no selected choice");
+    }
+    return new Decision(r.getString(0), x, selected);
+  }
+
+  /**
+   * Fits β by L-BFGS to a relative change of the loss below {@code tolerance} (at most {@code maxIterations}), then
+   * polishes with Newton steps on the exact Hessian until the largest mean-gradient component (standardised units)
+   * is below 1e-9; reports whether that was reached. Features that never vary within a decision (decision-level
+   * variables such as the day of the year) are not estimable: they are left out of the fit and reported.
+   */
+  public static Fit fit(JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
+    data.persist(StorageLevel.MEMORY_AND_DISK());
+    Moments uniform = Moments.of(data, new double[features.size()]);
+    List<Integer> kept = new ArrayList<>();
+    for (int k = 0; k < features.size(); k++) {
+      // variance within decisions, relative to the feature's size: rounding, not variation, below 1e-10
+      if (uniform.information[k][k] > 1e-10 * uniform.secondMoment[k]) {
+        kept.add(k);
+      }
+    }
+    if (kept.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no feature of " + features + " varies within a decision: a conditional logit has nothing to estimate");
+    }
+    if (kept.size() == features.size()) {
+      return fitIdentified(data, features, tolerance, maxIterations);
+    }
+    List<String> names = kept.stream().map(features::get).toList();
+    JavaRDD<Decision> projected =
+        data.map(
+            d -> {
+              double[][] x = new double[d.x().length][kept.size()];
+              for (int j = 0; j < x.length; j++) {
+                for (int i = 0; i < kept.size(); i++) {
+                  x[j][i] = d.x()[j][kept.get(i)];
+                }
+              }
+              return new Decision(d.individual(), x, d.selected());
+            });
+    Fit fit = fitIdentified(projected, names, tolerance, maxIterations).within(features, kept);
+    data.unpersist(false);
+    return fit;
+  }
+
+  private static Fit fitIdentified(JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
+    int nf = features.size();
+    data.persist(StorageLevel.MEMORY_AND_DISK());
+    // Per-feature spread over every choice row: the scale of the standardised problem (a mean shift cancels
+    // within a decision, so only the scale matters).
+    double[] moments =
+        data.treeAggregate(
+            new double[2 * nf + 1],
+            (acc, d) -> {
+              for (double[] row : d.x()) {
+                acc[2 * nf]++;
+                for (int k = 0; k < nf; k++) {
+                  acc[k] += row[k];
+                  acc[nf + k] += row[k] * row[k];
+                }
+              }
+              return acc;
+            },
+            ConditionalLogit::add);
+    double[] scale = new double[nf];
+    for (int k = 0; k < nf; k++) {
+      double n = moments[2 * nf];
+      double variance = moments[nf + k] / n - Math.pow(moments[k] / n, 2);
+      scale[k] = variance > 1e-24 ? Math.sqrt(variance) : 1;
+    }
+    JavaRDD<Tuple2<Object, Vector>> standardised =
+        data.map(
+            d -> {
+              double[] flat = new double[d.x().length * nf];
+              for (int j = 0; j < d.x().length; j++) {
+                for (int k = 0; k < nf; k++) {
+                  flat[j * nf + k] = d.x()[j][k] / scale[k];
+                }
+              }
+              return new Tuple2<Object, Vector>((double) d.selected(), Vectors.dense(flat));
+            });
+    standardised.persist(StorageLevel.MEMORY_AND_DISK());
+    Tuple2<Vector, double[]> result =
+        LBFGS.runLBFGS(
+            standardised.rdd(), new Gradient(nf), new SimpleUpdater(), 10, tolerance, maxIterations, 0.0,
+            Vectors.zeros(nf));
+    standardised.unpersist(false);
+    double[] beta = new double[nf];
+    for (int k = 0; k < nf; k++) {
+      beta[k] = result._1().apply(k) / scale[k];
+    }
+
+    Moments at = Moments.of(data, beta);
+    for (int polish = 0; polish < 5 && at.largestGradient(scale) > 1e-9; polish++) {
+      double[] step = solve(at.information, at.gradient);
+      for (int k = 0; k < nf; k++) {
+        beta[k] += step[k];
+      }
+      at = Moments.of(data, beta);
+    }
+    RealMatrix cov;
+    try {
+      cov = new LUDecomposition(new Array2DRowRealMatrix(at.information)).getSolver().getInverse();
+    } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
+      throw notIdentified(e);
+    }
+    double[][] meat = unflatten(outer(data, beta, nf), nf);
+    RealMatrix robust = cov.multiply(new Array2DRowRealMatrix(meat)).multiply(cov);
+    long individuals = data.map(Decision::individual).distinct().count();
+    data.unpersist(false);
+    return new Fit(
+        List.copyOf(features),
+        beta,
+        cov.getData(),
+        robust.getData(),
+        at.logLikelihood,
+        at.nullLogLikelihood,
+        at.decisions,
+        individuals,
+        result._2().length - 1,
+        at.largestGradient(scale) <= 1e-6,
+        at.largestGradient(scale),
+        result._2(),
+        List.of());
+  }
+
+  /** Σ over individuals of (Σ over its decisions of the score)(...)ᵀ, flattened. */
+  private static double[] outer(JavaRDD<Decision> data, double[] beta, int nf) {
+    return data.mapToPair(d -> new Tuple2<>(d.individual(), score(d, beta)))
+        .reduceByKey(ConditionalLogit::add)
+        .values()
+        .treeAggregate(
+            new double[nf * nf],
+            (acc, s) -> {
+              for (int a = 0; a < nf; a++) {
+                for (int b = 0; b < nf; b++) {
+                  acc[a * nf + b] += s[a] * s[b];
+                }
+              }
+              return acc;
+            },
+            ConditionalLogit::add);
+  }
+
+  private static double[][] unflatten(double[] flat, int n) {
+    double[][] m = new double[n][n];
+    for (int a = 0; a < n; a++) {
+      m[a] = Arrays.copyOfRange(flat, a * n, (a + 1) * n);
+    }
+    return m;
+  }
+
+  /** Mean negative log-likelihood per decision of {@code beta} on {@code data}; NaN when there are none. */
+  public static double meanLoss(JavaRDD<Decision> data, double[] beta) {
+    double[] sums =
+        data.treeAggregate(
+            new double[2],
+            (acc, d) -> {
+              double[] p = probabilities(d, beta);
+              acc[0] -= Math.log(p[d.selected()]);
+              acc[1]++;
+              return acc;
+            },
+            ConditionalLogit::add);
+    return sums[1] == 0 ? Double.NaN : sums[0] / sums[1];
+  }
+
+  /** Softmax of βᵀx over the decision's choices, the maximum subtracted first. */
+  static double[] probabilities(Decision d, double[] beta) {
+    double[] phi = new double[d.x().length];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < phi.length; j++) {
+      for (int k = 0; k < beta.length; k++) {
+        phi[j] += beta[k] * d.x()[j][k];
+      }
+      max = Math.max(max, phi[j]);
+    }
+    double z = 0;
+    for (int j = 0; j < phi.length; j++) {
+      phi[j] = Math.exp(phi[j] - max);
+      z += phi[j];
+    }
+    for (int j = 0; j < phi.length; j++) {
+      phi[j] /= z;
+    }
+    return phi;
+  }
+
+  /** The decision's score (gradient of its log-likelihood): x_selected − Σ p_j x_j. */
+  static double[] score(Decision d, double[] beta) {
+    double[] p = probabilities(d, beta);
+    double[] s = d.x()[d.selected()].clone();
+    for (int j = 0; j < p.length; j++) {
+      for (int k = 0; k < s.length; k++) {
+        s[k] -= p[j] * d.x()[j][k];
+      }
+    }
+    return s;
+  }
+
+  /** Log-likelihood, its gradient and the observed information at β, in one pass. */
+  private static final class Moments implements Serializable {
+    double logLikelihood;
+    double nullLogLikelihood;
+    long decisions;
+    double[] gradient;
+    double[][] information;
+    /** Σ over decisions and choices of p_j x_jk²: the scale against which within-decision variance is judged. */
+    double[] secondMoment;
+
+    static Moments of(JavaRDD<Decision> data, double[] beta) {
+      int nf = beta.length;
+      // [ll, null ll, decisions, gradient (nf), information (nf * nf), second moment (nf)]
+      int moment = 3 + nf + nf * nf;
+      double[] acc =
+          data.treeAggregate(
+              new double[moment + nf],
+              (a, d) -> {
+                double[] p = probabilities(d, beta);
+                int m = p.length;
+                double[] mean = new double[nf];
+                for (int j = 0; j < m; j++) {
+                  for (int k = 0; k < nf; k++) {
+                    mean[k] += p[j] * d.x()[j][k];
+                  }
+                }
+                a[0] += Math.log(p[d.selected()]);
+                a[1] -= Math.log(m);
+                a[2]++;
+                for (int k = 0; k < nf; k++) {
+                  a[3 + k] += d.x()[d.selected()][k] - mean[k];
+                }
+                for (int j = 0; j < m; j++) {
+                  for (int r = 0; r < nf; r++) {
+                    a[moment + r] += p[j] * d.x()[j][r] * d.x()[j][r];
+                    double dr = d.x()[j][r] - mean[r];
+                    for (int c = 0; c < nf; c++) {
+                      a[3 + nf + r * nf + c] += p[j] * dr * (d.x()[j][c] - mean[c]);
+                    }
+                  }
+                }
+                return a;
+              },
+              ConditionalLogit::add);
+      Moments out = new Moments();
+      out.logLikelihood = acc[0];
+      out.nullLogLikelihood = acc[1];
+      out.decisions = (long) acc[2];
+      out.gradient = Arrays.copyOfRange(acc, 3, 3 + nf);
+      out.information = unflatten(Arrays.copyOfRange(acc, 3 + nf, moment), nf);
+      out.secondMoment = Arrays.copyOfRange(acc, moment, acc.length);
+      return out;
+    }
+
+    /** The largest component of the mean gradient per decision, in standardised units. */
+    double largestGradient(double[] scale) {
+      double max = 0;
+      for (int k = 0; k < gradient.length; k++) {
+        max = Math.max(max, Math.abs(gradient[k] * scale[k] / Math.max(1, decisions)));
+      }
+      return max;
+    }
+  }
+
+  private static double[] solve(double[][] a, double[] b) {
+    try {
+      return new LUDecomposition(new Array2DRowRealMatrix(a)).getSolver()
+          .solve(new org.apache.commons.math3.linear.ArrayRealVector(b)).toArray();
+    } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
+      throw notIdentified(e);
+    }
+  }
+
+  private static IllegalArgumentException notIdentified(Exception cause) {
+    return new IllegalArgumentException(
+        "the coefficients are not identified: some features are collinear within decisions, or the data separate "
+            + "the choices perfectly (too few decisions for this many features)", cause);
+  }
+
+  private static double[] add(double[] a, double[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+
+  /** MLlib's per-example gradient for one decision: the features of its choices flattened, the label its choice. */
+  static final class Gradient extends org.apache.spark.mllib.optimization.Gradient {
+    private final int features;
+
+    Gradient(int features) {
+      this.features = features;
+    }
+
+    @Override
+    public double compute(Vector data, double label, Vector weights, Vector cumGradient) {
+      double[] x = data.toArray();
+      double[] w = weights.toArray();
+      double[] g = ((DenseVector) cumGradient).values();
+      int m = x.length / features;
+      int selected = (int) label;
+      double[] phi = new double[m];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < m; j++) {
+        for (int k = 0; k < features; k++) {
+          phi[j] += w[k] * x[j * features + k];
+        }
+        max = Math.max(max, phi[j]);
+      }
+      double z = 0;
+      for (int j = 0; j < m; j++) {
+        z += Math.exp(phi[j] - max);
+      }
+      for (int j = 0; j < m; j++) {
+        double p = Math.exp(phi[j] - max) / z;
+        for (int k = 0; k < features; k++) {
+          g[k] += p * x[j * features + k];
+        }
+      }
+      for (int k = 0; k < features; k++) {
+        g[k] -= x[selected * features + k];
+      }
+      return Math.log(z) + max - phi[selected];
+    }
+  }
+}
