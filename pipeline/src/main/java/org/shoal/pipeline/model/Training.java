@@ -69,15 +69,43 @@ public final class Training {
     return net;
   }
 
-  /** Mean negative log-likelihood per decision (the network's probability of each selected choice); NaN for none. */
+  /**
+   * Mean negative log-likelihood per decision; NaN for none. Computed from the network's log-odds with a
+   * log-softmax in double precision (not the log of a float probability, which underflows to -Infinity as soon as
+   * one choice dominates, e.g. on a large raw feature).
+   */
   public static double meanLoss(MultiLayerNetwork net, List<DataSet> batches) {
+    // The masked-choice layer's output is φ as [decisions, choices] (with no mask given, padded choices are not
+    // offset: they are skipped below by the batch's own mask).
+    int logOddsLayer = net.getnLayers() - 2;
     double sum = 0;
     long n = 0;
     for (DataSet b : batches) {
-      INDArray p = net.output(b.getFeatures(), false, b.getFeaturesMaskArray(), null);
-      INDArray selected = p.mul(b.getLabels()).sum(1);
-      sum -= Nd4j.math().log(selected.castTo(DataType.DOUBLE)).sumNumber().doubleValue();
-      n += selected.length();
+      List<INDArray> activations = net.feedForwardToLayer(logOddsLayer, b.getFeatures(), false);
+      INDArray phi = activations.get(activations.size() - 1);
+      int rows = (int) phi.size(0);
+      int m = (int) phi.size(1);
+      double[] logOdds = phi.castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
+      double[] mask = b.getFeaturesMaskArray().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
+      double[] label = b.getLabels().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
+      for (int i = 0; i < rows; i++) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < m; j++) {
+          if (mask[i * m + j] != 0) {
+            max = Math.max(max, logOdds[i * m + j]);
+          }
+        }
+        double z = 0;
+        double selected = 0;
+        for (int j = 0; j < m; j++) {
+          if (mask[i * m + j] != 0) {
+            z += Math.exp(logOdds[i * m + j] - max);
+            selected += label[i * m + j] * logOdds[i * m + j];
+          }
+        }
+        sum += max + Math.log(z) - selected;
+        n++;
+      }
     }
     return n == 0 ? Double.NaN : sum / n;
   }

@@ -201,4 +201,21 @@ class TestLogOddsNetwork {
                 decisions(5, 1), e -> {}))
         .hasMessageStartingWith("there are no training decisions");
   }
+
+  /** A large raw feature makes one choice's probability round to 1 and the others' to 0 in float: still finite. */
+  @Test
+  void theLossStaysFiniteWhenAChoiceDominates() {
+    List<Row> rows = new ArrayList<>();
+    for (int d = 0; d < 20; d++) {
+      for (int j = 0; j < 3; j++) {
+        rows.add(RowFactory.create("i", d, j == 0, (float) (500 * j), 0f, 0f)); // the selected choice is the unlikely one
+      }
+    }
+    Decisions data = Decisions.build(rows.iterator(), F);
+    MultiLayerNetwork net = Training.newNetwork(new NetworkSpec(List.of(), "identity", 0, 0.01, 1), 3, 3);
+    net.getLayer(0).setParam("W", Nd4j.create(new double[][] {{1}, {0}, {0}}).castTo(net.getLayer(0).getParam("W").dataType()));
+    double loss = Training.meanLoss(net, Training.pad(data.batches(10, null, DataType.FLOAT), 3));
+    // φ = 0, 500, 1000 for choices 1..3: −log p(first) = log(1 + e^500 + e^1000) ≈ 1000
+    assertThat(loss).isCloseTo(1000 + Math.log1p(Math.exp(-500) + Math.exp(-1000)), within(1e-3));
+  }
 }
