@@ -234,7 +234,9 @@ final class EvaluateJob extends JobCommand {
         predictions.filter(s.getValue());
         usable.put(s.getKey(), s.getValue());
       } catch (Exception e) { // Spark's AnalysisException (undeclared): an unknown column or a syntax error
-        String why = e.getMessage().lines().findFirst().orElse("");
+        // Spark's message, without its error class and suggestions
+        String why = e.getMessage().lines().findFirst().orElse("").replaceAll("^\\[[A-Z_.]+\\] ", "")
+            .replaceAll(" Did you mean.*$", "");
         if (!config.defaultSubsets().contains(s.getKey())) {
           throw new IllegalArgumentException(
               "shoal.evaluate.subsets." + s.getKey() + " = \"" + s.getValue() + "\" cannot be evaluated on the predictions: " + why);

@@ -193,6 +193,16 @@ final class TrainJob extends JobCommand {
               best.best().trainLoss()));
       return;
     }
+    if (best.fit() != null) {
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "run %s: validation loss %.5f, train loss %.5f (mean negative log-likelihood per decision)",
+              best.run().runId().substring(0, 12),
+              best.best().validationLoss(),
+              best.best().trainLoss()));
+      return;
+    }
     progress.info(
         String.format(
             Locale.ROOT,

@@ -115,4 +115,26 @@ class TestImportJob {
     String html = Files.readString(evaluate.resolve("report.html"));
     assertThat(html).contains("<h2>Training</h2>").doesNotContain("<h2>Exemplars</h2>");
   }
+
+  /** The README's example: its configuration and shipped table recover MakeModeChoice's coefficients. */
+  @Test
+  void theShippedModeChoiceExampleRecoversItsTrueCoefficients() throws Exception {
+    Path repo = Path.of("..").toAbsolutePath().normalize();
+    String conf = repo.resolve("conf/choice-table/import.conf").toString();
+    String work = "-Dshoal.work-dir=" + dir.resolve("work");
+    String table = "-Dimport.path=" + repo.resolve("conf/choice-table/mode-choice.csv");
+    assertThat(Cli.run("import", "--conf", conf, work, table).code()).isZero();
+    Cli.Result t = Cli.run("train", "--conf", conf, work);
+    assertThat(t.code()).as(t.err()).isZero();
+    Path run = Path.of(JSON.readTree(dir.resolve("work/train/best.json").toFile()).at("/path").asText());
+    java.util.Map<String, Double> truth =
+        java.util.Map.of("f_time_min", -0.05, "f_cost_usd", -0.40, "f_asc_bike", -1.0, "f_income_k_bike", 0.0,
+            "f_asc_bus", -0.5, "f_income_k_bus", -0.02, "f_asc_train", -0.2, "f_income_k_train", 0.01);
+    java.util.List<String> rows = Files.readAllLines(run.resolve("coefficients.csv"));
+    assertThat(rows).hasSize(9);
+    for (String row : rows.subList(1, rows.size())) {
+      String[] c = row.split(",");
+      assertThat(Math.abs(Double.parseDouble(c[1]) - truth.get(c[0]))).as(row).isLessThan(3 * Double.parseDouble(c[3]));
+    }
+  }
 }
