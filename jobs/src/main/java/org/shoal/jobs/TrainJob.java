@@ -394,6 +394,7 @@ final class TrainJob extends JobCommand {
       run.put("converged", fit.converged());
       run.put("notIdentified", fit.notIdentified());
       run.put("gradientNorm", fit.gradientNorm());
+      run.put("fitSeconds", f.best().seconds());
       StringBuilder table = new StringBuilder("feature,estimate,std_error,robust_std_error,z,p_value\n");
       for (int k = 0; k < fit.features().size(); k++) {
         table.append(

@@ -137,4 +137,27 @@ class TestImportJob {
       assertThat(Math.abs(Double.parseDouble(c[1]) - truth.get(c[0]))).as(row).isLessThan(3 * Double.parseDouble(c[3]));
     }
   }
+
+  @Test
+  void importMistakesAreOneSentenceNamingTheSetting() throws Exception {
+    Path table = Files.writeString(dir.resolve("t.csv"), "case,alt,choice_made,price\n1,a,1,2.0\n1,b,0,3.0\n");
+    Cli.Result missing = Cli.run("import", "-Dimport.path=" + table, "-Dimport.columns.decision=idcase",
+        "-Dimport.columns.selected=choice_made", "-Dimport.output=" + dir.resolve("x"));
+    assertThat(missing.code()).isEqualTo(Shoal.EXIT_USAGE);
+    assertThat(missing.err().strip())
+        .isEqualTo("shoal import: the decision column 'idcase' is not in " + table + " (csv); set "
+            + "shoal.import.columns.decision = <column>; closest columns: case; its columns are [case, alt, choice_made, price]");
+
+    Cli.Result constants = Cli.run("import", "-Dimport.path=" + table, "-Dimport.columns.decision=case",
+        "-Dimport.columns.selected=choice_made", "-Dimport.alternative-constants=true");
+    assertThat(constants.code()).isEqualTo(Shoal.EXIT_USAGE);
+    assertThat(constants.err())
+        .contains("shoal.import.alternative-constants = true (from command line -D): alternative constants and "
+            + "interactions need shoal.import.columns.alternative");
+
+    Cli.Result transform = Cli.run("import", "-Dimport.path=" + table, "-Dimport.columns.decision=case",
+        "-Dimport.columns.selected=choice_made", "-Dimport.features.price=sqrt");
+    assertThat(transform.code()).isEqualTo(Shoal.EXIT_USAGE);
+    assertThat(transform.err()).contains("shoal.import.features.price = sqrt (from command line -D): unknown transform 'sqrt'");
+  }
 }
