@@ -162,9 +162,9 @@ final class Html {
     double y0 = all.stream().mapToDouble(p -> p[1]).min().orElse(0);
     double y1 = all.stream().mapToDouble(p -> p[1]).max().orElse(0);
     double aspect = Math.max(0.05, Math.cos(Math.toRadians((y0 + y1) / 2)));
-    // A margin of 5 %, and at least 0.05 degrees, so a still animal is not one point filling the frame.
-    double spanY = Math.max((y1 - y0) * 1.1, 0.05);
-    double spanX = Math.max((x1 - x0) * 1.1, 0.05 / aspect);
+    // A margin of 12 % each side, and at least 0.05 degrees, so a still animal is not one point filling the frame.
+    double spanY = Math.max((y1 - y0) * 1.25, 0.05);
+    double spanX = Math.max((x1 - x0) * 1.25, 0.05 / aspect);
     double scale = Math.min((w - 2.0 * pad) / (spanX * aspect), (h - 2.0 * pad) / spanY);
     double left = (x0 + x1) / 2 - (w - 2.0 * pad) / scale / aspect / 2;
     double bottom = (y0 + y1) / 2 - (h - 2.0 * pad) / scale / 2;
