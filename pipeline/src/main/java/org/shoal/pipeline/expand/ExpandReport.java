@@ -95,15 +95,24 @@ public record ExpandReport(
             .first();
     long positions = pos.getLong(0);
     long fixesInPositions = orZero(pos, 1);
-    Map<String, Long> dropped = countBy(out.dropped(), ExpandDecisions.REASON);
-    Row largestMove = out.dropped().agg(max(ExpandDecisions.DISTANCE_MOVED_KM)).first();
+    // one pass over the dropped decisions: counts by reason and the largest move
+    Map<String, Long> dropped = new TreeMap<>();
+    Double largestMove = null;
+    for (Row r :
+        out.dropped().groupBy(ExpandDecisions.REASON).agg(count(lit(1)), max(ExpandDecisions.DISTANCE_MOVED_KM)).collectAsList()) {
+      dropped.put(String.valueOf(r.get(0)), r.getLong(1));
+      if (!r.isNullAt(2)) {
+        largestMove = largestMove == null ? r.getDouble(2) : Math.max(largestMove, r.getDouble(2));
+      }
+    }
 
     Dataset<Row> perDecision =
         out.choices()
             .groupBy(Cols.INDIVIDUAL, Cols.DECISION, org.shoal.pipeline.expand.Splits.SPLIT)
             .agg(
                 count(lit(1)).as("n"),
-                max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)))).as("stayed"));
+                max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)))).as("stayed"))
+            .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()); // read three times below
     Row d =
         perDecision
             .agg(
@@ -123,7 +132,7 @@ public record ExpandReport(
     for (Row r : out.splits().groupBy(Splits.SPLIT).count().collectAsList()) {
       individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
     }
-    return new ExpandReport(
+    ExpandReport report = new ExpandReport(
         fixesIn,
         rejected,
         fixesInPositions - positions,
@@ -134,7 +143,7 @@ public record ExpandReport(
         orZero(pos, 4),
         positions - orZero(pos, 4),
         dropped,
-        largestMove.isNullAt(0) ? null : largestMove.getDouble(0),
+        largestMove,
         decisions,
         decisions == 0 ? 0 : d.getLong(1),
         out.removedChoices().count(),
@@ -145,6 +154,8 @@ public record ExpandReport(
         individualsBySplit,
         individualsWithDecisions,
         countBy(perDecision, Splits.SPLIT));
+    perDecision.unpersist();
+    return report;
   }
 
   /** A sum over no rows is null: zero here. */
