@@ -3,6 +3,7 @@ package org.shoal.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,18 +58,20 @@ final class ImportJob extends JobCommand {
     String out = config.output();
     ImportChoices.Params p = config.params();
     progress.stage("reading " + config.path());
-    Map<String, String> required = new LinkedHashMap<>();
     ImportChoices.Columns c = p.columns();
-    required.put("decision", c.decision());
-    required.put("selected", c.selected());
-    for (var e : new String[][] {{"individual", c.individual()}, {"choice", c.choice()}, {"alternative", c.alternative()}, {"split", c.split()}}) {
-      if (e[1] != null) {
-        required.put(e[0], e[1]);
+    List<TrackFiles.Required> required = new ArrayList<>();
+    String[][] roles = {
+      {"decision", c.decision()}, {"selected", c.selected()}, {"individual", c.individual()}, {"choice", c.choice()},
+      {"alternative", c.alternative()}, {"split", c.split()}
+    };
+    for (String[] role : roles) {
+      if (role[1] != null) {
+        required.add(new TrackFiles.Required(role[0], role[1], "set shoal.import.columns." + role[0] + " = <column>"));
       }
     }
-    p.features().keySet().forEach(f -> required.put("feature " + f, f));
-    p.interactions().forEach(f -> required.put("interaction " + f, f));
-    Dataset<Row> table = TrackFiles.table(spark, config.path(), config.parquet(), required, "shoal.import.columns.");
+    p.features().keySet().forEach(f -> required.add(new TrackFiles.Required("feature", f, "check shoal.import.features")));
+    p.interactions().forEach(f -> required.add(new TrackFiles.Required("interaction", f, "check shoal.import.interactions")));
+    Dataset<Row> table = TrackFiles.table(spark, config.path(), config.parquet(), required);
     ImportChoices.Output imported = ImportChoices.run(spark, resolved(table, required), p);
     progress.finished(String.join(", ", table.columns()));
 
@@ -138,9 +141,9 @@ final class ImportJob extends JobCommand {
   }
 
   /** The table with each configured column under the name the configuration uses (headers match in any case). */
-  private static Dataset<Row> resolved(Dataset<Row> table, Map<String, String> required) {
+  private static Dataset<Row> resolved(Dataset<Row> table, List<TrackFiles.Required> required) {
     List<String> names = List.of(table.columns());
-    for (String wanted : required.values()) {
+    for (String wanted : required.stream().map(TrackFiles.Required::column).toList()) {
       String actual = org.shoal.pipeline.util.Names.find(wanted, names).orElse(wanted);
       if (!actual.equals(wanted)) {
         table = table.withColumnRenamed(actual, wanted);

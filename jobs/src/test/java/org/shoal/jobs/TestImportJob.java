@@ -155,6 +155,13 @@ class TestImportJob {
         .contains("shoal.import.alternative-constants = true (from command line -D): alternative constants and "
             + "interactions need shoal.import.columns.alternative");
 
+    Cli.Result feature = Cli.run("import", "-Dimport.path=" + table, "-Dimport.columns.decision=case",
+        "-Dimport.columns.selected=choice_made", "-Dimport.features=[prize]", "-Dimport.output=" + dir.resolve("y"));
+    assertThat(feature.code()).isEqualTo(Shoal.EXIT_USAGE);
+    assertThat(feature.err().strip())
+        .isEqualTo("shoal import: the feature column 'prize' is not in " + table + " (csv); check shoal.import.features; "
+            + "closest columns: price; its columns are [case, alt, choice_made, price]");
+
     Cli.Result transform = Cli.run("import", "-Dimport.path=" + table, "-Dimport.columns.decision=case",
         "-Dimport.columns.selected=choice_made", "-Dimport.features.price=sqrt");
     assertThat(transform.code()).isEqualTo(Shoal.EXIT_USAGE);

@@ -42,14 +42,15 @@ import org.apache.spark.sql.types.StructType;
 public final class TrackFiles {
   private TrackFiles() {}
 
+  /** A column a table must have: what it is (for messages), its name, and the setting that names it. */
+  public record Required(String what, String column, String setting) {}
+
   /**
    * Any table (CSV with a header, or Parquet) read with every file's own header: files whose columns come in other
-   * orders line up by name; a file lacking one of {@code required} (role -> column, looked up case-insensitively)
-   * fails naming the file and the setting {@code settingPrefix + role}. Columns are named as in the first file
-   * that has them.
+   * orders line up by name; a file lacking a {@code required} column (looked up case-insensitively) fails naming
+   * the file and the setting to change. Columns are named as in the first file that has them.
    */
-  public static Dataset<Row> table(
-      SparkSession spark, String path, boolean parquet, Map<String, String> required, String settingPrefix) {
+  public static Dataset<Row> table(SparkSession spark, String path, boolean parquet, List<Required> required) {
     TrackFormat format = parquet ? TrackFormat.PARQUET : TrackFormat.CSV;
     Dataset<Row> out = null;
     List<String> names = new ArrayList<>();
@@ -58,10 +59,10 @@ public final class TrackFiles {
         throw new IllegalArgumentException(
             "the header of " + g.files().get(0) + " has blank or repeated column names: " + g.columns());
       }
-      for (Map.Entry<String, String> r : required.entrySet()) {
-        if (org.shoal.pipeline.util.Names.find(r.getValue(), g.columns()).isEmpty()) {
-          throw missingColumn(g, "the " + r.getKey() + " column '" + r.getValue() + "'", format.name().toLowerCase(java.util.Locale.ROOT),
-              "set " + settingPrefix + r.getKey() + " = <column>", List.of(r.getValue()));
+      for (Required r : required) {
+        if (org.shoal.pipeline.util.Names.find(r.column(), g.columns()).isEmpty()) {
+          throw missingColumn(g, "the " + r.what() + " column '" + r.column() + "'",
+              format.name().toLowerCase(java.util.Locale.ROOT), r.setting(), List.of(r.column()));
         }
       }
       Dataset<Row> t = read(spark, g, format);
