@@ -89,7 +89,8 @@ final class EvaluateJob extends JobCommand {
     Dataset<Row> reference = referencePath == null ? null : referencePredictions(spark, predictions, referencePath);
     Dataset<Row> referenceDecisions =
         reference == null ? null : Evaluation.decisions(reference).persist(StorageLevel.MEMORY_AND_DISK());
-    progress.finished(decisions.count() + " decisions");
+    long decisionCount = decisions.count();
+    progress.finished(decisionCount + " decisions");
 
     progress.stage("computing metrics for " + (groupBy.size() + 1) + " grouping sets");
     List<List<String>> groupings = new ArrayList<>();
@@ -138,17 +139,17 @@ final class EvaluateJob extends JobCommand {
             .join(decisions.groupBy(Cols.INDIVIDUAL).agg(first(col("`" + colorBy + "`")).cast("string").as("colour")), Cols.INDIVIDUAL)
             .orderBy(col("mean_ll_diff").desc(), col(Cols.INDIVIDUAL));
     List<Row> perIndividual = individuals.collectAsList();
-    List<Row> calibration = Evaluation.calibration(predictions, config.calibrationBins()).collectAsList();
+    Dataset<Row> calibrationTable = Evaluation.calibration(predictions, config.calibrationBins()).cache();
+    List<Row> calibration = calibrationTable.collectAsList();
     progress.finished(perIndividual.size() + " individuals");
 
     Outputs.parquet(spark.createDataFrame(toRows(metrics), metricSchema()).coalesce(1), out + "/metrics");
     Outputs.text(spark, csv(metrics), out + "/metrics.csv");
     Outputs.singleCsv(spark, individuals, out + "/individuals.csv", "mean_ll_diff");
-    Outputs.singleCsv(spark, Evaluation.calibration(predictions, config.calibrationBins()), out + "/calibration.csv", "bin");
+    Outputs.singleCsv(spark, calibrationTable, out + "/calibration.csv", "bin");
 
     List<Map<String, Object>> results = resultsTable(metrics);
     double seconds = (System.nanoTime() - start) / 1e9;
-    long decisionCount = decisions.count();
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("results", results);
     summary.put("comparedWith", baselineName);
