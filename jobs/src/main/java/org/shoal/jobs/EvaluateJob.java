@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.jobs.config.EvaluateConfig;
 import org.shoal.jobs.config.Settings;
+import org.shoal.pipeline.evaluate.Baselines;
 import org.shoal.pipeline.evaluate.Evaluation;
 import org.shoal.pipeline.expand.ChoiceTable;
 import org.shoal.pipeline.expand.Splits;
@@ -97,10 +98,18 @@ final class EvaluateJob extends JobCommand {
     groupings.add(List.of());
     groupings.addAll(groupBy);
     List<Map<String, Object>> metrics = new ArrayList<>();
+    // A baseline fitted on the training split: a trained model that cannot beat it has learnt nothing about moving.
+    Dataset<Row> stayPutDecisions =
+        Baselines.canStayPut(predictions)
+            ? Evaluation.decisions(Baselines.stayPutRate(predictions)).persist(StorageLevel.MEMORY_AND_DISK())
+            : null;
     for (List<String> g : groupings) {
       metrics.addAll(rows(MODEL, "decisions", "all", Evaluation.grouped(decisions, g), g));
       if (referenceDecisions != null) {
         metrics.addAll(rows(config.referenceName(), "decisions", "all", Evaluation.grouped(referenceDecisions, g), g));
+      }
+      if (stayPutDecisions != null) {
+        metrics.addAll(rows(Baselines.STAY_PUT_RATE, "decisions", "all", Evaluation.grouped(stayPutDecisions, g), g));
       }
     }
     for (Map.Entry<String, String> s : subsets.entrySet()) {

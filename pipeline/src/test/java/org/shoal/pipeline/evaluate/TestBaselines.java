@@ -1,0 +1,72 @@
+package org.shoal.pipeline.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.testing.SharedSpark;
+
+/** The stay-put-rate baseline against probabilities worked out by hand. */
+class TestBaselines {
+  private static final StructType SCHEMA =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
+              DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false),
+              DataTypes.createStructField(Cols.ORIGIN_CELL, DataTypes.StringType, false),
+              DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
+              DataTypes.createStructField(Cols.SELECTED, DataTypes.BooleanType, false),
+              DataTypes.createStructField("split", DataTypes.StringType, false),
+              DataTypes.createStructField(Cols.PROBABILITY, DataTypes.DoubleType, false)));
+
+  private static Row row(String ind, int d, String origin, String cell, boolean selected, String split) {
+    return RowFactory.create(ind, d, origin, cell, selected, split, 0.5);
+  }
+
+  @Test
+  void stayPutRatesPerOriginFromTrainingWithTheOverallRateForUnseenOrigins() {
+    List<Row> rows =
+        List.of(
+            // training: origin A stays once in two decisions, origin D once in one
+            row("t", 1, "A", "A", true, "train"), row("t", 1, "A", "B", false, "train"), row("t", 1, "A", "C", false, "train"),
+            row("t", 2, "A", "A", false, "train"), row("t", 2, "A", "B", true, "train"), row("t", 2, "A", "C", false, "train"),
+            row("t", 3, "D", "D", true, "train"), row("t", 3, "D", "E", false, "train"),
+            // validation: a move from A among 4 choices, a stay at an origin never seen in training, a lone choice
+            row("v", 1, "A", "A", false, "validation"), row("v", 1, "A", "B", false, "validation"),
+            row("v", 1, "A", "C", true, "validation"), row("v", 1, "A", "D", false, "validation"),
+            row("v", 2, "Z", "Z", true, "validation"), row("v", 2, "Z", "Y", false, "validation"),
+            row("v", 3, "Q", "Q", true, "validation"));
+    List<Row> out =
+        Baselines.stayPutRate(SharedSpark.session().createDataFrame(rows, SCHEMA)).collectAsList();
+    Map<String, Double> p =
+        out.stream()
+            .collect(Collectors.toMap(
+                r -> r.<String>getAs(Cols.INDIVIDUAL) + r.<Integer>getAs(Cols.DECISION) + r.<String>getAs(Cols.CELL),
+                r -> r.<Double>getAs(Cols.PROBABILITY)));
+    double rateA = (1 + 1) / (2 + 2.0); // 0.5
+    double rateD = (1 + 1) / (1 + 2.0);
+    double overall = (2 + 1) / (3 + 2.0); // 3 training decisions, 2 stays
+    assertThat(p.get("t1A")).isCloseTo(rateA, within(1e-12));
+    assertThat(p.get("t2B")).isCloseTo((1 - rateA) / 2, within(1e-12));
+    assertThat(p.get("t3D")).isCloseTo(rateD, within(1e-12));
+    assertThat(p.get("v1C")).isCloseTo((1 - rateA) / 3, within(1e-12));
+    assertThat(p.get("v1A")).isCloseTo(rateA, within(1e-12));
+    assertThat(p.get("v2Z")).isCloseTo(overall, within(1e-12));
+    assertThat(p.get("v2Y")).isCloseTo(1 - overall, within(1e-12));
+    assertThat(p.get("v3Q")).isEqualTo(1.0);
+    // every decision's probabilities sum to one
+    Map<String, Double> sums =
+        out.stream().collect(Collectors.groupingBy(
+            r -> r.<String>getAs(Cols.INDIVIDUAL) + r.<Integer>getAs(Cols.DECISION),
+            Collectors.summingDouble(r -> r.<Double>getAs(Cols.PROBABILITY))));
+    assertThat(sums.values()).allSatisfy(s -> assertThat(s).isCloseTo(1.0, within(1e-12)));
+  }
+}
