@@ -289,9 +289,10 @@ public final class ConditionalLogit {
     } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
       throw notIdentified(e);
     }
-    double[][] meat = unflatten(outer(data, beta, nf), nf);
+    double[] perIndividual = outer(data, beta, nf);
+    double[][] meat = unflatten(Arrays.copyOf(perIndividual, nf * nf), nf);
     RealMatrix robust = cov.multiply(new Array2DRowRealMatrix(meat)).multiply(cov);
-    long individuals = data.map(Decision::individual).distinct().count();
+    long individuals = (long) perIndividual[nf * nf];
     data.unpersist(false);
     return new Fit(
         List.copyOf(features),
@@ -309,19 +310,23 @@ public final class ConditionalLogit {
         List.of());
   }
 
-  /** Σ over individuals of (Σ over its decisions of the score)(...)ᵀ, flattened. */
+  /**
+   * Σ over individuals of (Σ over its decisions of the score)(...)ᵀ, flattened, followed by the number of
+   * individuals (counted in the same pass).
+   */
   private static double[] outer(JavaRDD<Decision> data, double[] beta, int nf) {
     return data.mapToPair(d -> new Tuple2<>(d.individual(), score(d, beta)))
         .reduceByKey(ConditionalLogit::add)
         .values()
         .treeAggregate(
-            new double[nf * nf],
+            new double[nf * nf + 1],
             (acc, s) -> {
               for (int a = 0; a < nf; a++) {
                 for (int b = 0; b < nf; b++) {
                   acc[a * nf + b] += s[a] * s[b];
                 }
               }
+              acc[nf * nf]++;
               return acc;
             },
             ConditionalLogit::add);
