@@ -87,4 +87,38 @@ public final class H3Cells {
         .sorted()
         .toArray();
   }
+
+  /** The average area of a cell at {@code resolution}, km². */
+  public static double averageAreaKm2(int resolution) {
+    return core().getHexagonAreaAvg(resolution, com.uber.h3core.AreaUnit.km2);
+  }
+
+  /**
+   * Cells whose centroid lies inside a lat/lon box following parallels and meridians ({@code minLon > maxLon} crosses
+   * the antimeridian): the box is cut into pieces under 60° of longitude and its edges densified every degree, since
+   * H3 joins polygon vertices by great circles. Sorted, without repeats.
+   */
+  public static long[] cellsCoveringBox(double minLat, double maxLat, double minLon, double maxLon, int resolution) {
+    double span = maxLon >= minLon ? maxLon - minLon : maxLon + 360 - minLon;
+    int pieces = Math.max(1, (int) Math.ceil(span / 60));
+    java.util.TreeSet<Long> out = new java.util.TreeSet<>();
+    for (int p = 0; p < pieces; p++) {
+      double west = minLon + span * p / pieces;
+      double east = minLon + span * (p + 1) / pieces;
+      List<LatLng> ring = new java.util.ArrayList<>();
+      int steps = Math.max(1, (int) Math.ceil(east - west));
+      for (int i = 0; i <= steps; i++) {
+        ring.add(new LatLng(minLat, lon(west + (east - west) * i / steps)));
+      }
+      for (int i = steps; i >= 0; i--) {
+        ring.add(new LatLng(maxLat, lon(west + (east - west) * i / steps)));
+      }
+      out.addAll(core().polygonToCells(ring, List.of(), resolution));
+    }
+    return out.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static double lon(double x) {
+    return x > 180 ? x - 360 : x;
+  }
 }

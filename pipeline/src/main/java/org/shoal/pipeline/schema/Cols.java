@@ -20,6 +20,8 @@ public final class Cols {
   public static final String NET_PRIMARY_PRODUCTION = "net_primary_production";
   public static final String SALINITY = "salinity";
   public static final String TEMPERATURE = "temperature";
+  /** Suffix of a covariate's count of valid grid points behind its cell mean (a count, never a feature). */
+  public static final String POINTS_SUFFIX = "_points";
 
   // Decisions and choices.
   public static final String INDIVIDUAL = "individual";

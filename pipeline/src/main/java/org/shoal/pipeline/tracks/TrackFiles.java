@@ -134,7 +134,7 @@ public final class TrackFiles {
 
   static List<Group> groups(SparkSession spark, String path, TrackFormat format) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
-    List<Path> files = list(conf, path);
+    List<Path> files = list(conf, path, "track files");
     Map<List<String>, Group> groups = new LinkedHashMap<>();
     for (Path f : files) {
       Group g = format == TrackFormat.PARQUET ? parquetColumns(conf, f, path) : textHeader(conf, f, format);
@@ -207,7 +207,8 @@ public final class TrackFiles {
     return RowFactory.create(values);
   }
 
-  private static List<Path> list(Configuration conf, String path) {
+  /** The data files at a path (a file, a folder, searched recursively, or a glob), sorted within each folder. */
+  public static List<Path> list(Configuration conf, String path, String what) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(conf);
@@ -232,11 +233,11 @@ public final class TrackFiles {
         }
       }
       if (out.isEmpty()) {
-        throw new IllegalArgumentException("no track files found at " + path);
+        throw new IllegalArgumentException("no " + what + " found at " + path);
       }
       return out;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the track files at " + path, e);
+      throw new UncheckedIOException("cannot list the " + what + " at " + path, e);
     }
   }
 

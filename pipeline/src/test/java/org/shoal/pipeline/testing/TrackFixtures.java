@@ -14,7 +14,12 @@ public final class TrackFixtures {
   private TrackFixtures() {}
 
   public static String path(String name) {
-    URL url = TrackFixtures.class.getResource("/tracks/" + name);
+    return resource("tracks", name);
+  }
+
+  /** A file of pipeline/src/test/resources/{@code folder}, from either module. */
+  public static String resource(String folder, String name) {
+    URL url = TrackFixtures.class.getResource("/" + folder + "/" + name);
     try {
       if (url != null && "file".equals(url.getProtocol())) {
         return Path.of(url.toURI()).toString();
@@ -23,9 +28,9 @@ public final class TrackFixtures {
       throw new IllegalStateException(e);
     }
     // From the jobs module the fixtures sit in the pipeline's test jar: read the source folder instead.
-    Path source = Path.of("..", "pipeline", "src", "test", "resources", "tracks", name).toAbsolutePath().normalize();
+    Path source = Path.of("..", "pipeline", "src", "test", "resources", folder, name).toAbsolutePath().normalize();
     if (!Files.exists(source)) {
-      throw new IllegalStateException("track fixture not found: " + name);
+      throw new IllegalStateException("fixture not found: " + folder + "/" + name);
     }
     return source.toString();
   }
