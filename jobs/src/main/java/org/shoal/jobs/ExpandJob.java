@@ -83,7 +83,9 @@ final class ExpandJob extends JobCommand {
       notes.add("default attributes " + tracks.attributesLeftOut() + " left out: not columns of the tracks");
     }
     Dataset<Row> covariates =
-        config.covariates() == null ? null : Inputs.covariates(spark, config.covariates());
+        config.covariates() == null
+            ? null
+            : Inputs.covariates(spark, config.covariates(), config.params().resolution());
     Dataset<Row> attributes =
         config.attributesTable() == null
             ? null

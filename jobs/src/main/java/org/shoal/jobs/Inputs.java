@@ -3,11 +3,14 @@ package org.shoal.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_date;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
 /** Reads the tables users point jobs at: Parquet, or CSV with a header when the path ends in .csv. */
@@ -48,18 +51,45 @@ final class Inputs {
     }
   }
 
-  /** Covariates: cell as text, date as a date, every other column as a double. */
-  static Dataset<Row> covariates(SparkSession spark, String path) {
-    Dataset<Row> t = table(spark, path, "covariates");
-    java.util.List<String> names = java.util.Arrays.asList(t.columns());
-    for (String required : new String[] {Cols.CELL, Cols.DATE}) {
-      if (!names.contains(required)) {
-        throw new IllegalArgumentException(
-            "the covariates at " + path + " have no '" + required + "' column; columns: " + names);
-      }
+  /**
+   * Covariates: a table of cell, date and variables (or cell and variables: a static layer), or a {@code shoal
+   * covariates} output folder (daily/ and static/, joined by cell). Cell as text, date as a date, every variable as a
+   * double; the {@code _points} counts are left out. Fails, naming both, when the cells are not at {@code resolution}
+   * (null: any).
+   */
+  static Dataset<Row> covariates(SparkSession spark, String path, Integer resolution) {
+    Dataset<Row> t;
+    boolean daily = exists(spark, path + CovariatesJob.DAILY);
+    boolean statics = exists(spark, path + CovariatesJob.STATIC);
+    if (daily || statics) {
+      Dataset<Row> d = daily ? typed(spark.read().parquet(path + CovariatesJob.DAILY), path + CovariatesJob.DAILY) : null;
+      Dataset<Row> s = statics ? typed(spark.read().parquet(path + CovariatesJob.STATIC), path + CovariatesJob.STATIC) : null;
+      t = d == null ? s : s == null ? d : d.join(s, Cols.CELL);
+    } else {
+      t = typed(table(spark, path, "covariates"), path);
+    }
+    List<Row> first = t.select(Cols.CELL).limit(1).collectAsList();
+    if (first.isEmpty()) {
+      throw new IllegalArgumentException("the covariates at " + path + " have no rows");
+    }
+    int found = H3Cells.resolution(H3Cells.parse(first.get(0).getString(0)));
+    if (resolution != null && found != resolution) {
+      throw new IllegalArgumentException(
+          "the covariates at " + path + " are on H3 cells of resolution " + found + ", expand uses resolution "
+              + resolution + "; rebuild them with shoal.covariates.resolution = " + resolution);
+    }
+    return t;
+  }
+
+  private static Dataset<Row> typed(Dataset<Row> t, String path) {
+    List<String> names = Arrays.asList(t.columns());
+    if (!names.contains(Cols.CELL)) {
+      throw new IllegalArgumentException(
+          "the covariates at " + path + " have no '" + Cols.CELL + "' column; columns: " + names);
     }
     Column[] cols =
         names.stream()
+            .filter(n -> !n.endsWith(Cols.POINTS_SUFFIX))
             .map(
                 n ->
                     n.equals(Cols.CELL)
@@ -67,5 +97,14 @@ final class Inputs {
                         : n.equals(Cols.DATE) ? to_date(col(n)).as(n) : col("`" + n + "`").cast("double").as(n))
             .toArray(Column[]::new);
     return t.select(cols);
+  }
+
+  private static boolean exists(SparkSession spark, String path) {
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+      return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot look up " + path, e);
+    }
   }
 }

@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the whole pipeline (simulate, expand, augment, contrasts, train, infer, evaluate), skipping unchanged stages.")
+    description = "Run the whole pipeline (simulate, covariates when inputs are set, expand, augment, contrasts, train, infer, evaluate), skipping unchanged stages.")
 final class RunJob extends JobCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,9 +70,17 @@ final class RunJob extends JobCommand {
     if (settings.tracksAreSimulated()) {
       stages.add(new SimulateJob());
     }
+    if (org.shoal.jobs.config.CovariatesConfig.enabled(settings)) {
+      stages.add(new CovariatesJob());
+    }
     stages.addAll(
         List.of(new ExpandJob(), new AugmentJob(), new ContrastsJob(), new TrainJob(), new InferJob(), new EvaluateJob()));
     stages.forEach(s -> s.configure(settings));
+  }
+
+  /** The stages this run will go through, in order. */
+  List<String> stageNames() {
+    return stages.stream().map(JobCommand::jobName).toList();
   }
 
   @Override

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       RunJob.class,
       SimulateJob.class,
+      CovariatesJob.class,
       ExpandJob.class,
       ImportJob.class,
       AugmentJob.class,

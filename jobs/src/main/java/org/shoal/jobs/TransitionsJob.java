@@ -76,7 +76,11 @@ final class TransitionsJob extends JobCommand {
       LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, run + "/scorer.json", "model scorer"), LogOddsScorer.class);
       FeatureManifest manifest = Datasets.readManifest(spark, run + Datasets.MANIFEST);
       progress.stage("scoring every origin cell and day with model " + new org.apache.hadoop.fs.Path(run).getName().substring(0, 12));
-      Dataset<Row> covariates = Inputs.covariates(spark, config.covariates());
+      Dataset<Row> covariates = Inputs.covariates(spark, config.covariates(), manifest.resolution());
+      if (!java.util.Arrays.asList(covariates.columns()).contains(Cols.DATE)) {
+        throw new IllegalArgumentException(
+            "the covariates at " + config.covariates() + " have no dates; transitions need daily covariates");
+      }
       for (String column : manifest.transforms().keySet()) {
         if (!java.util.Arrays.asList(covariates.columns()).contains(column) && !config.attributes().containsKey(column)) {
           throw new IllegalArgumentException(

@@ -24,6 +24,7 @@ public final class ConfigLoader {
   private static final Set<String> FREE_FORM =
       Set.of(
           "shoal.spark.properties",
+          "shoal.covariates.variables",
           "shoal.expand.features.covariates",
           "shoal.expand.features.attributes",
           "shoal.evaluate.subsets",

@@ -67,7 +67,10 @@ public record ExpandConfig(
       }
     }
     String covariates = optional(s, K + "covariates");
-    if (covariates != null && s.isDefault(K + "covariates") && !s.tracksAreSimulated()) {
+    if (s.isDefault(K + "covariates") && CovariatesConfig.enabled(s)) {
+      covariates = s.string("shoal.covariates.output");
+      notes.add("covariates from " + covariates + " (shoal covariates: shoal.covariates.inputs is set)");
+    } else if (covariates != null && s.isDefault(K + "covariates") && !s.tracksAreSimulated()) {
       notes.add("no covariates: the default (" + covariates + ") is the synthetic world's; set " + K
           + "covariates for yours");
       covariates = null;

@@ -59,6 +59,8 @@ public final class GriddedCovariates {
   private static final String SUM = "__sum";
   private static final String WEIGHT = "__weight";
   private static final String N = "__n";
+  /** Whether a lookup row's point lies in its cell (false: a cell's nearest point, lent to it). */
+  private static final String INSIDE = "_inside";
 
   private GriddedCovariates() {}
 
@@ -229,11 +231,11 @@ public final class GriddedCovariates {
           }
           Map<Long, double[]> sums = new HashMap<>();
           for (int point = 0; point < weights.length; point++) {
-            add(sums, cells.cells()[point], point, values, weights[point]);
+            add(sums, cells.cells()[point], point, values, weights[point], true);
           }
           for (int i = 0; i < cells.fillCells().length; i++) {
             int point = cells.fillPoints()[i];
-            add(sums, cells.fillCells()[i], point, values, weights[point]);
+            add(sums, cells.fillCells()[i], point, values, weights[point], false);
           }
           java.sql.Date date = task.date() == null ? null : java.sql.Date.valueOf(task.date());
           for (Map.Entry<Long, double[]> e : sums.entrySet()) {
@@ -244,16 +246,19 @@ public final class GriddedCovariates {
       return out.iterator();
     }
 
-    /** acc = [points, then per column: sum, weight, n]. */
-    private static void add(Map<Long, double[]> sums, long cell, int point, double[][] values, double w) {
+    /**
+     * acc = [points, then per column: sum, weight, n]. A point lent to a cell it does not lie in (its nearest point)
+     * gives the value but is not counted there: points and n count grid points inside the cell.
+     */
+    private static void add(Map<Long, double[]> sums, long cell, int point, double[][] values, double w, boolean inside) {
       double[] acc = sums.computeIfAbsent(cell, k -> new double[1 + 3 * values.length]);
-      acc[0]++;
+      acc[0] += inside ? 1 : 0;
       for (int c = 0; c < values.length; c++) {
         double v = values[c][point];
         if (!Double.isNaN(v)) {
           acc[1 + 3 * c] += v * w;
           acc[2 + 3 * c] += w;
-          acc[3 + 3 * c]++;
+          acc[3 + 3 * c] += inside ? 1 : 0;
         }
       }
     }
@@ -403,11 +408,11 @@ public final class GriddedCovariates {
       GridCells cells = GridCells.of(grid, p.resolution(), p.nearestFill());
       List<Row> rows = new ArrayList<>(grid.size() + cells.filled());
       for (int point = 0; point < grid.size(); point++) {
-        rows.add(RowFactory.create(grid.lat(point), grid.lon(point), H3Cells.address(cells.cells()[point])));
+        rows.add(RowFactory.create(grid.lat(point), grid.lon(point), H3Cells.address(cells.cells()[point]), true));
       }
       for (int i = 0; i < cells.filled(); i++) {
         int point = cells.fillPoints()[i];
-        rows.add(RowFactory.create(grid.lat(point), grid.lon(point), H3Cells.address(cells.fillCells()[i])));
+        rows.add(RowFactory.create(grid.lat(point), grid.lon(point), H3Cells.address(cells.fillCells()[i]), false));
       }
       lookup = spark.createDataFrame(rows, LOOKUP);
       filled = cells.filled();
@@ -419,7 +424,8 @@ public final class GriddedCovariates {
               Cols.CELL,
               udf((org.apache.spark.sql.api.java.UDF2<Double, Double, String>) (la, lo) -> H3Cells.address(H3Cells.cellOf(la, lo, res)),
                       DataTypes.StringType)
-                  .apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)));
+                  .apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)))
+              .withColumn(INSIDE, lit(true));
       note = "the points do not form a regular latitude/longitude grid: each is mapped to its own cell, none filled from a nearest point";
     }
     Column w = p.cosLatitude() ? cos(radians(col(Cols.LATITUDE))) : lit(1.0);
@@ -428,18 +434,20 @@ public final class GriddedCovariates {
             org.apache.spark.sql.functions.broadcast(lookup),
             scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.LATITUDE, Cols.LONGITUDE)).toSeq());
     List<Column> aggs = new ArrayList<>();
+    Column inside = col(INSIDE);
     for (String col : columns) {
       Column v = col(col);
       aggs.add(sum(when(v.isNotNull(), v.multiply(w)).otherwise(0.0)).as(col + SUM));
       aggs.add(sum(when(v.isNotNull(), w).otherwise(0.0)).as(col + WEIGHT));
-      aggs.add(count(v).as(col + N));
+      aggs.add(sum(when(v.isNotNull().and(inside), 1L).otherwise(0L)).as(col + N));
     }
     List<Column> key = new ArrayList<>(List.of(col(Cols.CELL)));
     if (daily) {
       key.add(col(Cols.DATE));
     }
     Dataset<Row> partials =
-        joined.groupBy(key.toArray(Column[]::new)).agg(count(lit(1)).as(POINTS), aggs.toArray(Column[]::new));
+        joined.groupBy(key.toArray(Column[]::new))
+            .agg(sum(when(inside, 1L).otherwise(0L)).as(POINTS), aggs.toArray(Column[]::new));
     distinct.unpersist();
     return new Source(path, "table", daily, columns, List.of(path), pointCount, filled, note, partials);
   }
@@ -449,7 +457,8 @@ public final class GriddedCovariates {
           List.of(
               DataTypes.createStructField(Cols.LATITUDE, DataTypes.DoubleType, false),
               DataTypes.createStructField(Cols.LONGITUDE, DataTypes.DoubleType, false),
-              DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false)));
+              DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
+              DataTypes.createStructField(INSIDE, DataTypes.BooleanType, false)));
 
   private static double[] axis(Dataset<Row> points, String column) {
     return points.select(column).distinct().orderBy(column).collectAsList().stream()
@@ -477,7 +486,8 @@ public final class GriddedCovariates {
 
   /**
    * Partial sums to one row per cell (and date): {@code cell, [date,] points, c..., c_points...}, where {@code c} is
-   * the (weighted) mean of the valid points and null when there is none.
+   * the (weighted) mean of the valid points and null when there is none, and the counts are of grid points inside the
+   * cell (0 for a cell that took its nearest point's value).
    */
   public static Dataset<Row> cells(Source s) {
     List<Column> key = new ArrayList<>(List.of(col(Cols.CELL)));
@@ -494,7 +504,7 @@ public final class GriddedCovariates {
     List<Column> out = new ArrayList<>(key);
     out.add(col(POINTS));
     for (String c : s.columns()) {
-      out.add(when(col(c + N).gt(0), col(c + SUM).divide(col(c + WEIGHT))).as(c));
+      out.add(when(col(c + WEIGHT).gt(0), col(c + SUM).divide(col(c + WEIGHT))).as(c));
     }
     for (String c : s.columns()) {
       out.add(col(c + N).as(c + POINTS_SUFFIX));

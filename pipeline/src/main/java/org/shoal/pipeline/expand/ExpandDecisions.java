@@ -73,13 +73,17 @@ public final class ExpandDecisions {
     Dataset<Row> choices =
         decisions.join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL);
     if (covariates != null) {
-      choices =
-          choices.join(
-              covariates.withColumn(HAS_COVARIATES, lit(true)),
-              choices.col(Cols.CELL).equalTo(covariates.col(Cols.CELL))
-                  .and(choices.col(Cols.DATE).equalTo(covariates.col(Cols.DATE))),
-              "left");
-      choices = choices.drop(covariates.col(Cols.CELL)).drop(covariates.col(Cols.DATE));
+      // A table without dates (a static layer such as bathymetry) joins by cell alone.
+      boolean daily = java.util.Arrays.asList(covariates.columns()).contains(Cols.DATE);
+      Column key = choices.col(Cols.CELL).equalTo(covariates.col(Cols.CELL));
+      if (daily) {
+        key = key.and(choices.col(Cols.DATE).equalTo(covariates.col(Cols.DATE)));
+      }
+      choices = choices.join(covariates.withColumn(HAS_COVARIATES, lit(true)), key, "left");
+      choices = choices.drop(covariates.col(Cols.CELL));
+      if (daily) {
+        choices = choices.drop(covariates.col(Cols.DATE));
+      }
     } else {
       choices = choices.withColumn(HAS_COVARIATES, lit(true));
     }
