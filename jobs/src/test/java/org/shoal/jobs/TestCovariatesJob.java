@@ -85,6 +85,21 @@ class TestCovariatesJob {
   }
 
   @Test
+  void theCopernicusExampleConfigurationWorks() throws Exception {
+    Path conf = Path.of("..", "conf", "own-data", "copernicus.conf").toAbsolutePath().normalize();
+    Path work = dir.resolve("copernicus");
+    String inputs = "-Dcovariates.inputs=[\"" + TrackFixtures.resource("covariates", "grid.nc") + "\"]";
+    for (String job : List.of("covariates", "expand")) {
+      Cli.Result r = Cli.run(job, "--conf", conf.toString(), "-Dshoal.work-dir=" + work, inputs,
+          "-Dexpand.tracks.path=" + tracks());
+      assertThat(r.code()).as(job + ": " + r.out() + r.err()).isZero();
+    }
+    JsonNode report = JSON.readTree(work.resolve("expand/report.json").toFile());
+    assertThat(report.at("/decisions").asLong()).isEqualTo(2);
+    assertThat(report.at("/balances").asBoolean()).isTrue();
+  }
+
+  @Test
   void runGainsTheStageWhenInputsAreSet() throws Exception {
     RunJob plain = new RunJob();
     plain.configure(ConfigLoader.settings(null, Map.of("expand.tracks.path", tracks().toString())));
