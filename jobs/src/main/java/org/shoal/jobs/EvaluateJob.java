@@ -1,5 +1,6 @@
 package org.shoal.jobs;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
@@ -22,11 +23,13 @@ import org.apache.spark.storage.StorageLevel;
 import org.shoal.jobs.config.EvaluateConfig;
 import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.evaluate.Baselines;
+import org.shoal.pipeline.evaluate.Bootstrap;
 import org.shoal.pipeline.evaluate.Evaluation;
 import org.shoal.pipeline.expand.ChoiceTable;
 import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.H3Cells;
+import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.DailyPositions;
 import picocli.CommandLine.Command;
@@ -99,17 +102,29 @@ final class EvaluateJob extends JobCommand {
     groupings.addAll(groupBy);
     List<Map<String, Object>> metrics = new ArrayList<>();
     // A baseline fitted on the training split: a trained model that cannot beat it has learnt nothing about moving.
-    Dataset<Row> stayPutDecisions =
-        Baselines.canStayPut(predictions)
-            ? Evaluation.decisions(Baselines.stayPutRate(predictions)).persist(StorageLevel.MEMORY_AND_DISK())
-            : null;
+    // Every model evaluated, by name: the trained model, the reference, and baselines fitted on the training split
+    // (a trained model that cannot beat them has learnt nothing about moving).
+    Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
+    evaluated.put(MODEL, decisions);
+    if (referenceDecisions != null) {
+      evaluated.put(config.referenceName(), referenceDecisions);
+    }
+    if (Baselines.canStayPut(predictions)) {
+      evaluated.put(
+          Baselines.STAY_PUT_RATE,
+          Evaluation.decisions(Baselines.stayPutRate(predictions)).persist(StorageLevel.MEMORY_AND_DISK()));
+    }
+    ConditionalLogit.Fit distance = Baselines.canDistance(predictions) ? Baselines.fitDistance(predictions) : null;
+    if (distance != null) {
+      evaluated.put(
+          Baselines.DISTANCE,
+          Evaluation.decisions(Baselines.distance(predictions, distance)).persist(StorageLevel.MEMORY_AND_DISK()));
+      progress.info(String.format(Locale.ROOT, "distance logit (training split): phi = %.4f d %+.4f d^2 %+.4f stay-put"
+          + " (d in 100 km)", distance.estimates()[0], distance.estimates()[1], distance.estimates()[2]));
+    }
     for (List<String> g : groupings) {
-      metrics.addAll(rows(MODEL, "decisions", "all", Evaluation.grouped(decisions, g), g));
-      if (referenceDecisions != null) {
-        metrics.addAll(rows(config.referenceName(), "decisions", "all", Evaluation.grouped(referenceDecisions, g), g));
-      }
-      if (stayPutDecisions != null) {
-        metrics.addAll(rows(Baselines.STAY_PUT_RATE, "decisions", "all", Evaluation.grouped(stayPutDecisions, g), g));
+      for (Map.Entry<String, Dataset<Row>> m : evaluated.entrySet()) {
+        metrics.addAll(rows(m.getKey(), "decisions", "all", Evaluation.grouped(m.getValue(), g), g));
       }
     }
     for (Map.Entry<String, String> s : subsets.entrySet()) {
@@ -158,6 +173,11 @@ final class EvaluateJob extends JobCommand {
     Outputs.singleCsv(spark, calibrationTable, out + "/calibration.csv", "bin");
 
     List<Map<String, Object>> results = resultsTable(metrics);
+    if (config.bootstrap() > 0) {
+      progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
+      intervals(results, perIndividualMeans(evaluated, decisions));
+      progress.finished("95 % intervals of D-NLP and of each model's difference to the best baseline");
+    }
     double seconds = (System.nanoTime() - start) / 1e9;
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("results", results);
@@ -172,18 +192,26 @@ final class EvaluateJob extends JobCommand {
     summary.put("decisionsPerSecond", decisionCount / seconds);
     progress.info(String.format(Locale.ROOT, "speed: %.0f decisions/s (%.1f s for %d grouping sets)", decisionCount / seconds, seconds, groupBy.size()));
     Outputs.json(spark, summary, out + "/summary.json");
-    progress.info(String.format(Locale.ROOT, "%-16s %-11s %9s %9s %9s %8s", "model", "split", "decisions", "C-NLP", "D-NLP", "GMP"));
+    progress.info(String.format(Locale.ROOT, "%-16s %-11s %9s %9s %9s %8s %19s %9s %19s", "model", "split", "decisions",
+        "C-NLP", "D-NLP", "GMP", "D-NLP 95% interval", "vs best", "baseline 95% int."));
     for (Map<String, Object> r : results) {
       progress.info(
           String.format(
               Locale.ROOT,
-              "%-16s %-11s %9d %9s %9s %8s",
+              "%-16s %-11s %9d %9s %9s %8s %19s %9s %19s%s",
               r.get("model"),
               r.get("split"),
               (Long) r.get("decisions"),
               number((Double) r.get("c_nlp")),
               number((Double) r.get("d_nlp")),
-              number((Double) r.get("gmp"))));
+              number((Double) r.get("gmp")),
+              range(r, "d_nlp_low", "d_nlp_high"),
+              r.containsKey("vs_best_baseline") ? number((Double) r.get("vs_best_baseline")) : "",
+              range(r, "vs_best_baseline_low", "vs_best_baseline_high"),
+              Boolean.TRUE.equals(r.get("beyond_noise")) ? " *" : ""));
+    }
+    if (config.bootstrap() > 0) {
+      progress.info("* the difference to the best baseline (uniform, stay-put rate, distance logit) excludes 0 at 95 %");
     }
 
     progress.stage("writing report.html");
@@ -198,6 +226,82 @@ final class EvaluateJob extends JobCommand {
             .html();
     Outputs.text(spark, html, out + "/report.html");
     progress.finished("open " + out + "/report.html in a browser");
+  }
+
+  private static String range(Map<String, Object> r, String low, String high) {
+    Object lo = r.get(low);
+    Object hi = r.get(high);
+    if (!(lo instanceof Double l) || !(hi instanceof Double h) || l.isNaN()) {
+      return "";
+    }
+    return "[" + number(l) + ", " + number(h) + "]";
+  }
+
+  /** Per split, each model's mean log-likelihood per individual: split -> model -> individual -> mean ll. */
+  private static Map<String, Map<String, Map<String, Double>>> perIndividualMeans(
+      Map<String, Dataset<Row>> evaluated, Dataset<Row> decisions) {
+    Map<String, Dataset<Row>> all = new LinkedHashMap<>(evaluated);
+    all.put(UNIFORM, decisions.withColumn(Evaluation.LL, log(lit(1.0).divide(col(Evaluation.CHOICES)))));
+    Map<String, Map<String, Map<String, Double>>> out = new java.util.TreeMap<>();
+    for (Map.Entry<String, Dataset<Row>> m : all.entrySet()) {
+      for (Row r : m.getValue().groupBy(Splits.SPLIT, Cols.INDIVIDUAL).agg(avg(Evaluation.LL)).collectAsList()) {
+        out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>())
+            .computeIfAbsent(m.getKey(), k -> new java.util.TreeMap<>())
+            .put(String.valueOf(r.get(1)), r.getDouble(2));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds to every results row its D-NLP's 95 % bootstrap interval and its difference to the split's best baseline
+   * (the baseline with the highest D-NLP), with that difference's interval and whether it excludes zero.
+   */
+  private void intervals(List<Map<String, Object>> results, Map<String, Map<String, Map<String, Double>>> means) {
+    for (Map<String, Object> row : results) {
+      for (String k : List.of("d_nlp_low", "d_nlp_high", "vs_best_baseline", "vs_best_baseline_low", "vs_best_baseline_high")) {
+        row.put(k, Double.NaN);
+      }
+      row.put("best_baseline", "");
+      row.put("beyond_noise", false);
+    }
+    for (Map.Entry<String, Map<String, Map<String, Double>>> split : means.entrySet()) {
+      List<String> models = new ArrayList<>(split.getValue().keySet());
+      List<String> individuals = new ArrayList<>(split.getValue().get(MODEL).keySet());
+      double[][] values = new double[models.size()][individuals.size()];
+      for (int m = 0; m < models.size(); m++) {
+        for (int i = 0; i < individuals.size(); i++) {
+          values[m][i] = split.getValue().get(models.get(m)).getOrDefault(individuals.get(i), Double.NaN);
+        }
+      }
+      int best = -1;
+      for (int m = 0; m < models.size(); m++) {
+        if (BASELINES.contains(models.get(m))
+            && (best < 0 || mean(values[m]) > mean(values[best]))) {
+          best = m;
+        }
+      }
+      Bootstrap.Interval[][] r = Bootstrap.dNlp(values, best, config.bootstrap(), config.bootstrapSeed());
+      for (Map<String, Object> row : results) {
+        int m = models.indexOf((String) row.get("model"));
+        if (!split.getKey().equals(row.get("split")) || m < 0) {
+          continue;
+        }
+        row.put("d_nlp_low", r[m][0].low());
+        row.put("d_nlp_high", r[m][0].high());
+        row.put("best_baseline", models.get(best));
+        row.put("vs_best_baseline", r[m][1].value());
+        row.put("vs_best_baseline_low", r[m][1].low());
+        row.put("vs_best_baseline_high", r[m][1].high());
+        row.put("beyond_noise", m != best && r[m][1].excludesZero());
+      }
+    }
+  }
+
+  private static final List<String> BASELINES = List.of(UNIFORM, Baselines.STAY_PUT_RATE, Baselines.DISTANCE);
+
+  private static double mean(double[] v) {
+    return Arrays.stream(v).average().orElse(Double.NaN);
   }
 
   private static boolean hasCells(Dataset<Row> rows) {

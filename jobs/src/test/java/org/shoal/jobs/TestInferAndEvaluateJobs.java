@@ -112,6 +112,34 @@ class TestInferAndEvaluateJobs {
   }
 
   @Test
+  void baselinesAndBootstrapIntervalsSitInTheResultsTable() throws Exception {
+    JsonNode summary = JSON.readTree(evaluate.resolve("summary.json").toFile());
+    Map<String, JsonNode> train = new HashMap<>();
+    for (JsonNode r : summary.at("/results")) {
+      if (r.at("/split").asText().equals("train")) {
+        train.put(r.at("/model").asText(), r);
+      }
+      double d = r.at("/d_nlp").asDouble();
+      assertThat(r.at("/d_nlp_low").asDouble()).isLessThanOrEqualTo(d);
+      assertThat(r.at("/d_nlp_high").asDouble()).isGreaterThanOrEqualTo(d);
+    }
+    assertThat(train).containsKeys("trained model", "true model", "uniform", "stay-put rate", "distance logit");
+    String best = train.get("uniform").at("/best_baseline").asText();
+    assertThat(best).isIn("uniform", "stay-put rate", "distance logit");
+    // the best baseline is the highest of the three, and its own difference is zero
+    for (String b : List.of("uniform", "stay-put rate", "distance logit")) {
+      assertThat(train.get(best).at("/d_nlp").asDouble()).isGreaterThanOrEqualTo(train.get(b).at("/d_nlp").asDouble());
+    }
+    assertThat(train.get(best).at("/vs_best_baseline").asDouble()).isZero();
+    assertThat(train.get(best).at("/beyond_noise").asBoolean()).isFalse();
+    // on the synthetic world uniform is clearly worse than the best baseline: the whole interval is below zero
+    assertThat(train.get("uniform").at("/vs_best_baseline_high").asDouble()).isNegative();
+    assertThat(train.get("uniform").at("/beyond_noise").asBoolean()).isTrue();
+    double vs = train.get("true model").at("/vs_best_baseline").asDouble();
+    assertThat(vs).isCloseTo(train.get("true model").at("/d_nlp").asDouble() - train.get(best).at("/d_nlp").asDouble(), within(1e-12));
+  }
+
+  @Test
   void metricsCsvEqualsTheParquetOutput() throws Exception {
     List<String> csv = Files.readAllLines(evaluate.resolve("metrics.csv"));
     Dataset<Row> parquet = spark.read().parquet(evaluate.resolve("metrics").toString());

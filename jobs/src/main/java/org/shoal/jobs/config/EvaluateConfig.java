@@ -25,7 +25,9 @@ public record EvaluateConfig(
     boolean groupByIsDefault,
     boolean referenceIsDefault,
     java.util.Set<String> defaultSubsets,
-    List<String> notes) {
+    List<String> notes,
+    int bootstrap,
+    long bootstrapSeed) {
   private static final String K = "shoal.evaluate.";
 
   public static EvaluateConfig from(Settings s) {
@@ -67,7 +69,9 @@ public record EvaluateConfig(
         s.isDefault(K + "group-by"),
         s.isDefault(K + "reference"),
         defaultSubsets,
-        List.copyOf(notes));
+        List.copyOf(notes),
+        s.integer(K + "bootstrap", 0, 1_000_000),
+        s.integer(K + "bootstrap-seed"));
   }
 
   private static String blankToNull(String v) {

@@ -12,8 +12,10 @@ import static org.apache.spark.sql.functions.when;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import java.util.List;
 import org.apache.spark.sql.expressions.Window;
 import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
 
 /**
@@ -21,7 +23,11 @@ import org.shoal.pipeline.schema.Cols;
  * with choosing at random.
  */
 public final class Baselines {
+  private static final String DISTANCE_KM = org.shoal.pipeline.expand.ChoiceTable.DISTANCE_KM;
   public static final String STAY_PUT_RATE = "stay-put rate";
+  public static final String DISTANCE = "distance logit";
+  /** The distance baseline's inputs: distance in units of 100 km, its square, and staying put (0/1). */
+  public static final List<String> DISTANCE_FEATURES = List.of("_distance", "_distance_sq", "_stay_put");
 
   private Baselines() {}
 
@@ -29,6 +35,45 @@ public final class Baselines {
   public static boolean canStayPut(Dataset<Row> predictions) {
     java.util.List<String> names = java.util.Arrays.asList(predictions.columns());
     return names.containsAll(java.util.List.of(Cols.CELL, Cols.ORIGIN_CELL, Splits.SPLIT));
+  }
+
+  /** Whether the predictions have what the distance baseline needs (distance, cells and a split). */
+  public static boolean canDistance(Dataset<Row> predictions) {
+    return canStayPut(predictions) && java.util.Arrays.asList(predictions.columns()).contains(DISTANCE_KM);
+  }
+
+  /**
+   * The distance baseline: an exact conditional logit on distance, distance² and staying put, fitted on the
+   * training decisions (null when there are none).
+   */
+  public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions) {
+    Dataset<Row> train = withDistanceFeatures(predictions.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN)));
+    if (train.isEmpty()) {
+      return null;
+    }
+    return ConditionalLogit.fit(ConditionalLogit.decisions(train, DISTANCE_FEATURES), DISTANCE_FEATURES, 1e-10, 500);
+  }
+
+  /** The predictions with {@code probability} replaced by the fitted distance logit's (a softmax per decision). */
+  public static Dataset<Row> distance(Dataset<Row> predictions, ConditionalLogit.Fit fit) {
+    Column phi = lit(0.0);
+    for (int k = 0; k < DISTANCE_FEATURES.size(); k++) {
+      phi = phi.plus(col(DISTANCE_FEATURES.get(k)).multiply(lit(fit.estimates()[k])));
+    }
+    var decision = Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION);
+    return withDistanceFeatures(predictions)
+        .withColumn("_phi", phi)
+        .withColumn("_odds", org.apache.spark.sql.functions.exp(col("_phi").minus(max(col("_phi")).over(decision))))
+        .withColumn(Cols.PROBABILITY, col("_odds").divide(sum(col("_odds")).over(decision)))
+        .drop("_phi", "_odds", DISTANCE_FEATURES.get(0), DISTANCE_FEATURES.get(1), DISTANCE_FEATURES.get(2));
+  }
+
+  private static Dataset<Row> withDistanceFeatures(Dataset<Row> choices) {
+    Column d = col(DISTANCE_KM).divide(100.0);
+    return choices
+        .withColumn(DISTANCE_FEATURES.get(0), d)
+        .withColumn(DISTANCE_FEATURES.get(1), d.multiply(d))
+        .withColumn(DISTANCE_FEATURES.get(2), when(col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)), 1.0).otherwise(0.0));
   }
 
   /**

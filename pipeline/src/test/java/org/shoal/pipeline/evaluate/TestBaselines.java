@@ -69,4 +69,64 @@ class TestBaselines {
             Collectors.summingDouble(r -> r.<Double>getAs(Cols.PROBABILITY))));
     assertThat(sums.values()).allSatisfy(s -> assertThat(s).isCloseTo(1.0, within(1e-12)));
   }
+
+  @Test
+  void theDistanceLogitMaximisesTheTrainingLikelihoodAndScoresEveryDecision() {
+    StructType schema = SCHEMA.add(DataTypes.createStructField("distance_km", DataTypes.DoubleType, false)).add(
+        DataTypes.createStructField(Cols.CHOICE, DataTypes.IntegerType, false));
+    double[] km = {0, 50, 100, 150};
+    String[] cells = {"O", "P", "Q", "R"};
+    int[] trainSelected = {0, 1, 0, 2, 1, 0, 0, 3, 1, 0};
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int d = 0; d < trainSelected.length; d++) {
+      for (int j = 0; j < 4; j++) {
+        rows.add(RowFactory.create("t" + (d % 3), d + 1, "O", cells[j], j == trainSelected[d], "train", 0.25, km[j], j + 1));
+      }
+    }
+    for (int j = 0; j < 3; j++) { // a validation decision with three choices
+      rows.add(RowFactory.create("v", 1, "O", cells[j], j == 1, "validation", 0.25, km[j], j + 1));
+    }
+    var predictions = SharedSpark.session().createDataFrame(rows, schema);
+    assertThat(Baselines.canDistance(predictions)).isTrue();
+    org.shoal.pipeline.model.ConditionalLogit.Fit fit = Baselines.fitDistance(predictions);
+    double[] b = fit.estimates();
+    // a plain-Java conditional logit at the fitted coefficients: the log-likelihood matches, the gradient vanishes
+    double ll = 0;
+    double[] gradient = new double[3];
+    for (int s : trainSelected) {
+      double[][] x = new double[4][];
+      double[] phi = new double[4];
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < 4; j++) {
+        double d = km[j] / 100;
+        x[j] = new double[] {d, d * d, j == 0 ? 1 : 0};
+        phi[j] = b[0] * x[j][0] + b[1] * x[j][1] + b[2] * x[j][2];
+        max = Math.max(max, phi[j]);
+      }
+      double z = 0;
+      for (double f : phi) {
+        z += Math.exp(f - max);
+      }
+      ll += phi[s] - max - Math.log(z);
+      for (int j = 0; j < 4; j++) {
+        double p = Math.exp(phi[j] - max) / z;
+        for (int k = 0; k < 3; k++) {
+          gradient[k] += ((j == s ? 1 : 0) - p) * x[j][k];
+        }
+      }
+    }
+    assertThat(fit.logLikelihood()).isCloseTo(ll, within(1e-9));
+    for (double g : gradient) {
+      assertThat(Math.abs(g) / trainSelected.length).isLessThan(1e-7);
+    }
+    // the scored predictions: the same probabilities, every decision summing to one, validation included
+    List<Row> scored = Baselines.distance(predictions, fit).collectAsList();
+    double scoredLl = scored.stream().filter(r -> r.<String>getAs("split").equals("train") && r.<Boolean>getAs(Cols.SELECTED))
+        .mapToDouble(r -> Math.log(r.<Double>getAs(Cols.PROBABILITY))).sum();
+    assertThat(scoredLl).isCloseTo(ll, within(1e-9));
+    double validationSum = scored.stream().filter(r -> r.<String>getAs("split").equals("validation"))
+        .mapToDouble(r -> r.<Double>getAs(Cols.PROBABILITY)).sum();
+    assertThat(validationSum).isCloseTo(1.0, within(1e-12));
+    assertThat(scored.get(0).schema().fieldNames()).containsExactly(predictions.columns());
+  }
 }
