@@ -106,6 +106,10 @@ final class EvaluateJob extends JobCommand {
     // (a trained model that cannot beat them has learnt nothing about moving).
     Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
     evaluated.put(MODEL, decisions);
+    for (Map.Entry<String, String> m : otherModels(spark).entrySet()) {
+      evaluated.put(m.getKey(), Evaluation.decisions(predictions.withColumn(Cols.PROBABILITY, col(m.getValue())))
+          .persist(StorageLevel.MEMORY_AND_DISK()));
+    }
     if (referenceDecisions != null) {
       evaluated.put(config.referenceName(), referenceDecisions);
     }
@@ -226,6 +230,19 @@ final class EvaluateJob extends JobCommand {
             .html();
     Outputs.text(spark, html, out + "/report.html");
     progress.finished("open " + out + "/report.html in a browser");
+  }
+
+  /** The other models infer scored into the predictions (its model.json's models): name -> probability column. */
+  private Map<String, String> otherModels(SparkSession spark) throws java.io.IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    Path scoredWith = new Path(config.predictions() + "/model.json");
+    if (!scoredWith.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(scoredWith)) {
+      return out;
+    }
+    for (JsonNode m : JSON.readTree(Inputs.text(spark, scoredWith.toString(), "model of the predictions")).at("/models")) {
+      out.put(m.at("/name").asText(), m.at("/column").asText());
+    }
+    return out;
   }
 
   private static String range(Map<String, Object> r, String low, String high) {

@@ -3,17 +3,21 @@ package org.shoal.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.shoal.jobs.config.InferConfig;
 import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.model.Inference;
 import org.shoal.pipeline.model.LogOddsScorer;
+import org.shoal.pipeline.schema.Cols;
 import picocli.CommandLine.Command;
 
 /**
@@ -38,9 +42,12 @@ final class InferJob extends JobCommand {
 
   @Override
   protected java.util.List<String> inputs() {
-    return java.util.stream.Stream.of(config.model(), config.decisions(), config.contrasts())
-        .filter(java.util.Objects::nonNull)
-        .toList();
+    List<String> inputs = new ArrayList<>(List.of(config.model(), config.decisions()));
+    if (config.contrasts() != null) {
+      inputs.add(config.contrasts());
+    }
+    config.models().forEach(m -> inputs.add(config.modelPath(m)));
+    return inputs;
   }
 
   @Override
@@ -48,47 +55,100 @@ final class InferJob extends JobCommand {
     config = InferConfig.from(settings);
   }
 
+  /** A model to score: its name in the predictions, run folder, scorer and training data's manifest. */
+  record Model(String name, String runDir, LogOddsScorer scorer, FeatureManifest manifest) {
+    String runId() {
+      return new Path(runDir).getName();
+    }
+
+    String shortId() {
+      return runId().substring(0, Math.min(12, runId().length()));
+    }
+  }
+
+  /** The column of an extra model's probabilities. */
+  static String probabilityColumn(String name) {
+    return Cols.PROBABILITY + "_" + name.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
-    String runDir = runFolder(spark, config.model());
-    LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, runDir + "/scorer.json", "model scorer"), LogOddsScorer.class);
-    FeatureManifest trained = Datasets.readManifest(spark, runDir + Datasets.MANIFEST);
-    String runId = new Path(runDir).getName();
-    progress.info("model " + runId.substring(0, Math.min(12, runId.length())) + " from " + runDir);
-    score(spark, progress, config.decisions(), "decisions", scorer, trained, runId);
-    if (config.contrasts() != null) {
-      score(spark, progress, config.contrasts(), "contrasts", scorer, trained, runId);
+    List<Model> models = new ArrayList<>();
+    models.add(load(spark, config.model(), null));
+    for (String entry : config.models()) {
+      Model m = load(spark, config.modelPath(entry), entry);
+      if (models.stream().anyMatch(o -> o.name().equals(m.name()))) {
+        throw new IllegalArgumentException("two models are called " + m.name() + " in shoal.infer.models");
+      }
+      models.add(m);
     }
+    for (Model m : models) {
+      progress.info("model " + m.shortId() + (m.name().equals(m.shortId()) ? "" : " (" + m.name() + ")") + " from " + m.runDir());
+    }
+    score(spark, progress, config.decisions(), "decisions", models);
+    if (config.contrasts() != null) {
+      score(spark, progress, config.contrasts(), "contrasts", models.subList(0, 1));
+    }
+    Model first = models.get(0);
     Map<String, Object> model = new LinkedHashMap<>();
-    model.put("runId", runId);
-    model.put("path", runDir);
-    model.put("features", scorer.features());
+    model.put("runId", first.runId());
+    model.put("path", first.runDir());
+    model.put("features", first.scorer().features());
+    List<Map<String, Object>> extra = new ArrayList<>();
+    for (Model m : models.subList(1, models.size())) {
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("name", m.name());
+      e.put("runId", m.runId());
+      e.put("path", m.runDir());
+      e.put("column", probabilityColumn(m.name()));
+      extra.add(e);
+    }
+    model.put("models", extra);
     Outputs.json(spark, model, config.output() + "/model.json");
   }
 
-  private void score(
-      SparkSession spark,
-      Progress progress,
-      String input,
-      String name,
-      LogOddsScorer scorer,
-      FeatureManifest trained,
-      String runId)
+  /** A model from best.json or a run folder; named by {@code entry}, else its run.json's feature set, else its id. */
+  private static Model load(SparkSession spark, String path, String entry) throws IOException {
+    String runDir = runFolder(spark, path);
+    LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, runDir + "/scorer.json", "model scorer"), LogOddsScorer.class);
+    FeatureManifest manifest = Datasets.readManifest(spark, runDir + Datasets.MANIFEST);
+    String name = entry != null && entry.matches("[A-Za-z0-9_-]+") ? entry : null;
+    if (name == null) {
+      String set = JSON.readTree(Inputs.text(spark, runDir + "/run.json", "run record")).at("/featureSet").asText("");
+      String id = new Path(runDir).getName();
+      name = set.isEmpty() ? id.substring(0, Math.min(12, id.length())) : set;
+    }
+    return new Model(name, runDir, scorer, manifest);
+  }
+
+  private void score(SparkSession spark, Progress progress, String input, String name, List<Model> models)
       throws IOException {
-    progress.stage("scoring " + input);
+    progress.stage("scoring " + input + (models.size() > 1 ? " with " + models.size() + " models" : ""));
     FeatureManifest manifest = Datasets.manifest(spark, input);
-    if (!manifest.choiceSets().equals(trained.choiceSets())) {
-      throw new IllegalArgumentException(
-          "the model " + runId.substring(0, Math.min(12, runId.length())) + " was trained on choices with "
-              + trained.choiceSets() + ", but " + input + " has " + manifest.choiceSets()
-              + "; expand the data with the model's settings, or train a model on this data");
+    for (Model m : models) {
+      FeatureManifest trained = m.manifest();
+      if (!manifest.choiceSets().equals(trained.choiceSets())) {
+        throw new IllegalArgumentException(
+            "the model " + m.shortId() + " was trained on choices with " + trained.choiceSets() + ", but " + input
+                + " has " + manifest.choiceSets() + "; expand the data with the model's settings, or train a model on"
+                + " this data");
+      }
+      if (!manifest.statistics().equals(trained.statistics()) || !manifest.transforms().equals(trained.transforms())) {
+        throw new IllegalArgumentException(
+            input + " was normalised with other statistics than the training data of model " + m.shortId()
+                + "; rebuild it with expand.normalisation-from = <the training data's features.json>");
+      }
     }
-    if (!manifest.statistics().equals(trained.statistics()) || !manifest.transforms().equals(trained.transforms())) {
-      throw new IllegalArgumentException(
-          input + " was normalised with other statistics than the model's training data; rebuild it with "
-              + "expand.normalisation-from = <the training data's features.json>");
+    List<Inference.Scored> scored = new ArrayList<>();
+    scored.add(new Inference.Scored(models.get(0).scorer(), Cols.LOG_ODDS, Cols.PROBABILITY));
+    for (Model m : models.subList(1, models.size())) {
+      scored.add(new Inference.Scored(m.scorer(), "_log_odds_" + m.name(), probabilityColumn(m.name())));
     }
-    Dataset<Row> predictions = Inference.apply(Datasets.choices(spark, input), scorer, runId);
+    Dataset<Row> predictions = Inference.apply(Datasets.choices(spark, input), scored);
+    for (Inference.Scored s : scored.subList(1, scored.size())) {
+      predictions = predictions.drop(s.logOddsColumn());
+    }
+    predictions = predictions.withColumn(Inference.RUN_ID, functions.lit(models.get(0).runId()));
     Datasets.writeChoices(predictions, config.output() + "/" + name);
     Outputs.text(spark, manifest.toJson(), config.output() + "/" + name + Datasets.MANIFEST);
     long rows = spark.read().parquet(config.output() + "/" + name + Datasets.CHOICES).count();

@@ -91,9 +91,14 @@ final class TrainJob extends JobCommand {
       List<Training.Epoch> history,
       int bestEpoch,
       boolean validated,
-      ConditionalLogit.Fit fit) {
+      ConditionalLogit.Fit fit,
+      String featureSet) {
     Finished(RunSpec run, MultiLayerNetwork network, List<Training.Epoch> history, int bestEpoch, boolean validated) {
-      this(run, network, history, bestEpoch, validated, null);
+      this(run, network, history, bestEpoch, validated, null, "");
+    }
+
+    Finished inSet(String name) {
+      return new Finished(run, network, history, bestEpoch, validated, fit, name);
     }
 
     LogOddsScorer scorer() {
@@ -110,58 +115,25 @@ final class TrainJob extends JobCommand {
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
-    List<String> features = config.features().isEmpty() ? manifest.features() : config.features();
-    for (String f : features) {
-      if (!manifest.features().contains(f)) {
-        throw new IllegalArgumentException(
-            "feature '" + f + "' is not in " + config.input() + "/features.json " + manifest.features());
-      }
-    }
+    Map<String, List<String>> sets = featureSets(manifest, progress);
     Dataset<Row> choices = Datasets.choices(spark, config.input());
     // The run id covers the data's content, so models trained on different data never overwrite each other.
     String data = config.input() + "#" + Datasets.fingerprint(spark, config.input());
     Dataset<Row> train = choices.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN));
     Dataset<Row> validation = choices.filter(col(Splits.SPLIT).equalTo(Splits.VALIDATION));
-    progress.info("features: " + String.join(", ", features));
-
     List<Finished> finished = new ArrayList<>();
-    if (config.exactLinear()) {
-      finished.add(fitExactly(progress, features, train, validation, data));
-    } else if (config.mode() == TrainConfig.Mode.SPARK) {
-      finished.add(trainAveraging(spark, progress, features, train, validation, data));
-    } else {
-      progress.stage("collecting decisions");
-      Decisions trainData = Decisions.collect(train, features);
-      Decisions validationData = Decisions.collect(validation, features);
-      progress.finished(
-          String.format(
-              Locale.ROOT,
-              "%d training decisions (%d choice rows), %d validation decisions",
-              trainData.size(),
-              trainData.choiceRows(),
-              validationData.size()));
-      if (config.mode() == TrainConfig.Mode.LOCAL) {
-        RunSpec run = new RunSpec(features, config.network(), config.plan(), data);
-        progress.stage("training run " + run.runId().substring(0, 12) + " in this JVM");
-        Training.Result r =
-            Training.fit(config.network(), config.plan(), trainData, validationData, epochLine(progress, config.plan()));
-        progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
-        finished.add(new Finished(run, r.network(), r.history(), r.bestEpoch(), r.validated()));
-      } else {
-        List<RunSpec> runs = gridRuns(features, data);
-        progress.stage(String.format(Locale.ROOT, "training a grid of %d runs as Spark tasks", runs.size()));
-        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        for (SparkTraining.GridResult r : SparkTraining.grid(sc, runs, trainData, validationData)) {
-          finished.add(new Finished(r.run(), r.network(), r.history(), r.bestEpoch(), validationData.size() > 0));
-        }
-        progress.finished(finished.size() + " runs finished");
+    for (Map.Entry<String, List<String>> set : sets.entrySet()) {
+      progress.info((set.getKey().isEmpty() ? "" : "feature set " + set.getKey() + ": ") + "features: "
+          + String.join(", ", set.getValue()));
+      for (Finished f : trainSet(spark, progress, set.getValue(), train, validation, data)) {
+        finished.add(f.inSet(set.getKey()));
       }
     }
 
     progress.stage("writing models to " + config.output());
     List<Row> history = new ArrayList<>();
     for (Finished f : finished) {
-      writeRun(spark, f, manifest, features);
+      writeRun(spark, f, manifest, f.run().features());
       for (Training.Epoch e : f.history()) {
         history.add(
             RowFactory.create(
@@ -172,13 +144,14 @@ final class TrainJob extends JobCommand {
     List<Map<String, Object>> board = leaderboard(finished);
     writeLeaderboard(spark, board);
     Finished best = finished.stream().min(Comparator.comparingDouble(f -> f.best().validationLoss())).orElseThrow();
-    Map<String, Object> pointer = new LinkedHashMap<>();
-    pointer.put("runId", best.run().runId());
-    pointer.put("path", config.output() + "/runs/" + best.run().runId());
-    pointer.put("validationLoss", best.best().validationLoss());
-    pointer.put("trainLoss", best.best().trainLoss());
-    pointer.put("validated", best.validated());
-    Outputs.json(spark, pointer, config.output() + "/best.json");
+    writePointer(spark, best, config.output() + "/best.json");
+    for (String set : sets.keySet()) {
+      if (!set.isEmpty()) {
+        writePointer(spark, finished.stream().filter(f -> f.featureSet().equals(set))
+            .min(Comparator.comparingDouble(f -> f.best().validationLoss())).orElseThrow(),
+            config.output() + "/best-" + set + ".json");
+      }
+    }
     progress.finished(String.format(Locale.ROOT, "%d run(s)", finished.size()));
     for (Map<String, Object> row : board) {
       progress.info(String.format(Locale.ROOT, "leaderboard: %s", row));
@@ -211,6 +184,81 @@ final class TrainJob extends JobCommand {
             best.best().validationLoss(),
             best.best().trainLoss(),
             best.bestEpoch()));
+  }
+
+  /** Every run of one feature set: the exact logit, parameter averaging, one local run, or the grid. */
+  private List<Finished> trainSet(
+      SparkSession spark, Progress progress, List<String> features, Dataset<Row> train, Dataset<Row> validation,
+      String data) {
+    if (config.exactLinear()) {
+      return List.of(fitExactly(progress, features, train, validation, data));
+    }
+    if (config.mode() == TrainConfig.Mode.SPARK) {
+      return List.of(trainAveraging(spark, progress, features, train, validation, data));
+    }
+    progress.stage("collecting decisions");
+    Decisions trainData = Decisions.collect(train, features);
+    Decisions validationData = Decisions.collect(validation, features);
+    progress.finished(
+        String.format(
+            Locale.ROOT,
+            "%d training decisions (%d choice rows), %d validation decisions",
+            trainData.size(),
+            trainData.choiceRows(),
+            validationData.size()));
+    List<Finished> out = new ArrayList<>();
+    if (config.mode() == TrainConfig.Mode.LOCAL) {
+      RunSpec run = new RunSpec(features, config.network(), config.plan(), data);
+      progress.stage("training run " + run.runId().substring(0, 12) + " in this JVM");
+      Training.Result r =
+          Training.fit(config.network(), config.plan(), trainData, validationData, epochLine(progress, config.plan()));
+      progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
+      out.add(new Finished(run, r.network(), r.history(), r.bestEpoch(), r.validated()));
+    } else {
+      List<RunSpec> runs = gridRuns(features, data);
+      progress.stage(String.format(Locale.ROOT, "training a grid of %d runs as Spark tasks", runs.size()));
+      JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      for (SparkTraining.GridResult r : SparkTraining.grid(sc, runs, trainData, validationData)) {
+        out.add(new Finished(r.run(), r.network(), r.history(), r.bestEpoch(), validationData.size() > 0));
+      }
+      progress.finished(out.size() + " runs finished");
+    }
+    return out;
+  }
+
+  /**
+   * The feature sets to train, name -> features ({@code train.feature-sets}; [] = every feature of the input), or
+   * one unnamed set of {@code train.features}. A feature the input lacks fails naming the set.
+   */
+  private Map<String, List<String>> featureSets(FeatureManifest manifest, Progress progress) {
+    Map<String, List<String>> sets = new LinkedHashMap<>();
+    if (config.featureSets().isEmpty()) {
+      sets.put("", config.features().isEmpty() ? manifest.features() : config.features());
+    } else {
+      config.featureSets().forEach((name, list) -> sets.put(name, list.isEmpty() ? manifest.features() : list));
+    }
+    for (Map.Entry<String, List<String>> set : sets.entrySet()) {
+      for (String f : set.getValue()) {
+        if (!manifest.features().contains(f)) {
+          throw new IllegalArgumentException(
+              "feature '" + f + "'" + (set.getKey().isEmpty() ? "" : " of feature set " + set.getKey())
+                  + " is not in " + config.input() + "/features.json " + manifest.features());
+        }
+      }
+    }
+    return sets;
+  }
+
+  /** best.json (or best-<feature set>.json): the run's id, folder, losses and feature set. */
+  private void writePointer(SparkSession spark, Finished f, String path) throws IOException {
+    Map<String, Object> pointer = new LinkedHashMap<>();
+    pointer.put("runId", f.run().runId());
+    pointer.put("path", config.output() + "/runs/" + f.run().runId());
+    pointer.put("validationLoss", f.best().validationLoss());
+    pointer.put("trainLoss", f.best().trainLoss());
+    pointer.put("validated", f.validated());
+    pointer.put("featureSet", f.featureSet());
+    Outputs.json(spark, pointer, path);
   }
 
   /** hidden = []: the conditional logit by L-BFGS, with standard errors; its iterations are the history. */
@@ -269,7 +317,7 @@ final class TrainJob extends JobCommand {
             fit.bic(),
             fit.decisions(),
             fit.individuals()));
-    return new Finished(run, null, history, history.size(), Double.isFinite(validationLoss), fit);
+    return new Finished(run, null, history, history.size(), Double.isFinite(validationLoss), fit, "");
   }
 
   private Finished trainAveraging(
@@ -373,6 +421,7 @@ final class TrainJob extends JobCommand {
     run.put("mode", config.mode().name().toLowerCase(Locale.ROOT));
     run.put("input", config.input());
     run.put("features", features);
+    run.put("featureSet", f.featureSet());
     run.put("network", f.run().network());
     run.put("plan", f.run().plan());
     run.put("data", f.run().data());
@@ -434,7 +483,8 @@ final class TrainJob extends JobCommand {
       String key =
           String.format(
               Locale.ROOT,
-              "hidden=%s lr=%s batch=%d dropout=%s",
+              "%shidden=%s lr=%s batch=%d dropout=%s",
+              f.featureSet().isEmpty() ? "" : "features=" + f.featureSet() + " ",
               n.hidden(),
               n.learningRate(),
               f.run().plan().batchSize(),
@@ -456,28 +506,32 @@ final class TrainJob extends JobCommand {
       row.put("sd_validation_loss", sd);
       row.put("worst_validation_loss", java.util.Arrays.stream(losses).max().orElse(Double.NaN));
       row.put("best_run_id", best.run().runId());
+      row.put("feature_set", best.featureSet());
       rows.add(row);
     }
-    rows.sort(Comparator.comparingDouble(r -> (Double) r.get("best_validation_loss")));
+    // per feature set (in name order), best first within each
+    rows.sort(Comparator.comparing((Map<String, Object> r) -> (String) r.get("feature_set"))
+        .thenComparingDouble(r -> (Double) r.get("best_validation_loss")));
     return rows;
   }
 
   private void writeLeaderboard(SparkSession spark, List<Map<String, Object>> rows) throws IOException {
     StringBuilder csv =
         new StringBuilder(
-            "config,seeds,best_validation_loss,mean_validation_loss,sd_validation_loss,worst_validation_loss,best_run_id\n");
+            "config,seeds,best_validation_loss,mean_validation_loss,sd_validation_loss,worst_validation_loss,best_run_id,feature_set\n");
     for (Map<String, Object> r : rows) {
       csv.append(
           String.format(
               Locale.ROOT,
-              "\"%s\",%d,%.8f,%.8f,%.8f,%.8f,%s%n",
+              "\"%s\",%d,%.8f,%.8f,%.8f,%.8f,%s,%s%n",
               r.get("config"),
               (Integer) r.get("seeds"),
               (Double) r.get("best_validation_loss"),
               (Double) r.get("mean_validation_loss"),
               (Double) r.get("sd_validation_loss"),
               (Double) r.get("worst_validation_loss"),
-              r.get("best_run_id")));
+              r.get("best_run_id"),
+              r.get("feature_set")));
     }
     Outputs.text(spark, csv.toString().trim(), config.output() + "/leaderboard.csv");
   }

@@ -25,6 +25,7 @@ public final class ConfigLoader {
       Set.of(
           "shoal.spark.properties",
           "shoal.covariates.variables",
+          "shoal.train.feature-sets",
           "shoal.expand.features.covariates",
           "shoal.expand.features.attributes",
           "shoal.evaluate.subsets",

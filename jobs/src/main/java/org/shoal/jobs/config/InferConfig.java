@@ -1,12 +1,28 @@
 package org.shoal.jobs.config;
 
-/** The validated configuration of {@code shoal infer} (keys under shoal.infer). Empty contrasts are null. */
-public record InferConfig(String model, String decisions, String contrasts, String output) {
+import java.util.List;
+
+/**
+ * The validated configuration of {@code shoal infer} (keys under shoal.infer). Empty contrasts are null. {@code
+ * models}: the extra models scored beside {@code model} (best.json files, run folders, or feature-set names, which
+ * mean {@code <trainOutput>/best-<name>.json}).
+ */
+public record InferConfig(String model, List<String> models, String trainOutput, String decisions, String contrasts, String output) {
   private static final String K = "shoal.infer.";
 
   public static InferConfig from(Settings s) {
     String contrasts = s.string(K + "contrasts");
     return new InferConfig(
-        s.string(K + "model"), s.string(K + "decisions"), contrasts.isBlank() ? null : contrasts, s.string(K + "output"));
+        s.string(K + "model"),
+        s.strings(K + "models"),
+        s.string("shoal.train.output"),
+        s.string(K + "decisions"),
+        contrasts.isBlank() ? null : contrasts,
+        s.string(K + "output"));
+  }
+
+  /** Where an entry of {@code models} points: a feature-set name means that set's best run. */
+  public String modelPath(String entry) {
+    return entry.matches("[A-Za-z0-9_-]+") ? trainOutput + "/best-" + entry + ".json" : entry;
   }
 }

@@ -19,7 +19,8 @@ public record TrainConfig(
     int partitions,
     Grid grid,
     double tolerance,
-    int maxIterations) {
+    int maxIterations,
+    java.util.Map<String, List<String>> featureSets) {
   private static final String K = "shoal.train.";
 
   /** hidden = [] outside a grid: the exact conditional logit (L-BFGS), not Adam epochs. */
@@ -106,7 +107,25 @@ public record TrainConfig(
         s.integer(K + "partitions", 0, 1_000_000),
         grid,
         s.number(K + "tolerance", 0, 1),
-        s.integer(K + "max-iterations", 1, 1_000_000));
+        s.integer(K + "max-iterations", 1, 1_000_000),
+        featureSets(s));
+  }
+
+  /** train.feature-sets: name -> feature list, in name order (HOCON objects have none). */
+  private static java.util.Map<String, List<String>> featureSets(Settings s) {
+    java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+    com.typesafe.config.Config sets = s.config().getConfig(K + "feature-sets");
+    for (String name : sets.root().keySet()) {
+      if (!name.matches("[A-Za-z0-9_-]+")) {
+        throw s.invalid(K + "feature-sets", "set names are letters, digits, - and _ (they name best-<set>.json): '" + name + "'");
+      }
+      try {
+        out.put(name, sets.getStringList(com.typesafe.config.ConfigUtil.quoteString(name)));
+      } catch (com.typesafe.config.ConfigException e) {
+        throw s.invalid(K + "feature-sets", "set " + name + " must be a list of features ([] = every feature)");
+      }
+    }
+    return out;
   }
 
   private static List<Integer> ints(Settings s, String key) {
