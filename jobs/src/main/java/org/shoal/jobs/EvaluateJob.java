@@ -46,9 +46,11 @@ import picocli.CommandLine.Command;
     description = "Evaluate predictions: D-NLP, GMP and more across grouping columns, with report.html.")
 final class EvaluateJob extends JobCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final String MODEL = "trained model";
+  static final String TRAINED = "trained model";
   static final String UNIFORM = "uniform";
   private EvaluateConfig config;
+  /** The predictions' own model: its feature set's name when it has one (model.json), else "trained model". */
+  private String model = TRAINED;
 
   @Override
   protected String jobName() {
@@ -78,6 +80,7 @@ final class EvaluateJob extends JobCommand {
     long start = System.nanoTime();
     progress.stage("reading predictions from " + config.predictions());
     Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions").persist(StorageLevel.MEMORY_AND_DISK());
+    model = primaryName(spark);
     config.notes().forEach(progress::info);
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
@@ -105,7 +108,7 @@ final class EvaluateJob extends JobCommand {
     // Every model evaluated, by name: the trained model, the reference, and baselines fitted on the training split
     // (a trained model that cannot beat them has learnt nothing about moving).
     Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
-    evaluated.put(MODEL, decisions);
+    evaluated.put(model, decisions);
     for (Map.Entry<String, String> m : otherModels(spark).entrySet()) {
       evaluated.put(m.getKey(), Evaluation.decisions(predictions.withColumn(Cols.PROBABILITY, col(m.getValue())))
           .persist(StorageLevel.MEMORY_AND_DISK()));
@@ -134,7 +137,7 @@ final class EvaluateJob extends JobCommand {
     for (Map.Entry<String, String> s : subsets.entrySet()) {
       List<String> bySplit = List.of(Splits.SPLIT);
       Dataset<Row> subset = Evaluation.decisions(Evaluation.subset(predictions, s.getValue()));
-      metrics.addAll(rows(MODEL, "decisions", s.getKey(), Evaluation.grouped(subset, bySplit), bySplit));
+      metrics.addAll(rows(model, "decisions", s.getKey(), Evaluation.grouped(subset, bySplit), bySplit));
       if (reference != null) {
         Dataset<Row> refSubset = Evaluation.decisions(Evaluation.subset(reference, s.getValue()));
         metrics.addAll(rows(config.referenceName(), "decisions", s.getKey(), Evaluation.grouped(refSubset, bySplit), bySplit));
@@ -144,7 +147,7 @@ final class EvaluateJob extends JobCommand {
     FileSystem fs = contrastsPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (fs.exists(contrastsPath)) {
       Dataset<Row> contrasts = Evaluation.decisions(spark.read().parquet(contrastsPath.toString()));
-      metrics.addAll(rows(MODEL, "contrasts", "all", Evaluation.grouped(contrasts, List.of(Splits.SPLIT)), List.of(Splits.SPLIT)));
+      metrics.addAll(rows(model, "contrasts", "all", Evaluation.grouped(contrasts, List.of(Splits.SPLIT)), List.of(Splits.SPLIT)));
     }
     metrics.sort(
         java.util.Comparator.comparing((Map<String, Object> m) -> (String) m.get("dataset"))
@@ -176,7 +179,7 @@ final class EvaluateJob extends JobCommand {
     Outputs.singleCsv(spark, individuals, out + "/individuals.csv", "mean_ll_diff");
     Outputs.singleCsv(spark, calibrationTable, out + "/calibration.csv", "bin");
 
-    List<Map<String, Object>> results = resultsTable(metrics);
+    List<Map<String, Object>> results = resultsTable(metrics, model);
     if (config.bootstrap() > 0) {
       progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
       intervals(results, perIndividualMeans(evaluated, decisions));
@@ -232,6 +235,14 @@ final class EvaluateJob extends JobCommand {
     progress.finished("open " + out + "/report.html in a browser");
   }
 
+  private String primaryName(SparkSession spark) throws java.io.IOException {
+    Path scoredWith = new Path(config.predictions() + "/model.json");
+    if (!scoredWith.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(scoredWith)) {
+      return TRAINED;
+    }
+    return JSON.readTree(Inputs.text(spark, scoredWith.toString(), "model of the predictions")).at("/name").asText(TRAINED);
+  }
+
   /** The other models infer scored into the predictions (its model.json's models): name -> probability column. */
   private Map<String, String> otherModels(SparkSession spark) throws java.io.IOException {
     Map<String, String> out = new LinkedHashMap<>();
@@ -284,7 +295,7 @@ final class EvaluateJob extends JobCommand {
     }
     for (Map.Entry<String, Map<String, Map<String, Double>>> split : means.entrySet()) {
       List<String> models = new ArrayList<>(split.getValue().keySet());
-      List<String> individuals = new ArrayList<>(split.getValue().get(MODEL).keySet());
+      List<String> individuals = new ArrayList<>(split.getValue().get(model).keySet());
       double[][] values = new double[models.size()][individuals.size()];
       for (int m = 0; m < models.size(); m++) {
         for (int i = 0; i < individuals.size(); i++) {
@@ -429,7 +440,7 @@ final class EvaluateJob extends JobCommand {
   }
 
   /** Like the paper's table: per split and model, C-NLP (contrasts), D-NLP and GMP (full decisions). */
-  static List<Map<String, Object>> resultsTable(List<Map<String, Object>> metrics) {
+  static List<Map<String, Object>> resultsTable(List<Map<String, Object>> metrics, String primary) {
     List<Map<String, Object>> out = new ArrayList<>();
     List<String> models = metrics.stream().map(m -> (String) m.get("model")).distinct().toList();
     for (String split : List.of(Splits.TRAIN, Splits.VALIDATION)) {
@@ -465,7 +476,7 @@ final class EvaluateJob extends JobCommand {
       } else if (split.equals(Splits.VALIDATION)) {
         // Shown, not hidden: a reader must see that this model was not validated.
         Map<String, Object> unavailable = new LinkedHashMap<>();
-        unavailable.put("model", MODEL);
+        unavailable.put("model", primary);
         unavailable.put("split", split);
         unavailable.put("decisions", 0L);
         unavailable.put("individuals", 0L);

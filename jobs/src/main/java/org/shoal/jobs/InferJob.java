@@ -91,6 +91,10 @@ final class InferJob extends JobCommand {
     }
     Model first = models.get(0);
     Map<String, Object> model = new LinkedHashMap<>();
+    String set = JSON.readTree(Inputs.text(spark, first.runDir() + "/run.json", "run record")).at("/featureSet").asText("");
+    if (!set.isEmpty()) {
+      model.put("name", set);
+    }
     model.put("runId", first.runId());
     model.put("path", first.runDir());
     model.put("features", first.scorer().features());

@@ -29,7 +29,12 @@ class TestModelsSideBySide {
     Path world = dir.resolve("world");
     expand = dir.resolve("expand");
     train = dir.resolve("train");
-    SmallWorlds.simulateAndExpand(world, expand, "12");
+    // the whole default region: its temperature and productivity gradients are what the environment set can learn
+    String[] simulate = {"simulate", "-Dshoal.simulate.output=" + world, "-Dsimulate.seed=12", "-Dsimulate.individuals=30",
+        "-Dsimulate.min-days=15", "-Dsimulate.max-days=30", "-Dsimulate.individuals-per-partition=10"};
+    assertThat(Shoal.execute(simulate)).isZero();
+    assertThat(Shoal.execute("expand", "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
+        "-Dexpand.covariates=" + world.resolve("covariates"), "-Dexpand.output=" + expand)).isZero();
     assertThat(Shoal.execute("train", "-Dtrain.input=" + expand, "-Dtrain.output=" + train,
         "-Dtrain.feature-sets={distance = [f_distance, f_stay_put], heading = [f_distance, f_stay_put, f_sin_bearing, f_cos_bearing]}",
         "-Dtrain.hidden=[4]", "-Dtrain.batch-size=200", "-Dtrain.epochs=2", "-Dtrain.learning-rate=0.02")).isZero();
@@ -79,7 +84,8 @@ class TestModelsSideBySide {
 
     Path evaluate = dir.resolve("evaluate");
     assertThat(Shoal.execute("evaluate", "-Devaluate.predictions=" + both, "-Devaluate.reference=",
-        "-Devaluate.training=", "-Devaluate.output=" + evaluate, "-Devaluate.exemplars=1")).isZero();
+        "-Devaluate.training=", "-Devaluate.output=" + evaluate, "-Devaluate.exemplars=1", "-Devaluate.group-by=[[split]]",
+        "-Devaluate.subsets=null")).isZero();
     JsonNode results = JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results");
     Map<String, Double> train = new HashMap<>();
     for (JsonNode r : results) {
@@ -87,8 +93,40 @@ class TestModelsSideBySide {
         train.put(r.at("/model").asText(), r.at("/d_nlp").asDouble());
       }
     }
-    assertThat(train).containsKeys("trained model", "heading", "uniform", "stay-put rate", "distance logit");
+    // the predictions' own model is named by its feature set
+    assertThat(train).containsKeys("distance", "heading", "uniform", "stay-put rate", "distance logit");
     String metrics = Files.readString(evaluate.resolve("metrics.csv"));
     assertThat(metrics).contains("\nheading,decisions,all,split,split=train,");
+  }
+
+  /** Exact logits on nested feature sets: D-NLP grows from uniform to distance to heading to environment. */
+  @Test
+  void growingFeatureSetsImproveMonotonicallyTowardsTheTrueModel() throws Exception {
+    Path logits = dir.resolve("logits");
+    Path infer = dir.resolve("infer-logits");
+    Path evaluate = dir.resolve("evaluate-logits");
+    assertThat(Shoal.execute("train", "-Dtrain.input=" + expand, "-Dtrain.output=" + logits, "-Dtrain.hidden=[]",
+        "-Dtrain.feature-sets={distance = [f_distance, f_stay_put], heading = [f_distance, f_stay_put, f_sin_bearing, f_cos_bearing],"
+            + " environment = [f_distance, f_stay_put, f_sin_bearing, f_cos_bearing, f_temperature, f_net_primary_production]}")).isZero();
+    assertThat(Shoal.execute("infer", "-Dinfer.model=" + logits.resolve("best-environment.json"),
+        "-Dinfer.models=[distance, heading]", "-Dtrain.output=" + logits, "-Dinfer.decisions=" + expand,
+        "-Dinfer.contrasts=", "-Dinfer.output=" + infer)).isZero();
+    assertThat(Shoal.execute("evaluate", "-Devaluate.predictions=" + infer, "-Devaluate.reference=" + dir.resolve("world/truth"),
+        "-Devaluate.training=", "-Devaluate.output=" + evaluate, "-Devaluate.exemplars=1", "-Devaluate.group-by=[[split]]",
+        "-Devaluate.subsets=null")).isZero();
+    Map<String, Double> dNlp = new HashMap<>();
+    for (JsonNode r : JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results")) {
+      dNlp.put(r.at("/split").asText() + "/" + r.at("/model").asText(), r.at("/d_nlp").asDouble());
+    }
+    // nested exact logits: the training likelihood grows with every ingredient, and none passes the true model
+    assertThat(dNlp.get("train/uniform")).isLessThan(dNlp.get("train/distance"));
+    assertThat(dNlp.get("train/distance")).isLessThan(dNlp.get("train/heading"));
+    assertThat(dNlp.get("train/heading")).isLessThan(dNlp.get("train/environment"));
+    for (String split : List.of("train", "validation")) {
+      for (String m : List.of("uniform", "distance", "heading", "environment")) {
+        assertThat(dNlp.get(split + "/" + m)).as(split + " " + m).isLessThan(dNlp.get(split + "/true model") + 0.01);
+      }
+      assertThat(dNlp.get(split + "/uniform")).as(split).isLessThan(dNlp.get(split + "/distance"));
+    }
   }
 }
