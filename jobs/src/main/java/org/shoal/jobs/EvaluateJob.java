@@ -84,7 +84,8 @@ final class EvaluateJob extends JobCommand {
     config.notes().forEach(progress::info);
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
-    Dataset<Row> decisions = Evaluation.decisions(predictions).persist(StorageLevel.MEMORY_AND_DISK());
+    List<String> kept = keptColumns(groupBy);
+    Dataset<Row> decisions = Evaluation.decisions(narrow(predictions, kept)).persist(StorageLevel.MEMORY_AND_DISK());
     String referencePath = config.reference();
     if (referencePath != null
         && config.referenceIsDefault()
@@ -95,7 +96,7 @@ final class EvaluateJob extends JobCommand {
     }
     Dataset<Row> reference = referencePath == null ? null : referencePredictions(spark, predictions, referencePath);
     Dataset<Row> referenceDecisions =
-        reference == null ? null : Evaluation.decisions(reference).persist(StorageLevel.MEMORY_AND_DISK());
+        reference == null ? null : Evaluation.decisions(narrow(reference, kept)).persist(StorageLevel.MEMORY_AND_DISK());
     long decisionCount = decisions.count();
     progress.finished(decisionCount + " decisions");
 
@@ -104,49 +105,51 @@ final class EvaluateJob extends JobCommand {
     groupings.add(List.of());
     groupings.addAll(groupBy);
     List<Map<String, Object>> metrics = new ArrayList<>();
-    // A baseline fitted on the training split: a trained model that cannot beat it has learnt nothing about moving.
-    // Every model evaluated, by name: the trained model, the reference, and baselines fitted on the training split
-    // (a trained model that cannot beat them has learnt nothing about moving).
-    Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
-    evaluated.put(model, decisions);
+    // Every model evaluated, by name: the predictions' own model and the others infer scored, the reference, and
+    // baselines fitted on the training split (a trained model that cannot beat them has learnt little about moving).
+    Map<String, Dataset<Row>> choiceLevel = new LinkedHashMap<>();
+    choiceLevel.put(model, predictions);
     for (Map.Entry<String, String> m : otherModels(spark).entrySet()) {
-      evaluated.put(m.getKey(), Evaluation.decisions(predictions.withColumn(Cols.PROBABILITY, col(m.getValue())))
-          .persist(StorageLevel.MEMORY_AND_DISK()));
+      choiceLevel.put(m.getKey(), predictions.withColumn(Cols.PROBABILITY, col(m.getValue())));
     }
-    if (referenceDecisions != null) {
-      evaluated.put(config.referenceName(), referenceDecisions);
+    if (reference != null) {
+      choiceLevel.put(config.referenceName(), reference);
     }
     if (Baselines.canStayPut(predictions)) {
-      evaluated.put(
-          Baselines.STAY_PUT_RATE,
-          Evaluation.decisions(Baselines.stayPutRate(predictions)).persist(StorageLevel.MEMORY_AND_DISK()));
+      choiceLevel.put(Baselines.STAY_PUT_RATE, Baselines.stayPutRate(predictions));
     }
     ConditionalLogit.Fit distance = Baselines.canDistance(predictions) ? Baselines.fitDistance(predictions) : null;
     if (distance != null) {
-      evaluated.put(
-          Baselines.DISTANCE,
-          Evaluation.decisions(Baselines.distance(predictions, distance)).persist(StorageLevel.MEMORY_AND_DISK()));
+      choiceLevel.put(Baselines.DISTANCE, Baselines.distance(predictions, distance));
       progress.info(String.format(Locale.ROOT, "distance logit (training split): phi = %.4f d %+.4f d^2 %+.4f stay-put"
           + " (d in 100 km)", distance.estimates()[0], distance.estimates()[1], distance.estimates()[2]));
+    }
+    Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
+    for (Map.Entry<String, Dataset<Row>> m : choiceLevel.entrySet()) {
+      evaluated.put(
+          m.getKey(),
+          m.getKey().equals(model)
+              ? decisions
+              : m.getKey().equals(config.referenceName()) && referenceDecisions != null
+                  ? referenceDecisions
+                  : Evaluation.decisions(narrow(m.getValue(), kept)).persist(StorageLevel.MEMORY_AND_DISK()));
     }
     for (List<String> g : groupings) {
       for (Map.Entry<String, Dataset<Row>> m : evaluated.entrySet()) {
         metrics.addAll(rows(m.getKey(), "decisions", "all", Evaluation.grouped(m.getValue(), g), g));
       }
     }
+    List<String> bySplit = List.of(Splits.SPLIT);
     for (Map.Entry<String, String> s : subsets.entrySet()) {
-      List<String> bySplit = List.of(Splits.SPLIT);
-      Dataset<Row> subset = Evaluation.decisions(Evaluation.subset(predictions, s.getValue()));
-      metrics.addAll(rows(model, "decisions", s.getKey(), Evaluation.grouped(subset, bySplit), bySplit));
-      if (reference != null) {
-        Dataset<Row> refSubset = Evaluation.decisions(Evaluation.subset(reference, s.getValue()));
-        metrics.addAll(rows(config.referenceName(), "decisions", s.getKey(), Evaluation.grouped(refSubset, bySplit), bySplit));
+      for (Map.Entry<String, Dataset<Row>> m : choiceLevel.entrySet()) {
+        Dataset<Row> subset = Evaluation.decisions(narrow(Evaluation.subset(m.getValue(), s.getValue()), kept));
+        metrics.addAll(rows(m.getKey(), "decisions", s.getKey(), Evaluation.grouped(subset, bySplit), bySplit));
       }
     }
     Path contrastsPath = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
     FileSystem fs = contrastsPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (fs.exists(contrastsPath)) {
-      Dataset<Row> contrasts = Evaluation.decisions(spark.read().parquet(contrastsPath.toString()));
+      Dataset<Row> contrasts = Evaluation.decisions(narrow(spark.read().parquet(contrastsPath.toString()), kept));
       metrics.addAll(rows(model, "contrasts", "all", Evaluation.grouped(contrasts, List.of(Splits.SPLIT)), List.of(Splits.SPLIT)));
     }
     metrics.sort(
@@ -241,6 +244,24 @@ final class EvaluateJob extends JobCommand {
       return TRAINED;
     }
     return JSON.readTree(Inputs.text(spark, scoredWith.toString(), "model of the predictions")).at("/name").asText(TRAINED);
+  }
+
+  /**
+   * The columns a per-decision table needs: ids, the selected choice's probability, the grouping columns and what
+   * the derived groupings, exemplars and colours read. Carrying only these keeps the per-decision aggregation small
+   * (every other column of the selected row would be carried through a sort-based aggregate for nothing).
+   */
+  private List<String> keptColumns(List<List<String>> groupBy) {
+    java.util.Set<String> kept = new java.util.LinkedHashSet<>(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.SELECTED,
+        Cols.PROBABILITY, Splits.SPLIT, Cols.CELL, Cols.ORIGIN_CELL, ChoiceTable.DISTANCE_KM, DailyPositions.SEGMENT,
+        config.colorBy()));
+    groupBy.forEach(kept::addAll);
+    return List.copyOf(kept);
+  }
+
+  private static Dataset<Row> narrow(Dataset<Row> choices, List<String> kept) {
+    List<String> names = Arrays.asList(choices.columns());
+    return choices.select(kept.stream().filter(names::contains).map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new));
   }
 
   /** The other models infer scored into the predictions (its model.json's models): name -> probability column. */
