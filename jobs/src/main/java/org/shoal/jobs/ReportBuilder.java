@@ -23,11 +23,42 @@ final class ReportBuilder {
   }
 
   ReportBuilder results(List<Map<String, Object>> results) {
+    boolean intervals = !results.isEmpty() && results.get(0).containsKey("d_nlp_low");
     body.append("<h2>Results</h2><p>Per split and model: C-NLP is the mean log-probability of the selected choice over "
         + "contrast pairs, D-NLP the mean over individuals of each individual's mean log-probability over full "
-        + "decisions, GMP = exp(D-NLP). Higher is better.</p>")
-        .append(Html.table("results", results));
+        + "decisions, GMP = exp(D-NLP). Higher is better."
+        + (intervals
+            ? " Intervals are 95 % from a paired bootstrap over individuals; <em>vs best baseline</em> is the difference"
+                + " to the split's best of uniform, stay-put rate and distance logit, marked * when its interval excludes 0."
+            : "")
+        + "</p>")
+        .append(Html.table("results", intervals ? compact(results) : results));
     return this;
+  }
+
+  /** The results with each interval folded into one cell, so the table fits a page. */
+  private static List<Map<String, Object>> compact(List<Map<String, Object>> results) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> r : results) {
+      Map<String, Object> c = new java.util.LinkedHashMap<>();
+      for (String k : List.of("model", "split", "decisions", "individuals", "c_nlp", "d_nlp", "gmp")) {
+        c.put(k, r.get(k));
+      }
+      c.put("D-NLP 95 % interval", interval(r.get("d_nlp_low"), r.get("d_nlp_high")));
+      c.put("vs best baseline", r.get("vs_best_baseline"));
+      c.put("its 95 % interval", interval(r.get("vs_best_baseline_low"), r.get("vs_best_baseline_high"))
+          + (Boolean.TRUE.equals(r.get("beyond_noise")) ? " *" : ""));
+      c.put("best baseline", r.get("best_baseline"));
+      out.add(c);
+    }
+    return out;
+  }
+
+  private static String interval(Object low, Object high) {
+    if (!(low instanceof Double l) || !(high instanceof Double h) || l.isNaN()) {
+      return "–";
+    }
+    return String.format(Locale.ROOT, "[%.4f, %.4f]", l, h);
   }
 
   ReportBuilder metrics(List<Map<String, Object>> metrics) {
