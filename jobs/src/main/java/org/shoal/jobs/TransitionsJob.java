@@ -24,7 +24,7 @@ import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.LogOddsScorer;
 import org.shoal.pipeline.schema.Cols;
-import org.shoal.pipeline.simulate.Region;
+import org.shoal.pipeline.geo.Region;
 import org.shoal.pipeline.simulate.TrueTransitions;
 import picocli.CommandLine.Command;
 

@@ -1,6 +1,6 @@
 package org.shoal.jobs.config;
 
-import org.shoal.pipeline.simulate.Region;
+import org.shoal.pipeline.geo.Region;
 import org.shoal.pipeline.simulate.SimulateWorld;
 import org.shoal.pipeline.simulate.SimulationSpec;
 import org.shoal.pipeline.simulate.SyntheticWorld;

@@ -4,7 +4,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.shoal.pipeline.simulate.Region;
+import org.shoal.pipeline.geo.Region;
 
 /** The validated configuration of {@code shoal transitions} (keys under shoal.transitions). */
 public record TransitionsConfig(

@@ -1,5 +1,7 @@
 package org.shoal.pipeline.simulate;
 
+import org.shoal.pipeline.geo.Region;
+
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;

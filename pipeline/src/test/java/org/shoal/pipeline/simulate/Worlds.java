@@ -1,5 +1,7 @@
 package org.shoal.pipeline.simulate;
 
+import org.shoal.pipeline.geo.Region;
+
 import java.time.LocalDate;
 
 /** Small worlds for tests: fast to build and simulate, same model as the default demo. */

@@ -1,4 +1,4 @@
-package org.shoal.pipeline.simulate;
+package org.shoal.pipeline.geo;
 
 import java.io.Serializable;
 
@@ -17,11 +17,11 @@ public record Region(double minLat, double maxLat, double minLon, double maxLon)
   }
 
   /** Position of (lat, lon) within the box, as fractions (u east, v north) in [0, 1]. */
-  double u(double lon) {
+  public double u(double lon) {
     return (lon - minLon) / (maxLon - minLon);
   }
 
-  double v(double lat) {
+  public double v(double lat) {
     return (lat - minLat) / (maxLat - minLat);
   }
 }
