@@ -134,17 +134,18 @@ final class EvaluateJob extends JobCommand {
                   ? referenceDecisions
                   : Evaluation.decisions(narrow(m.getValue(), kept)).persist(StorageLevel.MEMORY_AND_DISK()));
     }
+    // One aggregation per grouping set for every model at once (the model is one more grouping column).
+    Dataset<Row> allModels = byModel(evaluated);
     for (List<String> g : groupings) {
-      for (Map.Entry<String, Dataset<Row>> m : evaluated.entrySet()) {
-        metrics.addAll(rows(m.getKey(), "decisions", "all", Evaluation.grouped(m.getValue(), g), g));
-      }
+      metrics.addAll(rows(null, "decisions", "all", Evaluation.grouped(allModels, withModel(g)), g));
     }
     List<String> bySplit = List.of(Splits.SPLIT);
     for (Map.Entry<String, String> s : subsets.entrySet()) {
+      Map<String, Dataset<Row>> subsetDecisions = new LinkedHashMap<>();
       for (Map.Entry<String, Dataset<Row>> m : choiceLevel.entrySet()) {
-        Dataset<Row> subset = Evaluation.decisions(narrow(Evaluation.subset(m.getValue(), s.getValue()), kept));
-        metrics.addAll(rows(m.getKey(), "decisions", s.getKey(), Evaluation.grouped(subset, bySplit), bySplit));
+        subsetDecisions.put(m.getKey(), Evaluation.decisions(narrow(Evaluation.subset(m.getValue(), s.getValue()), kept)));
       }
+      metrics.addAll(rows(null, "decisions", s.getKey(), Evaluation.grouped(byModel(subsetDecisions), withModel(bySplit)), bySplit));
     }
     Path contrastsPath = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
     FileSystem fs = contrastsPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -430,16 +431,36 @@ final class EvaluateJob extends JobCommand {
     return joined.drop(Cols.PROBABILITY).withColumnRenamed("_reference_p", Cols.PROBABILITY);
   }
 
+  private static final String MODEL_COLUMN = "_model";
+
+  /** Every model's per-decision table in one, with the model's name in a column. */
+  private static Dataset<Row> byModel(Map<String, Dataset<Row>> decisionsByModel) {
+    Dataset<Row> all = null;
+    for (Map.Entry<String, Dataset<Row>> m : decisionsByModel.entrySet()) {
+      Dataset<Row> d = m.getValue().withColumn(MODEL_COLUMN, lit(m.getKey()));
+      all = all == null ? d : all.unionByName(d);
+    }
+    return all;
+  }
+
+  private static List<String> withModel(List<String> groupBy) {
+    List<String> out = new ArrayList<>(List.of(MODEL_COLUMN));
+    out.addAll(groupBy);
+    return out;
+  }
+
+  /** Metric rows of one grouping; {@code model} null: each row's model is in its {@code _model} column. */
   private static List<Map<String, Object>> rows(
       String model, String dataset, String subset, Dataset<Row> grouped, List<String> groupBy) {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Row r : grouped.collectAsList()) {
+      String name = model != null ? model : r.<String>getAs(MODEL_COLUMN);
       List<String> key = new ArrayList<>();
       for (String g : groupBy) {
         key.add(g + "=" + r.getAs(g));
       }
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("model", model);
+      m.put("model", name);
       m.put("dataset", dataset);
       m.put("subset", subset);
       m.put("grouping", groupBy.isEmpty() ? "all" : String.join(",", groupBy));
