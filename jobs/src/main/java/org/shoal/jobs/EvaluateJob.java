@@ -80,7 +80,8 @@ final class EvaluateJob extends JobCommand {
     long start = System.nanoTime();
     progress.stage("reading predictions from " + config.predictions());
     Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions").persist(StorageLevel.MEMORY_AND_DISK());
-    model = primaryName(spark);
+    JsonNode scoredWith = scoredWith(spark, config.predictions());
+    model = scoredWith == null ? TRAINED : scoredWith.at("/name").asText(TRAINED);
     config.notes().forEach(progress::info);
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
@@ -109,7 +110,7 @@ final class EvaluateJob extends JobCommand {
     // baselines fitted on the training split (a trained model that cannot beat them has learnt little about moving).
     Map<String, Dataset<Row>> choiceLevel = new LinkedHashMap<>();
     choiceLevel.put(model, predictions);
-    for (Map.Entry<String, String> m : otherModels(spark).entrySet()) {
+    for (Map.Entry<String, String> m : otherModels(scoredWith).entrySet()) {
       choiceLevel.put(m.getKey(), predictions.withColumn(Cols.PROBABILITY, col(m.getValue())));
     }
     if (reference != null) {
@@ -230,7 +231,7 @@ final class EvaluateJob extends JobCommand {
         new ReportBuilder(config, baselineName)
             .results(results)
             .metrics(metrics)
-            .training(trainingCurves(spark))
+            .training(trainingCurves(spark, scoredWith))
             .individuals(perIndividual)
             .calibration(calibration)
             .exemplars(hasCells(decisions) ? exemplars(compared, perIndividual) : List.of())
@@ -239,12 +240,13 @@ final class EvaluateJob extends JobCommand {
     progress.finished("open " + out + "/report.html in a browser");
   }
 
-  private String primaryName(SparkSession spark) throws java.io.IOException {
-    Path scoredWith = new Path(config.predictions() + "/model.json");
-    if (!scoredWith.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(scoredWith)) {
-      return TRAINED;
+  /** The predictions' model.json (written by infer: the run scored with and the other models), or null. */
+  private static JsonNode scoredWith(SparkSession spark, String predictions) throws java.io.IOException {
+    Path path = new Path(predictions + "/model.json");
+    if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+      return null;
     }
-    return JSON.readTree(Inputs.text(spark, scoredWith.toString(), "model of the predictions")).at("/name").asText(TRAINED);
+    return JSON.readTree(Inputs.text(spark, path.toString(), "model of the predictions"));
   }
 
   /**
@@ -265,15 +267,13 @@ final class EvaluateJob extends JobCommand {
     return choices.select(kept.stream().filter(names::contains).map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new));
   }
 
-  /** The other models infer scored into the predictions (its model.json's models): name -> probability column. */
-  private Map<String, String> otherModels(SparkSession spark) throws java.io.IOException {
+  /** The other models infer scored into the predictions (model.json's models): name -> probability column. */
+  private static Map<String, String> otherModels(JsonNode scoredWith) {
     Map<String, String> out = new LinkedHashMap<>();
-    Path scoredWith = new Path(config.predictions() + "/model.json");
-    if (!scoredWith.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(scoredWith)) {
-      return out;
-    }
-    for (JsonNode m : JSON.readTree(Inputs.text(spark, scoredWith.toString(), "model of the predictions")).at("/models")) {
-      out.put(m.at("/name").asText(), m.at("/column").asText());
+    if (scoredWith != null) {
+      for (JsonNode m : scoredWith.at("/models")) {
+        out.put(m.at("/name").asText(), m.at("/column").asText());
+      }
     }
     return out;
   }
@@ -545,14 +545,13 @@ final class EvaluateJob extends JobCommand {
    * The evaluated model's own training curves: the run infer scored with (its model.json), never whatever else sits
    * in a train folder; {@code evaluate.training}'s best run only for predictions that do not name their model.
    */
-  private Map<String, double[]> trainingCurves(SparkSession spark) throws java.io.IOException {
+  private Map<String, double[]> trainingCurves(SparkSession spark, JsonNode scoredWith) throws java.io.IOException {
     Map<String, double[]> curves = new LinkedHashMap<>();
     var fs = new Path(config.predictions()).getFileSystem(spark.sparkContext().hadoopConfiguration());
-    Path scoredWith = new Path(config.predictions() + "/model.json");
     Path best = config.training() == null ? null : new Path(config.training() + "/best.json");
     String run;
-    if (fs.exists(scoredWith)) {
-      run = JSON.readTree(Inputs.text(spark, scoredWith.toString(), "model of the predictions")).at("/path").asText();
+    if (scoredWith != null) {
+      run = scoredWith.at("/path").asText();
     } else if (best != null && fs.exists(best)) {
       run = JSON.readTree(Inputs.text(spark, best.toString(), "training pointer")).at("/path").asText();
     } else {

@@ -56,7 +56,7 @@ final class InferJob extends JobCommand {
   }
 
   /** A model to score: its name in the predictions, run folder, scorer and training data's manifest. */
-  record Model(String name, String runDir, LogOddsScorer scorer, FeatureManifest manifest) {
+  record Model(String name, String featureSet, String runDir, LogOddsScorer scorer, FeatureManifest manifest) {
     String runId() {
       return new Path(runDir).getName();
     }
@@ -91,9 +91,8 @@ final class InferJob extends JobCommand {
     }
     Model first = models.get(0);
     Map<String, Object> model = new LinkedHashMap<>();
-    String set = JSON.readTree(Inputs.text(spark, first.runDir() + "/run.json", "run record")).at("/featureSet").asText("");
-    if (!set.isEmpty()) {
-      model.put("name", set);
+    if (!first.featureSet().isEmpty()) {
+      model.put("name", first.featureSet());
     }
     model.put("runId", first.runId());
     model.put("path", first.runDir());
@@ -116,13 +115,13 @@ final class InferJob extends JobCommand {
     String runDir = runFolder(spark, path);
     LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, runDir + "/scorer.json", "model scorer"), LogOddsScorer.class);
     FeatureManifest manifest = Datasets.readManifest(spark, runDir + Datasets.MANIFEST);
+    String set = JSON.readTree(Inputs.text(spark, runDir + "/run.json", "run record")).at("/featureSet").asText("");
     String name = entry != null && entry.matches("[A-Za-z0-9_-]+") ? entry : null;
     if (name == null) {
-      String set = JSON.readTree(Inputs.text(spark, runDir + "/run.json", "run record")).at("/featureSet").asText("");
       String id = new Path(runDir).getName();
       name = set.isEmpty() ? id.substring(0, Math.min(12, id.length())) : set;
     }
-    return new Model(name, runDir, scorer, manifest);
+    return new Model(name, set, runDir, scorer, manifest);
   }
 
   private void score(SparkSession spark, Progress progress, String input, String name, List<Model> models)

@@ -53,8 +53,6 @@ import org.shoal.pipeline.schema.Cols;
  * {@code c}, {@code c__sum}, {@code c__weight}, {@code c__n}; {@link #cells} turns them into means.
  */
 public final class GriddedCovariates {
-  /** Suffix of the per-variable count of valid grid points behind a cell's mean. */
-  public static final String POINTS_SUFFIX = Cols.POINTS_SUFFIX;
   public static final String POINTS = "points";
   private static final String SUM = "__sum";
   private static final String WEIGHT = "__weight";
@@ -507,7 +505,7 @@ public final class GriddedCovariates {
       out.add(when(col(c + WEIGHT).gt(0), col(c + SUM).divide(col(c + WEIGHT))).as(c));
     }
     for (String c : s.columns()) {
-      out.add(col(c + N).as(c + POINTS_SUFFIX));
+      out.add(col(c + N).as(c + Cols.POINTS_SUFFIX));
     }
     return merged.select(out.toArray(Column[]::new));
   }
@@ -533,7 +531,7 @@ public final class GriddedCovariates {
     aggs.add(sum(when(complete(s.columns()), 0).otherwise(1)).as("incomplete"));
     aggs.add(sum(POINTS).as(POINTS));
     for (String c : s.columns()) {
-      aggs.add(sum(c + POINTS_SUFFIX).as(c));
+      aggs.add(sum(c + Cols.POINTS_SUFFIX).as(c));
     }
     Row r = cells.agg(count(lit(1)).as("rows"), aggs.toArray(Column[]::new)).first();
     long points = r.isNullAt(2) ? 0 : r.getLong(2);
@@ -562,7 +560,7 @@ public final class GriddedCovariates {
           throw new IllegalArgumentException("column " + c + " comes from two inputs (the second: " + s.path() + ")");
         }
         values.add(c);
-        counts.add(c + POINTS_SUFFIX);
+        counts.add(c + Cols.POINTS_SUFFIX);
       }
       Dataset<Row> t = cells.get(i).filter(complete(s.columns())).drop(POINTS);
       out = out == null
