@@ -1,10 +1,7 @@
 package org.shoal.jobs;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.log;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,12 +15,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.shoal.jobs.config.EvaluateConfig;
 import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.evaluate.Baselines;
 import org.shoal.pipeline.evaluate.Bootstrap;
+import org.shoal.pipeline.evaluate.DecisionTable;
 import org.shoal.pipeline.evaluate.Evaluation;
 import org.shoal.pipeline.expand.ChoiceTable;
 import org.shoal.pipeline.expand.Splits;
@@ -31,6 +29,7 @@ import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Schemas;
 import org.shoal.pipeline.tracks.DailyPositions;
 import picocli.CommandLine.Command;
 
@@ -79,14 +78,12 @@ final class EvaluateJob extends JobCommand {
     String out = config.output();
     long start = System.nanoTime();
     progress.stage("reading predictions from " + config.predictions());
-    Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions").persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions");
     JsonNode scoredWith = scoredWith(spark, config.predictions());
     model = scoredWith == null ? TRAINED : scoredWith.at("/name").asText(TRAINED);
     config.notes().forEach(progress::info);
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
-    List<String> kept = keptColumns(groupBy);
-    Dataset<Row> decisions = Evaluation.decisions(narrow(predictions, kept)).persist(StorageLevel.MEMORY_AND_DISK());
     String referencePath = config.reference();
     if (referencePath != null
         && config.referenceIsDefault()
@@ -95,91 +92,65 @@ final class EvaluateJob extends JobCommand {
           + "predictions do not have");
       referencePath = null;
     }
-    Dataset<Row> reference = referencePath == null ? null : referencePredictions(spark, predictions, referencePath);
-    Dataset<Row> referenceDecisions =
-        reference == null ? null : Evaluation.decisions(narrow(reference, kept)).persist(StorageLevel.MEMORY_AND_DISK());
-    long decisionCount = decisions.count();
-    progress.finished(decisionCount + " decisions");
-
-    progress.stage("computing metrics for " + (groupBy.size() + 1) + " grouping sets");
-    List<List<String>> groupings = new ArrayList<>();
-    groupings.add(List.of());
-    groupings.addAll(groupBy);
-    List<Map<String, Object>> metrics = new ArrayList<>();
+    Dataset<Row> choices = referencePath == null ? predictions : withReference(spark, predictions, referencePath);
     // Every model evaluated, by name: the predictions' own model and the others infer scored, the reference, and
     // baselines fitted on the training split (a trained model that cannot beat them has learnt little about moving).
-    Map<String, Dataset<Row>> choiceLevel = new LinkedHashMap<>();
-    choiceLevel.put(model, predictions);
-    for (Map.Entry<String, String> m : otherModels(scoredWith).entrySet()) {
-      choiceLevel.put(m.getKey(), predictions.withColumn(Cols.PROBABILITY, col(m.getValue())));
-    }
-    if (reference != null) {
-      choiceLevel.put(config.referenceName(), reference);
+    List<DecisionTable.Model> models = new ArrayList<>(scoredModels(scoredWith));
+    if (referencePath != null) {
+      models.add(new DecisionTable.Probability(config.referenceName(), col(REFERENCE_PROBABILITY)));
     }
     if (Baselines.canStayPut(predictions)) {
-      choiceLevel.put(Baselines.STAY_PUT_RATE, Baselines.stayPutRate(predictions));
+      models.add(Baselines.stayPutRate(predictions));
     }
     ConditionalLogit.Fit distance = Baselines.canDistance(predictions) ? Baselines.fitDistance(predictions) : null;
     if (distance != null) {
-      choiceLevel.put(Baselines.DISTANCE, Baselines.distance(predictions, distance));
+      models.add(Baselines.distance(distance));
       progress.info(String.format(Locale.ROOT, "distance logit (training split): phi = %.4f d %+.4f d^2 %+.4f stay-put"
           + " (d in 100 km)", distance.estimates()[0], distance.estimates()[1], distance.estimates()[2]));
     }
-    Map<String, Dataset<Row>> evaluated = new LinkedHashMap<>();
-    for (Map.Entry<String, Dataset<Row>> m : choiceLevel.entrySet()) {
-      evaluated.put(
-          m.getKey(),
-          m.getKey().equals(model)
-              ? decisions
-              : m.getKey().equals(config.referenceName()) && referenceDecisions != null
-                  ? referenceDecisions
-                  : Evaluation.decisions(narrow(m.getValue(), kept)).persist(StorageLevel.MEMORY_AND_DISK()));
-    }
-    // One aggregation per grouping set for every model at once (the model is one more grouping column).
-    Dataset<Row> allModels = byModel(evaluated);
-    for (List<String> g : groupings) {
-      metrics.addAll(rows(null, "decisions", "all", Evaluation.grouped(allModels, withModel(g)), g));
-    }
+    DecisionTable table = DecisionTable.of(choices, models, subsets, keptColumns(groupBy));
+    long decisionCount = table.decisions();
+    progress.finished(decisionCount + " decisions");
+
+    progress.stage("computing metrics for " + (groupBy.size() + 1) + " grouping sets");
+    // One aggregation of the cached table for every model, grouping set and subset.
     List<String> bySplit = List.of(Splits.SPLIT);
-    for (Map.Entry<String, String> s : subsets.entrySet()) {
-      Map<String, Dataset<Row>> subsetDecisions = new LinkedHashMap<>();
-      for (Map.Entry<String, Dataset<Row>> m : choiceLevel.entrySet()) {
-        subsetDecisions.put(m.getKey(), Evaluation.decisions(narrow(Evaluation.subset(m.getValue(), s.getValue()), kept)));
-      }
-      metrics.addAll(rows(null, "decisions", s.getKey(), Evaluation.grouped(byModel(subsetDecisions), withModel(bySplit)), bySplit));
-    }
+    List<DecisionTable.GroupingSet> sets = new ArrayList<>();
+    sets.add(new DecisionTable.GroupingSet(DecisionTable.ALL, List.of()));
+    groupBy.forEach(g -> sets.add(new DecisionTable.GroupingSet(DecisionTable.ALL, g)));
+    subsets.keySet().forEach(s -> sets.add(new DecisionTable.GroupingSet(s, bySplit)));
+    Dataset<Row> metricsTable = table.metrics("decisions", sets);
     Path contrastsPath = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
     FileSystem fs = contrastsPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    DecisionTable contrasts = null;
     if (fs.exists(contrastsPath)) {
-      Dataset<Row> contrasts = Evaluation.decisions(narrow(spark.read().parquet(contrastsPath.toString()), kept));
-      metrics.addAll(rows(model, "contrasts", "all", Evaluation.grouped(contrasts, List.of(Splits.SPLIT)), List.of(Splits.SPLIT)));
+      Dataset<Row> contrastChoices = spark.read().parquet(contrastsPath.toString());
+      List<DecisionTable.Model> scored =
+          scoredModels(scoredWith).stream().filter(m -> hasColumn(contrastChoices, probabilityColumn(m))).toList();
+      contrasts = DecisionTable.of(contrastChoices, scored, Map.of(), bySplit);
+      metricsTable = metricsTable.union(contrasts.metrics("contrasts", DecisionTable.ALL, bySplit));
     }
-    metrics.sort(
-        java.util.Comparator.comparing((Map<String, Object> m) -> (String) m.get("dataset"))
-            .thenComparing(m -> (String) m.get("subset"))
-            .thenComparing(m -> (String) m.get("grouping"))
-            .thenComparing(m -> (String) m.get("group"))
-            .thenComparing(m -> (String) m.get("model")));
+    metricsTable = metricsTable.orderBy("dataset", "subset", "grouping", "group", "model").cache();
+    List<Map<String, Object>> metrics = new ArrayList<>();
+    for (Row r : metricsTable.collectAsList()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (String f : Schemas.METRICS.fieldNames()) {
+        m.put(f, r.getAs(f));
+      }
+      metrics.add(m);
+    }
     progress.finished(metrics.size() + " metric rows");
 
     progress.stage("comparing individuals, calibration");
-    Dataset<Row> baseline =
-        referenceDecisions != null
-            ? referenceDecisions
-            : decisions.withColumn(Evaluation.LL, log(lit(1.0).divide(col(Evaluation.CHOICES))));
-    String baselineName = referenceDecisions != null ? config.referenceName() : UNIFORM;
-    Dataset<Row> compared = Evaluation.compare(decisions, baseline).persist(StorageLevel.MEMORY_AND_DISK());
-    String colorBy = Arrays.asList(decisions.columns()).contains(config.colorBy()) ? config.colorBy() : Splits.SPLIT;
-    Dataset<Row> individuals =
-        Evaluation.individualDifferences(compared)
-            .join(decisions.groupBy(Cols.INDIVIDUAL).agg(first(col("`" + colorBy + "`")).cast("string").as("colour")), Cols.INDIVIDUAL)
-            .orderBy(col("mean_ll_diff").desc(), col(Cols.INDIVIDUAL));
+    String baselineName = referencePath != null ? config.referenceName() : UNIFORM;
+    String colorBy = Arrays.asList(table.rows().columns()).contains(config.colorBy()) ? config.colorBy() : Splits.SPLIT;
+    Dataset<Row> individuals = Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
     List<Row> perIndividual = individuals.collectAsList();
     Dataset<Row> calibrationTable = Evaluation.calibration(predictions, config.calibrationBins()).cache();
     List<Row> calibration = calibrationTable.collectAsList();
     progress.finished(perIndividual.size() + " individuals");
 
-    Outputs.parquet(spark.createDataFrame(toRows(metrics), metricSchema()).coalesce(1), out + "/metrics");
+    Outputs.parquet(metricsTable.coalesce(1), out + "/metrics");
     Outputs.text(spark, csv(metrics), out + "/metrics.csv");
     Outputs.singleCsv(spark, individuals, out + "/individuals.csv", "mean_ll_diff");
     Outputs.singleCsv(spark, calibrationTable, out + "/calibration.csv", "bin");
@@ -187,7 +158,7 @@ final class EvaluateJob extends JobCommand {
     List<Map<String, Object>> results = resultsTable(metrics, model);
     if (config.bootstrap() > 0) {
       progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
-      intervals(results, perIndividualMeans(evaluated, decisions));
+      intervals(results, individualMeans(table));
       progress.finished("95 % intervals of D-NLP and of each model's difference to the best baseline");
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -234,9 +205,13 @@ final class EvaluateJob extends JobCommand {
             .training(trainingCurves(spark, scoredWith))
             .individuals(perIndividual)
             .calibration(calibration)
-            .exemplars(hasCells(decisions) ? exemplars(compared, perIndividual) : List.of())
+            .exemplars(hasCells(table.rows()) ? exemplars(table, baselineName, perIndividual) : List.of())
             .html();
     Outputs.text(spark, html, out + "/report.html");
+    table.unpersist();
+    if (contrasts != null) {
+      contrasts.unpersist();
+    }
     progress.finished("open " + out + "/report.html in a browser");
   }
 
@@ -262,20 +237,27 @@ final class EvaluateJob extends JobCommand {
     return List.copyOf(kept);
   }
 
-  private static Dataset<Row> narrow(Dataset<Row> choices, List<String> kept) {
-    List<String> names = Arrays.asList(choices.columns());
-    return choices.select(kept.stream().filter(names::contains).map(c -> col("`" + c + "`")).toArray(org.apache.spark.sql.Column[]::new));
-  }
-
-  /** The other models infer scored into the predictions (model.json's models): name -> probability column. */
-  private static Map<String, String> otherModels(JsonNode scoredWith) {
-    Map<String, String> out = new LinkedHashMap<>();
+  /**
+   * The models infer scored into the predictions: its own ({@code probability}) and the others model.json lists, each
+   * in its {@code probability_<name>} column.
+   */
+  private List<DecisionTable.Model> scoredModels(JsonNode scoredWith) {
+    List<DecisionTable.Model> out = new ArrayList<>();
+    out.add(new DecisionTable.Probability(model, col(Cols.PROBABILITY)));
     if (scoredWith != null) {
       for (JsonNode m : scoredWith.at("/models")) {
-        out.put(m.at("/name").asText(), m.at("/column").asText());
+        out.add(new DecisionTable.Probability(m.at("/name").asText(), col("`" + m.at("/column").asText() + "`")));
       }
     }
     return out;
+  }
+
+  private static String probabilityColumn(DecisionTable.Model m) {
+    return ((DecisionTable.Probability) m).probability().toString().replace("`", "");
+  }
+
+  private static boolean hasColumn(Dataset<Row> rows, String column) {
+    return Arrays.asList(rows.columns()).contains(column);
   }
 
   private static String range(Map<String, Object> r, String low, String high) {
@@ -288,16 +270,13 @@ final class EvaluateJob extends JobCommand {
   }
 
   /** Per split, each model's mean log-likelihood per individual: split -> model -> individual -> mean ll. */
-  private static Map<String, Map<String, Map<String, Double>>> perIndividualMeans(
-      Map<String, Dataset<Row>> evaluated, Dataset<Row> decisions) {
-    Map<String, Dataset<Row>> all = new LinkedHashMap<>(evaluated);
-    all.put(UNIFORM, decisions.withColumn(Evaluation.LL, log(lit(1.0).divide(col(Evaluation.CHOICES)))));
+  private static Map<String, Map<String, Map<String, Double>>> individualMeans(DecisionTable table) {
     Map<String, Map<String, Map<String, Double>>> out = new java.util.TreeMap<>();
-    for (Map.Entry<String, Dataset<Row>> m : all.entrySet()) {
-      for (Row r : m.getValue().groupBy(Splits.SPLIT, Cols.INDIVIDUAL).agg(avg(Evaluation.LL)).collectAsList()) {
+    for (Row r : table.individualMeans(List.of(Splits.SPLIT)).collectAsList()) {
+      for (String m : table.models()) {
         out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>())
-            .computeIfAbsent(m.getKey(), k -> new java.util.TreeMap<>())
-            .put(String.valueOf(r.get(1)), r.getDouble(2));
+            .computeIfAbsent(m, k -> new java.util.TreeMap<>())
+            .put(String.valueOf(r.get(1)), r.<Double>getAs(m));
       }
     }
     return out;
@@ -370,10 +349,10 @@ final class EvaluateJob extends JobCommand {
     List<String> names = new ArrayList<>(Arrays.asList(predictions.columns()));
     // derived by Evaluation.decisions when their sources are there (an imported table has no cells)
     if (names.contains(Cols.CELL) && names.contains(Cols.ORIGIN_CELL)) {
-      names.add(Evaluation.MOVED);
+      names.add(DecisionTable.MOVED);
     }
     if (names.contains(ChoiceTable.DISTANCE_KM)) {
-      names.add(Evaluation.DISTANCE_BIN);
+      names.add(DecisionTable.DISTANCE_BIN);
     }
     List<List<String>> usable = new ArrayList<>();
     for (List<String> g : config.groupBy()) {
@@ -411,74 +390,20 @@ final class EvaluateJob extends JobCommand {
     return usable;
   }
 
-  /** The reference model's probability for every predicted choice, joined on (individual, date, cell). */
-  private Dataset<Row> referencePredictions(SparkSession spark, Dataset<Row> predictions, String path) {
+  private static final String REFERENCE_PROBABILITY = "_reference_probability";
+
+  /** The predictions with the reference model's probability of every choice, joined on (individual, date, cell). */
+  private static Dataset<Row> withReference(SparkSession spark, Dataset<Row> predictions, String path) {
     Inputs.requireExists(spark, path, "reference predictions");
     Dataset<Row> ref = spark.read().parquet(path);
     if (Arrays.asList(ref.columns()).contains("choices") || !Arrays.asList(ref.columns()).contains(Cols.PROBABILITY)) {
       ref = spark.read().parquet(path + Datasets.CHOICES);
     }
     Dataset<Row> keyed =
-        ref.select(col(Cols.INDIVIDUAL), col(Cols.DATE), col(Cols.CELL), col(Cols.PROBABILITY).as("_reference_p"));
-    Dataset<Row> joined =
-        predictions.join(keyed, scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL)).toSeq());
-    long matched = joined.count();
-    long total = predictions.count();
-    if (matched != total) {
-      throw new IllegalArgumentException(
-          "the reference at " + path + " covers " + matched + " of " + total + " predicted choices (joined on individual, date, cell)");
-    }
-    return joined.drop(Cols.PROBABILITY).withColumnRenamed("_reference_p", Cols.PROBABILITY);
-  }
-
-  private static final String MODEL_COLUMN = "_model";
-
-  /** Every model's per-decision table in one, with the model's name in a column. */
-  private static Dataset<Row> byModel(Map<String, Dataset<Row>> decisionsByModel) {
-    Dataset<Row> all = null;
-    for (Map.Entry<String, Dataset<Row>> m : decisionsByModel.entrySet()) {
-      Dataset<Row> d = m.getValue().withColumn(MODEL_COLUMN, lit(m.getKey()));
-      all = all == null ? d : all.unionByName(d);
-    }
-    return all;
-  }
-
-  private static List<String> withModel(List<String> groupBy) {
-    List<String> out = new ArrayList<>(List.of(MODEL_COLUMN));
-    out.addAll(groupBy);
-    return out;
-  }
-
-  /** Metric rows of one grouping; {@code model} null: each row's model is in its {@code _model} column. */
-  private static List<Map<String, Object>> rows(
-      String model, String dataset, String subset, Dataset<Row> grouped, List<String> groupBy) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Row r : grouped.collectAsList()) {
-      String name = model != null ? model : r.<String>getAs(MODEL_COLUMN);
-      List<String> key = new ArrayList<>();
-      for (String g : groupBy) {
-        key.add(g + "=" + r.getAs(g));
-      }
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("model", name);
-      m.put("dataset", dataset);
-      m.put("subset", subset);
-      m.put("grouping", groupBy.isEmpty() ? "all" : String.join(",", groupBy));
-      m.put("group", key.isEmpty() ? "all" : String.join(", ", key));
-      m.put("decisions", r.isNullAt(r.fieldIndex("decisions")) ? 0L : r.<Long>getAs("decisions"));
-      m.put("individuals", r.<Long>getAs("individuals"));
-      m.put("d_nlp", value(r, "d_nlp"));
-      m.put("mean_ll", value(r, "mean_ll"));
-      m.put("gmp", value(r, "gmp"));
-      m.put("uniform_d_nlp", value(r, "uniform_d_nlp"));
-      m.put("uniform_gmp", value(r, "uniform_gmp"));
-      out.add(m);
-    }
-    return out;
-  }
-
-  private static Double value(Row r, String name) {
-    return r.isNullAt(r.fieldIndex(name)) ? Double.NaN : r.<Double>getAs(name);
+        ref.select(col(Cols.INDIVIDUAL), col(Cols.DATE), col(Cols.CELL), col(Cols.PROBABILITY).as(REFERENCE_PROBABILITY));
+    // A choice the reference lacks keeps a null probability: the decision table names its decision.
+    return predictions.join(
+        keyed, scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL)).toSeq(), "left");
   }
 
   /** Like the paper's table: per split and model, C-NLP (contrasts), D-NLP and GMP (full decisions). */
@@ -577,21 +502,27 @@ final class EvaluateJob extends JobCommand {
   }
 
   /** The most improved and most worsened individuals, each with its decisions' positions and differences. */
-  private List<ReportBuilder.Exemplar> exemplars(Dataset<Row> compared, List<Row> perIndividual) {
+  private List<ReportBuilder.Exemplar> exemplars(DecisionTable table, String baseline, List<Row> perIndividual) {
     List<ReportBuilder.Exemplar> out = new ArrayList<>();
     int k = Math.min(config.exemplars(), perIndividual.size() / 2);
     List<Row> chosen = new ArrayList<>(perIndividual.subList(0, k));
     chosen.addAll(perIndividual.subList(perIndividual.size() - k, perIndividual.size()));
+    // Segments (no decision spans a gap in the track) are drawn as separate lines; tables without them are one.
+    Dataset<Row> rows = table.rows();
+    boolean segmented = hasColumn(rows, DailyPositions.SEGMENT);
+    Map<String, List<Row>> stepsOf = new LinkedHashMap<>();
+    for (Row r :
+        rows.filter(col(Cols.INDIVIDUAL).cast("string").isin(chosen.stream().map(c -> c.get(0)).toArray()))
+            .orderBy(Cols.INDIVIDUAL, Cols.DECISION)
+            .select(col(Cols.INDIVIDUAL).cast("string"), col(Cols.ORIGIN_CELL), col(Cols.CELL),
+                segmented ? col(DailyPositions.SEGMENT) : lit(0),
+                col(table.ll(model, DecisionTable.ALL)).minus(col(table.ll(baseline, DecisionTable.ALL))))
+            .collectAsList()) {
+      stepsOf.computeIfAbsent(r.getString(0), x -> new ArrayList<>()).add(RowFactory.create(r.get(1), r.get(2), r.get(3), r.get(4)));
+    }
     for (Row ind : chosen) {
-      String id = ind.getAs(Cols.INDIVIDUAL);
-      // Segments (no decision spans a gap in the track) are drawn as separate lines; tables without them are one.
-      boolean segmented = Arrays.asList(compared.columns()).contains(DailyPositions.SEGMENT);
-      List<Row> steps =
-          compared
-              .filter(col(Cols.INDIVIDUAL).equalTo(id))
-              .orderBy(Cols.DECISION)
-              .select(col(Cols.ORIGIN_CELL), col(Cols.CELL), segmented ? col(DailyPositions.SEGMENT) : lit(0), col("ll_diff"))
-              .collectAsList();
+      String id = String.valueOf(ind.get(0));
+      List<Row> steps = stepsOf.getOrDefault(id, List.of());
       double[] lon = new double[steps.size()];
       double[] lat = new double[steps.size()];
       double[] diff = new double[steps.size()];
@@ -618,31 +549,8 @@ final class EvaluateJob extends JobCommand {
     return out;
   }
 
-  private static List<Row> toRows(List<Map<String, Object>> metrics) {
-    List<Row> rows = new ArrayList<>();
-    for (Map<String, Object> m : metrics) {
-      rows.add(org.apache.spark.sql.RowFactory.create(m.values().toArray()));
-    }
-    return rows;
-  }
-
-  private static org.apache.spark.sql.types.StructType metricSchema() {
-    var t = org.apache.spark.sql.types.DataTypes.class;
-    List<org.apache.spark.sql.types.StructField> f = new ArrayList<>();
-    for (String s : List.of("model", "dataset", "subset", "grouping", "group")) {
-      f.add(org.apache.spark.sql.types.DataTypes.createStructField(s, org.apache.spark.sql.types.DataTypes.StringType, false));
-    }
-    for (String s : List.of("decisions", "individuals")) {
-      f.add(org.apache.spark.sql.types.DataTypes.createStructField(s, org.apache.spark.sql.types.DataTypes.LongType, false));
-    }
-    for (String s : List.of("d_nlp", "mean_ll", "gmp", "uniform_d_nlp", "uniform_gmp")) {
-      f.add(org.apache.spark.sql.types.DataTypes.createStructField(s, org.apache.spark.sql.types.DataTypes.DoubleType, true));
-    }
-    return org.apache.spark.sql.types.DataTypes.createStructType(f);
-  }
-
   static String csv(List<Map<String, Object>> rows) {
-    StringBuilder b = new StringBuilder(String.join(",", rows.get(0).keySet())).append('\n');
+    StringBuilder b = new StringBuilder(String.join(",", Schemas.METRICS.fieldNames())).append('\n');
     for (Map<String, Object> r : rows) {
       List<String> cells = new ArrayList<>();
       for (Object v : r.values()) {

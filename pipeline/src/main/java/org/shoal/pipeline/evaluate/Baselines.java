@@ -1,19 +1,17 @@
 package org.shoal.pipeline.evaluate;
 
-import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import java.util.List;
-import org.apache.spark.sql.expressions.Window;
 import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
@@ -54,66 +52,52 @@ public final class Baselines {
     return ConditionalLogit.fit(ConditionalLogit.decisions(train, DISTANCE_FEATURES), DISTANCE_FEATURES, 1e-10, 500);
   }
 
-  /** The predictions with {@code probability} replaced by the fitted distance logit's (a softmax per decision). */
-  public static Dataset<Row> distance(Dataset<Row> predictions, ConditionalLogit.Fit fit) {
+  /** The fitted distance logit as a model: its log-odds for every choice. */
+  public static DecisionTable.LogOdds distance(ConditionalLogit.Fit fit) {
+    List<Column> x = distanceFeatures();
     Column phi = lit(0.0);
-    for (int k = 0; k < DISTANCE_FEATURES.size(); k++) {
-      phi = phi.plus(col(DISTANCE_FEATURES.get(k)).multiply(lit(fit.estimates()[k])));
+    for (int k = 0; k < x.size(); k++) {
+      phi = phi.plus(x.get(k).multiply(lit(fit.estimates()[k])));
     }
-    var decision = Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION);
-    return withDistanceFeatures(predictions)
-        .withColumn("_phi", phi)
-        .withColumn("_odds", org.apache.spark.sql.functions.exp(col("_phi").minus(max(col("_phi")).over(decision))))
-        .withColumn(Cols.PROBABILITY, col("_odds").divide(sum(col("_odds")).over(decision)))
-        .drop("_phi", "_odds", DISTANCE_FEATURES.get(0), DISTANCE_FEATURES.get(1), DISTANCE_FEATURES.get(2));
+    return new DecisionTable.LogOdds(DISTANCE, phi);
+  }
+
+  /** {@link #DISTANCE_FEATURES} as expressions over a choice table. */
+  private static List<Column> distanceFeatures() {
+    Column d = col(DISTANCE_KM).divide(100.0);
+    return List.of(d, d.multiply(d), when(col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)), 1.0).otherwise(0.0));
   }
 
   private static Dataset<Row> withDistanceFeatures(Dataset<Row> choices) {
-    Column d = col(DISTANCE_KM).divide(100.0);
-    return choices
-        .withColumn(DISTANCE_FEATURES.get(0), d)
-        .withColumn(DISTANCE_FEATURES.get(1), d.multiply(d))
-        .withColumn(DISTANCE_FEATURES.get(2), when(col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)), 1.0).otherwise(0.0));
+    List<Column> x = distanceFeatures();
+    for (int k = 0; k < x.size(); k++) {
+      choices = choices.withColumn(DISTANCE_FEATURES.get(k), x.get(k));
+    }
+    return choices;
   }
 
   /**
-   * The predictions with {@code probability} replaced by the stay-put-rate baseline's: p = (stays + 1) / (decisions
-   * + 2) over the training decisions from the same origin cell (the overall training share, smoothed the same way,
-   * for an origin without training decisions); the stay-put choice gets p and every other choice (1 − p)/(m − 1); a
-   * decision whose only choice is staying gets 1 (one without a stay-put choice, 1/m). The +1/+2 keeps a cell seen only staying (or only moving) in
-   * training from giving a validation decision probability 0.
+   * The stay-put-rate baseline: p = (stays + 1) / (decisions + 2) over the training decisions from the same origin
+   * cell (the overall training share, smoothed the same way, for an origin without training decisions); the stay-put
+   * choice gets p and every other choice (1 − p)/(m − 1) (see {@link DecisionTable.StayPutRate}). The +1/+2 keeps a
+   * cell seen only staying (or only moving) in training from giving a validation decision probability 0.
    */
-  public static Dataset<Row> stayPutRate(Dataset<Row> predictions) {
+  public static DecisionTable.StayPutRate stayPutRate(Dataset<Row> predictions) {
     Column stays = col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL));
-    Dataset<Row> trainingDecisions =
+    List<Row> perOrigin =
         predictions
-            .filter(col(Splits.SPLIT).equalTo(Splits.TRAIN))
-            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
-            .agg(
-                max(col(Cols.ORIGIN_CELL)).as(Cols.ORIGIN_CELL),
-                max(when(col(Cols.SELECTED).and(stays), 1).otherwise(0)).as("_stayed"));
-    Row overall = trainingDecisions.agg(sum("_stayed"), count(lit(1))).first();
-    double overallRate =
-        ((overall.isNullAt(0) ? 0 : overall.getLong(0)) + 1.0) / (overall.getLong(1) + 2.0);
-    Dataset<Row> perCell =
-        trainingDecisions
-            .groupBy(Cols.ORIGIN_CELL)
-            .agg(sum("_stayed").plus(1).divide(count(lit(1)).plus(2)).as("_rate"));
-    var decision = Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION);
-    Column m = count(lit(1)).over(decision);
-    Column hasStay = max(when(stays, 1).otherwise(0)).over(decision);
-    Column p = coalesce(col("_rate"), lit(overallRate));
-    return predictions
-        .join(broadcast(perCell), predictions.col(Cols.ORIGIN_CELL).equalTo(perCell.col(Cols.ORIGIN_CELL)), "left")
-        .drop(perCell.col(Cols.ORIGIN_CELL))
-        .withColumn("_m", m)
-        .withColumn("_has_stay", hasStay)
-        .withColumn(
-            Cols.PROBABILITY,
-            when(col("_has_stay").equalTo(0), lit(1.0).divide(col("_m"))) // no stay-put choice: uniform
-                .when(col("_m").equalTo(1), lit(1.0))
-                .when(stays, p)
-                .otherwise(lit(1.0).minus(p).divide(col("_m").minus(1))))
-        .drop("_rate", "_m", "_has_stay");
+            .filter(col(Splits.SPLIT).equalTo(Splits.TRAIN).and(col(Cols.SELECTED)))
+            .groupBy(col(Cols.ORIGIN_CELL).cast("string"))
+            .agg(sum(when(stays, 1).otherwise(0)), count(lit(1)))
+            .collectAsList();
+    Map<String, Double> rates = new HashMap<>();
+    long stayed = 0;
+    long decisions = 0;
+    for (Row r : perOrigin) {
+      rates.put(r.getString(0), (r.getLong(1) + 1.0) / (r.getLong(2) + 2.0));
+      stayed += r.getLong(1);
+      decisions += r.getLong(2);
+    }
+    return new DecisionTable.StayPutRate(STAY_PUT_RATE, rates, (stayed + 1.0) / (decisions + 2.0));
   }
 }

@@ -3,6 +3,7 @@ package org.shoal.pipeline.schema;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 import static org.apache.spark.sql.types.DataTypes.createStructField;
@@ -59,4 +60,25 @@ public final class Schemas {
               createStructField(Cols.SELECTED, BooleanType, false),
               createStructField(Cols.LOG_ODDS, DoubleType, false),
               createStructField(Cols.PROBABILITY, DoubleType, false)));
+
+  /**
+   * Evaluation metrics, one row per model, dataset (decisions or contrasts), subset and group of a grouping set:
+   * D-NLP is the mean over individuals of each individual's mean log-probability of the selected choice, GMP its
+   * exponential, mean_ll the plain mean over decisions (C-NLP on contrast pairs), uniform_* the same for 1/choices.
+   */
+  public static final StructType METRICS =
+      createStructType(
+          List.of(
+              createStructField("model", StringType, true),
+              createStructField("dataset", StringType, true),
+              createStructField("subset", StringType, true),
+              createStructField("grouping", StringType, true),
+              createStructField("group", StringType, true),
+              createStructField("decisions", LongType, true),
+              createStructField("individuals", LongType, true),
+              createStructField("d_nlp", DoubleType, true),
+              createStructField("mean_ll", DoubleType, true),
+              createStructField("gmp", DoubleType, true),
+              createStructField("uniform_d_nlp", DoubleType, true),
+              createStructField("uniform_gmp", DoubleType, true)));
 }

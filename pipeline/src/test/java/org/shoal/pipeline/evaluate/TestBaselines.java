@@ -44,30 +44,35 @@ class TestBaselines {
             row("v", 1, "A", "C", true, "validation"), row("v", 1, "A", "D", false, "validation"),
             row("v", 2, "Z", "Z", true, "validation"), row("v", 2, "Z", "Y", false, "validation"),
             row("v", 3, "Q", "Q", true, "validation"));
-    List<Row> out =
-        Baselines.stayPutRate(SharedSpark.session().createDataFrame(rows, SCHEMA)).collectAsList();
-    Map<String, Double> p =
-        out.stream()
-            .collect(Collectors.toMap(
-                r -> r.<String>getAs(Cols.INDIVIDUAL) + r.<Integer>getAs(Cols.DECISION) + r.<String>getAs(Cols.CELL),
-                r -> r.<Double>getAs(Cols.PROBABILITY)));
+    var predictions = SharedSpark.session().createDataFrame(rows, SCHEMA);
+    DecisionTable.StayPutRate model = Baselines.stayPutRate(predictions);
     double rateA = (1 + 1) / (2 + 2.0); // 0.5
     double rateD = (1 + 1) / (1 + 2.0);
     double overall = (2 + 1) / (3 + 2.0); // 3 training decisions, 2 stays
-    assertThat(p.get("t1A")).isCloseTo(rateA, within(1e-12));
-    assertThat(p.get("t2B")).isCloseTo((1 - rateA) / 2, within(1e-12));
-    assertThat(p.get("t3D")).isCloseTo(rateD, within(1e-12));
-    assertThat(p.get("v1C")).isCloseTo((1 - rateA) / 3, within(1e-12));
-    assertThat(p.get("v1A")).isCloseTo(rateA, within(1e-12));
-    assertThat(p.get("v2Z")).isCloseTo(overall, within(1e-12));
-    assertThat(p.get("v2Y")).isCloseTo(1 - overall, within(1e-12));
-    assertThat(p.get("v3Q")).isEqualTo(1.0);
-    // every decision's probabilities sum to one
-    Map<String, Double> sums =
-        out.stream().collect(Collectors.groupingBy(
-            r -> r.<String>getAs(Cols.INDIVIDUAL) + r.<Integer>getAs(Cols.DECISION),
-            Collectors.summingDouble(r -> r.<Double>getAs(Cols.PROBABILITY))));
-    assertThat(sums.values()).allSatisfy(s -> assertThat(s).isCloseTo(1.0, within(1e-12)));
+    assertThat(model.rateByOrigin()).containsOnlyKeys("A", "D");
+    assertThat(model.rateByOrigin().get("A")).isCloseTo(rateA, within(1e-12));
+    assertThat(model.rateByOrigin().get("D")).isCloseTo(rateD, within(1e-12));
+    assertThat(model.overall()).isCloseTo(overall, within(1e-12));
+    // the selected choice's probability in every decision, and renormalised within subsets
+    DecisionTable table =
+        DecisionTable.of(predictions, List.of(model), Map.of("moves", "cell <> origin_cell", "AC", "cell in ('A', 'C')"),
+            List.of("split"));
+    Map<String, Row> byDecision =
+        table.rows().collectAsList().stream()
+            .collect(Collectors.toMap(r -> r.<String>getAs(Cols.INDIVIDUAL) + r.<Integer>getAs(Cols.DECISION), r -> r));
+    String all = table.ll(Baselines.STAY_PUT_RATE, DecisionTable.ALL);
+    assertThat(byDecision.get("t1").<Double>getAs(all)).isCloseTo(Math.log(rateA), within(1e-12));
+    assertThat(byDecision.get("t2").<Double>getAs(all)).isCloseTo(Math.log((1 - rateA) / 2), within(1e-12));
+    assertThat(byDecision.get("t3").<Double>getAs(all)).isCloseTo(Math.log(rateD), within(1e-12));
+    assertThat(byDecision.get("v1").<Double>getAs(all)).isCloseTo(Math.log((1 - rateA) / 3), within(1e-12));
+    assertThat(byDecision.get("v2").<Double>getAs(all)).isCloseTo(Math.log(overall), within(1e-12));
+    assertThat(byDecision.get("v3").<Double>getAs(all)).isEqualTo(0.0);
+    String moves = table.ll(Baselines.STAY_PUT_RATE, "moves");
+    assertThat(byDecision.get("v1").<Double>getAs(moves)).isCloseTo(Math.log(1.0 / 3), within(1e-12));
+    assertThat(byDecision.get("t1").<Double>getAs(moves)).isNull(); // stayed: not in the subset
+    String ac = table.ll(Baselines.STAY_PUT_RATE, "AC");
+    double q = (1 - rateA) / 3;
+    assertThat(byDecision.get("v1").<Double>getAs(ac)).isCloseTo(Math.log(q / (rateA + q)), within(1e-12));
   }
 
   @Test
@@ -119,14 +124,21 @@ class TestBaselines {
     for (double g : gradient) {
       assertThat(Math.abs(g) / trainSelected.length).isLessThan(1e-7);
     }
-    // the scored predictions: the same probabilities, every decision summing to one, validation included
-    List<Row> scored = Baselines.distance(predictions, fit).collectAsList();
-    double scoredLl = scored.stream().filter(r -> r.<String>getAs("split").equals("train") && r.<Boolean>getAs(Cols.SELECTED))
-        .mapToDouble(r -> Math.log(r.<Double>getAs(Cols.PROBABILITY))).sum();
+    // the scored decisions: the training log-likelihood again, and a validation decision's softmax
+    DecisionTable table = DecisionTable.of(predictions, List.of(Baselines.distance(fit)), Map.of(), List.of("split"));
+    String llColumn = table.ll(Baselines.DISTANCE, DecisionTable.ALL);
+    List<Row> scored = table.rows().collectAsList();
+    double scoredLl = scored.stream().filter(r -> r.<String>getAs("split").equals("train"))
+        .mapToDouble(r -> r.<Double>getAs(llColumn)).sum();
     assertThat(scoredLl).isCloseTo(ll, within(1e-9));
-    double validationSum = scored.stream().filter(r -> r.<String>getAs("split").equals("validation"))
-        .mapToDouble(r -> r.<Double>getAs(Cols.PROBABILITY)).sum();
-    assertThat(validationSum).isCloseTo(1.0, within(1e-12));
-    assertThat(scored.get(0).schema().fieldNames()).containsExactly(predictions.columns());
+    double[] phi = new double[3];
+    double z = 0;
+    for (int j = 0; j < 3; j++) {
+      double d = km[j] / 100;
+      phi[j] = b[0] * d + b[1] * d * d + b[2] * (j == 0 ? 1 : 0);
+      z += Math.exp(phi[j]);
+    }
+    Row validation = scored.stream().filter(r -> r.<String>getAs("split").equals("validation")).findFirst().orElseThrow();
+    assertThat(validation.<Double>getAs(llColumn)).isCloseTo(phi[1] - Math.log(z), within(1e-12));
   }
 }

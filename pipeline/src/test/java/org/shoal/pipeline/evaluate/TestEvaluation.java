@@ -76,31 +76,49 @@ class TestEvaluation {
     return out;
   }
 
+  private static final String MODEL = "m";
+
+  private DecisionTable table(List<Row> rows, Map<String, String> subsets) {
+    return DecisionTable.of(
+        frame(rows), List.of(new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY))), subsets, List.of("region"));
+  }
+
+  /** The metrics row of one model and group. */
+  private static Row metric(Dataset<Row> metrics, String model, String group) {
+    return metrics.filter(col("model").equalTo(model).and(col("group").equalTo(group))).first();
+  }
+
   @Test
   void groupedMetricsEqualAPlainJavaLoop() {
     List<Row> rows = predictions(1);
-    Dataset<Row> decisions = Evaluation.decisions(frame(rows));
-    Row all = Evaluation.grouped(decisions, List.of()).first();
+    DecisionTable table = table(rows, Map.of());
+    Row all = metric(table.metrics("decisions", DecisionTable.ALL, List.of()), MODEL, "all");
     Map<String, List<Double>> ref = reference(rows, null);
     assertThat(all.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(ref), within(1e-12));
     assertThat(all.<Double>getAs("mean_ll")).isCloseTo(Metrics.plainMean(ref), within(1e-12));
     assertThat(all.<Double>getAs("gmp")).isCloseTo(Math.exp(Metrics.decisionNlp(ref)), within(1e-12));
     assertThat(all.<Long>getAs("individuals")).isEqualTo(7);
     assertThat(all.<Long>getAs("decisions")).isEqualTo(ref.values().stream().mapToLong(List::size).sum());
-    for (Row g : Evaluation.grouped(decisions, List.of("region")).collectAsList()) {
-      Map<String, List<Double>> r = reference(rows, g.getAs("region"));
-      assertThat(g.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(r), within(1e-12));
-      assertThat(g.<String>getAs(Evaluation.GROUP)).isEqualTo("region");
+    assertThat(table.decisions()).isEqualTo(ref.values().stream().mapToLong(List::size).sum());
+    List<Row> byRegion = table.metrics("decisions", DecisionTable.ALL, List.of("region")).collectAsList();
+    assertThat(byRegion).hasSize(2);
+    for (Row g : byRegion) {
+      String region = g.<String>getAs("group").replace("region=", "");
+      assertThat(g.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(reference(rows, region)), within(1e-12));
+      assertThat(g.<String>getAs("grouping")).isEqualTo("region");
+      assertThat(g.<String>getAs("dataset")).isEqualTo("decisions");
     }
     // f0 has a single decision: its group is that decision's ll
-    Row single = Evaluation.grouped(decisions.filter(col(Cols.INDIVIDUAL).equalTo("f0")), List.of(Cols.INDIVIDUAL)).first();
-    assertThat(single.<Double>getAs("d_nlp")).isCloseTo(reference(rows, null).get("f0").get(0), within(1e-12));
+    Row single = metric(table.metrics("decisions", DecisionTable.ALL, List.of(Cols.INDIVIDUAL)), MODEL, "individual=f0");
+    assertThat(single.<Double>getAs("d_nlp")).isCloseTo(ref.get("f0").get(0), within(1e-12));
+    assertThat(table.metrics("decisions", DecisionTable.ALL, List.of()).schema().simpleString())
+        .isEqualTo(org.shoal.pipeline.schema.Schemas.METRICS.simpleString());
   }
 
   @Test
   void theUniformBaselineIsOneOverTheChoiceCount() {
     List<Row> rows = predictions(2);
-    Row all = Evaluation.grouped(Evaluation.decisions(frame(rows)), List.of()).first();
+    Row all = metric(table(rows, Map.of()).metrics("decisions", DecisionTable.ALL, List.of()), MODEL, "all");
     Map<String, List<Double>> uniform = new HashMap<>();
     Map<String, Map<Integer, Integer>> counts = new HashMap<>();
     for (Row r : rows) {
@@ -113,31 +131,68 @@ class TestEvaluation {
   @Test
   void subsetsRenormaliseAndKeepDecisionsWhoseSelectedChoiceSurvives() {
     List<Row> rows = predictions(3);
-    Dataset<Row> moved = Evaluation.subset(frame(rows), "distance_km > 0");
+    DecisionTable table = table(rows, Map.of("moved", "distance_km > 0", "far", "distance_km > 1000"));
     // plain Java: drop stay-put choices, renormalise, keep decisions whose selection moved
     Map<String, List<Double>> ref = new HashMap<>();
+    Map<String, List<Double>> uniform = new HashMap<>();
     Map<String, double[]> sums = new HashMap<>();
     for (Row r : rows) {
       if (r.getDouble(6) > 0) {
-        sums.computeIfAbsent(r.getString(0) + "/" + r.getInt(1), k -> new double[1])[0] += r.getDouble(8);
+        double[] s = sums.computeIfAbsent(r.getString(0) + "/" + r.getInt(1), k -> new double[2]);
+        s[0] += r.getDouble(8);
+        s[1]++;
       }
     }
     for (Row r : rows) {
       if (r.getBoolean(5) && r.getDouble(6) > 0) {
-        ref.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
-            .add(Math.log(r.getDouble(8) / sums.get(r.getString(0) + "/" + r.getInt(1))[0]));
+        double[] s = sums.get(r.getString(0) + "/" + r.getInt(1));
+        ref.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(Math.log(r.getDouble(8) / s[0]));
+        uniform.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(-Math.log(s[1]));
       }
     }
-    Row all = Evaluation.grouped(Evaluation.decisions(moved), List.of()).first();
-    assertThat(all.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(ref), within(1e-12));
-    // probabilities sum to one again
-    for (Row r : moved.groupBy(Cols.INDIVIDUAL, Cols.DECISION).sum(Cols.PROBABILITY).collectAsList()) {
-      assertThat(r.getDouble(2)).isCloseTo(1.0, within(1e-12));
-    }
+    Row moved = metric(table.metrics("decisions", "moved", List.of()), MODEL, "all");
+    assertThat(moved.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(ref), within(1e-12));
+    assertThat(moved.<Double>getAs("uniform_d_nlp")).isCloseTo(Metrics.decisionNlp(uniform), within(1e-12));
+    assertThat(moved.<Long>getAs("decisions")).isEqualTo(ref.values().stream().mapToLong(List::size).sum());
+    assertThat(moved.<String>getAs("subset")).isEqualTo("moved");
     // an empty subset is reported with no decisions, not an error
-    Row empty = Evaluation.grouped(Evaluation.decisions(Evaluation.subset(frame(rows), "distance_km > 1000")), List.of()).first();
+    Row empty = metric(table.metrics("decisions", "far", List.of()), MODEL, "all");
     assertThat(empty.<Long>getAs("individuals")).isZero();
-    assertThat(empty.isNullAt(empty.fieldIndex("d_nlp"))).isTrue();
+    assertThat(empty.<Long>getAs("decisions")).isZero();
+    assertThat(empty.<Double>getAs("d_nlp")).isNaN();
+  }
+
+  @Test
+  void everyModelOfOneTableEqualsItsOwnTableAndLogOddsAreASoftmax() {
+    List<Row> rows = predictions(6);
+    Dataset<Row> frame = frame(rows).withColumn("half", col(Cols.PROBABILITY).multiply(0.5).plus(0.1));
+    Map<String, String> subsets = Map.of("moved", "distance_km > 0");
+    // log p + 3 is a log-odds whose softmax is p: the same ll in every subset
+    List<DecisionTable.Model> models =
+        List.of(
+            new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY)),
+            new DecisionTable.Probability("half", col("half")),
+            new DecisionTable.LogOdds("odds", org.apache.spark.sql.functions.log(col(Cols.PROBABILITY)).plus(3)));
+    DecisionTable together = DecisionTable.of(frame, models, subsets, List.of("region"));
+    List<DecisionTable.GroupingSet> sets =
+        List.of(new DecisionTable.GroupingSet(DecisionTable.ALL, List.of("region")), new DecisionTable.GroupingSet("moved", List.of("region")));
+    Map<String, Row> joint = new HashMap<>();
+    for (Row r : together.metrics("decisions", sets).collectAsList()) {
+      joint.put(r.getAs("model") + "|" + r.getAs("subset") + "|" + r.getAs("group"), r);
+    }
+    assertThat(joint).hasSize(3 * 2 * 2);
+    for (DecisionTable.Model m : models.subList(0, 2)) {
+      for (Row r : DecisionTable.of(frame, List.of(m), subsets, List.of("region")).metrics("decisions", sets).collectAsList()) {
+        Row j = joint.get(m.name() + "|" + r.getAs("subset") + "|" + r.getAs("group"));
+        assertThat(j.<Double>getAs("d_nlp")).isEqualTo(r.<Double>getAs("d_nlp"));
+        assertThat(j.<Double>getAs("mean_ll")).isEqualTo(r.<Double>getAs("mean_ll"));
+        assertThat(j.<Long>getAs("decisions")).isEqualTo(r.<Long>getAs("decisions"));
+      }
+    }
+    for (Row r : joint.values().stream().filter(r -> r.getAs("model").equals(MODEL)).toList()) {
+      Row odds = joint.get("odds|" + r.getAs("subset") + "|" + r.getAs("group"));
+      assertThat(odds.<Double>getAs("d_nlp")).isCloseTo(r.getAs("d_nlp"), within(1e-12));
+    }
   }
 
   @Test
@@ -146,28 +201,30 @@ class TestEvaluation {
     Row first = rows.stream().filter(r -> r.getBoolean(5)).findFirst().get();
     int at = rows.indexOf(first);
     rows.set(at, RowFactory.create(first.get(0), first.get(1), first.get(2), first.get(3), first.get(4), true, first.get(6), first.get(7), 0.0));
-    assertThatThrownBy(() -> Evaluation.decisions(frame(rows)))
+    assertThatThrownBy(() -> table(rows, Map.of()))
         .hasMessageContaining("decision " + first.get(1) + " of individual '" + first.get(0) + "'")
-        .hasMessageContaining("probability 0.0");
+        .hasMessageContaining("probability 0.0 under model 'm'");
     rows.set(at, RowFactory.create(first.get(0), first.get(1), first.get(2), first.get(3), first.get(4), true, first.get(6), first.get(7), Double.NaN));
-    assertThatThrownBy(() -> Evaluation.decisions(frame(rows))).hasMessageContaining("probability NaN");
+    assertThatThrownBy(() -> table(rows, Map.of())).hasMessageContaining("probability NaN");
+    Row other = rows.stream().filter(r -> !r.getBoolean(5)).findFirst().get();
+    rows.set(at, first);
+    rows.set(rows.indexOf(other), RowFactory.create(other.get(0), other.get(1), other.get(2), other.get(3), other.get(4), false, other.get(6), other.get(7), null));
+    assertThatThrownBy(() -> table(rows, Map.of()))
+        .hasMessageContaining("decision " + other.get(1) + " of individual '" + other.get(0) + "' has 1 choice(s) without a probability");
+    rows.set(rows.indexOf(rows.stream().filter(r -> r.get(8) == null).findFirst().get()), RowFactory.create(other.get(0), other.get(1), other.get(2), other.get(3), other.get(4), true, other.get(6), other.get(7), 0.5));
+    assertThatThrownBy(() -> table(rows, Map.of())).hasMessageContaining("has 2 selected choices");
   }
 
   @Test
   void comparisonAndCalibrationFollowTheirDefinitions() {
     List<Row> a = predictions(5);
-    List<Row> b = new ArrayList<>();
-    for (Row r : a) {
-      b.add(RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), 0.0));
-    }
-    // model b: uniform
     Map<String, Integer> m = new HashMap<>();
     for (Row r : a) {
       m.merge(r.getString(0) + "/" + r.getInt(1), 1, Integer::sum);
     }
-    b.replaceAll(r -> RowFactory.create(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), 1.0 / m.get(r.getString(0) + "/" + r.getInt(1))));
-    Dataset<Row> diff = Evaluation.compare(Evaluation.decisions(frame(a)), Evaluation.decisions(frame(b)));
-    List<Row> perIndividual = Evaluation.individualDifferences(diff).collectAsList();
+    // against the uniform model
+    List<Row> perIndividual =
+        Evaluation.individualDifferences(table(a, Map.of()), MODEL, DecisionTable.UNIFORM, "region").collectAsList();
     Map<String, List<Double>> ref = new HashMap<>();
     for (Row r : a) {
       if (r.getBoolean(5)) {
@@ -180,6 +237,8 @@ class TestEvaluation {
       double expected = ref.get(r.getString(0)).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
       assertThat(r.<Double>getAs("mean_ll_diff")).isCloseTo(expected, within(1e-12));
       assertThat(r.<Double>getAs("mean_ll_diff")).isLessThanOrEqualTo(previous);
+      assertThat(r.<Long>getAs("decisions")).isEqualTo(ref.get(r.getString(0)).size());
+      assertThat(r.<String>getAs("colour")).isIn("north", "south");
       previous = r.getAs("mean_ll_diff");
     }
     List<Row> calibration = Evaluation.calibration(frame(a), 4).collectAsList();

@@ -1,0 +1,404 @@
+package org.shoal.pipeline.evaluate;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.shoal.pipeline.expand.ChoiceTable;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Schemas;
+
+/**
+ * One row per decision with the log-probability of its selected choice under every model and in every choice
+ * subset, built in one aggregation over the choices (no window, one shuffle) and cached: every grouping set, the
+ * per-individual means and the comparisons are then small aggregations of this narrow table. A subset keeps the
+ * choices matching its predicate and renormalises each model's probabilities over them; a decision whose selected
+ * choice falls outside is not in the subset. The uniform model (1 / number of choices) is always there.
+ */
+public final class DecisionTable {
+  public static final String ALL = "all";
+  public static final String UNIFORM = "uniform";
+  public static final String MOVED = "moved";
+  public static final String DISTANCE_BIN = "distance_bin";
+
+  /** How a model scores the choices. */
+  public sealed interface Model permits Probability, LogOdds, StayPutRate {
+    String name();
+  }
+
+  /** A probability per choice (a column of the choice table). */
+  public record Probability(String name, Column probability) implements Model {}
+
+  /** An unnormalised log-odds per choice: probabilities are its softmax within each decision (or subset). */
+  public record LogOdds(String name, Column logOdds) implements Model {}
+
+  /**
+   * The stay-put-rate baseline: staying gets the rate of the decision's origin cell ({@code overall} for an origin
+   * without one), every other choice an equal share of the rest; a decision without a stay-put choice is uniform and
+   * a decision whose only choice is staying gets 1.
+   */
+  public record StayPutRate(String name, Map<String, Double> rateByOrigin, double overall) implements Model {}
+
+  private final Dataset<Row> cached;
+  private final Dataset<Row> rows;
+  private final List<String> models;
+  private final List<String> subsets;
+
+  private DecisionTable(Dataset<Row> cached, Dataset<Row> rows, List<String> models, List<String> subsets) {
+    this.cached = cached;
+    this.rows = rows;
+    this.models = models;
+    this.subsets = subsets;
+  }
+
+  /**
+   * Builds and caches the table. {@code carried}: columns taken from each decision's selected choice (grouping
+   * columns, cells); those the choices lack are skipped. Fails on a decision without exactly one selected choice and
+   * on a selected choice whose probability is missing, NaN or not positive, naming the decision and the model.
+   */
+  public static DecisionTable of(
+      Dataset<Row> choices, List<Model> models, Map<String, String> subsets, List<String> carriedColumns) {
+    List<String> names = Arrays.asList(choices.columns());
+    List<String> carried = new ArrayList<>(carriedColumns);
+    if (models.stream().anyMatch(m -> m instanceof StayPutRate) && !carried.contains(Cols.ORIGIN_CELL)) {
+      carried.add(Cols.ORIGIN_CELL); // the rates are per origin cell
+    }
+    Map<String, Column> predicates = new LinkedHashMap<>();
+    predicates.put(ALL, lit(true));
+    subsets.forEach((name, predicate) -> predicates.put(name, expr(predicate)));
+    List<Column> predicate = new ArrayList<>(predicates.values());
+    Column selected = coalesce(col(Cols.SELECTED), lit(false));
+    boolean cells = names.containsAll(List.of(Cols.CELL, Cols.ORIGIN_CELL));
+    Column stays = cells ? col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)) : lit(false);
+
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(sum(when(selected, 1).otherwise(0)).as("_selected"));
+    aggs.add(count(lit(1)).as("_m"));
+    aggs.add(max(when(stays, 1).otherwise(0)).as("_has_stay"));
+    aggs.add(max(when(selected.and(stays), 1).otherwise(0)).as("_stayed"));
+    for (int j = 0; j < models.size(); j++) {
+      if (models.get(j) instanceof Probability p) {
+        aggs.add(sum(when(p.probability().isNull(), 1).otherwise(0)).as("_x_" + j));
+      }
+    }
+    for (int k = 0; k < predicate.size(); k++) {
+      Column in = coalesce(predicate.get(k), lit(false));
+      aggs.add(sum(when(in, 1).otherwise(0)).as("_n_" + k));
+      aggs.add(max(when(in.and(selected), 1).otherwise(0)).as("_in_" + k));
+      aggs.add(max(when(in.and(stays), 1).otherwise(0)).as("_stay_" + k));
+      for (int j = 0; j < models.size(); j++) {
+        Model model = models.get(j);
+        Column chosen = in.and(selected);
+        if (model instanceof Probability p) {
+          aggs.add(sum(when(chosen, p.probability())).as("_a_" + j + "_" + k));
+          aggs.add(sum(when(in, p.probability())).as("_b_" + j + "_" + k));
+        } else if (model instanceof LogOdds o) {
+          aggs.add(sum(when(chosen, o.logOdds())).as("_a_" + j + "_" + k));
+          aggs.add(sum(when(in, exp(o.logOdds()))).as("_b_" + j + "_" + k));
+        }
+      }
+    }
+    for (String c : carried) {
+      if (names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION)) {
+        aggs.add(max_by(col("`" + c + "`"), selected.cast("int")).as(c));
+      }
+    }
+    Dataset<Row> aggregated =
+        choices
+            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+
+    Dataset<Row> withRates = aggregated;
+    for (int j = 0; j < models.size(); j++) {
+      if (models.get(j) instanceof StayPutRate s) {
+        withRates = joinRates(withRates, s, "_rate_" + j, cells);
+      }
+    }
+    List<Column> out = new ArrayList<>();
+    out.add(col(Cols.INDIVIDUAL));
+    out.add(col(Cols.DECISION));
+    for (String c : carried) {
+      if (names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION)) {
+        out.add(col("`" + c + "`"));
+      }
+    }
+    if (cells && carried.contains(Cols.CELL) && carried.contains(Cols.ORIGIN_CELL)) {
+      out.add(col(Cols.CELL).notEqual(col(Cols.ORIGIN_CELL)).as(MOVED));
+    }
+    if (names.contains(ChoiceTable.DISTANCE_KM) && carried.contains(ChoiceTable.DISTANCE_KM)) {
+      Column km = col(ChoiceTable.DISTANCE_KM);
+      out.add(
+          when(km.equalTo(0), lit("stay"))
+              .when(km.leq(50), lit("0-50 km"))
+              .when(km.leq(100), lit("50-100 km"))
+              .otherwise(lit("> 100 km"))
+              .as(DISTANCE_BIN));
+    }
+    List<String> modelNames = new ArrayList<>();
+    for (int k = 0; k < predicate.size(); k++) {
+      Column in = col("_in_" + k).equalTo(1).and(col("_selected").equalTo(1));
+      out.add(in.as("_in_" + k));
+      out.add(col("_n_" + k).as("_n_" + k));
+      for (int j = 0; j < models.size(); j++) {
+        out.add(when(in, ll(models.get(j), j, k)).as(llColumn(j, k)));
+      }
+      out.add(when(in, log(lit(1.0).divide(col("_n_" + k)))).as(llColumn(models.size(), k)));
+    }
+    models.forEach(m -> modelNames.add(m.name()));
+    modelNames.add(UNIFORM);
+    validate(aggregated, models);
+    return new DecisionTable(aggregated, withRates.select(out.toArray(Column[]::new)), List.copyOf(modelNames), List.copyOf(predicates.keySet()));
+  }
+
+  /** The log-probability of the selected choice under model j in subset k (subset 0 = every choice). */
+  private static Column ll(Model model, int j, int k) {
+    Column a = col("_a_" + j + "_" + k);
+    Column b = col("_b_" + j + "_" + k);
+    if (model instanceof Probability) {
+      // Every choice: the probability as given (so metrics read exactly the model's output); a subset renormalises.
+      return k == 0 ? log(a) : log(a).minus(log(b));
+    }
+    if (model instanceof LogOdds) {
+      return a.minus(log(b));
+    }
+    // Stay-put rate: probabilities of the stay-put choice (r) and of every other choice (q) in the whole decision.
+    Column m = col("_m");
+    Column r = col("_rate_" + j);
+    Column hasStay = col("_has_stay").equalTo(1);
+    Column stayP = when(m.equalTo(1), lit(1.0)).otherwise(r);
+    Column otherP =
+        when(not(hasStay), lit(1.0).divide(m)).when(m.equalTo(1), lit(0.0)).otherwise(lit(1.0).minus(r).divide(m.minus(1)));
+    Column chosen = when(hasStay.and(col("_stayed").equalTo(1)), stayP).otherwise(otherP);
+    if (k == 0) {
+      return log(chosen);
+    }
+    Column stayIn = col("_stay_" + k);
+    Column total =
+        when(hasStay, stayIn.multiply(stayP).plus(col("_n_" + k).minus(stayIn).multiply(otherP)))
+            .otherwise(col("_n_" + k).multiply(otherP));
+    return log(chosen).minus(log(total));
+  }
+
+  private static Dataset<Row> joinRates(Dataset<Row> decisions, StayPutRate s, String column, boolean cells) {
+    if (!cells) {
+      throw new IllegalArgumentException("the stay-put-rate baseline needs the columns cell and origin_cell");
+    }
+    List<Row> rates = new ArrayList<>();
+    s.rateByOrigin().forEach((cell, rate) -> rates.add(RowFactory.create(cell, rate)));
+    Dataset<Row> table =
+        decisions
+            .sparkSession()
+            .createDataFrame(
+                rates,
+                DataTypes.createStructType(
+                    List.of(
+                        DataTypes.createStructField("_origin", DataTypes.StringType, false),
+                        DataTypes.createStructField(column, DataTypes.DoubleType, false))));
+    Dataset<Row> joined =
+        decisions.join(broadcast(table), col(Cols.ORIGIN_CELL).cast("string").equalTo(col("_origin")), "left").drop("_origin");
+    return joined.withColumn(column, coalesce(col(column), lit(s.overall())));
+  }
+
+  private static void validate(Dataset<Row> aggregated, List<Model> models) {
+    Column bad = col("_selected").notEqual(1);
+    List<Integer> probabilities = new ArrayList<>();
+    for (int j = 0; j < models.size(); j++) {
+      if (models.get(j) instanceof Probability) {
+        Column p = col("_a_" + j + "_0");
+        bad = bad.or(p.isNull()).or(p.isNaN()).or(p.leq(0)).or(col("_x_" + j).gt(0));
+        probabilities.add(j);
+      }
+    }
+    List<Column> shown = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col("_selected")));
+    probabilities.forEach(j -> shown.add(col("_a_" + j + "_0")));
+    probabilities.forEach(j -> shown.add(col("_x_" + j)));
+    List<Row> found = aggregated.filter(bad).select(shown.toArray(Column[]::new)).limit(1).collectAsList();
+    if (found.isEmpty()) {
+      return;
+    }
+    Row b = found.get(0);
+    String decision = "decision " + b.get(1) + " of individual '" + b.get(0) + "'";
+    if (b.getLong(2) != 1) {
+      aggregated.unpersist();
+      throw new IllegalArgumentException(decision + " has " + b.get(2) + " selected choices");
+    }
+    for (int i = 0; i < probabilities.size(); i++) {
+      long missing = b.getLong(3 + probabilities.size() + i);
+      if (missing > 0) {
+        aggregated.unpersist();
+        throw new IllegalArgumentException(
+            decision + " has " + missing + " choice(s) without a probability under model '"
+                + models.get(probabilities.get(i)).name() + "'");
+      }
+      Object p = b.get(3 + i);
+      if (p == null || ((Double) p).isNaN() || (Double) p <= 0) {
+        aggregated.unpersist();
+        String model = models.get(probabilities.get(i)).name();
+        throw new IllegalArgumentException(
+            "the selected choice of " + decision + " has probability " + p + " under model '" + model
+                + "'; log-likelihoods need a positive probability");
+      }
+    }
+  }
+
+  private static String llColumn(int model, int subset) {
+    return "_ll_" + model + "_" + subset;
+  }
+
+  /** The rows: individual, decision, carried columns, moved, distance_bin, and per subset and model the ll columns. */
+  public Dataset<Row> rows() {
+    return rows;
+  }
+
+  /** The models, in order, uniform last. */
+  public List<String> models() {
+    return models;
+  }
+
+  /** The column holding the selected choice's log-probability under {@code model} in {@code subset} (null outside). */
+  public String ll(String model, String subset) {
+    int j = models.indexOf(model);
+    int k = subsets.indexOf(subset);
+    if (j < 0 || k < 0) {
+      throw new IllegalArgumentException("no model '" + model + "' or subset '" + subset + "' in " + models + " x " + subsets);
+    }
+    return llColumn(j, k);
+  }
+
+  /** A grouping set within a subset: the metrics are computed for every group of these columns' values. */
+  public record GroupingSet(String subset, List<String> groupBy) {}
+
+  /** {@link #metrics(String, List)} of one grouping set. */
+  public Dataset<Row> metrics(String dataset, String subset, List<String> groupBy) {
+    return metrics(dataset, List.of(new GroupingSet(subset, groupBy)));
+  }
+
+  /**
+   * Metrics of every model for every grouping set, in {@link Schemas#METRICS}, in one aggregation (each decision is
+   * counted once per set): decisions, individuals, D-NLP (the mean over individuals of each individual's mean ll),
+   * mean ll, GMP, and the uniform model's. A set without grouping columns has its row even when no decision is in its
+   * subset (no decisions, NaN metrics); other groups appear when they have decisions.
+   */
+  public Dataset<Row> metrics(String dataset, List<GroupingSet> sets) {
+    List<Column> perSet = new ArrayList<>();
+    for (GroupingSet set : sets) {
+      int k = subsets.indexOf(set.subset());
+      if (k < 0) {
+        throw new IllegalArgumentException("no subset '" + set.subset() + "' in " + subsets);
+      }
+      List<Column> key = new ArrayList<>();
+      for (String g : set.groupBy()) {
+        key.add(concat(lit(g + "="), coalesce(col("`" + g + "`").cast("string"), lit("null"))));
+      }
+      List<Column> fields = new ArrayList<>();
+      fields.add(lit(set.subset()).as("subset"));
+      fields.add(lit(set.groupBy().isEmpty() ? ALL : String.join(",", set.groupBy())).as("grouping"));
+      fields.add((set.groupBy().isEmpty() ? lit(ALL) : concat_ws(", ", key.toArray(Column[]::new))).as("group"));
+      fields.add(col("_in_" + k).as("in"));
+      for (int j = 0; j < models.size(); j++) {
+        fields.add(col(llColumn(j, k)).as("l" + j));
+      }
+      perSet.add(struct(fields.toArray(Column[]::new)));
+    }
+    List<Column> sums = new ArrayList<>();
+    for (int j = 0; j < models.size(); j++) {
+      sums.add(sum("_set.l" + j).as("_s" + j));
+    }
+    Dataset<Row> perIndividual =
+        rows.select(col(Cols.INDIVIDUAL), explode(array(perSet.toArray(Column[]::new))).as("_set"))
+            .groupBy(col("_set.subset").as("subset"), col("_set.grouping").as("grouping"), col("_set.group").as("group"),
+                col(Cols.INDIVIDUAL))
+            .agg(sum(when(col("_set.in"), 1L).otherwise(0L)).as("_n"), sums.toArray(Column[]::new));
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(count(when(col("_n").gt(0), 1)).as("individuals"));
+    for (int j = 0; j < models.size(); j++) {
+      aggs.add(avg(col("_s" + j).divide(col("_n"))).as("_d" + j));
+      aggs.add(sum("_s" + j).divide(sum("_n")).as("_mean" + j));
+    }
+    Dataset<Row> grouped =
+        perIndividual
+            .groupBy("subset", "grouping", "group")
+            .agg(sum("_n").as("decisions"), aggs.toArray(Column[]::new))
+            .filter(col("decisions").gt(0).or(col("grouping").equalTo(ALL)));
+    List<Column> perModel = new ArrayList<>();
+    for (int j = 0; j < models.size() - 1; j++) { // uniform (last) is every row's uniform_d_nlp
+      perModel.add(struct(lit(models.get(j)).as("m"), col("_d" + j).as("d"), col("_mean" + j).as("mean")));
+    }
+    Column nan = lit(Double.NaN);
+    Column uniform = coalesce(col("_d" + (models.size() - 1)), nan);
+    return grouped
+        .select(
+            explode(array(perModel.toArray(Column[]::new))).as("_model"),
+            col("subset"),
+            col("grouping"),
+            col("group"),
+            col("decisions"),
+            col("individuals"),
+            uniform.as("uniform_d_nlp"))
+        .select(
+            col("_model.m").as("model"),
+            lit(dataset).as("dataset"),
+            col("subset"),
+            col("grouping"),
+            col("group"),
+            col("decisions"),
+            col("individuals"),
+            coalesce(col("_model.d"), nan).as("d_nlp"),
+            coalesce(col("_model.mean"), nan).as("mean_ll"),
+            exp(coalesce(col("_model.d"), nan)).as("gmp"),
+            col("uniform_d_nlp"),
+            exp(col("uniform_d_nlp")).as("uniform_gmp"))
+        .to(Schemas.METRICS);
+  }
+
+  /**
+   * Each individual's mean log-likelihood under every model (every choice), per value of {@code keys}: the keys,
+   * individual, then one column per model named by the model.
+   */
+  public Dataset<Row> individualMeans(List<String> keys) {
+    List<Column> groupKeys = new ArrayList<>();
+    keys.forEach(g -> groupKeys.add(col("`" + g + "`")));
+    groupKeys.add(col(Cols.INDIVIDUAL));
+    List<Column> means = new ArrayList<>();
+    for (int j = 0; j < models.size(); j++) {
+      means.add(avg(llColumn(j, 0)).as(models.get(j)));
+    }
+    return rows.groupBy(groupKeys.toArray(Column[]::new)).agg(means.get(0), means.subList(1, means.size()).toArray(Column[]::new));
+  }
+
+  public long decisions() {
+    return cached.count();
+  }
+
+  public void unpersist() {
+    cached.unpersist();
+  }
+}
