@@ -46,7 +46,7 @@ import picocli.CommandLine.Command;
 final class EvaluateJob extends JobCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String TRAINED = "trained model";
-  static final String UNIFORM = "uniform";
+  static final String UNIFORM = DecisionTable.UNIFORM;
   private EvaluateConfig config;
   /** The predictions' own model: its feature set's name when it has one (model.json), else "trained model". */
   private String model = TRAINED;
@@ -84,6 +84,7 @@ final class EvaluateJob extends JobCommand {
     config.notes().forEach(progress::info);
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
+    progress.finished((groupBy.size() + 1) + " grouping sets, " + subsets.size() + " subset(s)");
     String referencePath = config.reference();
     if (referencePath != null
         && config.referenceIsDefault()
@@ -95,19 +96,25 @@ final class EvaluateJob extends JobCommand {
     Dataset<Row> choices = referencePath == null ? predictions : withReference(spark, predictions, referencePath);
     // Every model evaluated, by name: the predictions' own model and the others infer scored, the reference, and
     // baselines fitted on the training split (a trained model that cannot beat them has learnt little about moving).
-    List<DecisionTable.Model> models = new ArrayList<>(scoredModels(scoredWith));
+    Map<String, String> scored = scoredColumns(scoredWith);
+    List<DecisionTable.Model> models = new ArrayList<>(probabilities(scored));
     if (referencePath != null) {
       models.add(new DecisionTable.Probability(config.referenceName(), col(REFERENCE_PROBABILITY)));
     }
+    progress.stage("fitting the baselines on the training split");
     if (Baselines.canStayPut(predictions)) {
       models.add(Baselines.stayPutRate(predictions));
     }
-    ConditionalLogit.Fit distance = Baselines.canDistance(predictions) ? Baselines.fitDistance(predictions) : null;
+    ConditionalLogit.Fit distance =
+        Baselines.canDistance(predictions) ? Baselines.fitDistance(predictions, Baselines.DISTANCE_MAX_DECISIONS) : null;
     if (distance != null) {
       models.add(Baselines.distance(distance));
-      progress.info(String.format(Locale.ROOT, "distance logit (training split): phi = %.4f d %+.4f d^2 %+.4f stay-put"
-          + " (d in 100 km)", distance.estimates()[0], distance.estimates()[1], distance.estimates()[2]));
+      progress.info(String.format(Locale.ROOT, "distance logit (%d training decisions): phi = %.4f d %+.4f d^2 %+.4f "
+          + "stay-put (d in 100 km)", distance.decisions(), distance.estimates()[0], distance.estimates()[1],
+          distance.estimates()[2]));
     }
+    progress.finished(models.size() - scored.size() + " models besides the scored ones");
+    progress.stage("one row per decision with every model's log-likelihood");
     DecisionTable table = DecisionTable.of(choices, models, subsets, keptColumns(groupBy));
     long decisionCount = table.decisions();
     progress.finished(decisionCount + " decisions");
@@ -125,9 +132,9 @@ final class EvaluateJob extends JobCommand {
     DecisionTable contrasts = null;
     if (fs.exists(contrastsPath)) {
       Dataset<Row> contrastChoices = spark.read().parquet(contrastsPath.toString());
-      List<DecisionTable.Model> scored =
-          scoredModels(scoredWith).stream().filter(m -> hasColumn(contrastChoices, probabilityColumn(m))).toList();
-      contrasts = DecisionTable.of(contrastChoices, scored, Map.of(), bySplit);
+      Map<String, String> scoredContrasts = new LinkedHashMap<>(scored);
+      scoredContrasts.values().removeIf(column -> !hasColumn(contrastChoices, column));
+      contrasts = DecisionTable.of(contrastChoices, probabilities(scoredContrasts), Map.of(), bySplit);
       metricsTable = metricsTable.union(contrasts.metrics("contrasts", DecisionTable.ALL, bySplit));
     }
     metricsTable = metricsTable.orderBy("dataset", "subset", "grouping", "group", "model").cache();
@@ -238,22 +245,24 @@ final class EvaluateJob extends JobCommand {
   }
 
   /**
-   * The models infer scored into the predictions: its own ({@code probability}) and the others model.json lists, each
-   * in its {@code probability_<name>} column.
+   * The models infer scored into the predictions, name -> probability column: its own ({@code probability}) and the
+   * others model.json lists ({@code probability_<name>}).
    */
-  private List<DecisionTable.Model> scoredModels(JsonNode scoredWith) {
-    List<DecisionTable.Model> out = new ArrayList<>();
-    out.add(new DecisionTable.Probability(model, col(Cols.PROBABILITY)));
+  private Map<String, String> scoredColumns(JsonNode scoredWith) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put(model, Cols.PROBABILITY);
     if (scoredWith != null) {
       for (JsonNode m : scoredWith.at("/models")) {
-        out.add(new DecisionTable.Probability(m.at("/name").asText(), col("`" + m.at("/column").asText() + "`")));
+        out.put(m.at("/name").asText(), m.at("/column").asText());
       }
     }
     return out;
   }
 
-  private static String probabilityColumn(DecisionTable.Model m) {
-    return ((DecisionTable.Probability) m).probability().toString().replace("`", "");
+  private static List<DecisionTable.Model> probabilities(Map<String, String> columns) {
+    List<DecisionTable.Model> out = new ArrayList<>();
+    columns.forEach((name, column) -> out.add(new DecisionTable.Probability(name, col("`" + column + "`"))));
+    return out;
   }
 
   private static boolean hasColumn(Dataset<Row> rows, String column) {

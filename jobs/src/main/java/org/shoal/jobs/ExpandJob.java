@@ -144,6 +144,7 @@ final class ExpandJob extends JobCommand {
 
     progress.stage("counting");
     ExpandReport report = ExpandReport.of(expansion);
+    expansion.release();
     progress.finished(String.format(Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
 
     Map<String, Object> split = new LinkedHashMap<>();

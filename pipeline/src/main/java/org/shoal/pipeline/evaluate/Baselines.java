@@ -3,8 +3,10 @@ package org.shoal.pipeline.evaluate;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +28,8 @@ public final class Baselines {
   public static final String DISTANCE = "distance logit";
   /** The distance baseline's inputs: distance in units of 100 km, its square, and staying put (0/1). */
   public static final List<String> DISTANCE_FEATURES = List.of("_distance", "_distance_sq", "_stay_put");
+  /** Training decisions the distance logit is fitted on at most (a seeded sample beyond). */
+  public static final long DISTANCE_MAX_DECISIONS = 50_000;
 
   private Baselines() {}
 
@@ -42,15 +46,26 @@ public final class Baselines {
 
   /**
    * The distance baseline: an exact conditional logit on distance, distance² and staying put, fitted on the
-   * training decisions (null when there are none).
+   * training decisions (null when there are none). Beyond {@code maxDecisions} training decisions it is fitted on a
+   * seeded sample of that many (by a hash of individual and decision): three coefficients need no more, and the fit
+   * costs one pass per L-BFGS iteration.
    */
-  public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions) {
-    Dataset<Row> train = withDistanceFeatures(predictions.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN)));
-    if (train.isEmpty()) {
+  public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions, long maxDecisions) {
+    Dataset<Row> train = predictions.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN));
+    long decisions = train.filter(col(Cols.SELECTED)).count();
+    if (decisions == 0) {
       return null;
     }
-    return ConditionalLogit.fit(ConditionalLogit.decisions(train, DISTANCE_FEATURES), DISTANCE_FEATURES, 1e-10, 500);
+    if (decisions > maxDecisions) {
+      double share = (double) maxDecisions / decisions;
+      Column u = pmod(xxhash64(col(Cols.INDIVIDUAL), col(Cols.DECISION), lit(SAMPLE_SEED)), lit(1_000_000L)).divide(1e6);
+      train = train.filter(u.lt(share));
+    }
+    return ConditionalLogit.fit(
+        ConditionalLogit.decisions(withDistanceFeatures(train), DISTANCE_FEATURES), DISTANCE_FEATURES, 1e-6, 200);
   }
+
+  private static final long SAMPLE_SEED = 42;
 
   /** The fitted distance logit as a model: its log-odds for every choice. */
   public static DecisionTable.LogOdds distance(ConditionalLogit.Fit fit) {

@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.geo.Geodesy;
 import org.shoal.pipeline.h3.H3Cells;
 import org.apache.spark.sql.expressions.Window;
@@ -50,8 +51,10 @@ public final class ExpandDecisions {
    * @param dropped one row per dropped decision: individual, decision, date, origin_cell, next_cell,
    *     distance_moved_km, reason
    * @param removedChoices choices of kept decisions removed for missing covariates
+   * @param flagged every candidate choice with its decision's drop reason (cached: choices, dropped and removed
+   *     choices are all read from it, so the per-decision windows run once)
    */
-  public record Result(Dataset<Row> choices, Dataset<Row> dropped, Dataset<Row> removedChoices) {}
+  public record Result(Dataset<Row> choices, Dataset<Row> dropped, Dataset<Row> removedChoices, Dataset<Row> flagged) {}
 
   private ExpandDecisions() {}
 
@@ -101,7 +104,8 @@ public final class ExpandDecisions {
             .withColumn(
                 REASON,
                 when(col("_in_radius").unary_$bang(), lit(BEYOND_RADIUS))
-                    .when(col("_next_has_cov").unary_$bang(), lit(NO_COVARIATES)));
+                    .when(col("_next_has_cov").unary_$bang(), lit(NO_COVARIATES)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
 
     Dataset<Row> dropped =
         flagged
@@ -123,7 +127,7 @@ public final class ExpandDecisions {
             .withColumn(Cols.SELECTED, isNext)
             .withColumn(
                 Cols.CHOICE, row_number().over(byDecision.orderBy(Cols.CELL)));
-    return new Result(out, dropped, removed);
+    return new Result(out, dropped, removed, flagged);
   }
 
   /** Geodesic km between two cells' centroids. */

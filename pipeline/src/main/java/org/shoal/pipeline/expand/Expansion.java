@@ -42,6 +42,7 @@ public final class Expansion {
    * @param splits individual, split
    * @param normalisation the statistics used (fitted on training rows, or reused)
    * @param features the model's feature columns, in order
+   * @param cached the intermediate tables kept in memory (or on local disk) while the outputs are written
    */
   public record Output(
       TrackReader.Tracks tracks,
@@ -54,7 +55,13 @@ public final class Expansion {
       Dataset<Row> removedChoices,
       Dataset<Row> splits,
       Normalisation normalisation,
-      List<String> features) {}
+      List<String> features,
+      List<Dataset<Row>> cached) {
+    /** Frees the cached intermediate tables once every output is written and counted. */
+    public void release() {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
 
   /**
    * @param covariates (cell, date, variables...) or null
@@ -149,6 +156,7 @@ public final class Expansion {
                 .distinct()
                 .withColumn(ExpandDecisions.REASON, lit(NOT_IN_SPLIT_FILE)));
     choices = choices.filter(col(Splits.SPLIT).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> unnormalised = choices;
 
     Normalisation normalisation =
         reuse != null
@@ -171,7 +179,8 @@ public final class Expansion {
         expanded.removedChoices(),
         splits,
         normalisation,
-        features);
+        features,
+        List.of(checked, positions, expanded.flagged(), unnormalised));
   }
 
   private static Column[] rawColumns(TrackSource source) {
