@@ -482,20 +482,20 @@ final class EvaluateJob extends JobCommand {
   private Map<String, double[]> trainingCurves(SparkSession spark, JsonNode scoredWith) throws java.io.IOException {
     Map<String, double[]> curves = new LinkedHashMap<>();
     var fs = new Path(config.predictions()).getFileSystem(spark.sparkContext().hadoopConfiguration());
-    Path best = config.training() == null ? null : new Path(config.training() + "/best.json");
+    String best = config.training() == null ? null : TrainedModels.best(config.training());
     String run;
     if (scoredWith != null) {
       run = scoredWith.at("/path").asText();
-    } else if (best != null && fs.exists(best)) {
-      run = JSON.readTree(Inputs.text(spark, best.toString(), "training pointer")).at("/path").asText();
+    } else if (best != null && fs.exists(new Path(best))) {
+      run = TrainedModels.resolve(spark, best);
     } else {
       return curves;
     }
-    Path history = new Path(run + "/history.csv");
-    if (!fs.exists(history)) {
+    String history = TrainedModels.history(spark, run);
+    if (history == null) {
       return curves;
     }
-    String[] lines = Inputs.text(spark, history.toString(), "training history").trim().split("\n");
+    String[] lines = history.trim().split("\n");
     double[] train = new double[lines.length - 1];
     double[] validation = new double[lines.length - 1];
     for (int i = 1; i < lines.length; i++) {

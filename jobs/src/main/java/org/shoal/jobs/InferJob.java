@@ -1,13 +1,10 @@
 package org.shoal.jobs;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -27,7 +24,6 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "infer", mixinStandardHelpOptions = true, description = "Score every choice with a trained model.")
 final class InferJob extends JobCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private InferConfig config;
 
   @Override
@@ -56,13 +52,29 @@ final class InferJob extends JobCommand {
   }
 
   /** A model to score: its name in the predictions, run folder, scorer and training data's manifest. */
-  record Model(String name, String featureSet, String runDir, LogOddsScorer scorer, FeatureManifest manifest) {
+  record Model(String name, TrainedModels.Run run) {
+    String featureSet() {
+      return run.featureSet();
+    }
+
+    String runDir() {
+      return run.folder();
+    }
+
+    LogOddsScorer scorer() {
+      return run.scorer();
+    }
+
+    FeatureManifest manifest() {
+      return run.manifest();
+    }
+
     String runId() {
-      return new Path(runDir).getName();
+      return run.id();
     }
 
     String shortId() {
-      return runId().substring(0, Math.min(12, runId().length()));
+      return run.shortId();
     }
   }
 
@@ -112,16 +124,12 @@ final class InferJob extends JobCommand {
 
   /** A model from best.json or a run folder; named by {@code entry}, else its run.json's feature set, else its id. */
   private static Model load(SparkSession spark, String path, String entry) throws IOException {
-    String runDir = runFolder(spark, path);
-    LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, runDir + "/scorer.json", "model scorer"), LogOddsScorer.class);
-    FeatureManifest manifest = Datasets.readManifest(spark, runDir + Datasets.MANIFEST);
-    String set = JSON.readTree(Inputs.text(spark, runDir + "/run.json", "run record")).at("/featureSet").asText("");
+    TrainedModels.Run run = TrainedModels.load(spark, path);
     String name = entry != null && entry.matches("[A-Za-z0-9_-]+") ? entry : null;
     if (name == null) {
-      String id = new Path(runDir).getName();
-      name = set.isEmpty() ? id.substring(0, Math.min(12, id.length())) : set;
+      name = run.featureSet().isEmpty() ? run.shortId() : run.featureSet();
     }
-    return new Model(name, set, runDir, scorer, manifest);
+    return new Model(name, run);
   }
 
   private void score(SparkSession spark, Progress progress, String input, String name, List<Model> models)
@@ -156,15 +164,6 @@ final class InferJob extends JobCommand {
     Outputs.text(spark, manifest.toJson(), config.output() + "/" + name + Datasets.MANIFEST);
     long rows = spark.read().parquet(config.output() + "/" + name + Datasets.CHOICES).count();
     progress.finished(rows + " choice rows scored into " + config.output() + "/" + name);
-  }
-
-  /** best.json points at a run folder; anything else is taken as the run folder itself. */
-  static String runFolder(SparkSession spark, String model) throws IOException {
-    if (model.endsWith(".json")) {
-      JsonNode best = JSON.readTree(Inputs.text(spark, model, "model pointer"));
-      return best.at("/path").asText();
-    }
-    return model;
   }
 
 }

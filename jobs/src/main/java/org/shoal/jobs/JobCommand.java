@@ -46,6 +46,11 @@ abstract class JobCommand implements Callable<Integer> {
   /** The files and folders this job reads; their listings are part of the stage's fingerprint. */
   protected abstract java.util.List<String> inputs();
 
+  /** This job as a stage of the pipeline, for its marker and fingerprint. */
+  Stages.Stage stage() {
+    return new Stages.Stage(jobName(), output(), inputs());
+  }
+
   @Override
   public Integer call() throws Exception {
     Settings settings = ConfigLoader.settings(confFile, overrides);
@@ -59,10 +64,10 @@ abstract class JobCommand implements Callable<Integer> {
     try {
       if (recordsStage()) {
         // A job run on its own also keeps its stage marker true, so `shoal run` never skips over its outputs.
-        Stages.forget(spark, this);
+        Stages.forget(spark, stage());
         long t0 = System.nanoTime();
         run(spark, progress);
-        Stages.record(spark, this, Stages.fingerprint(spark, config, this), (System.nanoTime() - t0) / 1e9);
+        Stages.record(spark, config, stage(), (System.nanoTime() - t0) / 1e9);
       } else {
         run(spark, progress);
       }

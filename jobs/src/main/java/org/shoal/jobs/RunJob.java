@@ -66,16 +66,7 @@ final class RunJob extends JobCommand {
   protected void configure(Settings settings) {
     this.settings = settings;
     stages.clear();
-    // The synthetic world is simulated only when expand reads its tracks.
-    if (settings.tracksAreSimulated()) {
-      stages.add(new SimulateJob());
-    }
-    if (org.shoal.jobs.config.CovariatesConfig.enabled(settings)) {
-      stages.add(new CovariatesJob());
-    }
-    stages.addAll(
-        List.of(new ExpandJob(), new AugmentJob(), new ContrastsJob(), new TrainJob(), new InferJob(), new EvaluateJob()));
-    stages.forEach(s -> s.configure(settings));
+    stages.addAll(Catalogue.pipeline(settings));
   }
 
   /** The stages this run will go through, in order. */
@@ -92,11 +83,11 @@ final class RunJob extends JobCommand {
       progress.info("tracks: " + settings.string("shoal.expand.tracks.path") + " (not simulating the synthetic world)");
     }
     for (JobCommand stage : stages) {
-      String fingerprint = Stages.fingerprint(spark, settings.config(), stage);
+      String fingerprint = Stages.fingerprint(spark, settings.config(), stage.stage());
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("stage", stage.jobName());
       entry.put("fingerprint", fingerprint);
-      if (!force && fingerprint.equals(Stages.recorded(spark, stage))) {
+      if (!force && fingerprint.equals(Stages.recorded(spark, stage.stage()))) {
         progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
         entry.put("ran", false);
         record.add(entry);
@@ -106,13 +97,13 @@ final class RunJob extends JobCommand {
         continue;
       }
       progress.info("stage " + stage.jobName());
-      Stages.forget(spark, stage);
+      Stages.forget(spark, stage.stage());
       long t0 = System.nanoTime();
       Progress stageProgress = new Progress(stage.jobName());
       stage.run(spark, stageProgress);
       double seconds = (System.nanoTime() - t0) / 1e9;
       stageProgress.done();
-      Stages.record(spark, stage, Stages.fingerprint(spark, settings.config(), stage), seconds);
+      Stages.record(spark, settings.config(), stage.stage(), seconds);
       entry.put("ran", true);
       entry.put("seconds", seconds);
       record.add(entry);
@@ -149,7 +140,7 @@ final class RunJob extends JobCommand {
     FileSystem fs = target.getFileSystem(hadoop);
     String train = settings.string("shoal.train.output");
     String evaluate = settings.string("shoal.evaluate.output");
-    JsonNode best = JSON.readTree(Inputs.text(spark, train + "/best.json", "model pointer"));
+    JsonNode best = TrainedModels.pointer(spark, TrainedModels.best(train));
     Path model = new Path(best.at("/path").asText());
     FileUtil.copy(fs, model, fs, new Path(target, "model"), false, hadoop);
     for (String f : List.of("report.html", "summary.json", "metrics.csv")) {
@@ -157,7 +148,7 @@ final class RunJob extends JobCommand {
     }
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("run", runName);
-    manifest.put("shoal", String.valueOf(Shoal.class.getPackage().getImplementationVersion()));
+    manifest.put("shoal", Version.current());
     manifest.put("spark", spark.version());
     manifest.put("java", System.getProperty("java.version"));
     manifest.put("seconds", seconds);

@@ -9,23 +9,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "shoal",
     mixinStandardHelpOptions = true,
-    versionProvider = Shoal.Version.class,
-    description = "Animal tracks to discrete-choice behaviour models on Apache Spark.",
-    subcommands = {
-      RunJob.class,
-      SimulateJob.class,
-      CovariatesJob.class,
-      ExpandJob.class,
-      ImportJob.class,
-      AugmentJob.class,
-      ContrastsJob.class,
-      TrainJob.class,
-      InferJob.class,
-      EvaluateJob.class,
-      TransitionsJob.class,
-      DiffuseJob.class,
-      CommandLine.HelpCommand.class
-    })
+    versionProvider = Shoal.VersionProvider.class,
+    description = "Animal tracks to discrete-choice behaviour models on Apache Spark.")
 public final class Shoal implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
@@ -41,9 +26,19 @@ public final class Shoal implements Runnable {
     System.exit(execute(args));
   }
 
+  /** The command line: `run`, the pipeline's stages in order, the other jobs (see {@link Catalogue}), `help`. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Shoal());
+    cli.addSubcommand(new RunJob());
+    Catalogue.PIPELINE.forEach(stage -> cli.addSubcommand(stage.command().get()));
+    Catalogue.OTHERS.forEach(job -> cli.addSubcommand(job.get()));
+    cli.addSubcommand(new CommandLine.HelpCommand());
+    return cli;
+  }
+
   /** Runs the command line and returns its exit code (used by main and by tests). */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Shoal());
+    CommandLine cli = commandLine();
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
@@ -72,11 +67,10 @@ public final class Shoal implements Runnable {
     return b.toString();
   }
 
-  static final class Version implements CommandLine.IVersionProvider {
+  static final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Shoal.class.getPackage().getImplementationVersion();
-      return new String[] {"shoal " + (v == null ? "(development build)" : v)};
+      return new String[] {"shoal " + Version.current()};
     }
   }
 }

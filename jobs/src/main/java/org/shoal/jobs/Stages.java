@@ -32,14 +32,13 @@ final class Stages {
 
   private Stages() {}
 
-  static String fingerprint(SparkSession spark, Config config, JobCommand stage) throws IOException {
+  /** What a stage is to its bookkeeping: its name (its config subtree is shoal.<name>), output and inputs. */
+  record Stage(String name, String output, List<String> inputs) {}
+
+  static String fingerprint(SparkSession spark, Config config, Stage stage) throws IOException {
     // The shoal version too: a new release reruns every stage (snapshot builds share one version: use --force).
-    StringBuilder b =
-        new StringBuilder(stage.jobName())
-            .append(' ')
-            .append(Shoal.class.getPackage().getImplementationVersion())
-            .append('\n');
-    b.append(config.getConfig("shoal." + stage.jobName()).root().render(ConfigRenderOptions.concise())).append('\n');
+    StringBuilder b = new StringBuilder(stage.name()).append(' ').append(Version.current()).append('\n');
+    b.append(resolved(config, stage)).append('\n');
     for (String input : stage.inputs()) {
       b.append(input).append('\n');
       for (Map.Entry<String, String> f : listing(spark, input).entrySet()) {
@@ -80,8 +79,13 @@ final class Stages {
     return out;
   }
 
+  /** The stage's resolved configuration (its shoal.<name> subtree), as JSON. */
+  private static String resolved(Config config, Stage stage) {
+    return config.getConfig("shoal." + stage.name()).root().render(ConfigRenderOptions.concise());
+  }
+
   /** The fingerprint recorded by the stage's last completed run, or null. */
-  static String recorded(SparkSession spark, JobCommand stage) throws IOException {
+  static String recorded(SparkSession spark, Stage stage) throws IOException {
     Path marker = new Path(stage.output(), MARKER);
     FileSystem fs = marker.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!fs.exists(marker)) {
@@ -91,16 +95,21 @@ final class Stages {
     return node.at("/fingerprint").asText(null);
   }
 
-  static void forget(SparkSession spark, JobCommand stage) throws IOException {
+  static void forget(SparkSession spark, Stage stage) throws IOException {
     Path marker = new Path(stage.output(), MARKER);
     marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(marker, false);
   }
 
-  static void record(SparkSession spark, JobCommand stage, String fingerprint, double seconds) throws IOException {
+  /**
+   * Marks the stage finished: its fingerprint, inputs, time and resolved configuration (every key it ran with,
+   * defaults included) in {@link #MARKER}.
+   */
+  static void record(SparkSession spark, Config config, Stage stage, double seconds) throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("stage", stage.jobName());
-    m.put("fingerprint", fingerprint);
+    m.put("stage", stage.name());
+    m.put("fingerprint", fingerprint(spark, config, stage));
     m.put("inputs", List.copyOf(stage.inputs()));
+    m.put("config", JSON.readTree(resolved(config, stage)));
     m.put("seconds", seconds);
     m.put("finished", java.time.Instant.now().toString());
     Outputs.json(spark, m, stage.output() + "/" + MARKER);

@@ -144,12 +144,12 @@ final class TrainJob extends JobCommand {
     List<Map<String, Object>> board = leaderboard(finished);
     writeLeaderboard(spark, board);
     Finished best = finished.stream().min(Comparator.comparingDouble(f -> f.best().validationLoss())).orElseThrow();
-    writePointer(spark, best, config.output() + "/best.json");
+    writePointer(spark, best, TrainedModels.best(config.output()));
     for (String set : sets.keySet()) {
       if (!set.isEmpty()) {
         writePointer(spark, finished.stream().filter(f -> f.featureSet().equals(set))
             .min(Comparator.comparingDouble(f -> f.best().validationLoss())).orElseThrow(),
-            config.output() + "/best-" + set + ".json");
+            TrainedModels.best(config.output(), set));
       }
     }
     progress.finished(String.format(Locale.ROOT, "%d run(s)", finished.size()));
@@ -253,12 +253,12 @@ final class TrainJob extends JobCommand {
   private void writePointer(SparkSession spark, Finished f, String path) throws IOException {
     Map<String, Object> pointer = new LinkedHashMap<>();
     pointer.put("runId", f.run().runId());
-    pointer.put("path", config.output() + "/runs/" + f.run().runId());
+    pointer.put("path", TrainedModels.runFolder(config.output(), f.run().runId()));
     pointer.put("validationLoss", f.best().validationLoss());
     pointer.put("trainLoss", f.best().trainLoss());
     pointer.put("validated", f.validated());
     pointer.put("featureSet", f.featureSet());
-    Outputs.json(spark, pointer, path);
+    TrainedModels.writePointer(spark, pointer, path);
   }
 
   /** hidden = []: the conditional logit by L-BFGS, with standard errors; its iterations are the history. */
@@ -397,7 +397,7 @@ final class TrainJob extends JobCommand {
 
   private void writeRun(SparkSession spark, Finished f, FeatureManifest manifest, List<String> features)
       throws IOException {
-    String dir = config.output() + "/runs/" + f.run().runId();
+    String dir = TrainedModels.runFolder(config.output(), f.run().runId());
     if (f.network() != null) {
       Path model = new Path(dir + "/model.zip");
       FileSystem fs = model.getFileSystem(spark.sparkContext().hadoopConfiguration());

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,7 +37,6 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Build a model's daily transition table over a region and period.")
 final class TransitionsJob extends JobCommand {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private TransitionsConfig config;
   private SimulateConfig simulate;
 
@@ -72,10 +70,10 @@ final class TransitionsJob extends JobCommand {
       double forkLength = config.attributes().getOrDefault(Cols.FORK_LENGTH_CM, 75.5);
       transitions = TrueTransitions.build(spark, simulate.setup(), config.startDate(), config.days(), forkLength);
     } else {
-      String run = InferJob.runFolder(spark, config.model());
-      LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, run + "/scorer.json", "model scorer"), LogOddsScorer.class);
-      FeatureManifest manifest = Datasets.readManifest(spark, run + Datasets.MANIFEST);
-      progress.stage("scoring every origin cell and day with model " + new org.apache.hadoop.fs.Path(run).getName().substring(0, 12));
+      TrainedModels.Run run = TrainedModels.load(spark, config.model());
+      LogOddsScorer scorer = run.scorer();
+      FeatureManifest manifest = run.manifest();
+      progress.stage("scoring every origin cell and day with model " + run.shortId());
       Dataset<Row> covariates = Inputs.covariates(spark, config.covariates(), manifest.resolution());
       if (!java.util.Arrays.asList(covariates.columns()).contains(Cols.DATE)) {
         throw new IllegalArgumentException(

@@ -21,7 +21,7 @@ import picocli.CommandLine;
 /** What can be checked here of the files users drop into schedulers and clusters. */
 class TestDeployFiles {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Set<String> JOBS = new CommandLine(new Shoal()).getSubcommands().keySet();
+  private static final Set<String> JOBS = Shoal.commandLine().getSubcommands().keySet();
 
   @Test
   void everyShellScriptParses() throws Exception {
@@ -75,7 +75,7 @@ class TestDeployFiles {
     assertThat(template.get("mainClass")).isEqualTo(Shoal.class.getName());
     List<String> args = (List<String>) template.get("arguments");
     assertThat(JOBS).contains(args.get(0));
-    CommandLine.ParseResult parsed = new CommandLine(new Shoal()).parseArgs(args.toArray(String[]::new));
+    CommandLine.ParseResult parsed = Shoal.commandLine().parseArgs(args.toArray(String[]::new));
     assertThat(parsed.subcommand().commandSpec().name()).isEqualTo(args.get(0));
     assertThat(template.get("sparkVersion")).isEqualTo(org.apache.spark.package$.MODULE$.SPARK_VERSION());
   }

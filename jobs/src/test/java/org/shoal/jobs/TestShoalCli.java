@@ -16,7 +16,7 @@ class TestShoalCli {
 
   @Test
   void everyJobHasHelp() {
-    java.util.Set<String> jobs = new picocli.CommandLine(new Shoal()).getSubcommands().keySet();
+    java.util.Set<String> jobs = Shoal.commandLine().getSubcommands().keySet();
     assertThat(jobs).contains("simulate");
     for (String job : jobs) {
       if (job.equals("help")) {

@@ -1,6 +1,6 @@
 package org.shoal.pipeline.contrast;
 
-import java.nio.charset.StandardCharsets;
+import org.shoal.pipeline.util.SeededHash;
 
 /**
  * Random numbers as a pure function of (seed, individual, counters): the same draw whatever the partitioning,
@@ -11,15 +11,11 @@ public final class Draws {
 
   /** A uniform number in [0, 1). */
   public static double uniform(long seed, String individual, long a, long b, long c) {
-    long h = 0xcbf29ce484222325L ^ mix(seed);
-    for (byte x : individual.getBytes(StandardCharsets.UTF_8)) {
-      h ^= x & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h = mix(h ^ mix(a + 0x9E3779B97F4A7C15L));
+    long h = SeededHash.fnv1a(mix(seed), individual);
+    h = mix(h ^ mix(a + SeededHash.GOLDEN));
     h = mix(h ^ mix(b + 0xBF58476D1CE4E5B9L));
     h = mix(h ^ mix(c + 0x94D049BB133111EBL));
-    return (h >>> 11) * 0x1.0p-53;
+    return SeededHash.unit(h);
   }
 
   /** An index in [0, n). */
@@ -35,9 +31,7 @@ public final class Draws {
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
-  static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
-    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
-    return z ^ (z >>> 31);
+  private static long mix(long z) {
+    return SeededHash.splitMix(z);
   }
 }

@@ -3,12 +3,12 @@ package org.shoal.pipeline.expand;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.SeededHash;
 
 /**
  * Train/validation split by individual. From a seed, each individual's side comes from a hash of its id (stable
@@ -23,17 +23,7 @@ public final class Splits {
 
   /** A uniform number in [0, 1) from (seed, id): 64-bit FNV-1a over the id, finished with a murmur mix. */
   public static double uniform(String id, long seed) {
-    long h = 0xcbf29ce484222325L ^ seed;
-    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
-      h ^= b & 0xff;
-      h *= 0x100000001b3L;
-    }
-    h ^= h >>> 33;
-    h *= 0xff51afd7ed558ccdL;
-    h ^= h >>> 33;
-    h *= 0xc4ceb9fe1a85ec53L;
-    h ^= h >>> 33;
-    return (h >>> 11) * 0x1.0p-53;
+    return SeededHash.unit(SeededHash.murmurMix(SeededHash.fnv1a(seed, id)));
   }
 
   public static String side(String id, long seed, double validationFraction) {

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import org.shoal.pipeline.util.SeededHash;
 
 /**
  * How many fish to release, when and for how long. Every random draw of individual {@code i} comes from a
@@ -44,13 +45,7 @@ public record SimulationSpec(
 
   /** The random stream of one individual: first its attributes, then its daily moves. */
   public SplittableRandom random(long individual) {
-    return new SplittableRandom(mix(seed) ^ mix(individual + 0x9E3779B97F4A7C15L));
-  }
-
-  static long mix(long z) {
-    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
-    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
-    return z ^ (z >>> 33);
+    return new SplittableRandom(SeededHash.murmurMix(seed) ^ SeededHash.murmurMix(individual + SeededHash.GOLDEN));
   }
 
   public static String individualId(long individual) {
