@@ -51,32 +51,8 @@ final class InferJob extends JobCommand {
     config = InferConfig.from(settings);
   }
 
-  /** A model to score: its name in the predictions, run folder, scorer and training data's manifest. */
-  record Model(String name, TrainedModels.Run run) {
-    String featureSet() {
-      return run.featureSet();
-    }
-
-    String runDir() {
-      return run.folder();
-    }
-
-    LogOddsScorer scorer() {
-      return run.scorer();
-    }
-
-    FeatureManifest manifest() {
-      return run.manifest();
-    }
-
-    String runId() {
-      return run.id();
-    }
-
-    String shortId() {
-      return run.shortId();
-    }
-  }
+  /** A model to score: its name in the predictions and its trained run. */
+  record Model(String name, TrainedModels.Run run) {}
 
   /** The column of an extra model's probabilities. */
   static String probabilityColumn(String name) {
@@ -95,7 +71,7 @@ final class InferJob extends JobCommand {
       models.add(m);
     }
     for (Model m : models) {
-      progress.info("model " + m.shortId() + (m.name().equals(m.shortId()) ? "" : " (" + m.name() + ")") + " from " + m.runDir());
+      progress.info("model " + m.run().shortId() + (m.name().equals(m.run().shortId()) ? "" : " (" + m.name() + ")") + " from " + m.run().folder());
     }
     score(spark, progress, config.decisions(), "decisions", models);
     if (config.contrasts() != null) {
@@ -103,18 +79,18 @@ final class InferJob extends JobCommand {
     }
     Model first = models.get(0);
     Map<String, Object> model = new LinkedHashMap<>();
-    if (!first.featureSet().isEmpty()) {
-      model.put("name", first.featureSet());
+    if (!first.run().featureSet().isEmpty()) {
+      model.put("name", first.run().featureSet());
     }
-    model.put("runId", first.runId());
-    model.put("path", first.runDir());
-    model.put("features", first.scorer().features());
+    model.put("runId", first.run().id());
+    model.put("path", first.run().folder());
+    model.put("features", first.run().scorer().features());
     List<Map<String, Object>> extra = new ArrayList<>();
     for (Model m : models.subList(1, models.size())) {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("name", m.name());
-      e.put("runId", m.runId());
-      e.put("path", m.runDir());
+      e.put("runId", m.run().id());
+      e.put("path", m.run().folder());
       e.put("column", probabilityColumn(m.name()));
       extra.add(e);
     }
@@ -137,29 +113,29 @@ final class InferJob extends JobCommand {
     progress.stage("scoring " + input + (models.size() > 1 ? " with " + models.size() + " models" : ""));
     FeatureManifest manifest = Datasets.manifest(spark, input);
     for (Model m : models) {
-      FeatureManifest trained = m.manifest();
+      FeatureManifest trained = m.run().manifest();
       if (!manifest.choiceSets().equals(trained.choiceSets())) {
         throw new IllegalArgumentException(
-            "the model " + m.shortId() + " was trained on choices with " + trained.choiceSets() + ", but " + input
+            "the model " + m.run().shortId() + " was trained on choices with " + trained.choiceSets() + ", but " + input
                 + " has " + manifest.choiceSets() + "; expand the data with the model's settings, or train a model on"
                 + " this data");
       }
       if (!manifest.statistics().equals(trained.statistics()) || !manifest.transforms().equals(trained.transforms())) {
         throw new IllegalArgumentException(
-            input + " was normalised with other statistics than the training data of model " + m.shortId()
+            input + " was normalised with other statistics than the training data of model " + m.run().shortId()
                 + "; rebuild it with expand.normalisation-from = <the training data's features.json>");
       }
     }
     List<Inference.Scored> scored = new ArrayList<>();
-    scored.add(new Inference.Scored(models.get(0).scorer(), Cols.LOG_ODDS, Cols.PROBABILITY));
+    scored.add(new Inference.Scored(models.get(0).run().scorer(), Cols.LOG_ODDS, Cols.PROBABILITY));
     for (Model m : models.subList(1, models.size())) {
-      scored.add(new Inference.Scored(m.scorer(), "_log_odds_" + m.name(), probabilityColumn(m.name())));
+      scored.add(new Inference.Scored(m.run().scorer(), "_log_odds_" + m.name(), probabilityColumn(m.name())));
     }
     Dataset<Row> predictions = Inference.apply(Datasets.choices(spark, input), scored);
     for (Inference.Scored s : scored.subList(1, scored.size())) {
       predictions = predictions.drop(s.logOddsColumn());
     }
-    predictions = predictions.withColumn(Inference.RUN_ID, functions.lit(models.get(0).runId()));
+    predictions = predictions.withColumn(Inference.RUN_ID, functions.lit(models.get(0).run().id()));
     Datasets.writeChoices(predictions, config.output() + "/" + name);
     Outputs.text(spark, manifest.toJson(), config.output() + "/" + name + Datasets.MANIFEST);
     long rows = spark.read().parquet(config.output() + "/" + name + Datasets.CHOICES).count();
