@@ -3,6 +3,9 @@ package org.shoal.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -62,8 +65,22 @@ final class Datasets {
 
   /** Writes choices partitioned by split (and bucket when present), rows sorted by id within each file. */
   static void writeChoices(Dataset<Row> rows, String folder) {
-    boolean bucketed = java.util.Arrays.asList(rows.columns()).contains(BUCKET);
-    Dataset<Row> parts = bucketed ? rows.repartition(col(Splits.SPLIT), col(BUCKET)) : rows.repartition(col(Splits.SPLIT));
+    writePartitioned(partitioned(rows), folder);
+  }
+
+  /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */
+  static List<String> partitionColumns(Dataset<Row> rows) {
+    return Arrays.asList(rows.columns()).contains(BUCKET) ? List.of(Splits.SPLIT, BUCKET) : List.of(Splits.SPLIT);
+  }
+
+  /** The rows hash-partitioned by {@link #partitionColumns}, as {@link #writePartitioned} needs them. */
+  static Dataset<Row> partitioned(Dataset<Row> rows) {
+    return rows.repartition(partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /** Writes rows already {@link #partitioned}: sorted by individual, decision and choice within each file. */
+  static void writePartitioned(Dataset<Row> parts, String folder) {
+    boolean bucketed = Arrays.asList(parts.columns()).contains(BUCKET);
     var writer =
         parts.sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE).write().mode(SaveMode.Overwrite);
     writer = bucketed ? writer.partitionBy(Splits.SPLIT, BUCKET) : writer.partitionBy(Splits.SPLIT);

@@ -131,12 +131,14 @@ final class InferJob extends JobCommand {
     for (Model m : models.subList(1, models.size())) {
       scored.add(new Inference.Scored(m.run().scorer(), "_log_odds_" + m.name(), probabilityColumn(m.name())));
     }
-    Dataset<Row> predictions = Inference.apply(Datasets.choices(spark, input), scored);
+    // Partitioned once, as the output is written: the softmax window reuses it (one shuffle in all).
+    Dataset<Row> choices = Datasets.partitioned(Datasets.choices(spark, input));
+    Dataset<Row> predictions = Inference.apply(choices, scored, Datasets.partitionColumns(choices));
     for (Inference.Scored s : scored.subList(1, scored.size())) {
       predictions = predictions.drop(s.logOddsColumn());
     }
     predictions = predictions.withColumn(Inference.RUN_ID, functions.lit(models.get(0).run().id()));
-    Datasets.writeChoices(predictions, config.output() + "/" + name);
+    Datasets.writePartitioned(predictions, config.output() + "/" + name);
     Outputs.text(spark, manifest.toJson(), config.output() + "/" + name + Datasets.MANIFEST);
     long rows = spark.read().parquet(config.output() + "/" + name + Datasets.CHOICES).count();
     progress.finished(rows + " choice rows scored into " + config.output() + "/" + name);

@@ -1,32 +1,32 @@
 package org.shoal.pipeline.model;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.raise_error;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer} (broadcast, so each executor
- * deserialises it once), then the probability as the softmax within each decision, with the decision's maximum
+ * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the probability as the softmax within each decision, with the decision's maximum
  * subtracted before exponentiating so large log-odds cannot overflow.
  */
 public final class Inference {
@@ -38,33 +38,45 @@ public final class Inference {
   public record Scored(LogOddsScorer scorer, String logOddsColumn, String probabilityColumn) implements java.io.Serializable {}
 
   public static Dataset<Row> apply(Dataset<Row> choices, LogOddsScorer scorer, String runId) {
-    return apply(choices, List.of(new Scored(scorer, Cols.LOG_ODDS, Cols.PROBABILITY))).withColumn(RUN_ID, lit(runId));
+    return apply(choices, List.of(new Scored(scorer, Cols.LOG_ODDS, Cols.PROBABILITY)), List.of()).withColumn(RUN_ID, lit(runId));
   }
 
   /**
-   * Several models in one pass over the choices: each row is read once and scored by every model, and every
-   * model's softmax uses the same window over the decision (one shuffle whatever the number of models).
+   * Several models in one pass over the choices: each row is read once and scored by every model (a UDF over the
+   * model's features only, so no other column is converted), and every model's softmax uses the same window over
+   * the decision. {@code clusteredBy}: columns constant within each individual by which the caller has already
+   * hash-partitioned the rows (e.g. to write them partitioned by them); the window then reuses that partitioning
+   * instead of shuffling again. A missing feature value fails naming the feature, decision and individual.
    */
-  public static Dataset<Row> apply(Dataset<Row> choices, List<Scored> models) {
+  public static Dataset<Row> apply(Dataset<Row> choices, List<Scored> models, List<String> clusteredBy) {
     List<String> names = Arrays.asList(choices.columns());
-    StructType schema = choices.schema();
-    int[][] index = new int[models.size()][];
-    List<LogOddsScorer> scorers = new ArrayList<>();
-    for (int m = 0; m < models.size(); m++) {
-      LogOddsScorer scorer = models.get(m).scorer();
-      for (String f : scorer.features()) {
+    Dataset<Row> scored = choices;
+    for (Scored m : models) {
+      List<Column> x = new ArrayList<>();
+      List<Column> missing = new ArrayList<>();
+      Column anyMissing = lit(false);
+      for (String f : m.scorer().features()) {
         if (!names.contains(f)) {
           throw new IllegalArgumentException("the model needs feature '" + f + "', which the choices lack; columns: " + names);
         }
+        Column value = col("`" + f + "`").cast(DataTypes.DoubleType);
+        x.add(value);
+        missing.add(when(value.isNull(), lit(f)));
+        anyMissing = anyMissing.or(value.isNull());
       }
-      index[m] = scorer.features().stream().mapToInt(f -> choices.schema().fieldIndex(f)).toArray();
-      scorers.add(scorer);
-      schema = schema.add(DataTypes.createStructField(models.get(m).logOddsColumn(), DataTypes.DoubleType, false));
+      Column error =
+          raise_error(
+              concat(
+                  lit("feature '"), concat_ws("', '", missing.toArray(Column[]::new)), lit("' is missing in decision "),
+                  col(Cols.DECISION).cast("string"), lit(" of individual '"), col(Cols.INDIVIDUAL).cast("string"), lit("'")));
+      UserDefinedFunction score = udf(new Score(m.scorer()), DataTypes.DoubleType);
+      scored = scored.withColumn(m.logOddsColumn(), when(anyMissing, error).otherwise(score.apply(array(x.toArray(Column[]::new)))));
     }
-    Broadcast<List<LogOddsScorer>> broadcast =
-        JavaSparkContext.fromSparkContext(choices.sparkSession().sparkContext()).broadcast(scorers);
-    Dataset<Row> scored = choices.mapPartitions(new Score(broadcast, index), Encoders.row(schema));
-    WindowSpec decision = Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION);
+    List<Column> keys = new ArrayList<>();
+    clusteredBy.forEach(c -> keys.add(col(c)));
+    keys.add(col(Cols.INDIVIDUAL));
+    keys.add(col(Cols.DECISION));
+    WindowSpec decision = Window.partitionBy(keys.toArray(Column[]::new));
     for (Scored m : models) {
       Column lo = col(m.logOddsColumn());
       scored =
@@ -76,49 +88,21 @@ public final class Inference {
     return scored;
   }
 
-  private static final class Score implements MapPartitionsFunction<Row, Row> {
-    private final Broadcast<List<LogOddsScorer>> models;
-    private final int[][] index;
+  /** One model's log-odds of one choice from its feature values. */
+  private static final class Score implements UDF1<scala.collection.Seq<Object>, Double> {
+    private final LogOddsScorer scorer;
 
-    Score(Broadcast<List<LogOddsScorer>> models, int[][] index) {
-      this.models = models;
-      this.index = index;
+    Score(LogOddsScorer scorer) {
+      this.scorer = scorer;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      List<LogOddsScorer> scorers = models.value();
-      double[][] x = new double[index.length][];
-      for (int m = 0; m < index.length; m++) {
-        x[m] = new double[index[m].length];
+    public Double call(scala.collection.Seq<Object> features) {
+      double[] x = new double[features.length()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = ((Number) features.apply(i)).doubleValue();
       }
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return rows.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          Row r = rows.next();
-          List<Object> values = new ArrayList<>(r.length() + index.length);
-          for (int i = 0; i < r.length(); i++) {
-            values.add(r.get(i));
-          }
-          for (int m = 0; m < index.length; m++) {
-            for (int i = 0; i < index[m].length; i++) {
-              if (r.isNullAt(index[m][i])) {
-                throw new IllegalArgumentException(
-                    "feature '" + r.schema().fieldNames()[index[m][i]] + "' is missing in decision "
-                        + r.getAs(Cols.DECISION) + " of individual '" + r.getAs(Cols.INDIVIDUAL) + "'");
-              }
-              x[m][i] = ((Number) r.get(index[m][i])).doubleValue();
-            }
-            values.add(scorers.get(m).logOdds(x[m]));
-          }
-          return RowFactory.create(values.toArray());
-        }
-      };
+      return scorer.logOdds(x);
     }
   }
 }

@@ -1,0 +1,93 @@
+package org.shoal.pipeline.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.testing.SharedSpark;
+
+/** Inference against a plain-Java softmax of the scorer's log-odds, with a hand-written network. */
+class TestInference {
+  private static final StructType SCHEMA =
+      DataTypes.createStructType(
+          List.of(
+              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
+              DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false),
+              DataTypes.createStructField(Cols.CHOICE, DataTypes.IntegerType, false),
+              DataTypes.createStructField("split", DataTypes.StringType, false),
+              DataTypes.createStructField("a", DataTypes.DoubleType, true),
+              DataTypes.createStructField("b", DataTypes.FloatType, true)));
+
+  /** 2 inputs -> 3 tanh units -> 1. */
+  private static final LogOddsScorer NETWORK =
+      new LogOddsScorer(
+          List.of("a", "b"),
+          "tanh",
+          List.of(new double[][] {{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}}, new double[][] {{1.0}, {-2.0}, {0.5}}),
+          List.of(new double[] {0.1, -0.2, 0.3}, new double[] {0.05}));
+
+  @Test
+  void probabilitiesAreTheSoftmaxOfTheScorersLogOddsWithinEachDecision() {
+    Random rng = new Random(3);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      for (int d = 1; d <= 5; d++) {
+        int m = 1 + rng.nextInt(6);
+        for (int c = 1; c <= m; c++) {
+          rows.add(RowFactory.create("f" + i, d, c, i < 3 ? "train" : "validation", rng.nextGaussian() * 3, (float) rng.nextGaussian()));
+        }
+      }
+    }
+    Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA).repartition(3);
+    LogOddsScorer linear =
+        new LogOddsScorer(List.of("b"), "identity", List.<double[][]>of(new double[][] {{-1.0}}), List.<double[]>of(new double[] {0}));
+    List<Row> out =
+        Inference.apply(
+                choices,
+                List.of(new Inference.Scored(NETWORK, Cols.LOG_ODDS, Cols.PROBABILITY),
+                    new Inference.Scored(linear, "_phi_linear", "probability_linear")),
+                List.of("split"))
+            .collectAsList();
+    Map<String, Double> z = new HashMap<>();
+    Map<String, Double> zLinear = new HashMap<>();
+    for (Row r : rows) {
+      String key = r.getString(0) + "/" + r.getInt(1);
+      z.merge(key, Math.exp(NETWORK.logOdds(new double[] {r.getDouble(4), r.getFloat(5)})), Double::sum);
+      zLinear.merge(key, Math.exp(-r.getFloat(5)), Double::sum);
+    }
+    assertThat(out).hasSize(rows.size());
+    for (Row r : out) {
+      String key = r.<String>getAs(Cols.INDIVIDUAL) + "/" + r.<Integer>getAs(Cols.DECISION);
+      double a = r.getAs("a");
+      double b = r.<Float>getAs("b");
+      double phi = NETWORK.logOdds(new double[] {a, b});
+      assertThat(r.<Double>getAs(Cols.LOG_ODDS)).isEqualTo(phi);
+      assertThat(r.<Double>getAs(Cols.PROBABILITY)).isCloseTo(Math.exp(phi) / z.get(key), within(1e-12));
+      assertThat(r.<Double>getAs("probability_linear")).isCloseTo(Math.exp(-b) / zLinear.get(key), within(1e-12));
+    }
+  }
+
+  @Test
+  void aMissingFeatureIsNamedWithItsDecision() {
+    List<Row> rows =
+        List.of(RowFactory.create("f1", 1, 1, "train", 1.0, 2f), RowFactory.create("f1", 2, 1, "train", null, 2f));
+    Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA);
+    assertThatThrownBy(() -> Inference.apply(choices, NETWORK, "run").collectAsList())
+        .hasStackTraceContaining("feature 'a' is missing in decision 2 of individual 'f1'");
+    assertThatThrownBy(() -> Inference.apply(choices.drop("b"), NETWORK, "run"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("the model needs feature 'b'");
+  }
+}
