@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -85,20 +84,89 @@ final class EvaluateJob extends JobCommand {
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
     progress.finished((groupBy.size() + 1) + " grouping sets, " + subsets.size() + " subset(s)");
-    String referencePath = config.reference();
-    if (referencePath != null
-        && config.referenceIsDefault()
-        && !Arrays.asList(predictions.columns()).containsAll(List.of(Cols.DATE, Cols.CELL))) {
-      progress.info("no reference model: the default (" + referencePath + ") joins on cells and dates, which these "
-          + "predictions do not have");
-      referencePath = null;
-    }
+    String referencePath = usableReference(predictions, progress);
     Dataset<Row> choices = referencePath == null ? predictions : withReference(spark, predictions, referencePath);
-    // Every model evaluated, by name: the predictions' own model and the others infer scored, the reference, and
-    // baselines fitted on the training split (a trained model that cannot beat them has learnt little about moving).
     Map<String, String> scored = scoredColumns(scoredWith);
+    List<DecisionTable.Model> models = models(predictions, scored, referencePath != null, progress);
+
+    progress.stage("one row per decision with every model's log-likelihood");
+    DecisionTable table = DecisionTable.of(choices, models, subsets, keptColumns(groupBy));
+    long decisionCount = table.decisions();
+    progress.finished(decisionCount + " decisions");
+    progress.stage("computing metrics for " + (groupBy.size() + 1) + " grouping sets");
+    DecisionTable contrasts = contrasts(spark, scored);
+    Dataset<Row> metricsTable = metrics(table, contrasts, groupBy, subsets).cache();
+    List<Map<String, Object>> metrics = new ArrayList<>();
+    for (Row r : metricsTable.collectAsList()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (String f : Schemas.METRICS.fieldNames()) {
+        m.put(f, r.getAs(f));
+      }
+      metrics.add(m);
+    }
+    progress.finished(metrics.size() + " metric rows");
+
+    progress.stage("comparing individuals, calibration");
+    String baselineName = referencePath != null ? config.referenceName() : UNIFORM;
+    String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Splits.SPLIT;
+    Dataset<Row> individuals = Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
+    List<Row> perIndividual = individuals.collectAsList();
+    Dataset<Row> calibrationTable = Evaluation.calibration(predictions, config.calibrationBins()).cache();
+    List<Row> calibration = calibrationTable.collectAsList();
+    progress.finished(perIndividual.size() + " individuals");
+    Outputs.parquet(metricsTable.coalesce(1), out + "/metrics");
+    Outputs.text(spark, csv(metrics), out + "/metrics.csv");
+    Outputs.singleCsv(spark, individuals, out + "/individuals.csv", "mean_ll_diff");
+    Outputs.singleCsv(spark, calibrationTable, out + "/calibration.csv", "bin");
+
+    List<Map<String, Object>> results = resultsTable(metrics, model);
+    if (config.bootstrap() > 0) {
+      progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
+      intervals(results, individualMeans(table));
+      progress.finished("95 % intervals of D-NLP and of each model's difference to the best baseline");
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Outputs.json(spark, summary(results, baselineName, decisionCount, groupBy.size(), seconds, progress), out + "/summary.json");
+    print(results, progress);
+
+    progress.stage("writing report.html");
+    String html =
+        new ReportBuilder(config, baselineName)
+            .results(results)
+            .metrics(metrics)
+            .training(trainingCurves(spark, scoredWith))
+            .individuals(perIndividual)
+            .calibration(calibration)
+            .exemplars(hasCells(table.rows()) ? exemplars(table, baselineName, perIndividual) : List.of())
+            .html();
+    Outputs.text(spark, html, out + "/report.html");
+    table.unpersist();
+    if (contrasts != null) {
+      contrasts.unpersist();
+    }
+    progress.finished("open " + out + "/report.html in a browser");
+  }
+
+  /** The reference predictions' path, or null (none set, or the default and these predictions lack cells and dates). */
+  private String usableReference(Dataset<Row> predictions, Progress progress) {
+    String path = config.reference();
+    boolean joinable = hasColumn(predictions, Cols.DATE) && hasColumn(predictions, Cols.CELL);
+    if (path != null && config.referenceIsDefault() && !joinable) {
+      progress.info("no reference model: the default (" + path + ") joins on cells and dates, which these "
+          + "predictions do not have");
+      return null;
+    }
+    return path;
+  }
+
+  /**
+   * Every model evaluated, by name: the predictions' own model and the others infer scored, the reference, and
+   * baselines fitted on the training split (a trained model that cannot beat them has learnt little about moving).
+   */
+  private List<DecisionTable.Model> models(
+      Dataset<Row> predictions, Map<String, String> scored, boolean reference, Progress progress) {
     List<DecisionTable.Model> models = new ArrayList<>(probabilities(scored));
-    if (referencePath != null) {
+    if (reference) {
       models.add(new DecisionTable.Probability(config.referenceName(), col(REFERENCE_PROBABILITY)));
     }
     progress.stage("fitting the baselines on the training split");
@@ -114,74 +182,60 @@ final class EvaluateJob extends JobCommand {
           distance.estimates()[2]));
     }
     progress.finished(models.size() - scored.size() + " models besides the scored ones");
-    progress.stage("one row per decision with every model's log-likelihood");
-    DecisionTable table = DecisionTable.of(choices, models, subsets, keptColumns(groupBy));
-    long decisionCount = table.decisions();
-    progress.finished(decisionCount + " decisions");
+    return models;
+  }
 
-    progress.stage("computing metrics for " + (groupBy.size() + 1) + " grouping sets");
-    // One aggregation of the cached table for every model, grouping set and subset.
+  /** The contrast predictions' table (the scored models they have a column for), or null without contrasts. */
+  private DecisionTable contrasts(SparkSession spark, Map<String, String> scored) throws java.io.IOException {
+    Path path = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
+    if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
+      return null;
+    }
+    Dataset<Row> contrastChoices = spark.read().parquet(path.toString());
+    Map<String, String> columns = new LinkedHashMap<>(scored);
+    columns.values().removeIf(column -> !hasColumn(contrastChoices, column));
+    return DecisionTable.of(contrastChoices, probabilities(columns), Map.of(), List.of(Splits.SPLIT));
+  }
+
+  /**
+   * Every model's metrics for every grouping set and subset of the decisions (one aggregation of the cached table),
+   * and by split on the contrasts, sorted.
+   */
+  private static Dataset<Row> metrics(
+      DecisionTable table, DecisionTable contrasts, List<List<String>> groupBy, Map<String, String> subsets) {
     List<String> bySplit = List.of(Splits.SPLIT);
     List<DecisionTable.GroupingSet> sets = new ArrayList<>();
     sets.add(new DecisionTable.GroupingSet(DecisionTable.ALL, List.of()));
     groupBy.forEach(g -> sets.add(new DecisionTable.GroupingSet(DecisionTable.ALL, g)));
     subsets.keySet().forEach(s -> sets.add(new DecisionTable.GroupingSet(s, bySplit)));
-    Dataset<Row> metricsTable = table.metrics("decisions", sets);
-    Path contrastsPath = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
-    FileSystem fs = contrastsPath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-    DecisionTable contrasts = null;
-    if (fs.exists(contrastsPath)) {
-      Dataset<Row> contrastChoices = spark.read().parquet(contrastsPath.toString());
-      Map<String, String> scoredContrasts = new LinkedHashMap<>(scored);
-      scoredContrasts.values().removeIf(column -> !hasColumn(contrastChoices, column));
-      contrasts = DecisionTable.of(contrastChoices, probabilities(scoredContrasts), Map.of(), bySplit);
-      metricsTable = metricsTable.union(contrasts.metrics("contrasts", DecisionTable.ALL, bySplit));
+    Dataset<Row> metrics = table.metrics("decisions", sets);
+    if (contrasts != null) {
+      metrics = metrics.union(contrasts.metrics("contrasts", DecisionTable.ALL, bySplit));
     }
-    metricsTable = metricsTable.orderBy("dataset", "subset", "grouping", "group", "model").cache();
-    List<Map<String, Object>> metrics = new ArrayList<>();
-    for (Row r : metricsTable.collectAsList()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (String f : Schemas.METRICS.fieldNames()) {
-        m.put(f, r.getAs(f));
-      }
-      metrics.add(m);
-    }
-    progress.finished(metrics.size() + " metric rows");
+    return metrics.orderBy("dataset", "subset", "grouping", "group", "model");
+  }
 
-    progress.stage("comparing individuals, calibration");
-    String baselineName = referencePath != null ? config.referenceName() : UNIFORM;
-    String colorBy = Arrays.asList(table.rows().columns()).contains(config.colorBy()) ? config.colorBy() : Splits.SPLIT;
-    Dataset<Row> individuals = Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
-    List<Row> perIndividual = individuals.collectAsList();
-    Dataset<Row> calibrationTable = Evaluation.calibration(predictions, config.calibrationBins()).cache();
-    List<Row> calibration = calibrationTable.collectAsList();
-    progress.finished(perIndividual.size() + " individuals");
-
-    Outputs.parquet(metricsTable.coalesce(1), out + "/metrics");
-    Outputs.text(spark, csv(metrics), out + "/metrics.csv");
-    Outputs.singleCsv(spark, individuals, out + "/individuals.csv", "mean_ll_diff");
-    Outputs.singleCsv(spark, calibrationTable, out + "/calibration.csv", "bin");
-
-    List<Map<String, Object>> results = resultsTable(metrics, model);
-    if (config.bootstrap() > 0) {
-      progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
-      intervals(results, individualMeans(table));
-      progress.finished("95 % intervals of D-NLP and of each model's difference to the best baseline");
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
+  private static Map<String, Object> summary(
+      List<Map<String, Object>> results, String comparedWith, long decisions, int groupingSets, double seconds,
+      Progress progress) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("results", results);
-    summary.put("comparedWith", baselineName);
-    summary.put("decisions", decisionCount);
-    summary.put("groupingSets", groupBy.size());
+    summary.put("comparedWith", comparedWith);
+    summary.put("decisions", decisions);
+    summary.put("groupingSets", groupingSets);
     if (results.stream().noneMatch(r -> r.get("split").equals(Splits.VALIDATION) && (Long) r.get("decisions") > 0)) {
       summary.put("validation", "unavailable: no validation decisions");
       progress.info("validation: unavailable, there are no validation decisions");
     }
     summary.put("seconds", seconds);
-    summary.put("decisionsPerSecond", decisionCount / seconds);
-    progress.info(String.format(Locale.ROOT, "speed: %.0f decisions/s (%.1f s for %d grouping sets)", decisionCount / seconds, seconds, groupBy.size()));
-    Outputs.json(spark, summary, out + "/summary.json");
+    summary.put("decisionsPerSecond", decisions / seconds);
+    progress.info(String.format(Locale.ROOT, "speed: %.0f decisions/s (%.1f s for %d grouping sets)", decisions / seconds,
+        seconds, groupingSets));
+    return summary;
+  }
+
+  /** The results table on the console, like the research's. */
+  private void print(List<Map<String, Object>> results, Progress progress) {
     progress.info(String.format(Locale.ROOT, "%-16s %-11s %9s %9s %9s %8s %19s %9s %19s", "model", "split", "decisions",
         "C-NLP", "D-NLP", "GMP", "D-NLP 95% interval", "vs best", "baseline 95% int."));
     for (Map<String, Object> r : results) {
@@ -203,23 +257,6 @@ final class EvaluateJob extends JobCommand {
     if (config.bootstrap() > 0) {
       progress.info("* the difference to the best baseline (uniform, stay-put rate, distance logit) excludes 0 at 95 %");
     }
-
-    progress.stage("writing report.html");
-    String html =
-        new ReportBuilder(config, baselineName)
-            .results(results)
-            .metrics(metrics)
-            .training(trainingCurves(spark, scoredWith))
-            .individuals(perIndividual)
-            .calibration(calibration)
-            .exemplars(hasCells(table.rows()) ? exemplars(table, baselineName, perIndividual) : List.of())
-            .html();
-    Outputs.text(spark, html, out + "/report.html");
-    table.unpersist();
-    if (contrasts != null) {
-      contrasts.unpersist();
-    }
-    progress.finished("open " + out + "/report.html in a browser");
   }
 
   /** The predictions' model.json (written by infer: the run scored with and the other models), or null. */
