@@ -109,6 +109,40 @@ final class ExpandJob extends JobCommand {
     Expansion.Output expansion = Expansion.run(params, tracks, covariates, attributes, splitTable, reuse);
     progress.finished("inputs checked; normalisation " + (reuse == null ? "fitted on training rows" : "reused"));
 
+    write(spark, progress, expansion, out);
+
+    progress.stage("counting");
+    ExpandReport report = ExpandReport.of(expansion);
+    expansion.release();
+    progress.finished(String.format(Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
+
+    FeatureManifest manifest = manifest(params, expansion);
+    Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("report", report);
+    json.put("balances", report.balances());
+    json.put("decisions", report.decisions());
+    json.put("noDecisions", report.noDecisionsReason());
+    json.put("tracks", tracks.summary());
+    json.put("notes", notes);
+    json.put("step", params.step().toString());
+    json.put("seconds", seconds);
+    json.put("choiceRowsPerSecond", report.choiceRows() / seconds);
+    Outputs.json(spark, json, out + "/report.json");
+
+    print(progress, report, expansion.features(), params.radiusKm(), seconds);
+    if (!report.balances()) {
+      throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
+    }
+    progress.info("wrote " + out + "/report.json");
+    if (report.noDecisionsReason() != null) {
+      progress.info("no decisions: " + report.noDecisionsReason());
+    }
+  }
+
+  /** The choices (partitioned by split and bucket), rejected fixes, dropped decisions, splits and small CSV summaries. */
+  private void write(SparkSession spark, Progress progress, Expansion.Output expansion, String out) throws Exception {
     progress.stage("writing choices to " + out + "/choices");
     Dataset<Row> choices =
         expansion
@@ -142,42 +176,10 @@ final class ExpandJob extends JobCommand {
         Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
     progress.finished("written");
 
-    progress.stage("counting");
-    ExpandReport report = ExpandReport.of(expansion);
-    expansion.release();
-    progress.finished(String.format(Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
+  }
 
-    Map<String, Object> split = new LinkedHashMap<>();
-    if (config.splitFile() == null) {
-      split.put("mode", "hash");
-      split.put("seed", config.params().splitSeed());
-      split.put("validationFraction", config.params().validationFraction());
-    } else {
-      split.put("mode", "file");
-      split.put("file", config.splitFile());
-    }
-    FeatureManifest manifest =
-        FeatureManifest.of(
-            expansion.features(),
-            params.resolution(),
-            params.radiusKm(),
-            params.step().toString(),
-            expansion.normalisation(),
-            split);
-    Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("report", report);
-    json.put("balances", report.balances());
-    json.put("decisions", report.decisions());
-    json.put("noDecisions", report.noDecisionsReason());
-    json.put("tracks", tracks.summary());
-    json.put("notes", notes);
-    json.put("step", params.step().toString());
-    json.put("seconds", seconds);
-    json.put("choiceRowsPerSecond", report.choiceRows() / seconds);
-    Outputs.json(spark, json, out + "/report.json");
-
+  /** What expand did, in a few lines: fixes, positions, decisions, choices, features, speed. */
+  private static void print(Progress progress, ExpandReport report, List<String> features, double radiusKm, double seconds) {
     progress.info(
         String.format(
             Locale.ROOT,
@@ -213,19 +215,28 @@ final class ExpandJob extends JobCommand {
               Locale.ROOT,
               "largest move of a dropped decision: %.1f km (radius %.1f km)",
               report.largestDroppedMoveKm(),
-              params.radiusKm()));
+              radiusKm));
     }
     progress.info("individuals with decisions per split: " + report.individualsWithDecisionsBySplit());
-    progress.info("features: " + String.join(", ", expansion.features()));
+    progress.info("features: " + String.join(", ", features));
     progress.info(
         String.format(
             Locale.ROOT, "speed: %.0f choice rows/s (%.1f s including counting)", report.choiceRows() / seconds, seconds));
-    if (!report.balances()) {
-      throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
+  }
+
+  /** features.json: the features, choice-set settings, normalisation and how the split was made. */
+  private FeatureManifest manifest(ExpandParams params, Expansion.Output expansion) {
+    Map<String, Object> split = new LinkedHashMap<>();
+    if (config.splitFile() == null) {
+      split.put("mode", "hash");
+      split.put("seed", config.params().splitSeed());
+      split.put("validationFraction", config.params().validationFraction());
+    } else {
+      split.put("mode", "file");
+      split.put("file", config.splitFile());
     }
-    progress.info("wrote " + out + "/report.json");
-    if (report.noDecisionsReason() != null) {
-      progress.info("no decisions: " + report.noDecisionsReason());
-    }
+    return FeatureManifest.of(
+        expansion.features(), params.resolution(), params.radiusKm(), params.step().toString(), expansion.normalisation(),
+        split);
   }
 }

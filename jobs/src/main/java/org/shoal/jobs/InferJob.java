@@ -75,7 +75,7 @@ final class InferJob extends JobCommand {
     }
     score(spark, progress, config.decisions(), "decisions", models);
     if (config.contrasts() != null) {
-      score(spark, progress, config.contrasts(), "contrasts", models.subList(0, 1));
+      score(spark, progress, config.contrasts(), "contrasts", models);
     }
     Model first = models.get(0);
     Map<String, Object> model = new LinkedHashMap<>();
