@@ -45,7 +45,6 @@ import picocli.CommandLine.Command;
 final class EvaluateJob extends JobCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String TRAINED = "trained model";
-  static final String UNIFORM = DecisionTable.UNIFORM;
   private EvaluateConfig config;
   /** The predictions' own model: its feature set's name when it has one (model.json), else "trained model". */
   private String model = TRAINED;
@@ -107,7 +106,7 @@ final class EvaluateJob extends JobCommand {
     progress.finished(metrics.size() + " metric rows");
 
     progress.stage("comparing individuals, calibration");
-    String baselineName = referencePath != null ? config.referenceName() : UNIFORM;
+    String baselineName = referencePath != null ? config.referenceName() : DecisionTable.UNIFORM;
     String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Splits.SPLIT;
     Dataset<Row> individuals = Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
     List<Row> perIndividual = individuals.collectAsList();
@@ -269,14 +268,13 @@ final class EvaluateJob extends JobCommand {
   }
 
   /**
-   * The columns a per-decision table needs: ids, the selected choice's probability, the grouping columns and what
-   * the derived groupings, exemplars and colours read. Carrying only these keeps the per-decision aggregation small
-   * (every other column of the selected row would be carried through a sort-based aggregate for nothing).
+   * The columns the per-decision table carries from each selected choice: the grouping columns and what the derived
+   * groupings, exemplars and colours read. Carrying only these keeps the per-decision aggregation small (every other
+   * column of the selected row would be carried through a sort-based aggregate for nothing).
    */
   private List<String> keptColumns(List<List<String>> groupBy) {
-    java.util.Set<String> kept = new java.util.LinkedHashSet<>(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.SELECTED,
-        Cols.PROBABILITY, Splits.SPLIT, Cols.CELL, Cols.ORIGIN_CELL, ChoiceTable.DISTANCE_KM, DailyPositions.SEGMENT,
-        config.colorBy()));
+    java.util.Set<String> kept = new java.util.LinkedHashSet<>(List.of(Splits.SPLIT, Cols.CELL, Cols.ORIGIN_CELL,
+        ChoiceTable.DISTANCE_KM, DailyPositions.SEGMENT, config.colorBy()));
     groupBy.forEach(kept::addAll);
     return List.copyOf(kept);
   }
@@ -373,7 +371,7 @@ final class EvaluateJob extends JobCommand {
     }
   }
 
-  private static final List<String> BASELINES = List.of(UNIFORM, Baselines.STAY_PUT_RATE, Baselines.DISTANCE);
+  private static final List<String> BASELINES = List.of(DecisionTable.UNIFORM, Baselines.STAY_PUT_RATE, Baselines.DISTANCE);
 
   private static double mean(double[] v) {
     return Arrays.stream(v).average().orElse(Double.NaN);
@@ -442,7 +440,7 @@ final class EvaluateJob extends JobCommand {
   private static Dataset<Row> withReference(SparkSession spark, Dataset<Row> predictions, String path) {
     Inputs.requireExists(spark, path, "reference predictions");
     Dataset<Row> ref = spark.read().parquet(path);
-    if (Arrays.asList(ref.columns()).contains("choices") || !Arrays.asList(ref.columns()).contains(Cols.PROBABILITY)) {
+    if (hasColumn(ref, "choices") || !hasColumn(ref, Cols.PROBABILITY)) {
       ref = spark.read().parquet(path + Datasets.CHOICES);
     }
     Dataset<Row> keyed =
@@ -475,7 +473,7 @@ final class EvaluateJob extends JobCommand {
         out.add(row);
         if (uniform == null) {
           uniform = new LinkedHashMap<>();
-          uniform.put("model", UNIFORM);
+          uniform.put("model", DecisionTable.UNIFORM);
           uniform.put("split", split);
           uniform.put("decisions", d.get("decisions"));
           uniform.put("individuals", d.get("individuals"));

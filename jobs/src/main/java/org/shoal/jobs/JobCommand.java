@@ -67,7 +67,7 @@ abstract class JobCommand implements Callable<Integer> {
         Stages.forget(spark, stage());
         long t0 = System.nanoTime();
         run(spark, progress);
-        Stages.record(spark, config, stage(), (System.nanoTime() - t0) / 1e9);
+        Stages.record(spark, config, stage(), Stages.fingerprint(spark, config, stage()), (System.nanoTime() - t0) / 1e9);
       } else {
         run(spark, progress);
       }

@@ -103,7 +103,8 @@ final class RunJob extends JobCommand {
       stage.run(spark, stageProgress);
       double seconds = (System.nanoTime() - t0) / 1e9;
       stageProgress.done();
-      Stages.record(spark, settings.config(), stage.stage(), seconds);
+      // The inputs were listed before the stage ran; a stage never writes its own inputs, so the listing stands.
+      Stages.record(spark, settings.config(), stage.stage(), fingerprint, seconds);
       entry.put("ran", true);
       entry.put("seconds", seconds);
       record.add(entry);

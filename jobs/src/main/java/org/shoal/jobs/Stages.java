@@ -104,10 +104,11 @@ final class Stages {
    * Marks the stage finished: its fingerprint, inputs, time and resolved configuration (every key it ran with,
    * defaults included) in {@link #MARKER}.
    */
-  static void record(SparkSession spark, Config config, Stage stage, double seconds) throws IOException {
+  static void record(SparkSession spark, Config config, Stage stage, String fingerprint, double seconds)
+      throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("stage", stage.name());
-    m.put("fingerprint", fingerprint(spark, config, stage));
+    m.put("fingerprint", fingerprint);
     m.put("inputs", List.copyOf(stage.inputs()));
     m.put("config", JSON.readTree(resolved(config, stage)));
     m.put("seconds", seconds);

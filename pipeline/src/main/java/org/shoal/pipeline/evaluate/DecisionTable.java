@@ -86,10 +86,13 @@ public final class DecisionTable {
   public static DecisionTable of(
       Dataset<Row> choices, List<Model> models, Map<String, String> subsets, List<String> carriedColumns) {
     List<String> names = Arrays.asList(choices.columns());
-    List<String> carried = new ArrayList<>(carriedColumns);
-    if (models.stream().anyMatch(m -> m instanceof StayPutRate) && !carried.contains(Cols.ORIGIN_CELL)) {
-      carried.add(Cols.ORIGIN_CELL); // the rates are per origin cell
+    List<String> wanted = new ArrayList<>(carriedColumns);
+    if (models.stream().anyMatch(m -> m instanceof StayPutRate) && !wanted.contains(Cols.ORIGIN_CELL)) {
+      wanted.add(Cols.ORIGIN_CELL); // the rates are per origin cell
     }
+    // The carried columns the choices have (the ids are the grouping keys already).
+    List<String> carried =
+        wanted.stream().filter(c -> names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION)).toList();
     Map<String, Column> predicates = new LinkedHashMap<>();
     predicates.put(ALL, lit(true));
     subsets.forEach((name, predicate) -> predicates.put(name, expr(predicate)));
@@ -126,9 +129,7 @@ public final class DecisionTable {
       }
     }
     for (String c : carried) {
-      if (names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION)) {
-        aggs.add(max_by(col("`" + c + "`"), selected.cast("int")).as(c));
-      }
+      aggs.add(max_by(col("`" + c + "`"), selected.cast("int")).as(c));
     }
     Dataset<Row> aggregated =
         choices
@@ -146,9 +147,7 @@ public final class DecisionTable {
     out.add(col(Cols.INDIVIDUAL));
     out.add(col(Cols.DECISION));
     for (String c : carried) {
-      if (names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION)) {
-        out.add(col("`" + c + "`"));
-      }
+      out.add(col("`" + c + "`"));
     }
     if (cells && carried.contains(Cols.CELL) && carried.contains(Cols.ORIGIN_CELL)) {
       out.add(col(Cols.CELL).notEqual(col(Cols.ORIGIN_CELL)).as(MOVED));
@@ -162,9 +161,8 @@ public final class DecisionTable {
               .otherwise(lit("> 100 km"))
               .as(DISTANCE_BIN));
     }
-    List<String> modelNames = new ArrayList<>();
     for (int k = 0; k < predicate.size(); k++) {
-      Column in = col("_in_" + k).equalTo(1).and(col("_selected").equalTo(1));
+      Column in = col("_in_" + k).equalTo(1);
       out.add(in.as("_in_" + k));
       out.add(col("_n_" + k).as("_n_" + k));
       for (int j = 0; j < models.size(); j++) {
@@ -172,10 +170,15 @@ public final class DecisionTable {
       }
       out.add(when(in, log(lit(1.0).divide(col("_n_" + k)))).as(llColumn(models.size(), k)));
     }
-    models.forEach(m -> modelNames.add(m.name()));
+    List<String> modelNames = new ArrayList<>(models.stream().map(Model::name).toList());
     modelNames.add(UNIFORM);
-    validate(aggregated, models);
-    return new DecisionTable(aggregated, withRates.select(out.toArray(Column[]::new)), List.copyOf(modelNames), List.copyOf(predicates.keySet()));
+    String invalid = invalid(aggregated, models);
+    if (invalid != null) {
+      aggregated.unpersist();
+      throw new IllegalArgumentException(invalid);
+    }
+    return new DecisionTable(
+        aggregated, withRates.select(out.toArray(Column[]::new)), List.copyOf(modelNames), List.copyOf(predicates.keySet()));
   }
 
   /** The log-probability of the selected choice under model j in subset k (subset 0 = every choice). */
@@ -227,7 +230,11 @@ public final class DecisionTable {
     return joined.withColumn(column, coalesce(col(column), lit(s.overall())));
   }
 
-  private static void validate(Dataset<Row> aggregated, List<Model> models) {
+  /**
+   * Why the table cannot be evaluated, or null: the first decision without exactly one selected choice, with a choice
+   * lacking a probability, or whose selected choice has a missing, NaN or non-positive probability.
+   */
+  private static String invalid(Dataset<Row> aggregated, List<Model> models) {
     Column bad = col("_selected").notEqual(1);
     List<Integer> probabilities = new ArrayList<>();
     for (int j = 0; j < models.size(); j++) {
@@ -242,31 +249,26 @@ public final class DecisionTable {
     probabilities.forEach(j -> shown.add(col("_x_" + j)));
     List<Row> found = aggregated.filter(bad).select(shown.toArray(Column[]::new)).limit(1).collectAsList();
     if (found.isEmpty()) {
-      return;
+      return null;
     }
     Row b = found.get(0);
     String decision = "decision " + b.get(1) + " of individual '" + b.get(0) + "'";
     if (b.getLong(2) != 1) {
-      aggregated.unpersist();
-      throw new IllegalArgumentException(decision + " has " + b.get(2) + " selected choices");
+      return decision + " has " + b.get(2) + " selected choices";
     }
     for (int i = 0; i < probabilities.size(); i++) {
+      String model = models.get(probabilities.get(i)).name();
       long missing = b.getLong(3 + probabilities.size() + i);
       if (missing > 0) {
-        aggregated.unpersist();
-        throw new IllegalArgumentException(
-            decision + " has " + missing + " choice(s) without a probability under model '"
-                + models.get(probabilities.get(i)).name() + "'");
+        return decision + " has " + missing + " choice(s) without a probability under model '" + model + "'";
       }
       Object p = b.get(3 + i);
       if (p == null || ((Double) p).isNaN() || (Double) p <= 0) {
-        aggregated.unpersist();
-        String model = models.get(probabilities.get(i)).name();
-        throw new IllegalArgumentException(
-            "the selected choice of " + decision + " has probability " + p + " under model '" + model
-                + "'; log-likelihoods need a positive probability");
+        return "the selected choice of " + decision + " has probability " + p + " under model '" + model
+            + "'; log-likelihoods need a positive probability";
       }
     }
+    throw new IllegalStateException("unreachable: " + b);
   }
 
   private static String llColumn(int model, int subset) {

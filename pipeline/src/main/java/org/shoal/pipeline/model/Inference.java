@@ -26,8 +26,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the probability as the softmax within each decision, with the decision's maximum
- * subtracted before exponentiating so large log-odds cannot overflow.
+ * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the probability as the
+ * softmax within each decision, with the decision's maximum subtracted before exponentiating so large log-odds cannot
+ * overflow.
  */
 public final class Inference {
   public static final String RUN_ID = "run_id";
