@@ -14,11 +14,11 @@ import org.shoal.jobs.config.AugmentConfig;
 import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.augment.AddNoise;
 import org.shoal.pipeline.augment.Noise;
-import org.shoal.pipeline.expand.ChoiceTable;
-import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import picocli.CommandLine.Command;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * {@code shoal augment}: noisy copies of every training individual. Reads a choice dataset (shoal.augment.input:
@@ -29,27 +29,9 @@ import picocli.CommandLine.Command;
     name = "augment",
     mixinStandardHelpOptions = true,
     description = "Add noisy copies of the training individuals as pseudo-individuals.")
-final class AugmentJob extends JobCommand {
-  private AugmentConfig config;
-
-  @Override
-  protected String jobName() {
-    return "augment";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected java.util.List<String> inputs() {
-    return java.util.List.of(config.input());
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = AugmentConfig.from(settings);
+final class AugmentJob extends JobCommand<AugmentConfig> {
+  AugmentJob() {
+    super(AugmentConfig::from);
   }
 
   /** The noise entries whose column the choices have; a default entry on a missing column falls away, noted. */
@@ -87,7 +69,7 @@ final class AugmentJob extends JobCommand {
       }
     }
     Dataset<Row> written = Datasets.choices(spark, config.output());
-    Dataset<Row> train = written.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN));
+    Dataset<Row> train = written.filter(Split.TRAIN.rows());
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("copies", config.copies());
     report.put("seed", config.seed());
@@ -95,7 +77,7 @@ final class AugmentJob extends JobCommand {
     report.put("rowsOut", written.count());
     report.put("trainingIndividualsIn", train.filter(col(AddNoise.COPY).equalTo(0)).select("individual").distinct().count());
     report.put("trainingIndividualsOut", train.select("individual").distinct().count());
-    report.put("validationRows", written.filter(col(Splits.SPLIT).equalTo(Splits.VALIDATION)).count());
+    report.put("validationRows", written.filter(Split.VALIDATION.rows()).count());
     report.put("before", ColumnSummary.of(train.filter(col(AddNoise.COPY).equalTo(0)), columns));
     report.put("after", ColumnSummary.of(train, columns));
     Outputs.json(spark, report, config.output() + "/report.json");

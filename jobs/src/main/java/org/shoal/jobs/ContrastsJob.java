@@ -19,10 +19,10 @@ import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.ContrastsConfig;
 import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.contrast.SampleContrasts;
-import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.schema.Cols;
 import picocli.CommandLine.Command;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * {@code shoal contrasts}: balanced training sets. Reads a choice dataset (shoal.contrasts.input) and writes under
@@ -34,27 +34,9 @@ import picocli.CommandLine.Command;
     name = "contrasts",
     mixinStandardHelpOptions = true,
     description = "Sample balanced contrasts (pairs) or whole decisions per individual.")
-final class ContrastsJob extends JobCommand {
-  private ContrastsConfig config;
-
-  @Override
-  protected String jobName() {
-    return "contrasts";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected java.util.List<String> inputs() {
-    return java.util.List.of(config.input());
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = ContrastsConfig.from(settings);
+final class ContrastsJob extends JobCommand<ContrastsConfig> {
+  ContrastsJob() {
+    super(ContrastsConfig::from);
   }
 
   @Override
@@ -87,9 +69,9 @@ final class ContrastsJob extends JobCommand {
     Map<String, Object> bySplit = new LinkedHashMap<>();
     Dataset<Row> perIndividual =
         written
-            .groupBy(Splits.SPLIT, Cols.INDIVIDUAL)
+            .groupBy(Cols.SPLIT, Cols.INDIVIDUAL)
             .agg(countDistinct(col(Cols.DECISION)).as("decisions"))
-            .groupBy(Splits.SPLIT)
+            .groupBy(Cols.SPLIT)
             .agg(count(lit(1)), min("decisions"), max("decisions"), sum("decisions"));
     for (Row r : perIndividual.collectAsList()) {
       Map<String, Object> s = new LinkedHashMap<>();

@@ -34,7 +34,11 @@ import picocli.CommandLine.Command;
     name = "covariates",
     mixinStandardHelpOptions = true,
     description = "Gridded ocean data (NetCDF-4, CSV or Parquet) to covariates per H3 cell and day (Parquet).")
-final class CovariatesJob extends JobCommand {
+final class CovariatesJob extends JobCommand<CovariatesConfig> {
+  CovariatesJob() {
+    super(CovariatesConfig::from);
+  }
+
   static final String DAILY = "/daily";
   static final String STATIC = "/static";
   private static final Map<String, List<String>> TABLE_COLUMNS =
@@ -43,28 +47,6 @@ final class CovariatesJob extends JobCommand {
           "longitude", List.of("longitude", "lon", "long"),
           "time", List.of("time", "date", "datetime"),
           "depth", List.of("depth", "depth_m"));
-
-  private CovariatesConfig config;
-
-  @Override
-  protected String jobName() {
-    return "covariates";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected List<String> inputs() {
-    return config.inputs();
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = CovariatesConfig.from(settings);
-  }
 
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {

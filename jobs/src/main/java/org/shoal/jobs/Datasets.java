@@ -10,7 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.schema.Cols;
 
@@ -70,7 +69,7 @@ final class Datasets {
 
   /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */
   static List<String> partitionColumns(Dataset<Row> rows) {
-    return Arrays.asList(rows.columns()).contains(BUCKET) ? List.of(Splits.SPLIT, BUCKET) : List.of(Splits.SPLIT);
+    return Arrays.asList(rows.columns()).contains(BUCKET) ? List.of(Cols.SPLIT, BUCKET) : List.of(Cols.SPLIT);
   }
 
   /** The rows hash-partitioned by {@link #partitionColumns}, as {@link #writePartitioned} needs them. */
@@ -83,7 +82,7 @@ final class Datasets {
     boolean bucketed = Arrays.asList(parts.columns()).contains(BUCKET);
     var writer =
         parts.sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE).write().mode(SaveMode.Overwrite);
-    writer = bucketed ? writer.partitionBy(Splits.SPLIT, BUCKET) : writer.partitionBy(Splits.SPLIT);
+    writer = bucketed ? writer.partitionBy(Cols.SPLIT, BUCKET) : writer.partitionBy(Cols.SPLIT);
     writer.parquet(folder + CHOICES);
   }
 }

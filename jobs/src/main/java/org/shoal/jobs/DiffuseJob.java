@@ -28,34 +28,9 @@ import picocli.CommandLine.Command;
  * transition table: only this job reruns.
  */
 @Command(name = "diffuse", mixinStandardHelpOptions = true, description = "Diffuse abundance through daily transitions.")
-final class DiffuseJob extends JobCommand {
-  private DiffuseConfig config;
-
-  @Override
-  protected String jobName() {
-    return "diffuse";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected List<String> inputs() {
-    List<String> in = new ArrayList<>(List.of(config.transitions()));
-    if (config.reference() != null) {
-      in.add(config.reference());
-    }
-    if (config.initial() != null) {
-      in.add(config.initial());
-    }
-    return in;
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = DiffuseConfig.from(settings);
+final class DiffuseJob extends JobCommand<DiffuseConfig> {
+  DiffuseJob() {
+    super(DiffuseConfig::from);
   }
 
   /** A page linking the pictures (relative paths, so the folder can be moved) above the per-day summary. */
@@ -91,8 +66,8 @@ final class DiffuseJob extends JobCommand {
     Inputs.requireExists(spark, folder + "/transitions", "transition table");
     return Diffusion.byDay(
         spark.read().parquet(folder + "/transitions")
-            .filter(col(Transitions.DAY).lt(config.days()))
-            .select(Cols.ORIGIN_CELL, Transitions.DESTINATION, Transitions.DAY, Cols.PROBABILITY)
+            .filter(col(Cols.DAY).lt(config.days()))
+            .select(Cols.ORIGIN_CELL, Cols.DESTINATION, Cols.DAY, Cols.PROBABILITY)
             .collectAsList(),
         config.days());
   }
@@ -135,7 +110,7 @@ final class DiffuseJob extends JobCommand {
     }
     Outputs.parquet(
         spark.createDataFrame(densities, DataTypes.createStructType(List.of(
-            DataTypes.createStructField(Transitions.DAY, DataTypes.IntegerType, false),
+            DataTypes.createStructField(Cols.DAY, DataTypes.IntegerType, false),
             DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
             DataTypes.createStructField("mass", DataTypes.DoubleType, false)))).coalesce(1),
         config.output() + "/densities");

@@ -22,8 +22,7 @@ import org.shoal.pipeline.evaluate.Baselines;
 import org.shoal.pipeline.evaluate.Bootstrap;
 import org.shoal.pipeline.evaluate.DecisionTable;
 import org.shoal.pipeline.evaluate.Evaluation;
-import org.shoal.pipeline.expand.ChoiceTable;
-import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.ConditionalLogit;
@@ -31,6 +30,7 @@ import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
 import org.shoal.pipeline.tracks.DailyPositions;
 import picocli.CommandLine.Command;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * {@code shoal evaluate}: metrics of an infer output, all computed in Spark, for every grouping set and subset,
@@ -42,34 +42,15 @@ import picocli.CommandLine.Command;
     name = "evaluate",
     mixinStandardHelpOptions = true,
     description = "Evaluate predictions: D-NLP, GMP and more across grouping columns, with report.html.")
-final class EvaluateJob extends JobCommand {
+final class EvaluateJob extends JobCommand<EvaluateConfig> {
+  EvaluateJob() {
+    super(EvaluateConfig::from);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String TRAINED = "trained model";
-  private EvaluateConfig config;
   /** The predictions' own model: its feature set's name when it has one (model.json), else "trained model". */
   private String model = TRAINED;
-
-  @Override
-  protected String jobName() {
-    return "evaluate";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected java.util.List<String> inputs() {
-    return java.util.stream.Stream.of(config.predictions(), config.reference(), config.training())
-        .filter(java.util.Objects::nonNull)
-        .toList();
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = EvaluateConfig.from(settings);
-  }
 
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
@@ -107,7 +88,7 @@ final class EvaluateJob extends JobCommand {
 
     progress.stage("comparing individuals, calibration");
     String baselineName = referencePath != null ? config.referenceName() : DecisionTable.UNIFORM;
-    String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Splits.SPLIT;
+    String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Cols.SPLIT;
     Dataset<Row> individuals = Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
     List<Row> perIndividual = individuals.collectAsList();
     Dataset<Row> calibrationTable = Evaluation.calibration(predictions, config.calibrationBins()).cache();
@@ -193,7 +174,7 @@ final class EvaluateJob extends JobCommand {
     Dataset<Row> contrastChoices = spark.read().parquet(path.toString());
     Map<String, String> columns = new LinkedHashMap<>(scored);
     columns.values().removeIf(column -> !hasColumn(contrastChoices, column));
-    return DecisionTable.of(contrastChoices, probabilities(columns), Map.of(), List.of(Splits.SPLIT));
+    return DecisionTable.of(contrastChoices, probabilities(columns), Map.of(), List.of(Cols.SPLIT));
   }
 
   /**
@@ -202,7 +183,7 @@ final class EvaluateJob extends JobCommand {
    */
   private static Dataset<Row> metrics(
       DecisionTable table, DecisionTable contrasts, List<List<String>> groupBy, Map<String, String> subsets) {
-    List<String> bySplit = List.of(Splits.SPLIT);
+    List<String> bySplit = List.of(Cols.SPLIT);
     List<DecisionTable.GroupingSet> sets = new ArrayList<>();
     sets.add(new DecisionTable.GroupingSet(DecisionTable.ALL, List.of()));
     groupBy.forEach(g -> sets.add(new DecisionTable.GroupingSet(DecisionTable.ALL, g)));
@@ -222,7 +203,7 @@ final class EvaluateJob extends JobCommand {
     summary.put("comparedWith", comparedWith);
     summary.put("decisions", decisions);
     summary.put("groupingSets", groupingSets);
-    if (results.stream().noneMatch(r -> r.get("split").equals(Splits.VALIDATION) && (Long) r.get("decisions") > 0)) {
+    if (results.stream().noneMatch(r -> r.get("split").equals(Split.VALIDATION.label()) && (Long) r.get("decisions") > 0)) {
       summary.put("validation", "unavailable: no validation decisions");
       progress.info("validation: unavailable, there are no validation decisions");
     }
@@ -273,7 +254,7 @@ final class EvaluateJob extends JobCommand {
    * column of the selected row would be carried through a sort-based aggregate for nothing).
    */
   private List<String> keptColumns(List<List<String>> groupBy) {
-    java.util.Set<String> kept = new java.util.LinkedHashSet<>(List.of(Splits.SPLIT, Cols.CELL, Cols.ORIGIN_CELL,
+    java.util.Set<String> kept = new java.util.LinkedHashSet<>(List.of(Cols.SPLIT, Cols.CELL, Cols.ORIGIN_CELL,
         ChoiceTable.DISTANCE_KM, DailyPositions.SEGMENT, config.colorBy()));
     groupBy.forEach(kept::addAll);
     return List.copyOf(kept);
@@ -316,7 +297,7 @@ final class EvaluateJob extends JobCommand {
   /** Per split, each model's mean log-likelihood per individual: split -> model -> individual -> mean ll. */
   private static Map<String, Map<String, Map<String, Double>>> individualMeans(DecisionTable table) {
     Map<String, Map<String, Map<String, Double>>> out = new java.util.TreeMap<>();
-    for (Row r : table.individualMeans(List.of(Splits.SPLIT)).collectAsList()) {
+    for (Row r : table.individualMeans(List.of(Cols.SPLIT)).collectAsList()) {
       for (String m : table.models()) {
         out.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>())
             .computeIfAbsent(m, k -> new java.util.TreeMap<>())
@@ -454,7 +435,7 @@ final class EvaluateJob extends JobCommand {
   static List<Map<String, Object>> resultsTable(List<Map<String, Object>> metrics, String primary) {
     List<Map<String, Object>> out = new ArrayList<>();
     List<String> models = metrics.stream().map(m -> (String) m.get("model")).distinct().toList();
-    for (String split : List.of(Splits.TRAIN, Splits.VALIDATION)) {
+    for (String split : List.of(Split.TRAIN.label(), Split.VALIDATION.label())) {
       Map<String, Object> uniform = null;
       for (String model : models) {
         Map<String, Object> d = find(metrics, model, "decisions", split);
@@ -484,7 +465,7 @@ final class EvaluateJob extends JobCommand {
       }
       if (uniform != null) {
         out.add(uniform);
-      } else if (split.equals(Splits.VALIDATION)) {
+      } else if (split.equals(Split.VALIDATION.label())) {
         // Shown, not hidden: a reader must see that this model was not validated.
         Map<String, Object> unavailable = new LinkedHashMap<>();
         unavailable.put("model", primary);
@@ -503,7 +484,7 @@ final class EvaluateJob extends JobCommand {
   private static Map<String, Object> find(List<Map<String, Object>> metrics, String model, String dataset, String split) {
     for (Map<String, Object> m : metrics) {
       if (m.get("model").equals(model) && m.get("dataset").equals(dataset) && m.get("subset").equals("all")
-          && m.get("grouping").equals(Splits.SPLIT) && m.get("group").equals(Splits.SPLIT + "=" + split)) {
+          && m.get("grouping").equals(Cols.SPLIT) && m.get("group").equals(Cols.SPLIT + "=" + split)) {
         return m;
       }
     }

@@ -19,7 +19,6 @@ import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.expand.ExpandParams;
 import org.shoal.pipeline.expand.ExpandReport;
 import org.shoal.pipeline.expand.Expansion;
-import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
@@ -42,34 +41,9 @@ import picocli.CommandLine.Command;
     name = "expand",
     mixinStandardHelpOptions = true,
     description = "Expand tracks into decision/choice rows with features (Parquet).")
-final class ExpandJob extends JobCommand {
-  private ExpandConfig config;
-
-  @Override
-  protected String jobName() {
-    return "expand";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected java.util.List<String> inputs() {
-    return java.util.stream.Stream.of(
-            config.params().tracks().path(),
-            config.covariates(),
-            config.attributesTable(),
-            config.splitFile(),
-            config.normalisationFrom())
-        .filter(java.util.Objects::nonNull)
-        .toList();
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = ExpandConfig.from(settings);
+final class ExpandJob extends JobCommand<ExpandConfig> {
+  ExpandJob() {
+    super(ExpandConfig::from);
   }
 
   @Override
@@ -169,7 +143,7 @@ final class ExpandJob extends JobCommand {
         written
             .filter(col(Cols.DECISION).leq(5))
             .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.DATE, Cols.ORIGIN_CELL, Cols.CELL,
-                Cols.SELECTED, Splits.SPLIT, "distance_km", "bearing_deg")
+                Cols.SELECTED, Cols.SPLIT, "distance_km", "bearing_deg")
             .orderBy(Cols.INDIVIDUAL)
             .limit(2000),
         out + "/sample-choices.csv",

@@ -15,12 +15,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.jobs.config.ImportConfig;
 import org.shoal.jobs.config.Settings;
-import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.imports.ImportChoices;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.TrackFiles;
 import picocli.CommandLine.Command;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * {@code shoal import}: any long discrete-choice table to a choice dataset (choices/, features.json, rejected/,
@@ -30,27 +30,9 @@ import picocli.CommandLine.Command;
     name = "import",
     mixinStandardHelpOptions = true,
     description = "Import a long discrete-choice table (one row per alternative of each decision) as a choice dataset.")
-final class ImportJob extends JobCommand {
-  private ImportConfig config;
-
-  @Override
-  protected String jobName() {
-    return "import";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected List<String> inputs() {
-    return List.of(config.path());
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = ImportConfig.from(settings);
+final class ImportJob extends JobCommand<ImportConfig> {
+  ImportJob() {
+    super(ImportConfig::from);
   }
 
   @Override
@@ -99,7 +81,7 @@ final class ImportJob extends JobCommand {
     Map<String, Long> decisionsBySplit = new TreeMap<>();
     Map<String, Long> individualsBySplit = new TreeMap<>();
     for (Row r :
-        written.groupBy(Splits.SPLIT).agg(countDistinct(Cols.INDIVIDUAL, Cols.DECISION), countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
+        written.groupBy(Cols.SPLIT).agg(countDistinct(Cols.INDIVIDUAL, Cols.DECISION), countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
       decisionsBySplit.put(r.getString(0), r.getLong(1));
       individualsBySplit.put(r.getString(0), r.getLong(2));
     }

@@ -23,32 +23,9 @@ import picocli.CommandLine.Command;
  * log_odds, probability and run_id, partitioned by split) and model.json naming the run used.
  */
 @Command(name = "infer", mixinStandardHelpOptions = true, description = "Score every choice with a trained model.")
-final class InferJob extends JobCommand {
-  private InferConfig config;
-
-  @Override
-  protected String jobName() {
-    return "infer";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected java.util.List<String> inputs() {
-    List<String> inputs = new ArrayList<>(List.of(config.model(), config.decisions()));
-    if (config.contrasts() != null) {
-      inputs.add(config.contrasts());
-    }
-    config.models().forEach(m -> inputs.add(config.modelPath(m)));
-    return inputs;
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = InferConfig.from(settings);
+final class InferJob extends JobCommand<InferConfig> {
+  InferJob() {
+    super(InferConfig::from);
   }
 
   /** A model to score: its name in the predictions and its trained run. */

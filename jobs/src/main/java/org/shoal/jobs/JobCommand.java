@@ -5,17 +5,30 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.ConfigLoader;
 import org.shoal.jobs.config.Settings;
 import org.shoal.jobs.config.SparkConfig;
+import org.shoal.jobs.config.StageConfig;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * What every job shares: {@code --conf FILE}, {@code -Dkey=value} overrides, config validation before Spark
- * starts, and one SparkSession for the job.
+ * What every job shares: {@code --conf FILE}, {@code -Dkey=value} overrides, its configuration parsed and
+ * validated before Spark starts, one SparkSession, and its stage marker. A job is its {@code @Command} name, a
+ * config parser and {@link #run}.
  */
-abstract class JobCommand implements Callable<Integer> {
+abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
+  private final Function<Settings, C> parse;
+
+  /** This job's validated configuration (set by {@link #configure}). */
+  protected C config;
+
+  protected JobCommand(Function<Settings, C> parse) {
+    this.parse = parse;
+  }
+
   @Option(
       names = "--conf",
       paramLabel = "FILE",
@@ -29,26 +42,25 @@ abstract class JobCommand implements Callable<Integer> {
   Map<String, String> overrides = new LinkedHashMap<>();
 
   /** Validates this job's part of the config; called before any Spark work so mistakes fail in milliseconds. */
-  protected abstract void configure(Settings settings);
+  final void configure(Settings settings) {
+    config = parse.apply(settings);
+  }
 
   protected abstract void run(SparkSession spark, Progress progress) throws Exception;
 
-  protected abstract String jobName();
+  /** The job's command name, e.g. {@code expand}. */
+  final String jobName() {
+    return getClass().getAnnotation(Command.class).name();
+  }
 
   /** Whether this job is one pipeline stage with a marker (every job but `run`). */
   protected boolean recordsStage() {
     return true;
   }
 
-  /** The folder this job writes; `shoal run` keeps the stage's fingerprint there. */
-  protected abstract String output();
-
-  /** The files and folders this job reads; their listings are part of the stage's fingerprint. */
-  protected abstract java.util.List<String> inputs();
-
   /** This job as a stage of the pipeline, for its marker and fingerprint. */
   Stages.Stage stage() {
-    return new Stages.Stage(jobName(), output(), inputs());
+    return new Stages.Stage(jobName(), config.output(), config.inputs());
   }
 
   @Override

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -51,7 +50,7 @@ final class Outputs {
     fs.delete(dir, true);
   }
 
-  static void json(SparkSession spark, Map<String, ?> content, String path) throws IOException {
+  static void json(SparkSession spark, Object content, String path) throws IOException {
     text(spark, JSON.writeValueAsString(content), path);
   }
 

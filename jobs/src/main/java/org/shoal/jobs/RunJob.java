@@ -1,5 +1,6 @@
 package org.shoal.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigRenderOptions;
@@ -19,6 +20,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.Settings;
+import org.shoal.jobs.config.StageConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -33,18 +35,35 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = "Run the whole pipeline (simulate, covariates when inputs are set, expand, augment, contrasts, train, infer, evaluate), skipping unchanged stages.")
-final class RunJob extends JobCommand {
+final class RunJob extends JobCommand<RunJob.RunConfig> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--force", description = "Rerun every stage, even those whose configuration and inputs are unchanged.")
   boolean force;
 
-  private final List<JobCommand> stages = new ArrayList<>();
-  private Settings settings;
+  /** The whole configuration and the stages it includes, each configured from it; the run writes published/. */
+  record RunConfig(Settings settings, List<JobCommand<?>> stages) implements StageConfig {
+    static RunConfig from(Settings settings) {
+      return new RunConfig(settings, Catalogue.pipeline(settings));
+    }
 
-  @Override
-  protected String jobName() {
-    return "run";
+    @Override
+    public String output() {
+      return settings.string("shoal.work-dir") + "/published";
+    }
+
+    @Override
+    public List<String> inputs() {
+      return List.of();
+    }
+  }
+
+  /** What the run did with one stage, for the published manifest. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record StageRun(String stage, String fingerprint, boolean ran, Double seconds) {}
+
+  RunJob() {
+    super(RunConfig::from);
   }
 
   @Override
@@ -52,74 +71,52 @@ final class RunJob extends JobCommand {
     return false;
   }
 
-  @Override
-  protected String output() {
-    return settings.string("shoal.work-dir") + "/published";
-  }
-
-  @Override
-  protected List<String> inputs() {
-    return List.of();
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    this.settings = settings;
-    stages.clear();
-    stages.addAll(Catalogue.pipeline(settings));
-  }
-
   /** The stages this run will go through, in order. */
   List<String> stageNames() {
-    return stages.stream().map(JobCommand::jobName).toList();
+    return config.stages().stream().map(JobCommand::jobName).toList();
   }
 
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
-    List<Map<String, Object>> record = new ArrayList<>();
     long start = System.nanoTime();
-    int ran = 0;
+    Settings settings = config.settings();
     if (!settings.tracksAreSimulated()) {
       progress.info("tracks: " + settings.string("shoal.expand.tracks.path") + " (not simulating the synthetic world)");
     }
-    for (JobCommand stage : stages) {
-      String fingerprint = Stages.fingerprint(spark, settings.config(), stage.stage());
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("stage", stage.jobName());
-      entry.put("fingerprint", fingerprint);
-      if (!force && fingerprint.equals(Stages.recorded(spark, stage.stage()))) {
-        progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
-        entry.put("ran", false);
-        record.add(entry);
-        if (stage instanceof ExpandJob) {
-          requireDecisions(spark, stage.output());
-        }
-        continue;
-      }
-      progress.info("stage " + stage.jobName());
-      Stages.forget(spark, stage.stage());
-      long t0 = System.nanoTime();
-      Progress stageProgress = new Progress(stage.jobName());
-      stage.run(spark, stageProgress);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      stageProgress.done();
-      // The inputs were listed before the stage ran; a stage never writes its own inputs, so the listing stands.
-      Stages.record(spark, settings.config(), stage.stage(), fingerprint, seconds);
-      entry.put("ran", true);
-      entry.put("seconds", seconds);
-      record.add(entry);
-      ran++;
+    List<StageRun> record = new ArrayList<>();
+    for (JobCommand<?> stage : config.stages()) {
+      record.add(runUnlessUnchanged(spark, progress, stage));
       if (stage instanceof ExpandJob) {
-        requireDecisions(spark, stage.output());
+        requireDecisions(spark, stage.config.output());
       }
     }
-    progress.info(String.format(Locale.ROOT, "%d of %d stages ran", ran, stages.size()));
-    Path latest = new Path(output(), "latest.json");
+    long ran = record.stream().filter(StageRun::ran).count();
+    progress.info(String.format(Locale.ROOT, "%d of %d stages ran", ran, record.size()));
+    Path latest = new Path(config.output(), "latest.json");
     if (ran == 0 && latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) {
       progress.info("nothing changed; " + latest + " stays as it was");
       return;
     }
     publish(spark, progress, record, (System.nanoTime() - start) / 1e9);
+  }
+
+  /** Runs one stage and records its marker, or skips it when its configuration and inputs are unchanged. */
+  private StageRun runUnlessUnchanged(SparkSession spark, Progress progress, JobCommand<?> stage) throws Exception {
+    String fingerprint = Stages.fingerprint(spark, config.settings().config(), stage.stage());
+    if (!force && fingerprint.equals(Stages.recorded(spark, stage.stage()))) {
+      progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
+      return new StageRun(stage.jobName(), fingerprint, false, null);
+    }
+    progress.info("stage " + stage.jobName());
+    Stages.forget(spark, stage.stage());
+    long t0 = System.nanoTime();
+    Progress stageProgress = new Progress(stage.jobName());
+    stage.run(spark, stageProgress);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    stageProgress.done();
+    // The inputs were listed before the stage ran; a stage never writes its own inputs, so the listing stands.
+    Stages.record(spark, config.settings().config(), stage.stage(), fingerprint, seconds);
+    return new StageRun(stage.jobName(), fingerprint, true, seconds);
   }
 
   /** Stops the run, with one sentence, when expand found no decisions: nothing after it could work. */
@@ -132,10 +129,11 @@ final class RunJob extends JobCommand {
   }
 
   /** Copies the best model and the evaluation into published/<run>/ and points latest.json at it. */
-  private void publish(SparkSession spark, Progress progress, List<Map<String, Object>> record, double seconds)
+  private void publish(SparkSession spark, Progress progress, List<StageRun> record, double seconds)
       throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    String published = output();
+    Settings settings = config.settings();
+    String published = config.output();
     String runName = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT));
     Path target = new Path(published, runName);
     FileSystem fs = target.getFileSystem(hadoop);

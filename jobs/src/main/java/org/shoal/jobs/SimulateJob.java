@@ -29,27 +29,9 @@ import picocli.CommandLine.Command;
     name = "simulate",
     mixinStandardHelpOptions = true,
     description = "Simulate tagged fish moving through a synthetic ocean under a known true model.")
-final class SimulateJob extends JobCommand {
-  private SimulateConfig config;
-
-  @Override
-  protected String jobName() {
-    return "simulate";
-  }
-
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected java.util.List<String> inputs() {
-    return java.util.List.of();
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = SimulateConfig.from(settings);
+final class SimulateJob extends JobCommand<SimulateConfig> {
+  SimulateJob() {
+    super(SimulateConfig::from);
   }
 
   @Override

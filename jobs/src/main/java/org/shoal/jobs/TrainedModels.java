@@ -3,7 +3,6 @@ package org.shoal.jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.pipeline.features.FeatureManifest;
@@ -57,7 +56,7 @@ final class TrainedModels {
     return JSON.readTree(Inputs.text(spark, path, "model pointer"));
   }
 
-  static void writePointer(SparkSession spark, Map<String, Object> pointer, String path) throws IOException {
+  static void writePointer(SparkSession spark, Object pointer, String path) throws IOException {
     Outputs.json(spark, pointer, path);
   }
 

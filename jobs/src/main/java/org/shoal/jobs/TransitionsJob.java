@@ -36,30 +36,11 @@ import picocli.CommandLine.Command;
     name = "transitions",
     mixinStandardHelpOptions = true,
     description = "Build a model's daily transition table over a region and period.")
-final class TransitionsJob extends JobCommand {
-  private TransitionsConfig config;
-  private SimulateConfig simulate;
-
-  @Override
-  protected String jobName() {
-    return "transitions";
+final class TransitionsJob extends JobCommand<TransitionsConfig> {
+  TransitionsJob() {
+    super(TransitionsConfig::from);
   }
 
-  @Override
-  protected String output() {
-    return config.output();
-  }
-
-  @Override
-  protected List<String> inputs() {
-    return config.trueModel() ? List.of() : List.of(config.model(), config.covariates());
-  }
-
-  @Override
-  protected void configure(Settings settings) {
-    config = TransitionsConfig.from(settings);
-    simulate = SimulateConfig.from(settings);
-  }
 
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
@@ -68,7 +49,7 @@ final class TransitionsJob extends JobCommand {
     if (config.trueModel()) {
       progress.stage("scoring every ocean cell of the synthetic world with the true model");
       double forkLength = config.attributes().getOrDefault(Cols.FORK_LENGTH_CM, 75.5);
-      transitions = TrueTransitions.build(spark, simulate.setup(), config.startDate(), config.days(), forkLength);
+      transitions = TrueTransitions.build(spark, config.trueWorld(), config.startDate(), config.days(), forkLength);
     } else {
       TrainedModels.Run run = TrainedModels.load(spark, config.model());
       LogOddsScorer scorer = run.scorer();
@@ -96,10 +77,10 @@ final class TransitionsJob extends JobCommand {
           Transitions.build(origins, covariates, config.startDate(), manifest.radiusKm(), config.attributes(),
               manifest.normalisation(), scorer);
     }
-    transitions.write().mode(SaveMode.Overwrite).partitionBy(Transitions.DAY).parquet(config.output() + "/transitions");
+    transitions.write().mode(SaveMode.Overwrite).partitionBy(Cols.DAY).parquet(config.output() + "/transitions");
     Dataset<Row> written = spark.read().parquet(config.output() + "/transitions");
     long rows = written.count();
-    long originDays = written.select(Cols.ORIGIN_CELL, Transitions.DAY).distinct().count();
+    long originDays = written.select(Cols.ORIGIN_CELL, Cols.DAY).distinct().count();
     double seconds = (System.nanoTime() - start) / 1e9;
     progress.finished(String.format(Locale.ROOT, "%d origin-days, %d transitions", originDays, rows));
     Map<String, Object> report = new LinkedHashMap<>();

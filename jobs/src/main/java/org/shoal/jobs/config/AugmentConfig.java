@@ -10,8 +10,13 @@ import org.shoal.pipeline.augment.Noise;
  * research's, on the synthetic world's columns: entries on columns the choices lack fall away in the job.
  */
 public record AugmentConfig(
-    String input, String output, int copies, long seed, List<Noise> noise, boolean noiseIsDefault) {
+    String input, String output, int copies, long seed, List<Noise> noise, boolean noiseIsDefault) implements StageConfig {
   private static final String K = "shoal.augment.";
+
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
 
   public static AugmentConfig from(Settings s) {
     List<Noise> noise = new ArrayList<>();

@@ -11,7 +11,7 @@ import org.shoal.pipeline.h3.H3Cells;
 
 /** The validated configuration of {@code shoal covariates} (keys under shoal.covariates). */
 public record CovariatesConfig(
-    List<String> inputs, Map<String, String> columns, GriddedCovariates.Params params, String output) {
+    List<String> inputs, Map<String, String> columns, GriddedCovariates.Params params, String output) implements StageConfig {
   private static final String K = "shoal.covariates.";
 
   /** How an input is read, from its path. */

@@ -27,8 +27,13 @@ public record EvaluateConfig(
     java.util.Set<String> defaultSubsets,
     List<String> notes,
     int bootstrap,
-    long bootstrapSeed) {
+    long bootstrapSeed) implements StageConfig {
   private static final String K = "shoal.evaluate.";
+
+  @Override
+  public List<String> inputs() {
+    return java.util.stream.Stream.of(predictions, reference, training).filter(java.util.Objects::nonNull).toList();
+  }
 
   public static EvaluateConfig from(Settings s) {
     List<List<String>> groups = new ArrayList<>();

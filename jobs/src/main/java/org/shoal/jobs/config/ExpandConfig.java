@@ -30,8 +30,15 @@ public record ExpandConfig(
     String normalisationFrom,
     int buckets,
     java.util.Set<String> defaultFeatures,
-    List<String> notes) {
+    List<String> notes) implements StageConfig {
   private static final String K = "shoal.expand.";
+
+  @Override
+  public List<String> inputs() {
+    return java.util.stream.Stream.of(params.tracks().path(), covariates, attributesTable, splitFile, normalisationFrom)
+        .filter(java.util.Objects::nonNull)
+        .toList();
+  }
 
   public static ExpandConfig from(Settings s) {
     List<String> notes = new ArrayList<>();

@@ -1,5 +1,7 @@
 package org.shoal.jobs.config;
 
+import java.util.List;
+
 import com.typesafe.config.ConfigValueType;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -9,8 +11,13 @@ import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.imports.ImportChoices;
 
 /** The validated configuration of {@code shoal import} (keys under shoal.import). */
-public record ImportConfig(String path, boolean parquet, String output, ImportChoices.Params params) {
+public record ImportConfig(String path, boolean parquet, String output, ImportChoices.Params params) implements StageConfig {
   private static final String K = "shoal.import.";
+
+  @Override
+  public List<String> inputs() {
+    return List.of(path);
+  }
 
   public static ImportConfig from(Settings s) {
     String path = s.string(K + "path");

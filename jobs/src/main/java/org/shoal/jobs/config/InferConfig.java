@@ -7,8 +7,18 @@ import java.util.List;
  * models}: the extra models scored beside {@code model} (best.json files, run folders, or feature-set names, which
  * mean {@code <trainOutput>/best-<name>.json}).
  */
-public record InferConfig(String model, List<String> models, String trainOutput, String decisions, String contrasts, String output) {
+public record InferConfig(String model, List<String> models, String trainOutput, String decisions, String contrasts, String output) implements StageConfig {
   private static final String K = "shoal.infer.";
+
+  @Override
+  public List<String> inputs() {
+    List<String> inputs = new java.util.ArrayList<>(List.of(model, decisions));
+    if (contrasts != null) {
+      inputs.add(contrasts);
+    }
+    models.forEach(m -> inputs.add(modelPath(m)));
+    return inputs;
+  }
 
   public static InferConfig from(Settings s) {
     String contrasts = s.string(K + "contrasts");

@@ -1,5 +1,7 @@
 package org.shoal.jobs.config;
 
+import java.util.List;
+
 import org.shoal.pipeline.geo.Region;
 import org.shoal.pipeline.simulate.SimulateWorld;
 import org.shoal.pipeline.simulate.SimulationSpec;
@@ -7,8 +9,13 @@ import org.shoal.pipeline.simulate.SyntheticWorld;
 import org.shoal.pipeline.simulate.TrueMovementModel;
 
 /** The validated configuration of {@code shoal simulate} (keys under shoal.simulate). */
-public record SimulateConfig(String output, SimulateWorld.Setup setup) {
+public record SimulateConfig(String output, SimulateWorld.Setup setup) implements StageConfig {
   private static final String K = "shoal.simulate.";
+
+  @Override
+  public List<String> inputs() {
+    return List.of();
+  }
 
   public static SimulateConfig from(Settings s) {
     int minDays = s.integer(K + "min-days", 1, 100_000);

@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.shoal.pipeline.model.HyperparameterGrid;
 import org.shoal.pipeline.model.NetworkSpec;
 import org.shoal.pipeline.model.Training;
 
@@ -17,11 +18,16 @@ public record TrainConfig(
     Training.Plan plan,
     int averagingFrequency,
     int partitions,
-    Grid grid,
+    HyperparameterGrid grid,
     double tolerance,
     int maxIterations,
-    java.util.Map<String, List<String>> featureSets) {
+    java.util.Map<String, List<String>> featureSets) implements StageConfig {
   private static final String K = "shoal.train.";
+
+  @Override
+  public List<String> inputs() {
+    return List.of(input);
+  }
 
   /** hidden = [] outside a grid: the exact conditional logit (L-BFGS), not Adam epochs. */
   public boolean exactLinear() {
@@ -35,14 +41,6 @@ public record TrainConfig(
 
     static Mode parse(String name) {
       return org.shoal.pipeline.util.Enums.parse(Mode.class, name, "training mode");
-    }
-  }
-
-  /** The hyper-parameter lists whose Cartesian product is the grid. */
-  public record Grid(
-      List<List<Integer>> hidden, List<Double> learningRates, List<Integer> batchSizes, List<Double> dropouts, List<Long> seeds) {
-    public int size() {
-      return hidden.size() * learningRates.size() * batchSizes.size() * dropouts.size() * seeds.size();
     }
   }
 
@@ -85,8 +83,8 @@ public record TrainConfig(
       }
       hidden.add(entry);
     }
-    Grid grid =
-        new Grid(
+    HyperparameterGrid grid =
+        new HyperparameterGrid(
             hidden,
             s.config().getDoubleList(g + "learning-rate"),
             s.config().getIntList(g + "batch-size"),

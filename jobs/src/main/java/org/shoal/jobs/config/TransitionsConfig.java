@@ -1,5 +1,8 @@
 package org.shoal.jobs.config;
 
+import java.util.List;
+import org.shoal.pipeline.simulate.SimulateWorld;
+
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -8,8 +11,14 @@ import org.shoal.pipeline.geo.Region;
 
 /** The validated configuration of {@code shoal transitions} (keys under shoal.transitions). */
 public record TransitionsConfig(
-    String model, String covariates, Region region, LocalDate startDate, int days, Map<String, Double> attributes, String output) {
+    String model, String covariates, Region region, LocalDate startDate, int days, Map<String, Double> attributes, String output,
+    SimulateWorld.Setup trueWorld) implements StageConfig {
   private static final String K = "shoal.transitions.";
+
+  @Override
+  public List<String> inputs() {
+    return trueModel() ? List.of() : List.of(model, covariates);
+  }
 
   public boolean trueModel() {
     return model.equals("true");
@@ -44,6 +53,7 @@ public record TransitionsConfig(
         s.date(K + "start-date"),
         s.integer(K + "days", 1, 100_000),
         attributes,
-        s.string(K + "output"));
+        s.string(K + "output"),
+        SimulateConfig.from(s).setup());
   }
 }

@@ -14,11 +14,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shoal.pipeline.contrast.Draws;
-import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.util.Draws;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * Noise augmentation: K noisy copies of every training individual become new pseudo-individuals
@@ -55,7 +55,7 @@ public final class AddNoise {
     StructType schema = originals.schema();
     Dataset<Row> noisy =
         originals
-            .filter(col(Splits.SPLIT).equalTo(Splits.TRAIN))
+            .filter(Split.TRAIN.rows())
             .flatMap(new Copies(schema, noise, copies, seed), Encoders.row(schema));
     if (names.contains(ChoiceFeatures.Base.DISTANCE.columns.get(0))) {
       noisy = recomputeGeometry(noisy, radiusKm);

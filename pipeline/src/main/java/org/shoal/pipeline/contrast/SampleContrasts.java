@@ -20,6 +20,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.Draws;
 
 /**
  * Balanced training sets from the decision/choice table.

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.shoal.pipeline.schema.Cols;
 
 /**
  * Propagates an abundance distribution through daily transitions in memory: mass(d+1)[to] = Σ mass(d)[from] ·
@@ -56,11 +57,11 @@ public final class Diffusion {
       out.add(new HashMap<>());
     }
     for (org.apache.spark.sql.Row r : rows) {
-      int day = r.getAs(Transitions.DAY);
+      int day = r.getAs(Cols.DAY);
       if (day >= 0 && day < days) {
         out.get(day)
             .computeIfAbsent(r.getAs(org.shoal.pipeline.schema.Cols.ORIGIN_CELL), k -> new ArrayList<>())
-            .add(new Move(r.getAs(Transitions.DESTINATION), r.getAs(org.shoal.pipeline.schema.Cols.PROBABILITY)));
+            .add(new Move(r.getAs(Cols.DESTINATION), r.getAs(org.shoal.pipeline.schema.Cols.PROBABILITY)));
       }
     }
     return out;

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.shoal.pipeline.expand.ChoiceTable;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.model.Inference;
@@ -23,8 +23,6 @@ import org.shoal.pipeline.schema.Cols;
  * model sees exactly the inputs it was trained on.
  */
 public final class Transitions {
-  public static final String DESTINATION = "destination";
-  public static final String DAY = "day";
 
   private Transitions() {}
 
@@ -46,9 +44,9 @@ public final class Transitions {
         origins
             .select(col(Cols.CELL).as(Cols.ORIGIN_CELL), col(Cols.DATE))
             .distinct()
-            .withColumn(DAY, datediff(col(Cols.DATE), lit(java.sql.Date.valueOf(from))))
+            .withColumn(Cols.DAY, datediff(col(Cols.DATE), lit(java.sql.Date.valueOf(from))))
             .withColumn(Cols.INDIVIDUAL, col(Cols.ORIGIN_CELL))
-            .withColumn(Cols.DECISION, col(DAY));
+            .withColumn(Cols.DECISION, col(Cols.DAY));
     Dataset<Row> choices =
         decisions
             .join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL)
@@ -59,7 +57,7 @@ public final class Transitions {
     }
     choices = normalisation.apply(ChoiceFeatures.add(choices, radiusKm));
     Column[] out = {
-      col(Cols.ORIGIN_CELL), col(Cols.CELL).as(DESTINATION), col(Cols.DATE), col(DAY), col(Cols.PROBABILITY)
+      col(Cols.ORIGIN_CELL), col(Cols.CELL).as(Cols.DESTINATION), col(Cols.DATE), col(Cols.DAY), col(Cols.PROBABILITY)
     };
     return Inference.apply(choices, scorer, "transitions").select(out);
   }

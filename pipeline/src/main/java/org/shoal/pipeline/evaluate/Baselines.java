@@ -14,16 +14,17 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.shoal.pipeline.expand.Splits;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
+import org.shoal.pipeline.h3.ChoiceTable;
 
 /**
  * Baselines fitted on the training split and evaluated like any model, so a trained model is never only compared
  * with choosing at random.
  */
 public final class Baselines {
-  private static final String DISTANCE_KM = org.shoal.pipeline.expand.ChoiceTable.DISTANCE_KM;
+  private static final String DISTANCE_KM = org.shoal.pipeline.h3.ChoiceTable.DISTANCE_KM;
   public static final String STAY_PUT_RATE = "stay-put rate";
   public static final String DISTANCE = "distance logit";
   /** The distance baseline's inputs: distance in units of 100 km, its square, and staying put (0/1). */
@@ -36,7 +37,7 @@ public final class Baselines {
   /** Whether the predictions have what the stay-put-rate baseline needs (an imported table has no cells). */
   public static boolean canStayPut(Dataset<Row> predictions) {
     java.util.List<String> names = java.util.Arrays.asList(predictions.columns());
-    return names.containsAll(java.util.List.of(Cols.CELL, Cols.ORIGIN_CELL, Splits.SPLIT));
+    return names.containsAll(java.util.List.of(Cols.CELL, Cols.ORIGIN_CELL, Cols.SPLIT));
   }
 
   /** Whether the predictions have what the distance baseline needs (distance, cells and a split). */
@@ -51,7 +52,7 @@ public final class Baselines {
    * costs one pass per L-BFGS iteration.
    */
   public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions, long maxDecisions) {
-    Dataset<Row> train = predictions.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN));
+    Dataset<Row> train = predictions.filter(Split.TRAIN.rows());
     long decisions = train.filter(col(Cols.SELECTED)).count();
     if (decisions == 0) {
       return null;
@@ -101,7 +102,7 @@ public final class Baselines {
     Column stays = col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL));
     List<Row> perOrigin =
         predictions
-            .filter(col(Splits.SPLIT).equalTo(Splits.TRAIN).and(col(Cols.SELECTED)))
+            .filter(Split.TRAIN.rows().and(col(Cols.SELECTED)))
             .groupBy(col(Cols.ORIGIN_CELL).cast("string"))
             .agg(sum(when(stays, 1).otherwise(0)), count(lit(1)))
             .collectAsList();

@@ -31,7 +31,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
-import org.shoal.pipeline.expand.ChoiceTable;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
 

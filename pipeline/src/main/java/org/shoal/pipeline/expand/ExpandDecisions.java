@@ -19,6 +19,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.h3.ChoiceTable;
 
 /**
  * Positions to the long decision/choice table. A decision is a position whose next step is present (same

@@ -18,6 +18,7 @@ import org.apache.spark.sql.Row;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.TrackColumns;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * Where every input row went. The books balance: fixes in = rejected + kept in positions (as {@code fixes});
@@ -108,7 +109,7 @@ public record ExpandReport(
 
     Dataset<Row> perDecision =
         out.choices()
-            .groupBy(Cols.INDIVIDUAL, Cols.DECISION, org.shoal.pipeline.expand.Splits.SPLIT)
+            .groupBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.SPLIT)
             .agg(
                 count(lit(1)).as("n"),
                 max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)))).as("stayed"))
@@ -124,12 +125,12 @@ public record ExpandReport(
                 sum(when(col("stayed"), 1).otherwise(0)))
             .first();
     Map<String, Long> individualsWithDecisions = new TreeMap<>();
-    for (Row r : perDecision.groupBy(Splits.SPLIT).agg(countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
+    for (Row r : perDecision.groupBy(Cols.SPLIT).agg(countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
       individualsWithDecisions.put(String.valueOf(r.get(0)), r.getLong(1));
     }
     long decisions = d.getLong(0);
     Map<String, Long> individualsBySplit = new TreeMap<>();
-    for (Row r : out.splits().groupBy(Splits.SPLIT).count().collectAsList()) {
+    for (Row r : out.splits().groupBy(Cols.SPLIT).count().collectAsList()) {
       individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
     }
     ExpandReport report = new ExpandReport(
@@ -153,7 +154,7 @@ public record ExpandReport(
         decisions == 0 ? Double.NaN : d.getLong(5) / (double) decisions,
         individualsBySplit,
         individualsWithDecisions,
-        countBy(perDecision, Splits.SPLIT));
+        countBy(perDecision, Cols.SPLIT));
     perDecision.unpersist();
     return report;
   }

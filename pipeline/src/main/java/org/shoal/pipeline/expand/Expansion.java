@@ -20,6 +20,9 @@ import org.shoal.pipeline.tracks.FixValidation;
 import org.shoal.pipeline.tracks.TrackColumns;
 import org.shoal.pipeline.tracks.TrackReader;
 import org.shoal.pipeline.tracks.TrackSource;
+import org.shoal.pipeline.schema.Split;
+import org.shoal.pipeline.h3.ChoiceTable;
+import org.shoal.pipeline.features.Splits;
 
 /**
  * The expand stage as one library call: read and validate fixes, regularise to daily positions, expand into
@@ -144,24 +147,24 @@ public final class Expansion {
               p.splitSeed(),
               p.validationFraction());
     } else {
-      splits = splitTable.select(col(Cols.INDIVIDUAL).cast("string"), col(Splits.SPLIT).cast("string"));
+      splits = splitTable.select(col(Cols.INDIVIDUAL).cast("string"), col(Cols.SPLIT).cast("string"));
     }
     choices = choices.join(splits, Cols.INDIVIDUAL, "left");
     dropped =
         dropped.unionByName(
             choices
-                .filter(col(Splits.SPLIT).isNull())
+                .filter(col(Cols.SPLIT).isNull())
                 .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.DATE, Cols.ORIGIN_CELL, DailyPositions.NEXT_CELL,
                     ExpandDecisions.DISTANCE_MOVED_KM)
                 .distinct()
                 .withColumn(ExpandDecisions.REASON, lit(NOT_IN_SPLIT_FILE)));
-    choices = choices.filter(col(Splits.SPLIT).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
+    choices = choices.filter(col(Cols.SPLIT).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> unnormalised = choices;
 
     Normalisation normalisation =
         reuse != null
             ? reuse
-            : Normalisation.fit(choices.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN)), p.transforms());
+            : Normalisation.fit(choices.filter(Split.TRAIN.rows()), p.transforms());
     choices = normalisation.apply(choices);
 
     List<String> features = new ArrayList<>(ChoiceFeatures.columns(p.baseFeatures()));
@@ -216,7 +219,7 @@ public final class Expansion {
             DailyPositions.NEXT_CELL,
             Cols.SELECTED,
             DailyPositions.SEGMENT,
-            Splits.SPLIT,
+            Cols.SPLIT,
             ChoiceTable.DISTANCE_KM,
             ChoiceTable.BEARING_DEG,
             ChoiceFeatures.STAY_PUT,

@@ -15,7 +15,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.shoal.pipeline.expand.ChoiceTable;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
 
 /**

@@ -36,6 +36,11 @@ public record FeatureManifest(
         features, resolution, radiusKm, step, transforms, normalisation.stats(), split);
   }
 
+  /** This manifest for a model trained on {@code used}, a subset of the features. */
+  public FeatureManifest withFeatures(List<String> used) {
+    return new FeatureManifest(List.copyOf(used), resolution, radiusKm, step, transforms, statistics, split);
+  }
+
   /** How the choices were built, in words: two datasets are comparable only when these are equal. */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public String choiceSets() {

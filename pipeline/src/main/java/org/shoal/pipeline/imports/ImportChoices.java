@@ -25,10 +25,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.features.Splits;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * Any long discrete-choice table (one row per alternative of each decision) to shoal's choice dataset: ids as text,
@@ -144,7 +145,7 @@ public final class ImportChoices {
     Column splitText = c.split() == null ? lit(null).cast("string") : lower(text(c.split()));
     if (c.split() != null) {
       problems.add(
-          when(splitText.isNull().or(splitText.isin(Splits.TRAIN, Splits.VALIDATION).unary_$bang()),
+          when(splitText.isNull().or(splitText.isin(Split.TRAIN.label(), Split.VALIDATION.label()).unary_$bang()),
               org.apache.spark.sql.functions.concat(lit(c.split() + " = '"), coalesce(splitText, lit("")),
                   lit("' is not train or validation"))));
     }
@@ -195,7 +196,7 @@ public final class ImportChoices {
     Dataset<Row> kept =
         judged
             .filter(col(REASON).isNull())
-            .drop(Cols.INDIVIDUAL, Cols.DECISION, Cols.SELECTED, ALTERNATIVE, Cols.CHOICE, Splits.SPLIT)
+            .drop(Cols.INDIVIDUAL, Cols.DECISION, Cols.SELECTED, ALTERNATIVE, Cols.CHOICE, Cols.SPLIT)
             .withColumnRenamed(IND, Cols.INDIVIDUAL)
             .withColumnRenamed(DEC, Cols.DECISION)
             .withColumnRenamed(SEL, Cols.SELECTED)
@@ -245,10 +246,10 @@ public final class ImportChoices {
 
     Dataset<Row> splits =
         c.split() != null
-            ? kept.select(col(Cols.INDIVIDUAL), col("_split").as(Splits.SPLIT))
+            ? kept.select(col(Cols.INDIVIDUAL), col("_split").as(Cols.SPLIT))
             : Splits.byHash(kept.select(Cols.INDIVIDUAL).distinct(), p.splitSeed(), p.validationFraction());
     if (c.split() != null) {
-      kept = kept.withColumn(Splits.SPLIT, col("_split"));
+      kept = kept.withColumn(Cols.SPLIT, col("_split"));
       long mixed = splits.distinct().groupBy(Cols.INDIVIDUAL).count().filter(col("count").gt(1)).count();
       if (mixed > 0) {
         throw new IllegalArgumentException(
@@ -258,13 +259,13 @@ public final class ImportChoices {
       kept = kept.join(splits, Cols.INDIVIDUAL);
     }
 
-    Normalisation normalisation = Normalisation.fit(kept.filter(col(Splits.SPLIT).equalTo(Splits.TRAIN)), transforms);
+    Normalisation normalisation = Normalisation.fit(kept.filter(Split.TRAIN.rows()), transforms);
     kept = normalisation.apply(kept);
     List<String> features = new ArrayList<>();
     transforms.keySet().forEach(t -> features.add(Normalisation.featureName(t)));
 
     List<Column> out = new ArrayList<>();
-    for (String n : List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.SELECTED, Splits.SPLIT)) {
+    for (String n : List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.SELECTED, Cols.SPLIT)) {
       out.add(col(n));
     }
     if (c.alternative() != null) {

@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -127,6 +128,73 @@ public final class ConditionalLogit {
 
     public double bic() {
       return parameters() * Math.log(decisions) - 2 * logLikelihood;
+    }
+
+    /** Its iterations as training epochs: the losses per iteration, the last with the validation loss and time. */
+    public List<Training.Epoch> history(double validationLoss, double seconds) {
+      List<Training.Epoch> history = new ArrayList<>();
+      for (int i = 0; i < lossHistory.length; i++) {
+        boolean last = i == lossHistory.length - 1;
+        history.add(
+            new Training.Epoch(
+                i + 1,
+                last ? -logLikelihood / decisions : lossHistory[i],
+                last ? validationLoss : Double.NaN,
+                last ? seconds : 0,
+                last ? decisions / seconds : 0));
+      }
+      return history;
+    }
+
+    /** The coefficient table as CSV: feature, estimate, std_error, robust_std_error, z, p_value. */
+    public String coefficientsCsv() {
+      StringBuilder table = new StringBuilder("feature,estimate,std_error,robust_std_error,z,p_value\n");
+      for (int k = 0; k < features.size(); k++) {
+        table.append(
+            String.format(
+                Locale.ROOT,
+                "%s,%.10g,%.10g,%.10g,%.6f,%.6g%n",
+                features.get(k),
+                estimates[k],
+                stdError(k),
+                robustStdError(k),
+                z(k),
+                pValue(k)));
+      }
+      return table.toString().trim();
+    }
+
+    /** The fit as console lines: the coefficient table, what is not identified, and the fit statistics. */
+    public List<String> summaryLines() {
+      List<String> lines = new ArrayList<>();
+      lines.add(String.format(Locale.ROOT, "%-24s %12s %11s %11s %9s %9s", "feature", "estimate", "std.error", "robust.se", "z", "p"));
+      for (int k = 0; k < features.size(); k++) {
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%-24s %12.6f %11.6f %11.6f %9.3f %9.4f",
+                features.get(k),
+                estimates[k],
+                stdError(k),
+                robustStdError(k),
+                z(k),
+                pValue(k)));
+      }
+      if (!notIdentified.isEmpty()) {
+        lines.add("not identified (the same for every choice of a decision): " + notIdentified);
+      }
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "log-likelihood %.4f (null %.4f), rho2 %.4f, AIC %.2f, BIC %.2f; %d decisions of %d individuals",
+              logLikelihood,
+              nullLogLikelihood,
+              rho2(),
+              aic(),
+              bic(),
+              decisions,
+              individuals));
+      return lines;
     }
 
     /** The plain-Java scorer infer and transitions use: φ = βᵀx, one linear layer without bias. */

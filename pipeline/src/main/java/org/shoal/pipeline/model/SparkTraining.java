@@ -99,49 +99,72 @@ public final class SparkTraining {
     return master;
   }
 
-  /** Parameter-averaging counterpart of {@link Training#fit}: same history, early stopping and best epoch. */
+  /** How to average: the network, the fitting plan and how many minibatches each worker fits between averages. */
+  public record Averaging(NetworkSpec network, Training.Plan plan, int averagingFrequency) {}
+
+  /**
+   * Minibatches on the executors, every one padded to {@code maxChoices}; {@code choiceRows} (the training rows)
+   * gives each epoch's throughput.
+   */
+  public record Minibatches(
+      JavaRDD<DataSet> train, JavaRDD<DataSet> validation, int features, int maxChoices, long choiceRows) {
+    /** The training and validation choices as minibatches of {@code batchSize} decisions in {@code partitions}. */
+    public static Minibatches of(
+        Dataset<Row> train, Dataset<Row> validation, List<String> features, int batchSize, int partitions) {
+      int maxChoices = Math.max(SparkTraining.maxChoices(train), SparkTraining.maxChoices(validation));
+      return new Minibatches(
+          minibatches(train, features, batchSize, maxChoices, partitions),
+          minibatches(validation, features, batchSize, maxChoices, partitions),
+          features.size(),
+          maxChoices,
+          train.count());
+    }
+  }
+
+  /** Parameter-averaging counterpart of {@link Training#fit}: same epoch loop, early stopping and best epoch. */
   public static Training.Result fitAveraging(
-      JavaSparkContext sc,
-      NetworkSpec spec,
-      Training.Plan plan,
-      JavaRDD<DataSet> train,
-      JavaRDD<DataSet> validation,
-      int features,
-      int maxChoices,
-      int averagingFrequency,
-      long choiceRows,
-      Consumer<Training.Epoch> progress) {
-    train.persist(StorageLevel.MEMORY_AND_DISK());
-    validation.persist(StorageLevel.MEMORY_AND_DISK());
+      JavaSparkContext sc, Averaging averaging, Minibatches data, Consumer<Training.Epoch> progress) {
+    Training.requireTrainingDecisions(data.choiceRows());
+    NetworkSpec spec = averaging.network();
+    Training.Plan plan = averaging.plan();
+    data.train().persist(StorageLevel.MEMORY_AND_DISK());
+    data.validation().persist(StorageLevel.MEMORY_AND_DISK());
     SparkDl4jMultiLayer net =
         new SparkDl4jMultiLayer(
             sc,
-            Training.newNetwork(spec, features, maxChoices),
-            master(sc, plan.batchSize(), averagingFrequency, null, plan.seed()));
-    Training.requireTrainingDecisions(choiceRows);
-    boolean validated = !validation.isEmpty();
-    List<Training.Epoch> history = new ArrayList<>();
-    EpochKeeper keeper = new EpochKeeper(validated, plan.patience());
-    for (int e = 1; e <= plan.epochs(); e++) {
-      long t0 = System.nanoTime();
-      net.fit(train);
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      // Scored with a plain-Java copy of the weights: in local mode DL4J's calculateScore shares (and releases)
-      // the driver's parameter buffers.
-      LogOddsScorer scorer = LogOddsScorer.of(net.getNetwork(), List.of(), spec.activation());
-      Training.Epoch epoch =
-          new Training.Epoch(e, meanLoss(sc, scorer, train), meanLoss(sc, scorer, validation), seconds, choiceRows / seconds);
-      history.add(epoch);
-      progress.accept(epoch);
-      if (keeper.record(epoch, net.getNetwork().params())) {
-        break;
-      }
-    }
+            Training.newNetwork(spec, data.features(), data.maxChoices()),
+            master(sc, plan.batchSize(), averaging.averagingFrequency(), null, plan.seed()));
+    boolean validated = !data.validation().isEmpty();
+    Training.Kept kept =
+        Training.epochs(
+            plan,
+            validated,
+            data.choiceRows(),
+            new Training.EpochRunner() {
+              @Override
+              public void fit(int epoch) {
+                net.fit(data.train());
+              }
+
+              @Override
+              public Training.Losses score() {
+                // A plain-Java copy of the weights: in local mode DL4J's calculateScore shares (and releases) the
+                // driver's parameter buffers.
+                LogOddsScorer scorer = LogOddsScorer.of(net.getNetwork(), List.of(), spec.activation());
+                return new Training.Losses(meanLoss(sc, scorer, data.train()), meanLoss(sc, scorer, data.validation()));
+              }
+
+              @Override
+              public INDArray params() {
+                return net.getNetwork().params();
+              }
+            },
+            progress);
     MultiLayerNetwork result = net.getNetwork().clone();
-    result.setParams(keeper.bestParams());
-    train.unpersist();
-    validation.unpersist();
-    return new Training.Result(result, history, keeper.bestEpoch(), validated);
+    result.setParams(kept.params());
+    data.train().unpersist();
+    data.validation().unpersist();
+    return new Training.Result(result, kept.history(), kept.bestEpoch(), validated);
   }
 
   /** Mean negative log-likelihood per decision of minibatches [B, F, M] + mask, computed on the executors. */

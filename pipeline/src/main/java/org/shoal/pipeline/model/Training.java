@@ -112,29 +112,75 @@ public final class Training {
 
   public static Result fit(
       NetworkSpec spec, Plan plan, Decisions train, Decisions validation, Consumer<Epoch> progress) {
+    requireTrainingDecisions(train.size());
     int maxChoices = Math.max(train.maxChoices(), validation.maxChoices());
     MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
     List<DataSet> trainEval = pad(train.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
     List<DataSet> validationEval = pad(validation.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
-    requireTrainingDecisions(train.size());
+    Kept kept =
+        epochs(
+            plan,
+            validation.size() > 0,
+            train.choiceRows(),
+            new EpochRunner() {
+              @Override
+              public void fit(int epoch) {
+                long shuffle = plan.seed() * 1_000_003L + epoch;
+                for (DataSet b : pad(train.batches(plan.batchSize(), shuffle, DataType.FLOAT), maxChoices)) {
+                  net.fit(b);
+                }
+              }
+
+              @Override
+              public Losses score() {
+                return new Losses(meanLoss(net, trainEval), meanLoss(net, validationEval));
+              }
+
+              @Override
+              public INDArray params() {
+                return net.params();
+              }
+            },
+            progress);
+    net.setParams(kept.params());
+    return new Result(net, kept.history(), kept.bestEpoch(), validation.size() > 0);
+  }
+
+  /** Mean negative log-likelihood per decision on the training and the validation decisions. */
+  record Losses(double train, double validation) {}
+
+  /** One way of training as the epoch loop sees it: fit an epoch, score the weights it left, hand them over. */
+  interface EpochRunner {
+    void fit(int epoch);
+
+    Losses score();
+
+    INDArray params();
+  }
+
+  /** The epochs run, the best one and its weights. */
+  record Kept(List<Epoch> history, int bestEpoch, INDArray params) {}
+
+  /**
+   * The epoch loop every way of training shares: fit, score, report, keep the best weights ({@link EpochKeeper}),
+   * stop early. An epoch's seconds count fitting only, not scoring.
+   */
+  static Kept epochs(Plan plan, boolean validated, long choiceRows, EpochRunner runner, Consumer<Epoch> progress) {
     List<Epoch> history = new ArrayList<>();
-    EpochKeeper keeper = new EpochKeeper(validation.size() > 0, plan.patience());
+    EpochKeeper keeper = new EpochKeeper(validated, plan.patience());
     for (int e = 1; e <= plan.epochs(); e++) {
       long t0 = System.nanoTime();
-      for (DataSet b : pad(train.batches(plan.batchSize(), plan.seed() * 1_000_003L + e, DataType.FLOAT), maxChoices)) {
-        net.fit(b);
-      }
+      runner.fit(e);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      Epoch epoch =
-          new Epoch(e, meanLoss(net, trainEval), meanLoss(net, validationEval), seconds, train.choiceRows() / seconds);
+      Losses losses = runner.score();
+      Epoch epoch = new Epoch(e, losses.train(), losses.validation(), seconds, choiceRows / seconds);
       history.add(epoch);
       progress.accept(epoch);
-      if (keeper.record(epoch, net.params())) {
+      if (keeper.record(epoch, runner.params())) {
         break;
       }
     }
-    net.setParams(keeper.bestParams());
-    return new Result(net, history, keeper.bestEpoch(), validation.size() > 0);
+    return new Kept(history, keeper.bestEpoch(), keeper.bestParams());
   }
 
   static void requireTrainingDecisions(long decisions) {

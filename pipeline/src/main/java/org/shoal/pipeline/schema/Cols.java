@@ -29,8 +29,15 @@ public final class Cols {
   public static final String CHOICE = "choice";
   public static final String ORIGIN_CELL = "origin_cell";
   public static final String SELECTED = "selected";
+  /** train or validation: see {@link Split}. */
+  public static final String SPLIT = "split";
 
   // Model outputs (the simulator's truth table uses them too, so the true model reads like any other model).
   public static final String LOG_ODDS = "log_odds";
   public static final String PROBABILITY = "probability";
+
+  // Transitions and diffusion
+  public static final String DESTINATION = "destination";
+  /** Days since the start of a transition table or diffusion (0 = the start date). */
+  public static final String DAY = "day";
 }

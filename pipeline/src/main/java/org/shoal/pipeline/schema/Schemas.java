@@ -3,6 +3,7 @@ package org.shoal.pipeline.schema;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
@@ -81,4 +82,33 @@ public final class Schemas {
               createStructField("gmp", DoubleType, true),
               createStructField("uniform_d_nlp", DoubleType, true),
               createStructField("uniform_gmp", DoubleType, true)));
+
+  /** Daily transition probabilities: from an origin cell on a date, the probability of each destination. */
+  public static final StructType TRANSITIONS =
+      createStructType(
+          List.of(
+              createStructField(Cols.ORIGIN_CELL, StringType, false),
+              createStructField(Cols.DESTINATION, StringType, false),
+              createStructField(Cols.DATE, DateType, false),
+              createStructField(Cols.DAY, IntegerType, false),
+              createStructField(Cols.PROBABILITY, DoubleType, false)));
+
+  /** Diffused abundance: the mass in each cell on each day. */
+  public static final StructType DENSITIES =
+      createStructType(
+          List.of(
+              createStructField(Cols.DAY, IntegerType, false),
+              createStructField(Cols.CELL, StringType, false),
+              createStructField("mass", DoubleType, false)));
+
+  /** Training history: one row per run and epoch, losses as mean negative log-likelihood per decision. */
+  public static final StructType HISTORY =
+      createStructType(
+          List.of(
+              createStructField("run_id", StringType, false),
+              createStructField("epoch", IntegerType, false),
+              createStructField("train_loss", DoubleType, false),
+              createStructField("validation_loss", DoubleType, false),
+              createStructField("seconds", DoubleType, false),
+              createStructField("choice_rows_per_second", DoubleType, false)));
 }

@@ -11,21 +11,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shoal.pipeline.diffuse.Transitions;
 import org.shoal.pipeline.h3.ChoiceSet;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Schemas;
 
-/** The simulator's true model as a transition table, in the same shape as {@link Transitions#build}. */
+/** The simulator's true model as a transition table, in the same shape as {@code diffuse.Transitions.build}. */
 public final class TrueTransitions {
-  public static final StructType SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.ORIGIN_CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(Transitions.DESTINATION, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.DATE, DataTypes.DateType, false),
-              DataTypes.createStructField(Transitions.DAY, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.PROBABILITY, DataTypes.DoubleType, false)));
 
   private TrueTransitions() {}
 
@@ -35,7 +27,7 @@ public final class TrueTransitions {
     long cells = new SyntheticWorld(setup.world()).oceanCells().length;
     return spark
         .range(0, cells * days, 1, Math.max(1, (int) (cells * days / 20_000) + 1))
-        .flatMap(new Rows(setup, from, forkLengthCm), Encoders.row(SCHEMA));
+        .flatMap(new Rows(setup, from, forkLengthCm), Encoders.row(Schemas.TRANSITIONS));
   }
 
   private static final class Rows implements FlatMapFunction<Long, Row> {

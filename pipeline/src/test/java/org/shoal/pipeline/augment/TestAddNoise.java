@@ -16,7 +16,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
-import org.shoal.pipeline.expand.ChoiceTable;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.features.Transform;

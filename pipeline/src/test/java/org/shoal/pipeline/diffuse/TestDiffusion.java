@@ -63,7 +63,7 @@ class TestDiffusion {
   @Test
   void eachOriginDaysProbabilitiesSumToOneAndAStayPutModelChangesNothing() {
     Dataset<Row> t = transitions(linear(0, 0, 0, 60, 0), 2).cache();
-    for (Row r : t.groupBy(Cols.ORIGIN_CELL, Transitions.DAY).sum(Cols.PROBABILITY).collectAsList()) {
+    for (Row r : t.groupBy(Cols.ORIGIN_CELL, Cols.DAY).sum(Cols.PROBABILITY).collectAsList()) {
       assertThat(r.getDouble(2)).isCloseTo(1.0, within(1e-9));
     }
     assertThat(t.select(Cols.ORIGIN_CELL).distinct().count()).isEqualTo(WORLD.oceanCells().length);

@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
+import org.shoal.pipeline.schema.Schemas;
 
 /** Every metric against a plain-Java loop over the same rows. */
 class TestEvaluation {

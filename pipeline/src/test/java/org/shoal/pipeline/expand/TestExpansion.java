@@ -33,6 +33,9 @@ import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.FixValidation;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
+import org.shoal.pipeline.schema.Split;
+import org.shoal.pipeline.h3.ChoiceTable;
+import org.shoal.pipeline.features.Splits;
 
 /** Expansion of a small hand-written track file whose every row has a known fate. */
 class TestExpansion {
@@ -201,8 +204,8 @@ class TestExpansion {
     int n = 0;
     for (Row r : rows) {
       String id = r.getAs(Cols.INDIVIDUAL);
-      assertThat(r.<String>getAs(Splits.SPLIT)).isEqualTo(Splits.side(id, 8, 0.5));
-      if (r.getAs(Splits.SPLIT).equals(Splits.TRAIN)) {
+      assertThat(r.<String>getAs(Cols.SPLIT)).isEqualTo(Splits.side(id, 8, 0.5));
+      if (r.getAs(Cols.SPLIT).equals(Split.TRAIN.label())) {
         double x = r.getAs("fork_length_cm");
         sum += x;
         sumSq += x * x;
@@ -304,9 +307,9 @@ class TestExpansion {
     Dataset<Row> splits = spark.sql("select 'A' as individual, 'validation' as split union all select 'B', 'train'");
     Expansion.Output out = Expansion.run(spark, params(Map.of(), Map.of()), null, null, splits, null);
     ExpandReport r = ExpandReport.of(out);
-    assertThat(r.decisionsBySplit()).containsOnlyKeys(Splits.TRAIN, Splits.VALIDATION);
-    assertThat(r.decisionsBySplit().get(Splits.VALIDATION)).isEqualTo(2);
-    assertThat(r.decisionsBySplit().get(Splits.TRAIN)).isEqualTo(2);
+    assertThat(r.decisionsBySplit()).containsOnlyKeys(Split.TRAIN.label(), Split.VALIDATION.label());
+    assertThat(r.decisionsBySplit().get(Split.VALIDATION.label())).isEqualTo(2);
+    assertThat(r.decisionsBySplit().get(Split.TRAIN.label())).isEqualTo(2);
     assertThat(r.balances()).isTrue();
   }
 
@@ -356,10 +359,10 @@ class TestExpansion {
   @Test
   void aSingleAnimalIsATrainingIndividualWhateverItsHash() {
     TrackSource source = TrackSource.of(TrackFormat.GPE3, TrackFixtures.path("gpe3-one-animal.csv"));
-    assertThat(Splits.side("14P0911", 8, 0.999)).isEqualTo(Splits.VALIDATION);
+    assertThat(Splits.side("14P0911", 8, 0.999)).isEqualTo(Split.VALIDATION.label());
     ExpandReport r = ExpandReport.of(Expansion.run(spark, plain(source, Step.DAILY, 0.999), null, null, null, null));
     assertThat(r.decisions()).isEqualTo(11);
-    assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of(Splits.TRAIN, 1L));
+    assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of(Split.TRAIN.label(), 1L));
   }
 
   /** Steps shorter than a day: four 6-hourly fixes are four positions and three decisions, all dated that day. */

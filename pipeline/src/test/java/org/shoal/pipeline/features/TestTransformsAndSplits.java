@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
-import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.features.Splits;
+import org.shoal.pipeline.schema.Split;
 
 class TestTransformsAndSplits {
   private final ColumnStats stats = new ColumnStats(10, 2.0, 4.0, -1.0, 7.0);
@@ -32,12 +33,12 @@ class TestTransformsAndSplits {
     assertThat(Splits.side("fish-1", 42, 0.3)).isEqualTo(Splits.side("fish-1", 42, 0.3));
     int validation = 0;
     for (int i = 0; i < 10_000; i++) {
-      validation += Splits.side("fish-" + i, 42, 0.3).equals(Splits.VALIDATION) ? 1 : 0;
+      validation += Splits.side("fish-" + i, 42, 0.3).equals(Split.VALIDATION.label()) ? 1 : 0;
     }
     // binomial(10000, 0.3): sd = 45.8
     assertThat(validation).isBetween(3000 - 200, 3000 + 200);
-    assertThat(Splits.side("fish-1", 42, 0.0)).isEqualTo(Splits.TRAIN);
-    assertThat(Splits.side("fish-1", 42, 1.0)).isEqualTo(Splits.VALIDATION);
+    assertThat(Splits.side("fish-1", 42, 0.0)).isEqualTo(Split.TRAIN.label());
+    assertThat(Splits.side("fish-1", 42, 1.0)).isEqualTo(Split.VALIDATION.label());
     int moved = 0;
     for (int i = 0; i < 1000; i++) {
       moved += Splits.side("fish-" + i, 42, 0.5).equals(Splits.side("fish-" + i, 43, 0.5)) ? 0 : 1;

@@ -86,7 +86,10 @@ class TestSparkTraining {
     JavaRDD<DataSet> validationRdd = sc.parallelize(validation.batches(500, null, DataType.FLOAT), 2);
     Training.Result averaged =
         SparkTraining.fitAveraging(
-            sc, spec, plan, trainRdd, validationRdd, 3, train.maxChoices(), 2, train.choiceRows(), e -> {});
+            sc,
+            new SparkTraining.Averaging(spec, plan, 2),
+            new SparkTraining.Minibatches(trainRdd, validationRdd, 3, train.maxChoices(), train.choiceRows()),
+            e -> {});
     double a = averaged.best().validationLoss();
     double s = single.best().validationLoss();
     System.out.printf("validation NLL: single JVM %.5f, parameter averaging %.5f%n", s, a);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
-import org.shoal.pipeline.contrast.Draws;
-import org.shoal.pipeline.expand.Splits;
+import org.shoal.pipeline.util.Draws;
+import org.shoal.pipeline.features.Splits;
 import org.shoal.pipeline.simulate.SimulationSpec;
 
 /**

@@ -1,4 +1,4 @@
-package org.shoal.pipeline.expand;
+package org.shoal.pipeline.h3;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -10,9 +10,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shoal.pipeline.h3.ChoiceSet;
-import org.shoal.pipeline.h3.ChoiceSets;
-import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
 /**

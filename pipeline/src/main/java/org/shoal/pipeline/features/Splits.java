@@ -1,4 +1,4 @@
-package org.shoal.pipeline.expand;
+package org.shoal.pipeline.features;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.udf;
@@ -8,6 +8,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.util.SeededHash;
 
 /**
@@ -15,10 +16,6 @@ import org.shoal.pipeline.util.SeededHash;
  * across runs, machines and the set of other individuals); or from a user's table of (individual, split).
  */
 public final class Splits {
-  public static final String SPLIT = "split";
-  public static final String TRAIN = "train";
-  public static final String VALIDATION = "validation";
-
   private Splits() {}
 
   /** A uniform number in [0, 1) from (seed, id): 64-bit FNV-1a over the id, finished with a murmur mix. */
@@ -27,7 +24,7 @@ public final class Splits {
   }
 
   public static String side(String id, long seed, double validationFraction) {
-    return uniform(id, seed) < validationFraction ? VALIDATION : TRAIN;
+    return (uniform(id, seed) < validationFraction ? Split.VALIDATION : Split.TRAIN).label();
   }
 
   /**
@@ -40,15 +37,15 @@ public final class Splits {
     Dataset<Row> split = byHash(individuals, seed, validationFraction);
     java.util.List<String> candidates =
         withDecisions.select(Cols.INDIVIDUAL).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-    boolean anyTraining = candidates.stream().anyMatch(id -> side(id, seed, validationFraction).equals(TRAIN));
+    boolean anyTraining = candidates.stream().anyMatch(id -> side(id, seed, validationFraction).equals(Split.TRAIN.label()));
     if (anyTraining || candidates.isEmpty()) {
       return split;
     }
     String trainee =
         candidates.stream().max(java.util.Comparator.comparingDouble((String id) -> uniform(id, seed))).orElseThrow();
     return split.withColumn(
-        SPLIT,
-        org.apache.spark.sql.functions.when(col(Cols.INDIVIDUAL).equalTo(trainee), TRAIN).otherwise(col(SPLIT)));
+        Cols.SPLIT,
+        org.apache.spark.sql.functions.when(col(Cols.INDIVIDUAL).equalTo(trainee), Split.TRAIN.label()).otherwise(col(Cols.SPLIT)));
   }
 
   /** Adds {@code split} to rows with an {@code individual} column. */
@@ -58,7 +55,7 @@ public final class Splits {
           "validation fraction must be in [0, 1], got " + validationFraction);
     }
     return rows.withColumn(
-        SPLIT,
+        Cols.SPLIT,
         udf((UDF1<String, String>) id -> side(id, seed, validationFraction), DataTypes.StringType)
             .apply(col(Cols.INDIVIDUAL)));
   }

@@ -1,6 +1,5 @@
-package org.shoal.pipeline.contrast;
+package org.shoal.pipeline.util;
 
-import org.shoal.pipeline.util.SeededHash;
 
 /**
  * Random numbers as a pure function of (seed, individual, counters): the same draw whatever the partitioning,

@@ -1,0 +1,12 @@
+package org.shoal.jobs.config;
+
+import java.util.List;
+
+/** A stage's validated configuration: what it reads and where it writes (its marker and fingerprint use both). */
+public interface StageConfig {
+  /** The folder the stage writes. */
+  String output();
+
+  /** The files and folders the stage reads; their listings are part of the stage's fingerprint. */
+  List<String> inputs();
+}
