@@ -11,19 +11,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.AugmentConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.augment.AddNoise;
 import org.shoal.pipeline.augment.Noise;
-import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
-import picocli.CommandLine.Command;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Split;
+import picocli.CommandLine.Command;
 
 /**
- * {@code shoal augment}: noisy copies of every training individual. Reads a choice dataset (shoal.augment.input:
- * choices/ and features.json) and writes another under shoal.augment.output, plus report.json with the mean and
- * standard deviation of every noised column and its feature, before and after, over the training rows.
+ * {@code shoal augment}: noisy copies of every training individual. Reads a choice dataset
+ * (shoal.augment.input: choices/ and features.json) and writes another under shoal.augment.output,
+ * plus report.json with the mean and standard deviation of every noised column and its feature,
+ * before and after, over the training rows.
  */
 @Command(
     name = "augment",
@@ -34,13 +34,17 @@ final class AugmentJob extends JobCommand<AugmentConfig> {
     super(AugmentConfig::from);
   }
 
-  /** The noise entries whose column the choices have; a default entry on a missing column falls away, noted. */
+  /**
+   * The noise entries whose column the choices have; a default entry on a missing column falls
+   * away, noted.
+   */
   private List<Noise> usableNoise(Dataset<Row> choices, Progress progress) {
     if (!config.noiseIsDefault()) {
       return config.noise();
     }
     List<String> names = java.util.Arrays.asList(choices.columns());
-    List<String> missing = config.noise().stream().map(Noise::column).filter(c -> !names.contains(c)).toList();
+    List<String> missing =
+        config.noise().stream().map(Noise::column).filter(c -> !names.contains(c)).toList();
     if (!missing.isEmpty()) {
       progress.info("default noise on " + missing + " left out: the choices have no such columns");
     }
@@ -49,12 +53,20 @@ final class AugmentJob extends JobCommand<AugmentConfig> {
 
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
-    progress.stage(String.format(Locale.ROOT, "adding %d noisy copies of each training individual", config.copies()));
+    progress.stage(
+        String.format(
+            Locale.ROOT, "adding %d noisy copies of each training individual", config.copies()));
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
     Dataset<Row> choices = Datasets.choices(spark, config.input());
     List<Noise> noise = usableNoise(choices, progress);
     Dataset<Row> augmented =
-        AddNoise.apply(choices, noise, config.copies(), config.seed(), manifest.radiusKm(), manifest.normalisation());
+        AddNoise.apply(
+            choices,
+            noise,
+            config.copies(),
+            config.seed(),
+            manifest.radiusKm(),
+            manifest.normalisation());
     Datasets.writeChoices(augmented, config.output());
     Outputs.text(spark, manifest.toJson(), config.output() + Datasets.MANIFEST);
     progress.finished("written to " + config.output());
@@ -75,7 +87,9 @@ final class AugmentJob extends JobCommand<AugmentConfig> {
     report.put("seed", config.seed());
     report.put("rowsIn", choices.count());
     report.put("rowsOut", written.count());
-    report.put("trainingIndividualsIn", train.filter(col(AddNoise.COPY).equalTo(0)).select("individual").distinct().count());
+    report.put(
+        "trainingIndividualsIn",
+        train.filter(col(AddNoise.COPY).equalTo(0)).select("individual").distinct().count());
     report.put("trainingIndividualsOut", train.select("individual").distinct().count());
     report.put("validationRows", written.filter(Split.VALIDATION.rows()).count());
     report.put("before", ColumnSummary.of(train.filter(col(AddNoise.COPY).equalTo(0)), columns));
@@ -90,7 +104,8 @@ final class AugmentJob extends JobCommand<AugmentConfig> {
             (Long) report.get("trainingIndividualsIn"),
             (Long) report.get("trainingIndividualsOut")));
     @SuppressWarnings("unchecked")
-    Map<String, Map<String, Double>> before = (Map<String, Map<String, Double>>) report.get("before");
+    Map<String, Map<String, Double>> before =
+        (Map<String, Map<String, Double>>) report.get("before");
     @SuppressWarnings("unchecked")
     Map<String, Map<String, Double>> after = (Map<String, Map<String, Double>>) report.get("after");
     for (String c : columns) {

@@ -17,18 +17,17 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.ContrastsConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.contrast.SampleContrasts;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.schema.Cols;
 import picocli.CommandLine.Command;
-import org.shoal.pipeline.schema.Split;
 
 /**
- * {@code shoal contrasts}: balanced training sets. Reads a choice dataset (shoal.contrasts.input) and writes under
- * shoal.contrasts.output: choices/ (same columns; decision and choice renumbered, the originals in
- * source_decision and source_choice), skipped/ (decisions that could not be drawn, with the reason), features.json
- * and report.json (decisions per individual and split, skipped by reason, the stay-put win rate).
+ * {@code shoal contrasts}: balanced training sets. Reads a choice dataset (shoal.contrasts.input)
+ * and writes under shoal.contrasts.output: choices/ (same columns; decision and choice renumbered,
+ * the originals in source_decision and source_choice), skipped/ (decisions that could not be drawn,
+ * with the reason), features.json and report.json (decisions per individual and split, skipped by
+ * reason, the stay-put win rate).
  */
 @Command(
     name = "contrasts",
@@ -49,7 +48,10 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
                 "sampling %d decisions x %d alternatives per individual",
                 p.decisionsPerIndividual(),
                 p.alternativesPerDecision())
-            : String.format(Locale.ROOT, "sampling %d whole decisions per individual", p.decisionsPerIndividual()));
+            : String.format(
+                Locale.ROOT,
+                "sampling %d whole decisions per individual",
+                p.decisionsPerIndividual()));
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
     Dataset<Row> choices = Datasets.choices(spark, config.input());
     SampleContrasts.Result result = SampleContrasts.apply(choices, p);
@@ -98,7 +100,8 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
               .first();
       double winRate = w.getLong(1) == 0 ? Double.NaN : w.getLong(0) / (double) w.getLong(1);
       report.put("stayPutWinRate", winRate);
-      progress.info(String.format(Locale.ROOT, "stay-put wins %.3f of the pairs it is in", winRate));
+      progress.info(
+          String.format(Locale.ROOT, "stay-put wins %.3f of the pairs it is in", winRate));
     }
     Outputs.json(spark, report, config.output() + "/report.json");
     progress.finished(String.format(Locale.ROOT, "%s; skipped decisions %s", bySplit, skipped));

@@ -19,21 +19,21 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.jobs.config.CovariatesConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.covariates.GriddedCovariates;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.TrackFiles;
 import picocli.CommandLine.Command;
 
 /**
- * {@code shoal covariates}: gridded environmental data to covariates per (H3 cell, day). Writes, under
- * shoal.covariates.output, {@code daily/} (cell, date, variables, their {@code _points}; partitioned by date),
- * {@code static/} for time-less layers, and {@code report.json}.
+ * {@code shoal covariates}: gridded environmental data to covariates per (H3 cell, day). Writes,
+ * under shoal.covariates.output, {@code daily/} (cell, date, variables, their {@code _points};
+ * partitioned by date), {@code static/} for time-less layers, and {@code report.json}.
  */
 @Command(
     name = "covariates",
     mixinStandardHelpOptions = true,
-    description = "Gridded ocean data (NetCDF-4, CSV or Parquet) to covariates per H3 cell and day (Parquet).")
+    description =
+        "Gridded ocean data (NetCDF-4, CSV or Parquet) to covariates per H3 cell and day (Parquet).")
 final class CovariatesJob extends JobCommand<CovariatesConfig> {
   CovariatesJob() {
     super(CovariatesConfig::from);
@@ -57,11 +57,19 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
       progress.stage("reading " + input);
       GriddedCovariates.Source s = source(spark, input);
       sources.add(s);
-      progress.finished(String.format(Locale.ROOT, "%s, %d file(s), %d grid points in the region, variables %s%s",
-          s.kind(), s.files().size(), s.gridPoints(), s.columns(), s.daily() ? "" : " (static: no time axis)"));
+      progress.finished(
+          String.format(
+              Locale.ROOT,
+              "%s, %d file(s), %d grid points in the region, variables %s%s",
+              s.kind(),
+              s.files().size(),
+              s.gridPoints(),
+              s.columns(),
+              s.daily() ? "" : " (static: no time axis)"));
     }
 
-    progress.stage("grid points to cells at resolution " + p.resolution() + ", means per cell and day");
+    progress.stage(
+        "grid points to cells at resolution " + p.resolution() + ", means per cell and day");
     List<Dataset<Row>> cells = new ArrayList<>();
     List<Map<String, Object>> inputs = new ArrayList<>();
     long pointDays = 0;
@@ -75,15 +83,28 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
         progress.info(s.path() + ": " + s.note());
       }
       if (s.filledCells() > 0) {
-        progress.info(String.format(Locale.ROOT,
-            "%s: %d cells hold no grid point (finer than the grid) and take their nearest point's values",
-            s.path(), s.filledCells()));
+        progress.info(
+            String.format(
+                Locale.ROOT,
+                "%s: %d cells hold no grid point (finer than the grid) and take their nearest point's values",
+                s.path(),
+                s.filledCells()));
       }
-      progress.info(String.format(Locale.ROOT, "%s: %d cell rows, %d left out without a valid value for every variable;"
-          + " point-days without a value (land, NaN): %s", s.path(), counts.rows(), counts.incomplete(), counts.invalidPointDays()));
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "%s: %d cell rows, %d left out without a valid value for every variable;"
+                  + " point-days without a value (land, NaN): %s",
+              s.path(),
+              counts.rows(),
+              counts.incomplete(),
+              counts.invalidPointDays()));
     }
     List<String> missing = new ArrayList<>(p.variables().values());
-    sources.forEach(s -> missing.removeIf(v -> s.columns().stream().anyMatch(c -> c.equals(v) || c.startsWith(v + "_"))));
+    sources.forEach(
+        s ->
+            missing.removeIf(
+                v -> s.columns().stream().anyMatch(c -> c.equals(v) || c.startsWith(v + "_"))));
     if (!missing.isEmpty()) {
       progress.info("variables in no input (left out): " + missing);
     }
@@ -95,7 +116,12 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
     progress.stage("writing " + out);
     Map<String, Object> written = new LinkedHashMap<>();
     if (daily != null) {
-      daily.repartition(col(Cols.DATE)).write().mode(SaveMode.Overwrite).partitionBy(Cols.DATE).parquet(out + DAILY);
+      daily
+          .repartition(col(Cols.DATE))
+          .write()
+          .mode(SaveMode.Overwrite)
+          .partitionBy(Cols.DATE)
+          .parquet(out + DAILY);
       written.put("daily", summary(spark.read().parquet(out + DAILY), true));
     }
     if (statics != null) {
@@ -123,7 +149,13 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
     for (Map.Entry<String, Object> w : written.entrySet()) {
       progress.info(w.getKey() + ": " + w.getValue());
     }
-    progress.info(String.format(Locale.ROOT, "%d grid point-days in %.1f s (%.0f per second)", pointDays, seconds, pointDays / seconds));
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "%d grid point-days in %.1f s (%.0f per second)",
+            pointDays,
+            seconds,
+            pointDays / seconds));
     progress.info("wrote " + out + "/report.json");
   }
 
@@ -132,7 +164,8 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
     CovariatesConfig.Kind kind = CovariatesConfig.Kind.of(input);
     if (kind == CovariatesConfig.Kind.NETCDF || isFolderOfNetcdf(spark, input)) {
       List<String> files =
-          TrackFiles.list(spark.sparkContext().hadoopConfiguration(), input, "NetCDF files").stream()
+          TrackFiles.list(spark.sparkContext().hadoopConfiguration(), input, "NetCDF files")
+              .stream()
               .map(Object::toString)
               .filter(f -> CovariatesConfig.Kind.of(f) == CovariatesConfig.Kind.NETCDF)
               .toList();
@@ -149,8 +182,22 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
       String role = c.getKey();
       String key = "shoal.covariates.columns." + role;
       if (!c.getValue().isEmpty()) {
-        found.put(role, org.shoal.pipeline.util.Names.find(c.getValue(), names).orElseThrow(() -> new IllegalArgumentException(
-            "the " + role + " column '" + c.getValue() + "' (" + key + ") is not in " + input + "; its columns are " + names)));
+        found.put(
+            role,
+            org.shoal.pipeline.util.Names.find(c.getValue(), names)
+                .orElseThrow(
+                    () ->
+                        new IllegalArgumentException(
+                            "the "
+                                + role
+                                + " column '"
+                                + c.getValue()
+                                + "' ("
+                                + key
+                                + ") is not in "
+                                + input
+                                + "; its columns are "
+                                + names)));
         continue;
       }
       String match = null;
@@ -162,8 +209,15 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
       }
       if (match == null && (role.equals("latitude") || role.equals("longitude"))) {
         throw new IllegalArgumentException(
-            input + " has no " + role + " column (looked for " + TABLE_COLUMNS.get(role) + "); set " + key
-                + "; its columns are " + names);
+            input
+                + " has no "
+                + role
+                + " column (looked for "
+                + TABLE_COLUMNS.get(role)
+                + "); set "
+                + key
+                + "; its columns are "
+                + names);
       }
       found.put(role, match);
     }
@@ -171,7 +225,8 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
         spark,
         input,
         table,
-        new GriddedCovariates.TableColumns(found.get("latitude"), found.get("longitude"), found.get("time"), found.get("depth")),
+        new GriddedCovariates.TableColumns(
+            found.get("latitude"), found.get("longitude"), found.get("time"), found.get("depth")),
         p);
   }
 
@@ -185,7 +240,8 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
     }
   }
 
-  private static Map<String, Object> inputReport(GriddedCovariates.Source s, GriddedCovariates.Counts counts) {
+  private static Map<String, Object> inputReport(
+      GriddedCovariates.Source s, GriddedCovariates.Counts counts) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", s.path());
     m.put("kind", s.kind());
@@ -217,21 +273,33 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
       aggs.add(expr("avg(`" + v + "`)"));
       aggs.add(max(v));
     }
-    Row r = t.agg(count(org.apache.spark.sql.functions.lit(1)), aggs.toArray(Column[]::new)).first();
+    Row r =
+        t.agg(count(org.apache.spark.sql.functions.lit(1)), aggs.toArray(Column[]::new)).first();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("rows", r.getLong(0));
     m.put("cells", r.getLong(1));
     if (daily) {
-      Row d = t.groupBy(Cols.DATE).count()
-          .agg(count(org.apache.spark.sql.functions.lit(1)), min("count"), expr("percentile_approx(`count`, 0.5)"), max("count"))
-          .first();
+      Row d =
+          t.groupBy(Cols.DATE)
+              .count()
+              .agg(
+                  count(org.apache.spark.sql.functions.lit(1)),
+                  min("count"),
+                  expr("percentile_approx(`count`, 0.5)"),
+                  max("count"))
+              .first();
       m.put("days", d.getLong(0));
-      m.put("cellsPerDay", d.isNullAt(1) ? List.of() : List.of(d.getLong(1), d.getLong(2), d.getLong(3)));
+      m.put(
+          "cellsPerDay",
+          d.isNullAt(1) ? List.of() : List.of(d.getLong(1), d.getLong(2), d.getLong(3)));
     }
     Map<String, Object> ranges = new LinkedHashMap<>();
     for (int i = 0; i < variables.size(); i++) {
-      ranges.put(variables.get(i), r.isNullAt(2 + 3 * i) ? null
-          : List.of(r.getDouble(2 + 3 * i), r.getDouble(3 + 3 * i), r.getDouble(4 + 3 * i)));
+      ranges.put(
+          variables.get(i),
+          r.isNullAt(2 + 3 * i)
+              ? null
+              : List.of(r.getDouble(2 + 3 * i), r.getDouble(3 + 3 * i), r.getDouble(4 + 3 * i)));
     }
     m.put("minMeanMax", ranges);
     return m;

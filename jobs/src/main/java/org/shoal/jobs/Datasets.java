@@ -14,8 +14,9 @@ import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * A choice dataset on disk: a folder with {@code choices/} (Parquet, partitioned by split and bucket) and
- * {@code features.json}. expand writes one; augment and contrasts read one and write another.
+ * A choice dataset on disk: a folder with {@code choices/} (Parquet, partitioned by split and
+ * bucket) and {@code features.json}. expand writes one; augment and contrasts read one and write
+ * another.
  */
 final class Datasets {
   static final String CHOICES = "/choices";
@@ -29,7 +30,12 @@ final class Datasets {
     Dataset<Row> choices = spark.read().parquet(folder + CHOICES);
     if (choices.isEmpty()) {
       throw new IllegalArgumentException(
-          "the choice table " + folder + CHOICES + " has no rows (0 decisions); see " + folder + "/report.json");
+          "the choice table "
+              + folder
+              + CHOICES
+              + " has no rows (0 decisions); see "
+              + folder
+              + "/report.json");
     }
     return choices;
   }
@@ -43,12 +49,13 @@ final class Datasets {
   }
 
   /**
-   * The identity of a choice dataset's content: a SHA-256 of its features.json (resolution, radius, step, features,
-   * statistics) and of the names and sizes of its choice files. Models trained on different data never share a
-   * run id, and the same files give the same id wherever they are.
+   * The identity of a choice dataset's content: a SHA-256 of its features.json (resolution, radius,
+   * step, features, statistics) and of the names and sizes of its choice files. Models trained on
+   * different data never share a run id, and the same files give the same id wherever they are.
    */
   static String fingerprint(SparkSession spark, String folder) throws IOException {
-    StringBuilder b = new StringBuilder(Inputs.text(spark, folder + MANIFEST, "feature manifest")).append('\n');
+    StringBuilder b =
+        new StringBuilder(Inputs.text(spark, folder + MANIFEST, "feature manifest")).append('\n');
     for (var f : Stages.listing(spark, folder + CHOICES).entrySet()) {
       b.append(f.getKey()).append(' ').append(f.getValue().split(" ")[0]).append('\n');
     }
@@ -62,26 +69,41 @@ final class Datasets {
     }
   }
 
-  /** Writes choices partitioned by split (and bucket when present), rows sorted by id within each file. */
+  /**
+   * Writes choices partitioned by split (and bucket when present), rows sorted by id within each
+   * file.
+   */
   static void writeChoices(Dataset<Row> rows, String folder) {
     writePartitioned(partitioned(rows), folder);
   }
 
   /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */
   static List<String> partitionColumns(Dataset<Row> rows) {
-    return Arrays.asList(rows.columns()).contains(BUCKET) ? List.of(Cols.SPLIT, BUCKET) : List.of(Cols.SPLIT);
+    return Arrays.asList(rows.columns()).contains(BUCKET)
+        ? List.of(Cols.SPLIT, BUCKET)
+        : List.of(Cols.SPLIT);
   }
 
-  /** The rows hash-partitioned by {@link #partitionColumns}, as {@link #writePartitioned} needs them. */
+  /**
+   * The rows hash-partitioned by {@link #partitionColumns}, as {@link #writePartitioned} needs
+   * them.
+   */
   static Dataset<Row> partitioned(Dataset<Row> rows) {
-    return rows.repartition(partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new));
+    return rows.repartition(
+        partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
-  /** Writes rows already {@link #partitioned}: sorted by individual, decision and choice within each file. */
+  /**
+   * Writes rows already {@link #partitioned}: sorted by individual, decision and choice within each
+   * file.
+   */
   static void writePartitioned(Dataset<Row> parts, String folder) {
     boolean bucketed = Arrays.asList(parts.columns()).contains(BUCKET);
     var writer =
-        parts.sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE).write().mode(SaveMode.Overwrite);
+        parts
+            .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+            .write()
+            .mode(SaveMode.Overwrite);
     writer = bucketed ? writer.partitionBy(Cols.SPLIT, BUCKET) : writer.partitionBy(Cols.SPLIT);
     writer.parquet(folder + CHOICES);
   }

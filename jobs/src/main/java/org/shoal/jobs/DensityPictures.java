@@ -20,7 +20,10 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 
-/** Density maps as pictures: every cell drawn as its hexagon on a lon/lat plane, dark blue (empty) to yellow. */
+/**
+ * Density maps as pictures: every cell drawn as its hexagon on a lon/lat plane, dark blue (empty)
+ * to yellow.
+ */
 final class DensityPictures {
   private static final int WIDTH = 720;
   private static final int HEIGHT = 480;
@@ -69,7 +72,11 @@ final class DensityPictures {
     g.setColor(Color.BLACK);
     g.setStroke(new BasicStroke(1));
     g.drawString(title, 10, 18);
-    g.drawString(String.format(java.util.Locale.ROOT, "%.1f..%.1f E, %.1f..%.1f N", minLon, maxLon, minLat, maxLat), 10, HEIGHT - 8);
+    g.drawString(
+        String.format(
+            java.util.Locale.ROOT, "%.1f..%.1f E, %.1f..%.1f N", minLon, maxLon, minLat, maxLat),
+        10,
+        HEIGHT - 8);
     g.dispose();
     return img;
   }

@@ -15,25 +15,29 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.shoal.jobs.config.DiffuseConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.diffuse.Diffusion;
-import org.shoal.pipeline.diffuse.Transitions;
 import org.shoal.pipeline.schema.Cols;
 import picocli.CommandLine.Command;
 
 /**
- * {@code shoal diffuse}: an abundance distribution carried through a transition table day by day (in memory).
- * Writes densities/ (Parquet: day, cell, mass), summary.csv (day, mass, lost, total-variation distance to the
- * reference), day-N.png for the chosen days and diffusion.gif under shoal.diffuse.output. Re-seeding reuses the
- * transition table: only this job reruns.
+ * {@code shoal diffuse}: an abundance distribution carried through a transition table day by day
+ * (in memory). Writes densities/ (Parquet: day, cell, mass), summary.csv (day, mass, lost,
+ * total-variation distance to the reference), day-N.png for the chosen days and diffusion.gif under
+ * shoal.diffuse.output. Re-seeding reuses the transition table: only this job reruns.
  */
-@Command(name = "diffuse", mixinStandardHelpOptions = true, description = "Diffuse abundance through daily transitions.")
+@Command(
+    name = "diffuse",
+    mixinStandardHelpOptions = true,
+    description = "Diffuse abundance through daily transitions.")
 final class DiffuseJob extends JobCommand<DiffuseConfig> {
   DiffuseJob() {
     super(DiffuseConfig::from);
   }
 
-  /** A page linking the pictures (relative paths, so the folder can be moved) above the per-day summary. */
+  /**
+   * A page linking the pictures (relative paths, so the folder can be moved) above the per-day
+   * summary.
+   */
   private String report(String summaryCsv) {
     List<Map<String, Object>> rows = new ArrayList<>();
     String[] lines = summaryCsv.split("\n");
@@ -49,23 +53,37 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
     StringBuilder pictures = new StringBuilder();
     for (int day : config.pictures()) {
       if (day <= config.days()) {
-        pictures.append("<figure><img src=\"day-").append(day).append(".png\" alt=\"day ").append(day)
-            .append("\"><figcaption>day ").append(day).append("</figcaption></figure>");
+        pictures
+            .append("<figure><img src=\"day-")
+            .append(day)
+            .append(".png\" alt=\"day ")
+            .append(day)
+            .append("\"><figcaption>day ")
+            .append(day)
+            .append("</figcaption></figure>");
       }
     }
     return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>shoal diffusion</title><style>"
         + "body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px}"
         + "td,th{border:1px solid #ccc;padding:3px 6px}figure{display:inline-block;margin:0.5em}</style></head><body>"
-        + "<h1>shoal diffusion</h1><p>Transitions: " + Html.escape(config.transitions())
-        + (config.reference() == null ? "" : "; reference: " + Html.escape(config.reference())) + ".</p>"
+        + "<h1>shoal diffusion</h1><p>Transitions: "
+        + Html.escape(config.transitions())
+        + (config.reference() == null ? "" : "; reference: " + Html.escape(config.reference()))
+        + ".</p>"
         + "<h2>Over the period</h2><img src=\"diffusion.gif\" alt=\"diffusion over every day\">"
-        + "<h2>Chosen days</h2>" + pictures + "<h2>Per day</h2>" + Html.table("summary", rows) + "</body></html>";
+        + "<h2>Chosen days</h2>"
+        + pictures
+        + "<h2>Per day</h2>"
+        + Html.table("summary", rows)
+        + "</body></html>";
   }
 
   private List<Map<String, List<Diffusion.Move>>> load(SparkSession spark, String folder) {
     Inputs.requireExists(spark, folder + "/transitions", "transition table");
     return Diffusion.byDay(
-        spark.read().parquet(folder + "/transitions")
+        spark
+            .read()
+            .parquet(folder + "/transitions")
             .filter(col(Cols.DAY).lt(config.days()))
             .select(Cols.ORIGIN_CELL, Cols.DESTINATION, Cols.DAY, Cols.PROBABILITY)
             .collectAsList(),
@@ -82,7 +100,9 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
     } else {
       for (Row r : Inputs.table(spark, config.initial(), "initial abundance").collectAsList()) {
         initial.merge(
-            String.valueOf(r.<Object>getAs(Cols.CELL)), Double.parseDouble(String.valueOf(r.<Object>getAs("mass"))), Double::sum);
+            String.valueOf(r.<Object>getAs(Cols.CELL)),
+            Double.parseDouble(String.valueOf(r.<Object>getAs("mass"))),
+            Double::sum);
       }
     }
     progress.finished(initial.size() + " cells seeded, " + transitions.size() + " days");
@@ -105,14 +125,29 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
         max = Math.max(max, e.getValue());
         cells.add(e.getKey());
       }
-      double tv = reference == null ? Double.NaN : Diffusion.totalVariation(d.density(), reference.get(d.day()).density());
-      summary.append(String.format(Locale.ROOT, "%d,%.12g,%.12g,%s%n", d.day(), d.mass(), d.lost(), Double.isNaN(tv) ? "" : String.format(Locale.ROOT, "%.6f", tv)));
+      double tv =
+          reference == null
+              ? Double.NaN
+              : Diffusion.totalVariation(d.density(), reference.get(d.day()).density());
+      summary.append(
+          String.format(
+              Locale.ROOT,
+              "%d,%.12g,%.12g,%s%n",
+              d.day(),
+              d.mass(),
+              d.lost(),
+              Double.isNaN(tv) ? "" : String.format(Locale.ROOT, "%.6f", tv)));
     }
     Outputs.parquet(
-        spark.createDataFrame(densities, DataTypes.createStructType(List.of(
-            DataTypes.createStructField(Cols.DAY, DataTypes.IntegerType, false),
-            DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
-            DataTypes.createStructField("mass", DataTypes.DoubleType, false)))).coalesce(1),
+        spark
+            .createDataFrame(
+                densities,
+                DataTypes.createStructType(
+                    List.of(
+                        DataTypes.createStructField(Cols.DAY, DataTypes.IntegerType, false),
+                        DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
+                        DataTypes.createStructField("mass", DataTypes.DoubleType, false))))
+            .coalesce(1),
         config.output() + "/densities");
     Outputs.text(spark, summary.toString().trim(), config.output() + "/summary.csv");
 
@@ -120,10 +155,13 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
     DensityPictures pictures = new DensityPictures(cells, max);
     List<BufferedImage> frames = new ArrayList<>();
     for (Diffusion.Day d : days) {
-      BufferedImage img = pictures.draw(d.density(), String.format(Locale.ROOT, "day %d: mass %.2f", d.day(), d.mass()));
+      BufferedImage img =
+          pictures.draw(
+              d.density(), String.format(Locale.ROOT, "day %d: mass %.2f", d.day(), d.mass()));
       frames.add(img);
       if (config.pictures().contains(d.day())) {
-        Outputs.bytes(spark, DensityPictures.png(img), config.output() + "/day-" + d.day() + ".png");
+        Outputs.bytes(
+            spark, DensityPictures.png(img), config.output() + "/day-" + d.day() + ".png");
       }
     }
     Outputs.bytes(spark, DensityPictures.gif(frames, 200), config.output() + "/diffusion.gif");
@@ -135,10 +173,20 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
     Outputs.json(spark, report, config.output() + "/report.json");
     progress.finished("report.html, day-N.png and diffusion.gif in " + config.output());
     Diffusion.Day last = days.get(days.size() - 1);
-    progress.info(String.format(Locale.ROOT, "mass: %.6f at day 0, %.6f at day %d", days.get(0).mass(), last.mass(), last.day()));
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "mass: %.6f at day 0, %.6f at day %d",
+            days.get(0).mass(),
+            last.mass(),
+            last.day()));
     if (reference != null) {
-      progress.info(String.format(Locale.ROOT, "total-variation distance to the reference at day %d: %.4f",
-          last.day(), Diffusion.totalVariation(last.density(), reference.get(last.day()).density())));
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "total-variation distance to the reference at day %d: %.4f",
+              last.day(),
+              Diffusion.totalVariation(last.density(), reference.get(last.day()).density())));
     }
   }
 }

@@ -17,31 +17,32 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.EvaluateConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.evaluate.Baselines;
 import org.shoal.pipeline.evaluate.Bootstrap;
 import org.shoal.pipeline.evaluate.DecisionTable;
 import org.shoal.pipeline.evaluate.Evaluation;
-import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.geo.GeoPoint;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
+import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.tracks.DailyPositions;
 import picocli.CommandLine.Command;
-import org.shoal.pipeline.schema.Split;
 
 /**
- * {@code shoal evaluate}: metrics of an infer output, all computed in Spark, for every grouping set and subset,
- * against a reference model and the uniform baseline. Writes under shoal.evaluate.output: metrics.csv (and
- * metrics/ Parquet), individuals.csv (per-individual log-likelihood differences), calibration.csv,
- * summary.json and report.html (self-contained: open it in any browser).
+ * {@code shoal evaluate}: metrics of an infer output, all computed in Spark, for every grouping set
+ * and subset, against a reference model and the uniform baseline. Writes under
+ * shoal.evaluate.output: metrics.csv (and metrics/ Parquet), individuals.csv (per-individual
+ * log-likelihood differences), calibration.csv, summary.json and report.html (self-contained: open
+ * it in any browser).
  */
 @Command(
     name = "evaluate",
     mixinStandardHelpOptions = true,
-    description = "Evaluate predictions: D-NLP, GMP and more across grouping columns, with report.html.")
+    description =
+        "Evaluate predictions: D-NLP, GMP and more across grouping columns, with report.html.")
 final class EvaluateJob extends JobCommand<EvaluateConfig> {
   EvaluateJob() {
     super(EvaluateConfig::from);
@@ -49,7 +50,11 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   static final String TRAINED = "trained model";
-  /** The predictions' own model: its feature set's name when it has one (model.json), else "trained model". */
+
+  /**
+   * The predictions' own model: its feature set's name when it has one (model.json), else "trained
+   * model".
+   */
   private String model = TRAINED;
 
   @Override
@@ -65,7 +70,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     Map<String, String> subsets = usableSubsets(predictions, progress);
     progress.finished((groupBy.size() + 1) + " grouping sets, " + subsets.size() + " subset(s)");
     String referencePath = usableReference(predictions, progress);
-    Dataset<Row> choices = referencePath == null ? predictions : withReference(spark, predictions, referencePath);
+    Dataset<Row> choices =
+        referencePath == null ? predictions : withReference(spark, predictions, referencePath);
     Map<String, String> scored = scoredColumns(scoredWith);
     List<DecisionTable.Model> models = models(predictions, scored, referencePath != null, progress);
 
@@ -89,9 +95,11 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     progress.stage("comparing individuals, calibration");
     String baselineName = referencePath != null ? config.referenceName() : DecisionTable.UNIFORM;
     String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Cols.SPLIT;
-    Dataset<Row> individuals = Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
+    Dataset<Row> individuals =
+        Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
     List<Row> perIndividual = individuals.collectAsList();
-    Dataset<Row> calibrationTable = Evaluation.calibration(predictions, config.calibrationBins()).cache();
+    Dataset<Row> calibrationTable =
+        Evaluation.calibration(predictions, config.calibrationBins()).cache();
     List<Row> calibration = calibrationTable.collectAsList();
     progress.finished(perIndividual.size() + " individuals");
     Outputs.parquet(metricsTable.coalesce(1), out + "/metrics");
@@ -103,10 +111,14 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     if (config.bootstrap() > 0) {
       progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
       intervals(results, individualMeans(table));
-      progress.finished("95 % intervals of D-NLP and of each model's difference to the best baseline");
+      progress.finished(
+          "95 % intervals of D-NLP and of each model's difference to the best baseline");
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    Outputs.json(spark, summary(results, baselineName, decisionCount, groupBy.size(), seconds, progress), out + "/summary.json");
+    Outputs.json(
+        spark,
+        summary(results, baselineName, decisionCount, groupBy.size(), seconds, progress),
+        out + "/summary.json");
     print(results, progress);
 
     progress.stage("writing report.html");
@@ -117,7 +129,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
             .training(trainingCurves(spark, scoredWith))
             .individuals(perIndividual)
             .calibration(calibration)
-            .exemplars(hasCells(table.rows()) ? exemplars(table, baselineName, perIndividual) : List.of())
+            .exemplars(
+                hasCells(table.rows()) ? exemplars(table, baselineName, perIndividual) : List.of())
             .html();
     Outputs.text(spark, html, out + "/report.html");
     table.unpersist();
@@ -127,21 +140,28 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     progress.finished("open " + out + "/report.html in a browser");
   }
 
-  /** The reference predictions' path, or null (none set, or the default and these predictions lack cells and dates). */
+  /**
+   * The reference predictions' path, or null (none set, or the default and these predictions lack
+   * cells and dates).
+   */
   private String usableReference(Dataset<Row> predictions, Progress progress) {
     String path = config.reference();
     boolean joinable = hasColumn(predictions, Cols.DATE) && hasColumn(predictions, Cols.CELL);
     if (path != null && config.referenceIsDefault() && !joinable) {
-      progress.info("no reference model: the default (" + path + ") joins on cells and dates, which these "
-          + "predictions do not have");
+      progress.info(
+          "no reference model: the default ("
+              + path
+              + ") joins on cells and dates, which these "
+              + "predictions do not have");
       return null;
     }
     return path;
   }
 
   /**
-   * Every model evaluated, by name: the predictions' own model and the others infer scored, the reference, and
-   * baselines fitted on the training split (a trained model that cannot beat them has learnt little about moving).
+   * Every model evaluated, by name: the predictions' own model and the others infer scored, the
+   * reference, and baselines fitted on the training split (a trained model that cannot beat them
+   * has learnt little about moving).
    */
   private List<DecisionTable.Model> models(
       Dataset<Row> predictions, Map<String, String> scored, boolean reference, Progress progress) {
@@ -154,19 +174,31 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       models.add(Baselines.stayPutRate(predictions));
     }
     ConditionalLogit.Fit distance =
-        Baselines.canDistance(predictions) ? Baselines.fitDistance(predictions, Baselines.DISTANCE_MAX_DECISIONS) : null;
+        Baselines.canDistance(predictions)
+            ? Baselines.fitDistance(predictions, Baselines.DISTANCE_MAX_DECISIONS)
+            : null;
     if (distance != null) {
       models.add(Baselines.distance(distance));
-      progress.info(String.format(Locale.ROOT, "distance logit (%d training decisions): phi = %.4f d %+.4f d^2 %+.4f "
-          + "stay-put (d in 100 km)", distance.decisions(), distance.estimates()[0], distance.estimates()[1],
-          distance.estimates()[2]));
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "distance logit (%d training decisions): phi = %.4f d %+.4f d^2 %+.4f "
+                  + "stay-put (d in 100 km)",
+              distance.decisions(),
+              distance.estimates()[0],
+              distance.estimates()[1],
+              distance.estimates()[2]));
     }
     progress.finished(models.size() - scored.size() + " models besides the scored ones");
     return models;
   }
 
-  /** The contrast predictions' table (the scored models they have a column for), or null without contrasts. */
-  private DecisionTable contrasts(SparkSession spark, Map<String, String> scored) throws java.io.IOException {
+  /**
+   * The contrast predictions' table (the scored models they have a column for), or null without
+   * contrasts.
+   */
+  private DecisionTable contrasts(SparkSession spark, Map<String, String> scored)
+      throws java.io.IOException {
     Path path = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
     if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
       return null;
@@ -178,11 +210,14 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   /**
-   * Every model's metrics for every grouping set and subset of the decisions (one aggregation of the cached table),
-   * and by split on the contrasts, sorted.
+   * Every model's metrics for every grouping set and subset of the decisions (one aggregation of
+   * the cached table), and by split on the contrasts, sorted.
    */
   private static Dataset<Row> metrics(
-      DecisionTable table, DecisionTable contrasts, List<List<String>> groupBy, Map<String, String> subsets) {
+      DecisionTable table,
+      DecisionTable contrasts,
+      List<List<String>> groupBy,
+      Map<String, String> subsets) {
     List<String> bySplit = List.of(Cols.SPLIT);
     List<DecisionTable.GroupingSet> sets = new ArrayList<>();
     sets.add(new DecisionTable.GroupingSet(DecisionTable.ALL, List.of()));
@@ -196,28 +231,51 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   private static Map<String, Object> summary(
-      List<Map<String, Object>> results, String comparedWith, long decisions, int groupingSets, double seconds,
+      List<Map<String, Object>> results,
+      String comparedWith,
+      long decisions,
+      int groupingSets,
+      double seconds,
       Progress progress) {
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("results", results);
     summary.put("comparedWith", comparedWith);
     summary.put("decisions", decisions);
     summary.put("groupingSets", groupingSets);
-    if (results.stream().noneMatch(r -> r.get("split").equals(Split.VALIDATION.label()) && (Long) r.get("decisions") > 0)) {
+    if (results.stream()
+        .noneMatch(
+            r ->
+                r.get("split").equals(Split.VALIDATION.label()) && (Long) r.get("decisions") > 0)) {
       summary.put("validation", "unavailable: no validation decisions");
       progress.info("validation: unavailable, there are no validation decisions");
     }
     summary.put("seconds", seconds);
     summary.put("decisionsPerSecond", decisions / seconds);
-    progress.info(String.format(Locale.ROOT, "speed: %.0f decisions/s (%.1f s for %d grouping sets)", decisions / seconds,
-        seconds, groupingSets));
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "speed: %.0f decisions/s (%.1f s for %d grouping sets)",
+            decisions / seconds,
+            seconds,
+            groupingSets));
     return summary;
   }
 
   /** The results table on the console, like the research's. */
   private void print(List<Map<String, Object>> results, Progress progress) {
-    progress.info(String.format(Locale.ROOT, "%-16s %-11s %9s %9s %9s %8s %19s %9s %19s", "model", "split", "decisions",
-        "C-NLP", "D-NLP", "GMP", "D-NLP 95% interval", "vs best", "baseline 95% int."));
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "%-16s %-11s %9s %9s %9s %8s %19s %9s %19s",
+            "model",
+            "split",
+            "decisions",
+            "C-NLP",
+            "D-NLP",
+            "GMP",
+            "D-NLP 95% interval",
+            "vs best",
+            "baseline 95% int."));
     for (Map<String, Object> r : results) {
       progress.info(
           String.format(
@@ -235,12 +293,17 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
               Boolean.TRUE.equals(r.get("beyond_noise")) ? " *" : ""));
     }
     if (config.bootstrap() > 0) {
-      progress.info("* the difference to the best baseline (uniform, stay-put rate, distance logit) excludes 0 at 95 %");
+      progress.info(
+          "* the difference to the best baseline (uniform, stay-put rate, distance logit) excludes 0 at 95 %");
     }
   }
 
-  /** The predictions' model.json (written by infer: the run scored with and the other models), or null. */
-  private static JsonNode scoredWith(SparkSession spark, String predictions) throws java.io.IOException {
+  /**
+   * The predictions' model.json (written by infer: the run scored with and the other models), or
+   * null.
+   */
+  private static JsonNode scoredWith(SparkSession spark, String predictions)
+      throws java.io.IOException {
     Path path = new Path(predictions + "/model.json");
     if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
       return null;
@@ -249,20 +312,28 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   /**
-   * The columns the per-decision table carries from each selected choice: the grouping columns and what the derived
-   * groupings, exemplars and colours read. Carrying only these keeps the per-decision aggregation small (every other
-   * column of the selected row would be carried through a sort-based aggregate for nothing).
+   * The columns the per-decision table carries from each selected choice: the grouping columns and
+   * what the derived groupings, exemplars and colours read. Carrying only these keeps the
+   * per-decision aggregation small (every other column of the selected row would be carried through
+   * a sort-based aggregate for nothing).
    */
   private List<String> keptColumns(List<List<String>> groupBy) {
-    java.util.Set<String> kept = new java.util.LinkedHashSet<>(List.of(Cols.SPLIT, Cols.CELL, Cols.ORIGIN_CELL,
-        ChoiceTable.DISTANCE_KM, DailyPositions.SEGMENT, config.colorBy()));
+    java.util.Set<String> kept =
+        new java.util.LinkedHashSet<>(
+            List.of(
+                Cols.SPLIT,
+                Cols.CELL,
+                Cols.ORIGIN_CELL,
+                ChoiceTable.DISTANCE_KM,
+                DailyPositions.SEGMENT,
+                config.colorBy()));
     groupBy.forEach(kept::addAll);
     return List.copyOf(kept);
   }
 
   /**
-   * The models infer scored into the predictions, name -> probability column: its own ({@code probability}) and the
-   * others model.json lists ({@code probability_<name>}).
+   * The models infer scored into the predictions, name -> probability column: its own ({@code
+   * probability}) and the others model.json lists ({@code probability_<name>}).
    */
   private Map<String, String> scoredColumns(JsonNode scoredWith) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -277,7 +348,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
 
   private static List<DecisionTable.Model> probabilities(Map<String, String> columns) {
     List<DecisionTable.Model> out = new ArrayList<>();
-    columns.forEach((name, column) -> out.add(new DecisionTable.Probability(name, col("`" + column + "`"))));
+    columns.forEach(
+        (name, column) -> out.add(new DecisionTable.Probability(name, col("`" + column + "`"))));
     return out;
   }
 
@@ -294,8 +366,12 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     return "[" + number(l) + ", " + number(h) + "]";
   }
 
-  /** Per split, each model's mean log-likelihood per individual: split -> model -> individual -> mean ll. */
-  private static Map<String, Map<String, Map<String, Double>>> individualMeans(DecisionTable table) {
+  /**
+   * Per split, each model's mean log-likelihood per individual: split -> model -> individual ->
+   * mean ll.
+   */
+  private static Map<String, Map<String, Map<String, Double>>> individualMeans(
+      DecisionTable table) {
     Map<String, Map<String, Map<String, Double>>> out = new java.util.TreeMap<>();
     for (Row r : table.individualMeans(List.of(Cols.SPLIT)).collectAsList()) {
       for (String m : table.models()) {
@@ -308,12 +384,20 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   /**
-   * Adds to every results row its D-NLP's 95 % bootstrap interval and its difference to the split's best baseline
-   * (the baseline with the highest D-NLP), with that difference's interval and whether it excludes zero.
+   * Adds to every results row its D-NLP's 95 % bootstrap interval and its difference to the split's
+   * best baseline (the baseline with the highest D-NLP), with that difference's interval and
+   * whether it excludes zero.
    */
-  private void intervals(List<Map<String, Object>> results, Map<String, Map<String, Map<String, Double>>> means) {
+  private void intervals(
+      List<Map<String, Object>> results, Map<String, Map<String, Map<String, Double>>> means) {
     for (Map<String, Object> row : results) {
-      for (String k : List.of("d_nlp_low", "d_nlp_high", "vs_best_baseline", "vs_best_baseline_low", "vs_best_baseline_high")) {
+      for (String k :
+          List.of(
+              "d_nlp_low",
+              "d_nlp_high",
+              "vs_best_baseline",
+              "vs_best_baseline_low",
+              "vs_best_baseline_high")) {
         row.put(k, Double.NaN);
       }
       row.put("best_baseline", "");
@@ -325,7 +409,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       double[][] values = new double[models.size()][individuals.size()];
       for (int m = 0; m < models.size(); m++) {
         for (int i = 0; i < individuals.size(); i++) {
-          values[m][i] = split.getValue().get(models.get(m)).getOrDefault(individuals.get(i), Double.NaN);
+          values[m][i] =
+              split.getValue().get(models.get(m)).getOrDefault(individuals.get(i), Double.NaN);
         }
       }
       int best = -1;
@@ -335,7 +420,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
           best = m;
         }
       }
-      Bootstrap.Interval[][] r = Bootstrap.dNlp(values, best, config.bootstrap(), config.bootstrapSeed());
+      Bootstrap.Interval[][] r =
+          Bootstrap.dNlp(values, best, config.bootstrap(), config.bootstrapSeed());
       for (Map<String, Object> row : results) {
         int m = models.indexOf((String) row.get("model"));
         if (!split.getKey().equals(row.get("split")) || m < 0) {
@@ -352,7 +438,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     }
   }
 
-  private static final List<String> BASELINES = List.of(DecisionTable.UNIFORM, Baselines.STAY_PUT_RATE, Baselines.DISTANCE);
+  private static final List<String> BASELINES =
+      List.of(DecisionTable.UNIFORM, Baselines.STAY_PUT_RATE, Baselines.DISTANCE);
 
   private static double mean(double[] v) {
     return Arrays.stream(v).average().orElse(Double.NaN);
@@ -367,8 +454,9 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   /**
-   * The grouping sets whose columns the predictions have. A default set naming a missing column (e.g. the synthetic
-   * world's release_region) falls away with a note; one the user set fails naming the column.
+   * The grouping sets whose columns the predictions have. A default set naming a missing column
+   * (e.g. the synthetic world's release_region) falls away with a note; one the user set fails
+   * naming the column.
    */
   private List<List<String>> usableGroupings(Dataset<Row> predictions, Progress progress) {
     List<String> names = new ArrayList<>(Arrays.asList(predictions.columns()));
@@ -385,29 +473,50 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       if (missing.isEmpty()) {
         usable.add(g);
       } else if (config.groupByIsDefault()) {
-        progress.info("default grouping " + g + " left out: the predictions have no column " + missing);
+        progress.info(
+            "default grouping " + g + " left out: the predictions have no column " + missing);
       } else {
         throw new IllegalArgumentException(
-            "shoal.evaluate.group-by " + g + ": no column '" + missing.get(0) + "' in the predictions; columns: " + names);
+            "shoal.evaluate.group-by "
+                + g
+                + ": no column '"
+                + missing.get(0)
+                + "' in the predictions; columns: "
+                + names);
       }
     }
     return usable;
   }
 
-  /** The subsets whose predicate the predictions can evaluate; a default one that cannot falls away with a note. */
+  /**
+   * The subsets whose predicate the predictions can evaluate; a default one that cannot falls away
+   * with a note.
+   */
   private Map<String, String> usableSubsets(Dataset<Row> predictions, Progress progress) {
     Map<String, String> usable = new java.util.TreeMap<>();
     for (Map.Entry<String, String> s : config.subsets().entrySet()) {
       try {
         predictions.filter(s.getValue());
         usable.put(s.getKey(), s.getValue());
-      } catch (Exception e) { // Spark's AnalysisException (undeclared): an unknown column or a syntax error
+      } catch (
+          Exception
+              e) { // Spark's AnalysisException (undeclared): an unknown column or a syntax error
         // Spark's message, without its error class and suggestions
-        String why = e.getMessage().lines().findFirst().orElse("").replaceAll("^\\[[A-Z_.]+\\] ", "")
-            .replaceAll(" Did you mean.*$", "");
+        String why =
+            e.getMessage()
+                .lines()
+                .findFirst()
+                .orElse("")
+                .replaceAll("^\\[[A-Z_.]+\\] ", "")
+                .replaceAll(" Did you mean.*$", "");
         if (!config.defaultSubsets().contains(s.getKey())) {
           throw new IllegalArgumentException(
-              "shoal.evaluate.subsets." + s.getKey() + " = \"" + s.getValue() + "\" cannot be evaluated on the predictions: " + why);
+              "shoal.evaluate.subsets."
+                  + s.getKey()
+                  + " = \""
+                  + s.getValue()
+                  + "\" cannot be evaluated on the predictions: "
+                  + why);
         }
         progress.info("default subset " + s.getKey() + " left out: " + why);
       }
@@ -417,21 +526,35 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
 
   private static final String REFERENCE_PROBABILITY = "_reference_probability";
 
-  /** The predictions with the reference model's probability of every choice, joined on (individual, date, cell). */
-  private static Dataset<Row> withReference(SparkSession spark, Dataset<Row> predictions, String path) {
+  /**
+   * The predictions with the reference model's probability of every choice, joined on (individual,
+   * date, cell).
+   */
+  private static Dataset<Row> withReference(
+      SparkSession spark, Dataset<Row> predictions, String path) {
     Inputs.requireExists(spark, path, "reference predictions");
     Dataset<Row> ref = spark.read().parquet(path);
     if (hasColumn(ref, "choices") || !hasColumn(ref, Cols.PROBABILITY)) {
       ref = spark.read().parquet(path + Datasets.CHOICES);
     }
     Dataset<Row> keyed =
-        ref.select(col(Cols.INDIVIDUAL), col(Cols.DATE), col(Cols.CELL), col(Cols.PROBABILITY).as(REFERENCE_PROBABILITY));
+        ref.select(
+            col(Cols.INDIVIDUAL),
+            col(Cols.DATE),
+            col(Cols.CELL),
+            col(Cols.PROBABILITY).as(REFERENCE_PROBABILITY));
     // A choice the reference lacks keeps a null probability: the decision table names its decision.
     return predictions.join(
-        keyed, scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL)).toSeq(), "left");
+        keyed,
+        scala.collection.JavaConverters.asScalaBuffer(
+                List.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL))
+            .toSeq(),
+        "left");
   }
 
-  /** Like the paper's table: per split and model, C-NLP (contrasts), D-NLP and GMP (full decisions). */
+  /**
+   * Like the paper's table: per split and model, C-NLP (contrasts), D-NLP and GMP (full decisions).
+   */
   static List<Map<String, Object>> resultsTable(List<Map<String, Object>> metrics, String primary) {
     List<Map<String, Object>> out = new ArrayList<>();
     List<String> models = metrics.stream().map(m -> (String) m.get("model")).distinct().toList();
@@ -481,10 +604,14 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     return out;
   }
 
-  private static Map<String, Object> find(List<Map<String, Object>> metrics, String model, String dataset, String split) {
+  private static Map<String, Object> find(
+      List<Map<String, Object>> metrics, String model, String dataset, String split) {
     for (Map<String, Object> m : metrics) {
-      if (m.get("model").equals(model) && m.get("dataset").equals(dataset) && m.get("subset").equals("all")
-          && m.get("grouping").equals(Cols.SPLIT) && m.get("group").equals(Cols.SPLIT + "=" + split)) {
+      if (m.get("model").equals(model)
+          && m.get("dataset").equals(dataset)
+          && m.get("subset").equals("all")
+          && m.get("grouping").equals(Cols.SPLIT)
+          && m.get("group").equals(Cols.SPLIT + "=" + split)) {
         return m;
       }
     }
@@ -492,12 +619,15 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   /**
-   * The evaluated model's own training curves: the run infer scored with (its model.json), never whatever else sits
-   * in a train folder; {@code evaluate.training}'s best run only for predictions that do not name their model.
+   * The evaluated model's own training curves: the run infer scored with (its model.json), never
+   * whatever else sits in a train folder; {@code evaluate.training}'s best run only for predictions
+   * that do not name their model.
    */
-  private Map<String, double[]> trainingCurves(SparkSession spark, JsonNode scoredWith) throws java.io.IOException {
+  private Map<String, double[]> trainingCurves(SparkSession spark, JsonNode scoredWith)
+      throws java.io.IOException {
     Map<String, double[]> curves = new LinkedHashMap<>();
-    var fs = new Path(config.predictions()).getFileSystem(spark.sparkContext().hadoopConfiguration());
+    var fs =
+        new Path(config.predictions()).getFileSystem(spark.sparkContext().hadoopConfiguration());
     String best = config.training() == null ? null : TrainedModels.best(config.training());
     String run;
     if (scoredWith != null) {
@@ -526,24 +656,38 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     return curves;
   }
 
-  /** The most improved and most worsened individuals, each with its decisions' positions and differences. */
-  private List<ReportBuilder.Exemplar> exemplars(DecisionTable table, String baseline, List<Row> perIndividual) {
+  /**
+   * The most improved and most worsened individuals, each with its decisions' positions and
+   * differences.
+   */
+  private List<ReportBuilder.Exemplar> exemplars(
+      DecisionTable table, String baseline, List<Row> perIndividual) {
     List<ReportBuilder.Exemplar> out = new ArrayList<>();
     int k = Math.min(config.exemplars(), perIndividual.size() / 2);
     List<Row> chosen = new ArrayList<>(perIndividual.subList(0, k));
     chosen.addAll(perIndividual.subList(perIndividual.size() - k, perIndividual.size()));
-    // Segments (no decision spans a gap in the track) are drawn as separate lines; tables without them are one.
+    // Segments (no decision spans a gap in the track) are drawn as separate lines; tables without
+    // them are one.
     Dataset<Row> rows = table.rows();
     boolean segmented = hasColumn(rows, DailyPositions.SEGMENT);
     Map<String, List<Row>> stepsOf = new LinkedHashMap<>();
     for (Row r :
-        rows.filter(col(Cols.INDIVIDUAL).cast("string").isin(chosen.stream().map(c -> c.get(0)).toArray()))
+        rows.filter(
+                col(Cols.INDIVIDUAL)
+                    .cast("string")
+                    .isin(chosen.stream().map(c -> c.get(0)).toArray()))
             .orderBy(Cols.INDIVIDUAL, Cols.DECISION)
-            .select(col(Cols.INDIVIDUAL).cast("string"), col(Cols.ORIGIN_CELL), col(Cols.CELL),
+            .select(
+                col(Cols.INDIVIDUAL).cast("string"),
+                col(Cols.ORIGIN_CELL),
+                col(Cols.CELL),
                 segmented ? col(DailyPositions.SEGMENT) : lit(0),
-                col(table.ll(model, DecisionTable.ALL)).minus(col(table.ll(baseline, DecisionTable.ALL))))
+                col(table.ll(model, DecisionTable.ALL))
+                    .minus(col(table.ll(baseline, DecisionTable.ALL))))
             .collectAsList()) {
-      stepsOf.computeIfAbsent(r.getString(0), x -> new ArrayList<>()).add(RowFactory.create(r.get(1), r.get(2), r.get(3), r.get(4)));
+      stepsOf
+          .computeIfAbsent(r.getString(0), x -> new ArrayList<>())
+          .add(RowFactory.create(r.get(1), r.get(2), r.get(3), r.get(4)));
     }
     for (Row ind : chosen) {
       String id = String.valueOf(ind.get(0));
@@ -562,10 +706,13 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
         track.add(p);
         boolean segmentEnds = i + 1 == steps.size() || !steps.get(i + 1).get(2).equals(step.get(2));
         if (segmentEnds) {
-          track.add(H3Cells.centroid(H3Cells.parse(step.getString(1)))); // where the last decision went
-          tracks.add(new double[][] {
-            track.stream().mapToDouble(GeoPoint::lon).toArray(), track.stream().mapToDouble(GeoPoint::lat).toArray()
-          });
+          track.add(
+              H3Cells.centroid(H3Cells.parse(step.getString(1)))); // where the last decision went
+          tracks.add(
+              new double[][] {
+                track.stream().mapToDouble(GeoPoint::lon).toArray(),
+                track.stream().mapToDouble(GeoPoint::lat).toArray()
+              });
           track = new ArrayList<>();
         }
       }
@@ -575,11 +722,13 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   static String csv(List<Map<String, Object>> rows) {
-    StringBuilder b = new StringBuilder(String.join(",", Schemas.METRICS.fieldNames())).append('\n');
+    StringBuilder b =
+        new StringBuilder(String.join(",", Schemas.METRICS.fieldNames())).append('\n');
     for (Map<String, Object> r : rows) {
       List<String> cells = new ArrayList<>();
       for (Object v : r.values()) {
-        String s = v instanceof Double d ? String.format(Locale.ROOT, "%.10g", d) : String.valueOf(v);
+        String s =
+            v instanceof Double d ? String.format(Locale.ROOT, "%.10g", d) : String.valueOf(v);
         cells.add(s.contains(",") ? "\"" + s + "\"" : s);
       }
       b.append(String.join(",", cells)).append('\n');

@@ -15,7 +15,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.ExpandConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.expand.ExpandParams;
 import org.shoal.pipeline.expand.ExpandReport;
 import org.shoal.pipeline.expand.Expansion;
@@ -26,14 +25,15 @@ import org.shoal.pipeline.tracks.TrackReader;
 import picocli.CommandLine.Command;
 
 /**
- * {@code shoal expand}: tracks (+ covariates by cell and day, + attributes) to decisions and choices. Writes,
- * under shoal.expand.output:
+ * {@code shoal expand}: tracks (+ covariates by cell and day, + attributes) to decisions and
+ * choices. Writes, under shoal.expand.output:
  *
  * <ul>
  *   <li>{@code choices/} the decision/choice table (Parquet, partitioned by split and bucket);
  *   <li>{@code rejected/} input fixes that failed validation, with their raw text, file and reason;
  *   <li>{@code dropped/} decisions that could not be kept, with the reason;
- *   <li>{@code splits.csv} individual, split; {@code features.json} the feature list and normalisation;
+ *   <li>{@code splits.csv} individual, split; {@code features.json} the feature list and
+ *       normalisation;
  *   <li>{@code report.json} where every row went.
  * </ul>
  */
@@ -54,7 +54,10 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     progress.stage("reading " + config.params().tracks().path());
     TrackReader.Tracks tracks = TrackReader.read(spark, config.params().tracks());
     if (!tracks.attributesLeftOut().isEmpty()) {
-      notes.add("default attributes " + tracks.attributesLeftOut() + " left out: not columns of the tracks");
+      notes.add(
+          "default attributes "
+              + tracks.attributesLeftOut()
+              + " left out: not columns of the tracks");
     }
     Dataset<Row> covariates =
         config.covariates() == null
@@ -76,19 +79,29 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     }
     ExpandParams params =
         config.paramsFor(
-            attributeColumns, covariates == null ? List.of() : Arrays.asList(covariates.columns()), notes);
+            attributeColumns,
+            covariates == null ? List.of() : Arrays.asList(covariates.columns()),
+            notes);
     notes.forEach(progress::info);
-    progress.info("individuals identified by column " + tracks.individualsFrom() + " in " + tracks.files().size()
-        + " file(s)");
-    Expansion.Output expansion = Expansion.run(params, tracks, covariates, attributes, splitTable, reuse);
-    progress.finished("inputs checked; normalisation " + (reuse == null ? "fitted on training rows" : "reused"));
+    progress.info(
+        "individuals identified by column "
+            + tracks.individualsFrom()
+            + " in "
+            + tracks.files().size()
+            + " file(s)");
+    Expansion.Output expansion =
+        Expansion.run(params, tracks, covariates, attributes, splitTable, reuse);
+    progress.finished(
+        "inputs checked; normalisation " + (reuse == null ? "fitted on training rows" : "reused"));
 
     write(spark, progress, expansion, out);
 
     progress.stage("counting");
     ExpandReport report = ExpandReport.of(expansion);
     expansion.release();
-    progress.finished(String.format(Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
+    progress.finished(
+        String.format(
+            Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
 
     FeatureManifest manifest = manifest(params, expansion);
     Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
@@ -107,7 +120,8 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
 
     print(progress, report, expansion.features(), params.radiusKm(), seconds);
     if (!report.balances()) {
-      throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
+      throw new IllegalStateException(
+          "row accounting does not balance; see " + out + "/report.json");
     }
     progress.info("wrote " + out + "/report.json");
     if (report.noDecisionsReason() != null) {
@@ -115,13 +129,19 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     }
   }
 
-  /** The choices (partitioned by split and bucket), rejected fixes, dropped decisions, splits and small CSV summaries. */
-  private void write(SparkSession spark, Progress progress, Expansion.Output expansion, String out) throws Exception {
+  /**
+   * The choices (partitioned by split and bucket), rejected fixes, dropped decisions, splits and
+   * small CSV summaries.
+   */
+  private void write(SparkSession spark, Progress progress, Expansion.Output expansion, String out)
+      throws Exception {
     progress.stage("writing choices to " + out + "/choices");
     Dataset<Row> choices =
         expansion
             .choices()
-            .withColumn(Datasets.BUCKET, pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"));
+            .withColumn(
+                Datasets.BUCKET,
+                pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"));
     if (choices.isEmpty()) {
       // No partitions to write: one empty file keeps the table's schema readable.
       Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
@@ -135,25 +155,44 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     Dataset<Row> written = spark.read().parquet(out + Datasets.CHOICES);
     Outputs.singleCsv(
         spark,
-        written.groupBy(Cols.INDIVIDUAL, Cols.DECISION).count().groupBy(col("count").as("choices")).count(),
+        written
+            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
+            .count()
+            .groupBy(col("count").as("choices"))
+            .count(),
         out + "/choices-per-decision.csv",
         "choices");
     Outputs.singleCsv(
         spark,
         written
             .filter(col(Cols.DECISION).leq(5))
-            .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.DATE, Cols.ORIGIN_CELL, Cols.CELL,
-                Cols.SELECTED, Cols.SPLIT, "distance_km", "bearing_deg")
+            .select(
+                Cols.INDIVIDUAL,
+                Cols.DECISION,
+                Cols.CHOICE,
+                Cols.DATE,
+                Cols.ORIGIN_CELL,
+                Cols.CELL,
+                Cols.SELECTED,
+                Cols.SPLIT,
+                "distance_km",
+                "bearing_deg")
             .orderBy(Cols.INDIVIDUAL)
             .limit(2000),
         out + "/sample-choices.csv",
-        Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
+        Cols.INDIVIDUAL,
+        Cols.DECISION,
+        Cols.CHOICE);
     progress.finished("written");
-
   }
 
   /** What expand did, in a few lines: fixes, positions, decisions, choices, features, speed. */
-  private static void print(Progress progress, ExpandReport report, List<String> features, double radiusKm, double seconds) {
+  private static void print(
+      Progress progress,
+      ExpandReport report,
+      List<String> features,
+      double radiusKm,
+      double seconds) {
     progress.info(
         String.format(
             Locale.ROOT,
@@ -191,11 +230,15 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
               report.largestDroppedMoveKm(),
               radiusKm));
     }
-    progress.info("individuals with decisions per split: " + report.individualsWithDecisionsBySplit());
+    progress.info(
+        "individuals with decisions per split: " + report.individualsWithDecisionsBySplit());
     progress.info("features: " + String.join(", ", features));
     progress.info(
         String.format(
-            Locale.ROOT, "speed: %.0f choice rows/s (%.1f s including counting)", report.choiceRows() / seconds, seconds));
+            Locale.ROOT,
+            "speed: %.0f choice rows/s (%.1f s including counting)",
+            report.choiceRows() / seconds,
+            seconds));
   }
 
   /** features.json: the features, choice-set settings, normalisation and how the split was made. */
@@ -210,7 +253,11 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
       split.put("file", config.splitFile());
     }
     return FeatureManifest.of(
-        expansion.features(), params.resolution(), params.radiusKm(), params.step().toString(), expansion.normalisation(),
+        expansion.features(),
+        params.resolution(),
+        params.radiusKm(),
+        params.step().toString(),
+        expansion.normalisation(),
         split);
   }
 }

@@ -5,12 +5,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Small builders for a self-contained HTML report: escaped tables and inline SVG charts, no scripts. */
+/**
+ * Small builders for a self-contained HTML report: escaped tables and inline SVG charts, no
+ * scripts.
+ */
 final class Html {
   private Html() {}
 
   static String escape(Object o) {
-    return String.valueOf(o).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return String.valueOf(o)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 
   static String number(Object o) {
@@ -80,9 +87,19 @@ final class Html {
         pts.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
       }
       String colour = colours[c % colours.length];
-      b.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" points=\"")
-          .append(pts).append("\"/>");
-      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", w - pad - 150, pad + 16 * c, colour, escape(e.getKey())));
+      b.append("<polyline fill=\"none\" stroke=\"")
+          .append(colour)
+          .append("\" stroke-width=\"2\" points=\"")
+          .append(pts)
+          .append("\"/>");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>",
+              w - pad - 150,
+              pad + 16 * c,
+              colour,
+              escape(e.getKey())));
       c++;
     }
     return b.append("</svg>").toString();
@@ -110,11 +127,27 @@ final class Html {
     for (int i = 0; i < labels.size(); i++) {
       double y = h - pad - (h - 2.0 * pad) * (values[i] - min) / (max - min);
       String colour = colours[distinct.indexOf(categories.get(i)) % colours.length];
-      b.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %.4f</title></rect>",
-          pad + i * slot, Math.min(y, zero), Math.max(1, slot - 2), Math.abs(zero - y), colour, escape(labels.get(i)), values[i]));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s: %.4f</title></rect>",
+              pad + i * slot,
+              Math.min(y, zero),
+              Math.max(1, slot - 2),
+              Math.abs(zero - y),
+              colour,
+              escape(labels.get(i)),
+              values[i]));
     }
     for (int c = 0; c < distinct.size(); c++) {
-      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", w - pad - 120, pad + 16 * c, colours[c % colours.length], escape(distinct.get(c))));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>",
+              w - pad - 120,
+              pad + 16 * c,
+              colours[c % colours.length],
+              escape(distinct.get(c))));
     }
     return b.append("</svg>").toString();
   }
@@ -124,20 +157,37 @@ final class Html {
     int w = 360;
     int h = 360;
     int pad = 48;
-    StringBuilder b = svgOpen(w, h).append(axes(w, h, pad, "mean predicted probability", "observed frequency", 0, 1));
-    b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4\"/>", pad, h - pad, w - pad, pad));
+    StringBuilder b =
+        svgOpen(w, h)
+            .append(axes(w, h, pad, "mean predicted probability", "observed frequency", 0, 1));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4\"/>",
+            pad,
+            h - pad,
+            w - pad,
+            pad));
     for (int i = 0; i < predicted.length; i++) {
       double x = pad + (w - 2.0 * pad) * predicted[i];
       double y = h - pad - (h - 2.0 * pad) * observed[i];
-      b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1f77b4\"><title>%.3f → %.3f</title></circle>", x, y, predicted[i], observed[i]));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1f77b4\"><title>%.3f → %.3f</title></circle>",
+              x,
+              y,
+              predicted[i],
+              observed[i]));
     }
     return b.append("</svg>").toString();
   }
 
   /**
-   * An animal's track, zoomed to it: each decision a dot coloured from blue (worse) to red (better), each unbroken
-   * part of the track ({@code tracks}: lon[] and lat[] per part) a grey line, so gaps are not drawn as moves.
-   * Longitude is scaled by cos(latitude) so shapes are not stretched; both axes are labelled in degrees.
+   * An animal's track, zoomed to it: each decision a dot coloured from blue (worse) to red
+   * (better), each unbroken part of the track ({@code tracks}: lon[] and lat[] per part) a grey
+   * line, so gaps are not drawn as moves. Longitude is scaled by cos(latitude) so shapes are not
+   * stretched; both axes are labelled in degrees.
    */
   static String map(double[] lon, double[] lat, double[] value, List<double[][]> tracks) {
     int w = 420;
@@ -162,7 +212,8 @@ final class Html {
     double y0 = all.stream().mapToDouble(p -> p[1]).min().orElse(0);
     double y1 = all.stream().mapToDouble(p -> p[1]).max().orElse(0);
     double aspect = Math.max(0.05, Math.cos(Math.toRadians((y0 + y1) / 2)));
-    // A margin of 12 % each side, and at least 0.05 degrees, so a still animal is not one point filling the frame.
+    // A margin of 12 % each side, and at least 0.05 degrees, so a still animal is not one point
+    // filling the frame.
     double spanY = Math.max((y1 - y0) * 1.25, 0.05);
     double spanX = Math.max((x1 - x0) * 1.25, 0.05 / aspect);
     double scale = Math.min((w - 2.0 * pad) / (spanX * aspect), (h - 2.0 * pad) / spanY);
@@ -170,16 +221,21 @@ final class Html {
     double bottom = (y0 + y1) / 2 - (h - 2.0 * pad) / scale / 2;
     double right = left + (w - 2.0 * pad) / scale / aspect;
     double top = bottom + (h - 2.0 * pad) / scale;
-    java.util.function.DoubleUnaryOperator px = x -> pad + (unwrap.applyAsDouble(x) - left) * aspect * scale;
+    java.util.function.DoubleUnaryOperator px =
+        x -> pad + (unwrap.applyAsDouble(x) - left) * aspect * scale;
     java.util.function.DoubleUnaryOperator py = y -> h - pad - (y - bottom) * scale;
 
     StringBuilder b = svgOpen(w, h).append(frame(w, h, pad, left, right, bottom, top));
     for (double[][] t : tracks) {
       StringBuilder points = new StringBuilder();
       for (int i = 0; i < t[0].length; i++) {
-        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", px.applyAsDouble(t[0][i]), py.applyAsDouble(t[1][i])));
+        points.append(
+            String.format(
+                Locale.ROOT, "%.1f,%.1f ", px.applyAsDouble(t[0][i]), py.applyAsDouble(t[1][i])));
       }
-      b.append("<polyline fill=\"none\" stroke=\"#bbb\" points=\"").append(points.toString().trim()).append("\"/>");
+      b.append("<polyline fill=\"none\" stroke=\"#bbb\" points=\"")
+          .append(points.toString().trim())
+          .append("\"/>");
     }
     double vmax = 1e-9;
     for (double v : value) {
@@ -189,14 +245,26 @@ final class Html {
       double t = Math.max(-1, Math.min(1, value[i] / vmax));
       int red = (int) (t > 0 ? 255 : 255 * (1 + t));
       int blue = (int) (t < 0 ? 255 : 255 * (1 - t));
-      b.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"rgb(%d,%d,%d)\"><title>%.4f</title></circle>",
-          px.applyAsDouble(lon[i]), py.applyAsDouble(lat[i]), red, Math.min(red, blue), blue, value[i]));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"rgb(%d,%d,%d)\"><title>%.4f</title></circle>",
+              px.applyAsDouble(lon[i]),
+              py.applyAsDouble(lat[i]),
+              red,
+              Math.min(red, blue),
+              blue,
+              value[i]));
     }
     return b.append("</svg>").toString();
   }
 
-  /** Axes of a map with three labelled ticks each, in degrees (longitude wrapped back into [-180, 180]). */
-  private static String frame(int w, int h, int pad, double left, double right, double bottom, double top) {
+  /**
+   * Axes of a map with three labelled ticks each, in degrees (longitude wrapped back into [-180,
+   * 180]).
+   */
+  private static String frame(
+      int w, int h, int pad, double left, double right, double bottom, double top) {
     StringBuilder b =
         new StringBuilder(
             String.format(
@@ -204,36 +272,83 @@ final class Html {
                 "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#333\"/>"
                     + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">longitude</text>"
                     + "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">latitude</text>",
-                pad, pad, w - 2 * pad, h - 2 * pad, w / 2, h - 8, h / 2, h / 2));
+                pad,
+                pad,
+                w - 2 * pad,
+                h - 2 * pad,
+                w / 2,
+                h - 8,
+                h / 2,
+                h / 2));
     for (int k = 0; k <= 2; k++) {
       double f = k / 2.0;
       double x = pad + f * (w - 2 * pad);
       double y = h - pad - f * (h - 2 * pad);
       double lon = left + f * (right - left);
       lon = lon > 180 ? lon - 360 : lon;
-      b.append(String.format(Locale.ROOT,
-          "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%.2f°</text>",
-          x, h - pad, x, h - pad + 4, x, h - pad + 15, lon));
-      b.append(String.format(Locale.ROOT,
-          "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"10\">%.2f°</text>",
-          pad - 4, y, pad, y, pad - 6, y + 3, bottom + f * (top - bottom)));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"10\">%.2f°</text>",
+              x,
+              h - pad,
+              x,
+              h - pad + 4,
+              x,
+              h - pad + 15,
+              lon));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#333\"/><text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" font-size=\"10\">%.2f°</text>",
+              pad - 4,
+              y,
+              pad,
+              y,
+              pad - 6,
+              y + 3,
+              bottom + f * (top - bottom)));
     }
     return b.toString();
   }
 
   private static StringBuilder svgOpen(int w, int h) {
     return new StringBuilder(
-        String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", w, h, w, h));
+        String.format(
+            Locale.ROOT,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">",
+            w,
+            h,
+            w,
+            h));
   }
 
-  private static String axes(int w, int h, int pad, String xLabel, String yLabel, double min, double max) {
+  private static String axes(
+      int w, int h, int pad, String xLabel, String yLabel, double min, double max) {
     return String.format(
         Locale.ROOT,
         "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>"
             + "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text><text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" text-anchor=\"middle\">%s</text>"
             + "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\">%.3g</text><text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-size=\"10\">%.3g</text>",
-        pad, h - pad, w - pad, h - pad, pad, pad, pad, h - pad,
-        w / 2, h - 10, escape(xLabel), h / 2, h / 2, escape(yLabel),
-        pad - 4, h - pad, min, pad - 4, pad + 4, max);
+        pad,
+        h - pad,
+        w - pad,
+        h - pad,
+        pad,
+        pad,
+        pad,
+        h - pad,
+        w / 2,
+        h - 10,
+        escape(xLabel),
+        h / 2,
+        h / 2,
+        escape(yLabel),
+        pad - 4,
+        h - pad,
+        min,
+        pad - 4,
+        pad + 4,
+        max);
   }
 }

@@ -1,6 +1,5 @@
 package org.shoal.jobs;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 
 import java.util.ArrayList;
@@ -14,22 +13,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.jobs.config.ImportConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.imports.ImportChoices;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.TrackFiles;
 import picocli.CommandLine.Command;
-import org.shoal.pipeline.schema.Split;
 
 /**
- * {@code shoal import}: any long discrete-choice table to a choice dataset (choices/, features.json, rejected/,
- * report.json) that train, infer and evaluate accept like expand's.
+ * {@code shoal import}: any long discrete-choice table to a choice dataset (choices/,
+ * features.json, rejected/, report.json) that train, infer and evaluate accept like expand's.
  */
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
-    description = "Import a long discrete-choice table (one row per alternative of each decision) as a choice dataset.")
+    description =
+        "Import a long discrete-choice table (one row per alternative of each decision) as a choice dataset.")
 final class ImportJob extends JobCommand<ImportConfig> {
   ImportJob() {
     super(ImportConfig::from);
@@ -43,16 +41,30 @@ final class ImportJob extends JobCommand<ImportConfig> {
     ImportChoices.Columns c = p.columns();
     List<TrackFiles.Required> required = new ArrayList<>();
     String[][] roles = {
-      {"decision", c.decision()}, {"selected", c.selected()}, {"individual", c.individual()}, {"choice", c.choice()},
-      {"alternative", c.alternative()}, {"split", c.split()}
+      {"decision", c.decision()},
+      {"selected", c.selected()},
+      {"individual", c.individual()},
+      {"choice", c.choice()},
+      {"alternative", c.alternative()},
+      {"split", c.split()}
     };
     for (String[] role : roles) {
       if (role[1] != null) {
-        required.add(new TrackFiles.Required(role[0], role[1], "set shoal.import.columns." + role[0] + " = <column>"));
+        required.add(
+            new TrackFiles.Required(
+                role[0], role[1], "set shoal.import.columns." + role[0] + " = <column>"));
       }
     }
-    p.features().keySet().forEach(f -> required.add(new TrackFiles.Required("feature", f, "check shoal.import.features")));
-    p.interactions().forEach(f -> required.add(new TrackFiles.Required("interaction", f, "check shoal.import.interactions")));
+    p.features()
+        .keySet()
+        .forEach(
+            f ->
+                required.add(new TrackFiles.Required("feature", f, "check shoal.import.features")));
+    p.interactions()
+        .forEach(
+            f ->
+                required.add(
+                    new TrackFiles.Required("interaction", f, "check shoal.import.interactions")));
     Dataset<Row> table = TrackFiles.table(spark, config.path(), config.parquet(), required);
     ImportChoices.Output imported = ImportChoices.run(spark, resolved(table, required), p);
     progress.finished(String.join(", ", table.columns()));
@@ -65,23 +77,29 @@ final class ImportJob extends JobCommand<ImportConfig> {
     split.put("column", c.split());
     split.put("seed", p.splitSeed());
     split.put("validationFraction", p.validationFraction());
-    FeatureManifest manifest = FeatureManifest.of(imported.features(), null, null, null, imported.normalisation(), split);
+    FeatureManifest manifest =
+        FeatureManifest.of(imported.features(), null, null, null, imported.normalisation(), split);
     Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
     progress.finished("choices, rejected and features.json");
 
     progress.stage("counting");
-    Dataset<Row> written = spark.read().parquet(out + Datasets.CHOICES).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> written =
+        spark.read().parquet(out + Datasets.CHOICES).persist(StorageLevel.MEMORY_AND_DISK());
     long rowsIn = imported.rowsIn().count();
     long rowsKept = written.count();
     long rowsRejected = imported.rejected().count();
     Map<String, Long> rejectedDecisions = new TreeMap<>();
-    for (Row r : imported.rejectedDecisions().groupBy(ImportChoices.REASON).count().collectAsList()) {
+    for (Row r :
+        imported.rejectedDecisions().groupBy(ImportChoices.REASON).count().collectAsList()) {
       rejectedDecisions.put(r.getString(0), r.getLong(1));
     }
     Map<String, Long> decisionsBySplit = new TreeMap<>();
     Map<String, Long> individualsBySplit = new TreeMap<>();
     for (Row r :
-        written.groupBy(Cols.SPLIT).agg(countDistinct(Cols.INDIVIDUAL, Cols.DECISION), countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
+        written
+            .groupBy(Cols.SPLIT)
+            .agg(countDistinct(Cols.INDIVIDUAL, Cols.DECISION), countDistinct(Cols.INDIVIDUAL))
+            .collectAsList()) {
       decisionsBySplit.put(r.getString(0), r.getLong(1));
       individualsBySplit.put(r.getString(0), r.getLong(2));
     }
@@ -113,16 +131,24 @@ final class ImportJob extends JobCommand<ImportConfig> {
             rejectedDecisions));
     progress.info("features: " + String.join(", ", imported.features()));
     if (!imported.rejected().isEmpty()) {
-      progress.info("first rejection: " + imported.rejected().orderBy(ImportChoices.ROW).first().getAs(ImportChoices.REASON)
-          + "; every rejected row is in " + out + "/rejected");
+      progress.info(
+          "first rejection: "
+              + imported.rejected().orderBy(ImportChoices.ROW).first().getAs(ImportChoices.REASON)
+              + "; every rejected row is in "
+              + out
+              + "/rejected");
     }
     if (rowsIn != rowsKept + rowsRejected) {
-      throw new IllegalStateException("row accounting does not balance; see " + out + "/report.json");
+      throw new IllegalStateException(
+          "row accounting does not balance; see " + out + "/report.json");
     }
     progress.info("wrote " + out + "/report.json");
   }
 
-  /** The table with each configured column under the name the configuration uses (headers match in any case). */
+  /**
+   * The table with each configured column under the name the configuration uses (headers match in
+   * any case).
+   */
   private static Dataset<Row> resolved(Dataset<Row> table, List<TrackFiles.Required> required) {
     List<String> names = List.of(table.columns());
     for (String wanted : required.stream().map(TrackFiles.Required::column).toList()) {

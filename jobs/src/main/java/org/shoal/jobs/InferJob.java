@@ -10,19 +10,21 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.shoal.jobs.config.InferConfig;
-import org.shoal.jobs.config.Settings;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.model.Inference;
-import org.shoal.pipeline.model.LogOddsScorer;
 import org.shoal.pipeline.schema.Cols;
 import picocli.CommandLine.Command;
 
 /**
- * {@code shoal infer}: applies a trained model (shoal.infer.model: best.json or a run folder) to full decisions
- * and, optionally, contrasts. Writes decisions/ and contrasts/ under shoal.infer.output (the input columns plus
- * log_odds, probability and run_id, partitioned by split) and model.json naming the run used.
+ * {@code shoal infer}: applies a trained model (shoal.infer.model: best.json or a run folder) to
+ * full decisions and, optionally, contrasts. Writes decisions/ and contrasts/ under
+ * shoal.infer.output (the input columns plus log_odds, probability and run_id, partitioned by
+ * split) and model.json naming the run used.
  */
-@Command(name = "infer", mixinStandardHelpOptions = true, description = "Score every choice with a trained model.")
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description = "Score every choice with a trained model.")
 final class InferJob extends JobCommand<InferConfig> {
   InferJob() {
     super(InferConfig::from);
@@ -43,12 +45,18 @@ final class InferJob extends JobCommand<InferConfig> {
     for (String entry : config.models()) {
       Model m = load(spark, config.modelPath(entry), entry);
       if (models.stream().anyMatch(o -> o.name().equals(m.name()))) {
-        throw new IllegalArgumentException("two models are called " + m.name() + " in shoal.infer.models");
+        throw new IllegalArgumentException(
+            "two models are called " + m.name() + " in shoal.infer.models");
       }
       models.add(m);
     }
     for (Model m : models) {
-      progress.info("model " + m.run().shortId() + (m.name().equals(m.run().shortId()) ? "" : " (" + m.name() + ")") + " from " + m.run().folder());
+      progress.info(
+          "model "
+              + m.run().shortId()
+              + (m.name().equals(m.run().shortId()) ? "" : " (" + m.name() + ")")
+              + " from "
+              + m.run().folder());
     }
     score(spark, progress, config.decisions(), "decisions", models);
     if (config.contrasts() != null) {
@@ -75,7 +83,10 @@ final class InferJob extends JobCommand<InferConfig> {
     Outputs.json(spark, model, config.output() + "/model.json");
   }
 
-  /** A model from best.json or a run folder; named by {@code entry}, else its run.json's feature set, else its id. */
+  /**
+   * A model from best.json or a run folder; named by {@code entry}, else its run.json's feature
+   * set, else its id.
+   */
   private static Model load(SparkSession spark, String path, String entry) throws IOException {
     TrainedModels.Run run = TrainedModels.load(spark, path);
     String name = entry != null && entry.matches("[A-Za-z0-9_-]+") ? entry : null;
@@ -85,30 +96,45 @@ final class InferJob extends JobCommand<InferConfig> {
     return new Model(name, run);
   }
 
-  private void score(SparkSession spark, Progress progress, String input, String name, List<Model> models)
+  private void score(
+      SparkSession spark, Progress progress, String input, String name, List<Model> models)
       throws IOException {
-    progress.stage("scoring " + input + (models.size() > 1 ? " with " + models.size() + " models" : ""));
+    progress.stage(
+        "scoring " + input + (models.size() > 1 ? " with " + models.size() + " models" : ""));
     FeatureManifest manifest = Datasets.manifest(spark, input);
     for (Model m : models) {
       FeatureManifest trained = m.run().manifest();
       if (!manifest.choiceSets().equals(trained.choiceSets())) {
         throw new IllegalArgumentException(
-            "the model " + m.run().shortId() + " was trained on choices with " + trained.choiceSets() + ", but " + input
-                + " has " + manifest.choiceSets() + "; expand the data with the model's settings, or train a model on"
+            "the model "
+                + m.run().shortId()
+                + " was trained on choices with "
+                + trained.choiceSets()
+                + ", but "
+                + input
+                + " has "
+                + manifest.choiceSets()
+                + "; expand the data with the model's settings, or train a model on"
                 + " this data");
       }
-      if (!manifest.statistics().equals(trained.statistics()) || !manifest.transforms().equals(trained.transforms())) {
+      if (!manifest.statistics().equals(trained.statistics())
+          || !manifest.transforms().equals(trained.transforms())) {
         throw new IllegalArgumentException(
-            input + " was normalised with other statistics than the training data of model " + m.run().shortId()
+            input
+                + " was normalised with other statistics than the training data of model "
+                + m.run().shortId()
                 + "; rebuild it with expand.normalisation-from = <the training data's features.json>");
       }
     }
     List<Inference.Scored> scored = new ArrayList<>();
     scored.add(new Inference.Scored(models.get(0).run().scorer(), Cols.LOG_ODDS, Cols.PROBABILITY));
     for (Model m : models.subList(1, models.size())) {
-      scored.add(new Inference.Scored(m.run().scorer(), "_log_odds_" + m.name(), probabilityColumn(m.name())));
+      scored.add(
+          new Inference.Scored(
+              m.run().scorer(), "_log_odds_" + m.name(), probabilityColumn(m.name())));
     }
-    // Partitioned once, as the output is written: the softmax window reuses it (one shuffle in all).
+    // Partitioned once, as the output is written: the softmax window reuses it (one shuffle in
+    // all).
     Dataset<Row> choices = Datasets.partitioned(Datasets.choices(spark, input));
     Dataset<Row> predictions = Inference.apply(choices, scored, Datasets.partitionColumns(choices));
     for (Inference.Scored s : scored.subList(1, scored.size())) {
@@ -120,5 +146,4 @@ final class InferJob extends JobCommand<InferConfig> {
     long rows = spark.read().parquet(config.output() + "/" + name + Datasets.CHOICES).count();
     progress.finished(rows + " choice rows scored into " + config.output() + "/" + name);
   }
-
 }

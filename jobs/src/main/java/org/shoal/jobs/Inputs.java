@@ -13,7 +13,9 @@ import org.apache.spark.sql.SparkSession;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
-/** Reads the tables users point jobs at: Parquet, or CSV with a header when the path ends in .csv. */
+/**
+ * Reads the tables users point jobs at: Parquet, or CSV with a header when the path ends in .csv.
+ */
 final class Inputs {
   private Inputs() {}
 
@@ -25,10 +27,14 @@ final class Inputs {
     return spark.read().parquet(path);
   }
 
-  /** The whole text of one file (local, HDFS, S3...); fails naming {@code what} and the path when it is missing. */
+  /**
+   * The whole text of one file (local, HDFS, S3...); fails naming {@code what} and the path when it
+   * is missing.
+   */
   static String text(SparkSession spark, String path, String what) throws java.io.IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
-    org.apache.hadoop.fs.FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    org.apache.hadoop.fs.FileSystem fs =
+        p.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!fs.exists(p)) {
       throw new IllegalArgumentException(what + " not found: " + path);
     }
@@ -37,7 +43,10 @@ final class Inputs {
     }
   }
 
-  /** Fails with a message naming the input when nothing matches {@code path} (a file, folder or glob). */
+  /**
+   * Fails with a message naming the input when nothing matches {@code path} (a file, folder or
+   * glob).
+   */
   static void requireExists(SparkSession spark, String path, String what) {
     try {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
@@ -52,18 +61,25 @@ final class Inputs {
   }
 
   /**
-   * Covariates: a table of cell, date and variables (or cell and variables: a static layer), or a {@code shoal
-   * covariates} output folder (daily/ and static/, joined by cell). Cell as text, date as a date, every variable as a
-   * double; the {@code _points} counts are left out. Fails, naming both, when the cells are not at {@code resolution}
-   * (null: any).
+   * Covariates: a table of cell, date and variables (or cell and variables: a static layer), or a
+   * {@code shoal covariates} output folder (daily/ and static/, joined by cell). Cell as text, date
+   * as a date, every variable as a double; the {@code _points} counts are left out. Fails, naming
+   * both, when the cells are not at {@code resolution} (null: any).
    */
   static Dataset<Row> covariates(SparkSession spark, String path, Integer resolution) {
     Dataset<Row> t;
     boolean daily = exists(spark, path + CovariatesJob.DAILY);
     boolean statics = exists(spark, path + CovariatesJob.STATIC);
     if (daily || statics) {
-      Dataset<Row> d = daily ? typed(spark.read().parquet(path + CovariatesJob.DAILY), path + CovariatesJob.DAILY) : null;
-      Dataset<Row> s = statics ? typed(spark.read().parquet(path + CovariatesJob.STATIC), path + CovariatesJob.STATIC) : null;
+      Dataset<Row> d =
+          daily
+              ? typed(spark.read().parquet(path + CovariatesJob.DAILY), path + CovariatesJob.DAILY)
+              : null;
+      Dataset<Row> s =
+          statics
+              ? typed(
+                  spark.read().parquet(path + CovariatesJob.STATIC), path + CovariatesJob.STATIC)
+              : null;
       t = d == null ? s : s == null ? d : d.join(s, Cols.CELL);
     } else {
       t = typed(table(spark, path, "covariates"), path);
@@ -75,8 +91,14 @@ final class Inputs {
     int found = H3Cells.resolution(H3Cells.parse(first.get(0).getString(0)));
     if (resolution != null && found != resolution) {
       throw new IllegalArgumentException(
-          "the covariates at " + path + " are on H3 cells of resolution " + found + ", expand uses resolution "
-              + resolution + "; rebuild them with shoal.covariates.resolution = " + resolution);
+          "the covariates at "
+              + path
+              + " are on H3 cells of resolution "
+              + found
+              + ", expand uses resolution "
+              + resolution
+              + "; rebuild them with shoal.covariates.resolution = "
+              + resolution);
     }
     return t;
   }
@@ -94,7 +116,9 @@ final class Inputs {
                 n ->
                     n.equals(Cols.CELL)
                         ? col(n).cast("string").as(n)
-                        : n.equals(Cols.DATE) ? to_date(col(n)).as(n) : col("`" + n + "`").cast("double").as(n))
+                        : n.equals(Cols.DATE)
+                            ? to_date(col(n)).as(n)
+                            : col("`" + n + "`").cast("double").as(n))
             .toArray(Column[]::new);
     return t.select(cols);
   }

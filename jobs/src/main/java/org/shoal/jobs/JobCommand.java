@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * What every job shares: {@code --conf FILE}, {@code -Dkey=value} overrides, its configuration parsed and
- * validated before Spark starts, one SparkSession, and its stage marker. A job is its {@code @Command} name, a
- * config parser and {@link #run}.
+ * What every job shares: {@code --conf FILE}, {@code -Dkey=value} overrides, its configuration
+ * parsed and validated before Spark starts, one SparkSession, and its stage marker. A job is its
+ * {@code @Command} name, a config parser and {@link #run}.
  */
 abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
   private final Function<Settings, C> parse;
@@ -38,10 +38,14 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
   @Option(
       names = "-D",
       paramLabel = "KEY=VALUE",
-      description = "Override one config key, e.g. -Dshoal.simulate.seed=7 (the shoal. prefix is optional).")
+      description =
+          "Override one config key, e.g. -Dshoal.simulate.seed=7 (the shoal. prefix is optional).")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  /** Validates this job's part of the config; called before any Spark work so mistakes fail in milliseconds. */
+  /**
+   * Validates this job's part of the config; called before any Spark work so mistakes fail in
+   * milliseconds.
+   */
   final void configure(Settings settings) {
     config = parse.apply(settings);
   }
@@ -70,16 +74,23 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     SparkConfig sparkConfig = SparkConfig.from(settings);
     configure(settings);
     Progress progress = new Progress(jobName());
-    // A session that already exists (tests, notebooks, `shoal run`) belongs to its creator: use it, leave it open.
+    // A session that already exists (tests, notebooks, `shoal run`) belongs to its creator: use it,
+    // leave it open.
     boolean borrowed = SparkSession.getDefaultSession().isDefined();
     SparkSession spark = Sparks.session(sparkConfig, jobName());
     try {
       if (recordsStage()) {
-        // A job run on its own also keeps its stage marker true, so `shoal run` never skips over its outputs.
+        // A job run on its own also keeps its stage marker true, so `shoal run` never skips over
+        // its outputs.
         Stages.forget(spark, stage());
         long t0 = System.nanoTime();
         run(spark, progress);
-        Stages.record(spark, config, stage(), Stages.fingerprint(spark, config, stage()), (System.nanoTime() - t0) / 1e9);
+        Stages.record(
+            spark,
+            config,
+            stage(),
+            Stages.fingerprint(spark, config, stage()),
+            (System.nanoTime() - t0) / 1e9);
       } else {
         run(spark, progress);
       }

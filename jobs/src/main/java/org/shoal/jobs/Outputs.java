@@ -14,7 +14,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
-/** Writes job outputs through Hadoop's FileSystem, so the same code writes local paths, HDFS and S3. */
+/**
+ * Writes job outputs through Hadoop's FileSystem, so the same code writes local paths, HDFS and S3.
+ */
 final class Outputs {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

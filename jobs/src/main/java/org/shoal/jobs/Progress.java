@@ -19,10 +19,11 @@ final class Progress {
     out.printf(Locale.ROOT, "[%s] %s ...%n", job, what);
     // The Spark UI and event logs then say which step each Spark job belongs to.
     org.apache.spark.sql.SparkSession.getActiveSession()
-        .foreach(spark -> {
-          spark.sparkContext().setJobDescription(job + ": " + what);
-          return null;
-        });
+        .foreach(
+            spark -> {
+              spark.sparkContext().setJobDescription(job + ": " + what);
+              return null;
+            });
   }
 
   /** Ends the current stage; returns its duration in seconds. */

@@ -11,7 +11,12 @@ import org.shoal.jobs.config.EvaluateConfig;
 final class ReportBuilder {
   /** An exemplar individual: its decisions' origins and log-likelihood differences. */
   record Exemplar(
-      String individual, double meanDiff, double[] lon, double[] lat, double[] diff, List<double[][]> tracks) {}
+      String individual,
+      double meanDiff,
+      double[] lon,
+      double[] lat,
+      double[] diff,
+      List<double[][]> tracks) {}
 
   private final EvaluateConfig config;
   private final String comparedWith;
@@ -24,14 +29,15 @@ final class ReportBuilder {
 
   ReportBuilder results(List<Map<String, Object>> results) {
     boolean intervals = !results.isEmpty() && results.get(0).containsKey("d_nlp_low");
-    body.append("<h2>Results</h2><p>Per split and model: C-NLP is the mean log-probability of the selected choice over "
-        + "contrast pairs, D-NLP the mean over individuals of each individual's mean log-probability over full "
-        + "decisions, GMP = exp(D-NLP). Higher is better."
-        + (intervals
-            ? " Intervals are 95 % from a paired bootstrap over individuals; <em>vs best baseline</em> is the difference"
-                + " to the split's best of uniform, stay-put rate and distance logit, marked * when its interval excludes 0."
-            : "")
-        + "</p>")
+    body.append(
+            "<h2>Results</h2><p>Per split and model: C-NLP is the mean log-probability of the selected choice over "
+                + "contrast pairs, D-NLP the mean over individuals of each individual's mean log-probability over full "
+                + "decisions, GMP = exp(D-NLP). Higher is better."
+                + (intervals
+                    ? " Intervals are 95 % from a paired bootstrap over individuals; <em>vs best baseline</em> is the difference"
+                        + " to the split's best of uniform, stay-put rate and distance logit, marked * when its interval excludes 0."
+                    : "")
+                + "</p>")
         .append(Html.table("results", intervals ? compact(results) : results));
     return this;
   }
@@ -41,13 +47,16 @@ final class ReportBuilder {
     List<Map<String, Object>> out = new ArrayList<>();
     for (Map<String, Object> r : results) {
       Map<String, Object> c = new java.util.LinkedHashMap<>();
-      for (String k : List.of("model", "split", "decisions", "individuals", "c_nlp", "d_nlp", "gmp")) {
+      for (String k :
+          List.of("model", "split", "decisions", "individuals", "c_nlp", "d_nlp", "gmp")) {
         c.put(k, r.get(k));
       }
       c.put("D-NLP 95 % interval", interval(r.get("d_nlp_low"), r.get("d_nlp_high")));
       c.put("vs best baseline", r.get("vs_best_baseline"));
-      c.put("its 95 % interval", interval(r.get("vs_best_baseline_low"), r.get("vs_best_baseline_high"))
-          + (Boolean.TRUE.equals(r.get("beyond_noise")) ? " *" : ""));
+      c.put(
+          "its 95 % interval",
+          interval(r.get("vs_best_baseline_low"), r.get("vs_best_baseline_high"))
+              + (Boolean.TRUE.equals(r.get("beyond_noise")) ? " *" : ""));
       c.put("best baseline", r.get("best_baseline"));
       out.add(c);
     }
@@ -68,7 +77,8 @@ final class ReportBuilder {
 
   ReportBuilder training(Map<String, double[]> curves) {
     if (!curves.isEmpty()) {
-      body.append("<h2>Training</h2><p>Loss per decision after each epoch (the training loss is a full evaluation pass).</p>")
+      body.append(
+              "<h2>Training</h2><p>Loss per decision after each epoch (the training loss is a full evaluation pass).</p>")
           .append(Html.lines(curves, "epoch", "negative log-likelihood"));
     }
     return this;
@@ -84,9 +94,12 @@ final class ReportBuilder {
       colours.add(String.valueOf(r.<Object>getAs("colour")));
       values[i] = r.getAs("mean_ll_diff");
     }
-    body.append(String.format(Locale.ROOT,
-            "<h2>Individuals</h2><p>Mean log-likelihood difference per decision, trained model minus %s, coloured by %s.</p>",
-            Html.escape(comparedWith), Html.escape(config.colorBy())))
+    body.append(
+            String.format(
+                Locale.ROOT,
+                "<h2>Individuals</h2><p>Mean log-likelihood difference per decision, trained model minus %s, coloured by %s.</p>",
+                Html.escape(comparedWith),
+                Html.escape(config.colorBy())))
         .append(Html.bars(labels, values, colours, "mean ll difference"));
     return this;
   }
@@ -98,7 +111,8 @@ final class ReportBuilder {
       p[i] = bins.get(i).getAs("mean_predicted");
       o[i] = bins.get(i).getAs("observed");
     }
-    body.append("<h2>Calibration</h2><p>Every choice, binned by predicted probability: the share that was selected.</p>")
+    body.append(
+            "<h2>Calibration</h2><p>Every choice, binned by predicted probability: the share that was selected.</p>")
         .append(Html.calibration(p, o));
     return this;
   }
@@ -107,14 +121,21 @@ final class ReportBuilder {
     if (exemplars.isEmpty()) {
       return this;
     }
-    body.append(String.format(Locale.ROOT,
-        "<h2>Exemplars</h2><p>The individuals most improved and most worsened against %s; each dot is a decision at its "
-            + "origin cell, red where the trained model does better, blue where it does worse; grey lines join the "
-            + "decisions of each unbroken part of the track.</p>",
-        Html.escape(comparedWith)));
+    body.append(
+        String.format(
+            Locale.ROOT,
+            "<h2>Exemplars</h2><p>The individuals most improved and most worsened against %s; each dot is a decision at its "
+                + "origin cell, red where the trained model does better, blue where it does worse; grey lines join the "
+                + "decisions of each unbroken part of the track.</p>",
+            Html.escape(comparedWith)));
     for (Exemplar e : exemplars) {
-      body.append(String.format(Locale.ROOT, "<figure><figcaption>%s: mean difference %.4f</figcaption>%s</figure>",
-          Html.escape(e.individual()), e.meanDiff(), Html.map(e.lon(), e.lat(), e.diff(), e.tracks())));
+      body.append(
+          String.format(
+              Locale.ROOT,
+              "<figure><figcaption>%s: mean difference %.4f</figcaption>%s</figure>",
+              Html.escape(e.individual()),
+              e.meanDiff(),
+              Html.map(e.lon(), e.lat(), e.diff(), e.tracks())));
     }
     return this;
   }
@@ -125,7 +146,12 @@ final class ReportBuilder {
         + "table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px}"
         + "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}"
         + "figure{display:inline-block;margin:0.5em}svg{font-size:11px}"
-        + "</style></head><body><h1>shoal evaluation</h1><p>Predictions: " + Html.escape(config.predictions())
-        + "; compared with: " + Html.escape(comparedWith) + ".</p>" + body + "</body></html>";
+        + "</style></head><body><h1>shoal evaluation</h1><p>Predictions: "
+        + Html.escape(config.predictions())
+        + "; compared with: "
+        + Html.escape(comparedWith)
+        + ".</p>"
+        + body
+        + "</body></html>";
   }
 }

@@ -25,23 +25,30 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shoal run}: every stage in order, in one SparkSession, from one configuration. Every stage's config is
- * validated before the first one starts. A stage whose configuration and inputs are unchanged since its last
- * completed run is skipped ({@code --force} reruns everything). When every stage has succeeded, the model and the
- * report are copied to {@code <work-dir>/published/<run>/} with a manifest, and {@code published/latest.json} is
- * replaced atomically, so a failed run never replaces the last good results.
+ * {@code shoal run}: every stage in order, in one SparkSession, from one configuration. Every
+ * stage's config is validated before the first one starts. A stage whose configuration and inputs
+ * are unchanged since its last completed run is skipped ({@code --force} reruns everything). When
+ * every stage has succeeded, the model and the report are copied to {@code
+ * <work-dir>/published/<run>/} with a manifest, and {@code published/latest.json} is replaced
+ * atomically, so a failed run never replaces the last good results.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Run the whole pipeline (simulate, covariates when inputs are set, expand, augment, contrasts, train, infer, evaluate), skipping unchanged stages.")
+    description =
+        "Run the whole pipeline (simulate, covariates when inputs are set, expand, augment, contrasts, train, infer, evaluate), skipping unchanged stages.")
 final class RunJob extends JobCommand<RunJob.RunConfig> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(names = "--force", description = "Rerun every stage, even those whose configuration and inputs are unchanged.")
+  @Option(
+      names = "--force",
+      description = "Rerun every stage, even those whose configuration and inputs are unchanged.")
   boolean force;
 
-  /** The whole configuration and the stages it includes, each configured from it; the run writes published/. */
+  /**
+   * The whole configuration and the stages it includes, each configured from it; the run writes
+   * published/.
+   */
   record RunConfig(Settings settings, List<JobCommand<?>> stages) implements StageConfig {
     static RunConfig from(Settings settings) {
       return new RunConfig(settings, Catalogue.pipeline(settings));
@@ -81,7 +88,10 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     long start = System.nanoTime();
     Settings settings = config.settings();
     if (!settings.tracksAreSimulated()) {
-      progress.info("tracks: " + settings.string("shoal.expand.tracks.path") + " (not simulating the synthetic world)");
+      progress.info(
+          "tracks: "
+              + settings.string("shoal.expand.tracks.path")
+              + " (not simulating the synthetic world)");
     }
     List<StageRun> record = new ArrayList<>();
     for (JobCommand<?> stage : config.stages()) {
@@ -93,15 +103,20 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     long ran = record.stream().filter(StageRun::ran).count();
     progress.info(String.format(Locale.ROOT, "%d of %d stages ran", ran, record.size()));
     Path latest = new Path(config.output(), "latest.json");
-    if (ran == 0 && latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) {
+    if (ran == 0
+        && latest.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(latest)) {
       progress.info("nothing changed; " + latest + " stays as it was");
       return;
     }
     publish(spark, progress, record, (System.nanoTime() - start) / 1e9);
   }
 
-  /** Runs one stage and records its marker, or skips it when its configuration and inputs are unchanged. */
-  private StageRun runUnlessUnchanged(SparkSession spark, Progress progress, JobCommand<?> stage) throws Exception {
+  /**
+   * Runs one stage and records its marker, or skips it when its configuration and inputs are
+   * unchanged.
+   */
+  private StageRun runUnlessUnchanged(SparkSession spark, Progress progress, JobCommand<?> stage)
+      throws Exception {
     String fingerprint = Stages.fingerprint(spark, config.settings().config(), stage.stage());
     if (!force && fingerprint.equals(Stages.recorded(spark, stage.stage()))) {
       progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
@@ -114,27 +129,40 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     stage.run(spark, stageProgress);
     double seconds = (System.nanoTime() - t0) / 1e9;
     stageProgress.done();
-    // The inputs were listed before the stage ran; a stage never writes its own inputs, so the listing stands.
+    // The inputs were listed before the stage ran; a stage never writes its own inputs, so the
+    // listing stands.
     Stages.record(spark, config.settings().config(), stage.stage(), fingerprint, seconds);
     return new StageRun(stage.jobName(), fingerprint, true, seconds);
   }
 
-  /** Stops the run, with one sentence, when expand found no decisions: nothing after it could work. */
-  private static void requireDecisions(SparkSession spark, String expandOutput) throws java.io.IOException {
-    JsonNode report = JSON.readTree(Inputs.text(spark, expandOutput + "/report.json", "expand report"));
+  /**
+   * Stops the run, with one sentence, when expand found no decisions: nothing after it could work.
+   */
+  private static void requireDecisions(SparkSession spark, String expandOutput)
+      throws java.io.IOException {
+    JsonNode report =
+        JSON.readTree(Inputs.text(spark, expandOutput + "/report.json", "expand report"));
     if (report.at("/decisions").asLong() == 0) {
       throw new IllegalStateException(
-          "expand found no decisions (" + report.at("/noDecisions").asText() + "); see " + expandOutput + "/report.json");
+          "expand found no decisions ("
+              + report.at("/noDecisions").asText()
+              + "); see "
+              + expandOutput
+              + "/report.json");
     }
   }
 
-  /** Copies the best model and the evaluation into published/<run>/ and points latest.json at it. */
+  /**
+   * Copies the best model and the evaluation into published/<run>/ and points latest.json at it.
+   */
   private void publish(SparkSession spark, Progress progress, List<StageRun> record, double seconds)
       throws Exception {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Settings settings = config.settings();
     String published = config.output();
-    String runName = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT));
+    String runName =
+        ZonedDateTime.now(ZoneOffset.UTC)
+            .format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT));
     Path target = new Path(published, runName);
     FileSystem fs = target.getFileSystem(hadoop);
     String train = settings.string("shoal.train.output");
@@ -154,8 +182,14 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     manifest.put("model", best.at("/runId").asText());
     manifest.put("validationLoss", best.at("/validationLoss").asDouble());
     manifest.put("stages", record);
-    manifest.put("config", JSON.readTree(settings.config().getConfig("shoal").root().render(ConfigRenderOptions.concise())));
-    manifest.put("results", JSON.readTree(Inputs.text(spark, evaluate + "/summary.json", "evaluation summary")).at("/results"));
+    manifest.put(
+        "config",
+        JSON.readTree(
+            settings.config().getConfig("shoal").root().render(ConfigRenderOptions.concise())));
+    manifest.put(
+        "results",
+        JSON.readTree(Inputs.text(spark, evaluate + "/summary.json", "evaluation summary"))
+            .at("/results"));
     Outputs.json(spark, manifest, target + "/manifest.json");
 
     Map<String, Object> latest = new LinkedHashMap<>();
@@ -165,7 +199,8 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     latest.put("report", target + "/report.html");
     Path tmp = new Path(published, ".latest.json.tmp");
     Outputs.json(spark, latest, tmp.toString());
-    FileContext.getFileContext(tmp.toUri(), hadoop).rename(tmp, new Path(published, "latest.json"), Options.Rename.OVERWRITE);
+    FileContext.getFileContext(tmp.toUri(), hadoop)
+        .rename(tmp, new Path(published, "latest.json"), Options.Rename.OVERWRITE);
     progress.info("published " + target + "; the report is " + target + "/report.html");
   }
 }

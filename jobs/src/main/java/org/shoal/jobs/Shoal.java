@@ -5,7 +5,10 @@ import org.shoal.jobs.config.ConfigError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code shoal} command line: one subcommand per job. Exit codes: 0 ok, 1 job failed, 2 bad usage or config. */
+/**
+ * The {@code shoal} command line: one subcommand per job. Exit codes: 0 ok, 1 job failed, 2 bad
+ * usage or config.
+ */
 @Command(
     name = "shoal",
     mixinStandardHelpOptions = true,
@@ -19,14 +22,18 @@ public final class Shoal implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "choose a job, e.g. `shoal simulate`");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "choose a job, e.g. `shoal simulate`");
   }
 
   public static void main(String[] args) {
     System.exit(execute(args));
   }
 
-  /** The command line: `run`, the pipeline's stages in order, the other jobs (see {@link Catalogue}), `help`. */
+  /**
+   * The command line: `run`, the pipeline's stages in order, the other jobs (see {@link
+   * Catalogue}), `help`.
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Shoal());
     cli.addSubcommand(new RunJob());
@@ -62,7 +69,10 @@ public final class Shoal implements Runnable {
   private static String describe(Throwable e) {
     StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()));
     for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-      b.append("\n  caused by: ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+      b.append("\n  caused by: ")
+          .append(c.getClass().getSimpleName())
+          .append(": ")
+          .append(c.getMessage());
     }
     return b.toString();
   }

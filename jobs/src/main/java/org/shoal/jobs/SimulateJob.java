@@ -6,7 +6,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.shoal.jobs.config.Settings;
 import org.shoal.jobs.config.SimulateConfig;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.simulate.SimulateWorld;
@@ -18,10 +17,13 @@ import picocli.CommandLine.Command;
  * {@code shoal simulate}: the built-in synthetic world. Writes, under shoal.simulate.output:
  *
  * <ul>
- *   <li>{@code cells/} every cell of the region with its centroid and land flag (Parquet, {@code Schemas.CELLS});
- *   <li>{@code covariates/} environment per (ocean cell, day) (Parquet, {@code Schemas.COVARIATES});
+ *   <li>{@code cells/} every cell of the region with its centroid and land flag (Parquet, {@code
+ *       Schemas.CELLS});
+ *   <li>{@code covariates/} environment per (ocean cell, day) (Parquet, {@code
+ *       Schemas.COVARIATES});
  *   <li>{@code tracks.csv} daily positions with fish attributes ({@code Schemas.TRACKS});
- *   <li>{@code truth/} every choice of every step with the true probability (Parquet, {@code Schemas.TRUTH});
+ *   <li>{@code truth/} every choice of every step with the true probability (Parquet, {@code
+ *       Schemas.TRUTH});
  *   <li>{@code report.json} counts, stay-put rates and the true model's log-likelihood.
  * </ul>
  */
@@ -47,30 +49,31 @@ final class SimulateJob extends JobCommand<SimulateConfig> {
 
     progress.stage("writing cells and covariates to " + out);
     Outputs.parquet(SimulateWorld.cells(spark, world), out + "/cells");
-    Outputs.parquet(SimulateWorld.covariates(spark, world, setup.simulation()), out + "/covariates");
+    Outputs.parquet(
+        SimulateWorld.covariates(spark, world, setup.simulation()), out + "/covariates");
     progress.finished(
         String.format(
-            Locale.ROOT,
-            "%d days x %d ocean cells",
-            setup.simulation().coveredDays(),
-            ocean));
+            Locale.ROOT, "%d days x %d ocean cells", setup.simulation().coveredDays(), ocean));
 
-    progress.stage(String.format(Locale.ROOT, "simulating %d fish", setup.simulation().individuals()));
+    progress.stage(
+        String.format(Locale.ROOT, "simulating %d fish", setup.simulation().individuals()));
     Outputs.parquet(SimulateWorld.truth(spark, setup), out + "/truth");
     Dataset<Row> truth = spark.read().parquet(out + "/truth");
     TruthSummary summary = TruthSummary.of(truth);
     double seconds =
         progress.finished(
             String.format(
-                Locale.ROOT,
-                "%d steps, %d choice rows",
-                summary.steps(),
-                summary.choiceRows()));
+                Locale.ROOT, "%d steps, %d choice rows", summary.steps(), summary.choiceRows()));
 
     progress.stage("writing tracks.csv");
     Outputs.singleCsv(
-        spark, SimulateWorld.tracks(spark, setup), out + "/tracks.csv", Cols.INDIVIDUAL_ID, Cols.TIMESTAMP);
-    progress.finished(String.format(Locale.ROOT, "%d positions", summary.steps() + summary.individuals()));
+        spark,
+        SimulateWorld.tracks(spark, setup),
+        out + "/tracks.csv",
+        Cols.INDIVIDUAL_ID,
+        Cols.TIMESTAMP);
+    progress.finished(
+        String.format(Locale.ROOT, "%d positions", summary.steps() + summary.individuals()));
 
     double stepsPerSecond = summary.steps() / seconds;
     progress.info(

@@ -9,8 +9,8 @@ final class Sparks {
   private Sparks() {}
 
   /**
-   * spark-submit's settings (system properties) win over shoal's config, so the same jar runs unchanged on a
-   * cluster; without spark-submit, shoal.spark.master (local[*] by default) applies.
+   * spark-submit's settings (system properties) win over shoal's config, so the same jar runs
+   * unchanged on a cluster; without spark-submit, shoal.spark.master (local[*] by default) applies.
    */
   static SparkSession session(SparkConfig config, String job) {
     SparkConf submitted = new SparkConf();
@@ -21,12 +21,14 @@ final class Sparks {
     if (!submitted.contains("spark.app.name")) {
       builder.appName(config.appName() + " " + job);
     }
-    config.properties().forEach(
-        (k, v) -> {
-          if (!submitted.contains(k)) {
-            builder.config(k, v);
-          }
-        });
+    config
+        .properties()
+        .forEach(
+            (k, v) -> {
+              if (!submitted.contains(k)) {
+                builder.config(k, v);
+              }
+            });
     return builder.getOrCreate();
   }
 }

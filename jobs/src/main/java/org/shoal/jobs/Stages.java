@@ -21,10 +21,10 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Stage fingerprints for incremental runs. A stage's fingerprint hashes its own configuration subtree and the
- * listing (path, size, modification time) of every input it reads, upstream outputs included. The marker
- * {@code _shoal_stage.json} is written last into the stage's output folder and removed before the stage starts,
- * so a stage killed half-way never looks finished.
+ * Stage fingerprints for incremental runs. A stage's fingerprint hashes its own configuration
+ * subtree and the listing (path, size, modification time) of every input it reads, upstream outputs
+ * included. The marker {@code _shoal_stage.json} is written last into the stage's output folder and
+ * removed before the stage starts, so a stage killed half-way never looks finished.
  */
 final class Stages {
   static final String MARKER = "_shoal_stage.json";
@@ -32,12 +32,17 @@ final class Stages {
 
   private Stages() {}
 
-  /** What a stage is to its bookkeeping: its name (its config subtree is shoal.<name>), output and inputs. */
+  /**
+   * What a stage is to its bookkeeping: its name (its config subtree is shoal.<name>), output and
+   * inputs.
+   */
   record Stage(String name, String output, List<String> inputs) {}
 
   static String fingerprint(SparkSession spark, Config config, Stage stage) throws IOException {
-    // The shoal version too: a new release reruns every stage (snapshot builds share one version: use --force).
-    StringBuilder b = new StringBuilder(stage.name()).append(' ').append(Version.current()).append('\n');
+    // The shoal version too: a new release reruns every stage (snapshot builds share one version:
+    // use --force).
+    StringBuilder b =
+        new StringBuilder(stage.name()).append(' ').append(Version.current()).append('\n');
     b.append(resolved(config, stage)).append('\n');
     for (String input : stage.inputs()) {
       b.append(input).append('\n');
@@ -46,7 +51,10 @@ final class Stages {
       }
     }
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(b.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -74,7 +82,9 @@ final class Stages {
       if (name.startsWith(".") || name.equals(MARKER)) {
         continue;
       }
-      out.put(f.getPath().toString().substring(prefix.length()), f.getLen() + " " + f.getModificationTime());
+      out.put(
+          f.getPath().toString().substring(prefix.length()),
+          f.getLen() + " " + f.getModificationTime());
     }
     return out;
   }
@@ -101,10 +111,11 @@ final class Stages {
   }
 
   /**
-   * Marks the stage finished: its fingerprint, inputs, time and resolved configuration (every key it ran with,
-   * defaults included) in {@link #MARKER}.
+   * Marks the stage finished: its fingerprint, inputs, time and resolved configuration (every key
+   * it ran with, defaults included) in {@link #MARKER}.
    */
-  static void record(SparkSession spark, Config config, Stage stage, String fingerprint, double seconds)
+  static void record(
+      SparkSession spark, Config config, Stage stage, String fingerprint, double seconds)
       throws IOException {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("stage", stage.name());

@@ -1,7 +1,5 @@
 package org.shoal.jobs;
 
-import static org.apache.spark.sql.functions.col;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,8 +24,8 @@ import org.deeplearning4j.util.ModelSerializer;
 import org.shoal.jobs.config.TrainConfig;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.model.ConditionalLogit;
-import org.shoal.pipeline.model.Leaderboard;
 import org.shoal.pipeline.model.Decisions;
+import org.shoal.pipeline.model.Leaderboard;
 import org.shoal.pipeline.model.LogOddsScorer;
 import org.shoal.pipeline.model.NetworkSpec;
 import org.shoal.pipeline.model.RunSpec;
@@ -36,24 +34,28 @@ import org.shoal.pipeline.model.Training;
 import org.shoal.pipeline.schema.Schemas;
 import org.shoal.pipeline.schema.Split;
 import picocli.CommandLine.Command;
-import org.shoal.pipeline.schema.Split;
 
 /**
- * {@code shoal train}: fits the log-odds network on the training split of shoal.train.input and validates on its
- * validation split, in one JVM, with Spark parameter averaging, or as a grid of runs on Spark executors. Every
- * run writes runs/&lt;run id&gt;/ (model.zip, scorer.json, features.json, run.json, history.csv); the job writes
- * history/ (Parquet), leaderboard.csv and best.json (the run with the lowest validation loss).
+ * {@code shoal train}: fits the log-odds network on the training split of shoal.train.input and
+ * validates on its validation split, in one JVM, with Spark parameter averaging, or as a grid of
+ * runs on Spark executors. Every run writes runs/&lt;run id&gt;/ (model.zip, scorer.json,
+ * features.json, run.json, history.csv); the job writes history/ (Parquet), leaderboard.csv and
+ * best.json (the run with the lowest validation loss).
  */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train the shared-weight log-odds model (local, Spark parameter averaging, or a grid).")
+    description =
+        "Train the shared-weight log-odds model (local, Spark parameter averaging, or a grid).")
 final class TrainJob extends JobCommand<TrainConfig> {
   TrainJob() {
     super(TrainConfig::from);
   }
 
-  /** One finished run, however it was trained: a DL4J network, or the exact conditional logit ({@code fit}). */
+  /**
+   * One finished run, however it was trained: a DL4J network, or the exact conditional logit
+   * ({@code fit}).
+   */
   private record Finished(
       RunSpec run,
       MultiLayerNetwork network,
@@ -71,7 +73,9 @@ final class TrainJob extends JobCommand<TrainConfig> {
     }
 
     LogOddsScorer scorer() {
-      return fit != null ? fit.scorer() : LogOddsScorer.of(network, run.features(), run.network().activation());
+      return fit != null
+          ? fit.scorer()
+          : LogOddsScorer.of(network, run.features(), run.network().activation());
     }
 
     Training.Epoch best() {
@@ -145,20 +149,35 @@ final class TrainJob extends JobCommand<TrainConfig> {
 
   /** best.json (or best-<feature set>.json): the run's id, folder, losses and feature set. */
   record Pointer(
-      String runId, String path, double validationLoss, double trainLoss, boolean validated, String featureSet) {}
+      String runId,
+      String path,
+      double validationLoss,
+      double trainLoss,
+      boolean validated,
+      String featureSet) {}
 
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
     Map<String, List<String>> sets = featureSets(manifest);
     Dataset<Row> choices = Datasets.choices(spark, config.input());
-    // The run id covers the data's content, so models trained on different data never overwrite each other.
+    // The run id covers the data's content, so models trained on different data never overwrite
+    // each other.
     String data = config.input() + "#" + Datasets.fingerprint(spark, config.input());
     List<Finished> finished = new ArrayList<>();
     sets.forEach(
         (name, features) -> {
-          progress.info((name.isEmpty() ? "" : "feature set " + name + ": ") + "features: " + String.join(", ", features));
-          trainSet(spark, progress, features, choices.filter(Split.TRAIN.rows()), choices.filter(Split.VALIDATION.rows()), data)
+          progress.info(
+              (name.isEmpty() ? "" : "feature set " + name + ": ")
+                  + "features: "
+                  + String.join(", ", features));
+          trainSet(
+                  spark,
+                  progress,
+                  features,
+                  choices.filter(Split.TRAIN.rows()),
+                  choices.filter(Split.VALIDATION.rows()),
+                  data)
               .forEach(f -> finished.add(f.inSet(name)));
         });
 
@@ -172,9 +191,15 @@ final class TrainJob extends JobCommand<TrainConfig> {
     progress.info(outcome(best));
   }
 
-  /** Every run of one feature set: the exact logit, parameter averaging, one local run, or the grid. */
+  /**
+   * Every run of one feature set: the exact logit, parameter averaging, one local run, or the grid.
+   */
   private List<Finished> trainSet(
-      SparkSession spark, Progress progress, List<String> features, Dataset<Row> train, Dataset<Row> validation,
+      SparkSession spark,
+      Progress progress,
+      List<String> features,
+      Dataset<Row> train,
+      Dataset<Row> validation,
       String data) {
     if (config.exactLinear()) {
       return List.of(fitExactly(progress, features, train, validation, data));
@@ -193,8 +218,10 @@ final class TrainJob extends JobCommand<TrainConfig> {
       Training.Result r =
           SparkTraining.fitAveraging(
               sc,
-              new SparkTraining.Averaging(config.network(), config.plan(), config.averagingFrequency()),
-              SparkTraining.Minibatches.of(train, validation, features, config.plan().batchSize(), partitions),
+              new SparkTraining.Averaging(
+                  config.network(), config.plan(), config.averagingFrequency()),
+              SparkTraining.Minibatches.of(
+                  train, validation, features, config.plan().batchSize(), partitions),
               epochLine(progress, config.plan()));
       progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
       return List.of(new Finished(single, r));
@@ -212,46 +239,73 @@ final class TrainJob extends JobCommand<TrainConfig> {
     if (config.mode() == TrainConfig.Mode.LOCAL) {
       progress.stage("training run " + single.runId().substring(0, 12) + " in this JVM");
       Training.Result r =
-          Training.fit(config.network(), config.plan(), trainData, validationData, epochLine(progress, config.plan()));
+          Training.fit(
+              config.network(),
+              config.plan(),
+              trainData,
+              validationData,
+              epochLine(progress, config.plan()));
       progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
       return List.of(new Finished(single, r));
     }
-    List<RunSpec> runs = config.grid().runs(features, config.network().activation(), config.plan(), data);
-    progress.stage(String.format(Locale.ROOT, "training a grid of %d runs as Spark tasks", runs.size()));
+    List<RunSpec> runs =
+        config.grid().runs(features, config.network().activation(), config.plan(), data);
+    progress.stage(
+        String.format(Locale.ROOT, "training a grid of %d runs as Spark tasks", runs.size()));
     List<Finished> out = new ArrayList<>();
     for (SparkTraining.GridResult r : SparkTraining.grid(sc, runs, trainData, validationData)) {
-      out.add(new Finished(r.run(), r.network(), r.history(), r.bestEpoch(), validationData.size() > 0, null, ""));
+      out.add(
+          new Finished(
+              r.run(),
+              r.network(),
+              r.history(),
+              r.bestEpoch(),
+              validationData.size() > 0,
+              null,
+              ""));
     }
     progress.finished(out.size() + " runs finished");
     return out;
   }
 
   /**
-   * The feature sets to train, name -> features ({@code train.feature-sets}; [] = every feature of the input), or
-   * one unnamed set of {@code train.features}. A feature the input lacks fails naming the set.
+   * The feature sets to train, name -> features ({@code train.feature-sets}; [] = every feature of
+   * the input), or one unnamed set of {@code train.features}. A feature the input lacks fails
+   * naming the set.
    */
   private Map<String, List<String>> featureSets(FeatureManifest manifest) {
     Map<String, List<String>> sets = new LinkedHashMap<>();
     if (config.featureSets().isEmpty()) {
       sets.put("", config.features().isEmpty() ? manifest.features() : config.features());
     } else {
-      config.featureSets().forEach((name, list) -> sets.put(name, list.isEmpty() ? manifest.features() : list));
+      config
+          .featureSets()
+          .forEach((name, list) -> sets.put(name, list.isEmpty() ? manifest.features() : list));
     }
     for (Map.Entry<String, List<String>> set : sets.entrySet()) {
       for (String f : set.getValue()) {
         if (!manifest.features().contains(f)) {
           throw new IllegalArgumentException(
-              "feature '" + f + "'" + (set.getKey().isEmpty() ? "" : " of feature set " + set.getKey())
-                  + " is not in " + config.input() + "/features.json " + manifest.features());
+              "feature '"
+                  + f
+                  + "'"
+                  + (set.getKey().isEmpty() ? "" : " of feature set " + set.getKey())
+                  + " is not in "
+                  + config.input()
+                  + "/features.json "
+                  + manifest.features());
         }
       }
     }
     return sets;
   }
 
-  /** best.json for the best run overall and best-<set>.json for each named set's; returns the best overall. */
-  private Finished writePointers(SparkSession spark, List<Finished> finished, java.util.Set<String> sets)
-      throws IOException {
+  /**
+   * best.json for the best run overall and best-<set>.json for each named set's; returns the best
+   * overall.
+   */
+  private Finished writePointers(
+      SparkSession spark, List<Finished> finished, java.util.Set<String> sets) throws IOException {
     Finished best = bestOf(finished);
     writePointer(spark, best, TrainedModels.best(config.output()));
     for (String set : sets) {
@@ -266,7 +320,9 @@ final class TrainJob extends JobCommand<TrainConfig> {
   }
 
   private static Finished bestOf(List<Finished> finished) {
-    return finished.stream().min(Comparator.comparingDouble(f -> f.best().validationLoss())).orElseThrow();
+    return finished.stream()
+        .min(Comparator.comparingDouble(f -> f.best().validationLoss()))
+        .orElseThrow();
   }
 
   private void writePointer(SparkSession spark, Finished f, String path) throws IOException {
@@ -308,16 +364,30 @@ final class TrainJob extends JobCommand<TrainConfig> {
         best.bestEpoch());
   }
 
-  /** hidden = []: the conditional logit by L-BFGS, with standard errors; its iterations are the history. */
+  /**
+   * hidden = []: the conditional logit by L-BFGS, with standard errors; its iterations are the
+   * history.
+   */
   private Finished fitExactly(
-      Progress progress, List<String> features, Dataset<Row> train, Dataset<Row> validation, String data) {
+      Progress progress,
+      List<String> features,
+      Dataset<Row> train,
+      Dataset<Row> validation,
+      String data) {
     RunSpec run = new RunSpec(features, config.network(), config.plan(), data);
-    progress.stage("fitting the conditional logit of run " + run.runId().substring(0, 12) + " (L-BFGS)");
+    progress.stage(
+        "fitting the conditional logit of run " + run.runId().substring(0, 12) + " (L-BFGS)");
     long t0 = System.nanoTime();
     ConditionalLogit.Fit fit =
-        ConditionalLogit.fit(ConditionalLogit.decisions(train, features), features, config.tolerance(), config.maxIterations());
+        ConditionalLogit.fit(
+            ConditionalLogit.decisions(train, features),
+            features,
+            config.tolerance(),
+            config.maxIterations());
     double seconds = (System.nanoTime() - t0) / 1e9;
-    double validationLoss = ConditionalLogit.meanLoss(ConditionalLogit.decisions(validation, features), fit.estimates());
+    double validationLoss =
+        ConditionalLogit.meanLoss(
+            ConditionalLogit.decisions(validation, features), fit.estimates());
     List<Training.Epoch> history = fit.history(validationLoss, seconds);
     progress.finished(
         String.format(
@@ -327,7 +397,8 @@ final class TrainJob extends JobCommand<TrainConfig> {
             fit.iterations(),
             fit.gradientNorm()));
     fit.summaryLines().forEach(progress::info);
-    return new Finished(run, null, history, history.size(), Double.isFinite(validationLoss), fit, "");
+    return new Finished(
+        run, null, history, history.size(), Double.isFinite(validationLoss), fit, "");
   }
 
   private static Consumer<Training.Epoch> epochLine(Progress progress, Training.Plan plan) {
@@ -350,17 +421,24 @@ final class TrainJob extends JobCommand<TrainConfig> {
   }
 
   /** Every run's folder, and history/ (Parquet) with every run's epochs. */
-  private void writeRuns(SparkSession spark, List<Finished> finished, FeatureManifest manifest) throws IOException {
+  private void writeRuns(SparkSession spark, List<Finished> finished, FeatureManifest manifest)
+      throws IOException {
     List<Row> history = new ArrayList<>();
     for (Finished f : finished) {
       writeRun(spark, f, manifest.withFeatures(f.run().features()));
       for (Training.Epoch e : f.history()) {
         history.add(
             RowFactory.create(
-                f.run().runId(), e.epoch(), e.trainLoss(), e.validationLoss(), e.seconds(), e.choiceRowsPerSecond()));
+                f.run().runId(),
+                e.epoch(),
+                e.trainLoss(),
+                e.validationLoss(),
+                e.seconds(),
+                e.choiceRowsPerSecond()));
       }
     }
-    Outputs.parquet(spark.createDataFrame(history, Schemas.HISTORY).coalesce(1), config.output() + "/history");
+    Outputs.parquet(
+        spark.createDataFrame(history, Schemas.HISTORY).coalesce(1), config.output() + "/history");
   }
 
   private void writeRun(SparkSession spark, Finished f, FeatureManifest used) throws IOException {
@@ -378,7 +456,8 @@ final class TrainJob extends JobCommand<TrainConfig> {
       Outputs.text(spark, f.fit().coefficientsCsv(), dir + "/coefficients.csv");
     }
     Outputs.json(spark, RunRecord.of(f, config), dir + "/run.json");
-    StringBuilder csv = new StringBuilder("epoch,train_loss,validation_loss,seconds,choice_rows_per_second\n");
+    StringBuilder csv =
+        new StringBuilder("epoch,train_loss,validation_loss,seconds,choice_rows_per_second\n");
     for (Training.Epoch e : f.history()) {
       csv.append(
           String.format(
@@ -393,5 +472,6 @@ final class TrainJob extends JobCommand<TrainConfig> {
     Outputs.text(spark, csv.toString().trim(), dir + "/history.csv");
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 }

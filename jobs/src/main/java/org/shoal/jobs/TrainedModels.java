@@ -9,14 +9,17 @@ import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.model.LogOddsScorer;
 
 /**
- * The trained-model folder, with one owner: train writes {@code runs/<run id>/} (scorer.json, features.json,
- * run.json, history.csv, model.zip) and the pointers {@code best.json} and {@code best-<feature set>.json}; infer,
- * evaluate, transitions and run read them only through here.
+ * The trained-model folder, with one owner: train writes {@code runs/<run id>/} (scorer.json,
+ * features.json, run.json, history.csv, model.zip) and the pointers {@code best.json} and {@code
+ * best-<feature set>.json}; infer, evaluate, transitions and run read them only through here.
  */
 final class TrainedModels {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One trained run, ready to score: its folder, feature set ("" for none), scorer and feature manifest. */
+  /**
+   * One trained run, ready to score: its folder, feature set ("" for none), scorer and feature
+   * manifest.
+   */
   record Run(String folder, String featureSet, LogOddsScorer scorer, FeatureManifest manifest) {
     String id() {
       return new Path(folder).getName();
@@ -43,7 +46,10 @@ final class TrainedModels {
     return trainOutput + "/runs/" + runId;
   }
 
-  /** A pointer file (best*.json) resolves to the run folder it names; anything else is a run folder already. */
+  /**
+   * A pointer file (best*.json) resolves to the run folder it names; anything else is a run folder
+   * already.
+   */
   static String resolve(SparkSession spark, String model) throws IOException {
     if (model.endsWith(".json")) {
       return pointer(spark, model).at("/path").asText();
@@ -63,9 +69,14 @@ final class TrainedModels {
   /** The run a pointer or folder names, with what scoring needs. */
   static Run load(SparkSession spark, String model) throws IOException {
     String folder = resolve(spark, model);
-    LogOddsScorer scorer = JSON.readValue(Inputs.text(spark, folder + "/scorer.json", "model scorer"), LogOddsScorer.class);
+    LogOddsScorer scorer =
+        JSON.readValue(
+            Inputs.text(spark, folder + "/scorer.json", "model scorer"), LogOddsScorer.class);
     FeatureManifest manifest = Datasets.readManifest(spark, folder + Datasets.MANIFEST);
-    String set = JSON.readTree(Inputs.text(spark, folder + "/run.json", "run record")).at("/featureSet").asText("");
+    String set =
+        JSON.readTree(Inputs.text(spark, folder + "/run.json", "run record"))
+            .at("/featureSet")
+            .asText("");
     return new Run(folder, set, scorer, manifest);
   }
 

@@ -21,12 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shaded jar on a real Spark standalone cluster: a master and two workers on 127.0.0.1, started from the jar
- * itself. `shoal run` submitted to it gives the same metrics as local mode, and still completes when one worker is
- * killed during inference.
+ * The shaded jar on a real Spark standalone cluster: a master and two workers on 127.0.0.1, started
+ * from the jar itself. `shoal run` submitted to it gives the same metrics as local mode, and still
+ * completes when one worker is killed during inference.
  */
 class ITStandaloneCluster {
-  private static final Path JAR = Path.of(System.getProperty("shoal.jar", "target/shoal-jobs-all.jar"));
+  private static final Path JAR =
+      Path.of(System.getProperty("shoal.jar", "target/shoal-jobs-all.jar"));
   private static final List<String> OPENS =
       Arrays.asList(System.getProperty("spark.java17.opens", "").trim().split("\\s+"));
   @TempDir Path dir;
@@ -44,7 +45,9 @@ class ITStandaloneCluster {
   }
 
   private Process start(List<String> command, Path log, String... env) throws IOException {
-    List<String> full = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    List<String> full =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     full.addAll(OPENS);
     full.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
@@ -69,7 +72,15 @@ class ITStandaloneCluster {
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("no '" + text + "' in " + log + " after " + seconds + " s:\n" + (Files.exists(log) ? Files.readString(log) : ""));
+    throw new AssertionError(
+        "no '"
+            + text
+            + "' in "
+            + log
+            + " after "
+            + seconds
+            + " s:\n"
+            + (Files.exists(log) ? Files.readString(log) : ""));
   }
 
   private Path conf(Path work) throws IOException {
@@ -91,11 +102,17 @@ class ITStandaloneCluster {
     return f;
   }
 
-  /** `shoal run` killed (SIGKILL) during training, then run again, ends with the uninterrupted run's metrics. */
-  private void killedAndResumedRunEqualsAnUninterruptedOne(String jar, Path uninterrupted) throws Exception {
+  /**
+   * `shoal run` killed (SIGKILL) during training, then run again, ends with the uninterrupted run's
+   * metrics.
+   */
+  private void killedAndResumedRunEqualsAnUninterruptedOne(String jar, Path uninterrupted)
+      throws Exception {
     Path work = dir.resolve("killed");
     Path log = dir.resolve("killed.log");
-    List<String> command = List.of("-jar", jar, "run", "--conf", conf(work).toString(), "-Dshoal.spark.master=local[2]");
+    List<String> command =
+        List.of(
+            "-jar", jar, "run", "--conf", conf(work).toString(), "-Dshoal.spark.master=local[2]");
     Process first = start(command, log);
     awaitLine(log, "[train] training run", 600);
     first.destroyForcibly();
@@ -108,16 +125,25 @@ class ITStandaloneCluster {
     assertThat(second.waitFor(15, TimeUnit.MINUTES)).isTrue();
     String out = Files.readString(log2);
     assertThat(second.exitValue()).as(out).isZero();
-    assertThat(out).contains("stage simulate: unchanged").contains("[run] stage train").contains("published");
+    assertThat(out)
+        .contains("stage simulate: unchanged")
+        .contains("[run] stage train")
+        .contains("published");
     assertThat(Files.readString(work.resolve("evaluate/metrics.csv")))
-        .isEqualTo(Files.readString(uninterrupted.resolve("evaluate/metrics.csv")).replace(uninterrupted.toString(), work.toString()));
+        .isEqualTo(
+            Files.readString(uninterrupted.resolve("evaluate/metrics.csv"))
+                .replace(uninterrupted.toString(), work.toString()));
   }
 
-  /** Every notebook in notebooks/ runs headless against the run's outputs (required when SHOAL_REQUIRE_JUPYTER is set). */
+  /**
+   * Every notebook in notebooks/ runs headless against the run's outputs (required when
+   * SHOAL_REQUIRE_JUPYTER is set).
+   */
   private void executeNotebooks(Path work) throws Exception {
     Path notebooks = Path.of("..", "notebooks").toAbsolutePath().normalize();
     Optional<String> jupyter = ExternalPrograms.jupyter();
-    if (!ExternalPrograms.runCheck(jupyter, "jupyter", "SHOAL_REQUIRE_JUPYTER", System.getenv("SHOAL_REQUIRE_JUPYTER"))) {
+    if (!ExternalPrograms.runCheck(
+        jupyter, "jupyter", "SHOAL_REQUIRE_JUPYTER", System.getenv("SHOAL_REQUIRE_JUPYTER"))) {
       return;
     }
     assertThat(new ProcessBuilder(jupyter.get(), "nbconvert", "--version").start().waitFor())
@@ -130,14 +156,24 @@ class ITStandaloneCluster {
     assertThat(books).hasSize(3);
     for (Path book : books) {
       ProcessBuilder pb =
-          new ProcessBuilder(jupyter.get(), "nbconvert", "--to", "notebook", "--execute",
-                  "--ExecutePreprocessor.timeout=300", "--output-dir", dir.resolve("notebooks").toString(), book.toString())
+          new ProcessBuilder(
+                  jupyter.get(),
+                  "nbconvert",
+                  "--to",
+                  "notebook",
+                  "--execute",
+                  "--ExecutePreprocessor.timeout=300",
+                  "--output-dir",
+                  dir.resolve("notebooks").toString(),
+                  book.toString())
               .redirectErrorStream(true)
               .redirectOutput(dir.resolve(book.getFileName() + ".log").toFile());
       pb.environment().put("SHOAL_WORK", work.toString());
       Process p = pb.start();
       assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
-      assertThat(p.exitValue()).as(book + ":\n" + Files.readString(dir.resolve(book.getFileName() + ".log"))).isZero();
+      assertThat(p.exitValue())
+          .as(book + ":\n" + Files.readString(dir.resolve(book.getFileName() + ".log")))
+          .isZero();
     }
   }
 
@@ -152,32 +188,88 @@ class ITStandaloneCluster {
     int port = freePort();
     String master = "spark://127.0.0.1:" + port;
     Path masterLog = dir.resolve("master.log");
-    start(List.of("-cp", jar, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port", String.valueOf(port),
-        "--webui-port", String.valueOf(freePort())), masterLog);
+    start(
+        List.of(
+            "-cp",
+            jar,
+            "org.apache.spark.deploy.master.Master",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            String.valueOf(port),
+            "--webui-port",
+            String.valueOf(freePort())),
+        masterLog);
     awaitLine(masterLog, "I have been elected leader", 60);
     List<Process> workers = new ArrayList<>();
     for (int w = 1; w <= 2; w++) {
       Path log = dir.resolve("worker" + w + ".log");
-      workers.add(start(List.of("-cp", jar, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
-          "--memory", "2g", "--webui-port", String.valueOf(freePort()), "--work-dir", dir.resolve("w" + w).toString(), master),
-          log, "SPARK_HOME", home.toString(), "SPARK_SCALA_VERSION", "2.12"));
+      workers.add(
+          start(
+              List.of(
+                  "-cp",
+                  jar,
+                  "org.apache.spark.deploy.worker.Worker",
+                  "--host",
+                  "127.0.0.1",
+                  "--cores",
+                  "1",
+                  "--memory",
+                  "2g",
+                  "--webui-port",
+                  String.valueOf(freePort()),
+                  "--work-dir",
+                  dir.resolve("w" + w).toString(),
+                  master),
+              log,
+              "SPARK_HOME",
+              home.toString(),
+              "SPARK_SCALA_VERSION",
+              "2.12"));
       awaitLine(log, "Successfully registered with master", 60);
     }
 
     Path localWork = dir.resolve("local");
-    Process local = start(List.of("-jar", jar, "run", "--conf", conf(localWork).toString(), "-Dshoal.spark.master=local[2]"),
-        dir.resolve("local.log"));
+    Process local =
+        start(
+            List.of(
+                "-jar",
+                jar,
+                "run",
+                "--conf",
+                conf(localWork).toString(),
+                "-Dshoal.spark.master=local[2]"),
+            dir.resolve("local.log"));
 
     Path clusterWork = dir.resolve("cluster");
     Process cluster =
-        start(List.of("-cp", jar, "org.apache.spark.deploy.SparkSubmit", "--master", master, "--class", Shoal.class.getName(),
-            "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", OPENS), "--conf", "spark.executor.memory=1g",
-            "--conf", "spark.ui.enabled=false", jar, "run", "--conf", conf(clusterWork).toString()), null);
+        start(
+            List.of(
+                "-cp",
+                jar,
+                "org.apache.spark.deploy.SparkSubmit",
+                "--master",
+                master,
+                "--class",
+                Shoal.class.getName(),
+                "--conf",
+                "spark.executor.extraJavaOptions=" + String.join(" ", OPENS),
+                "--conf",
+                "spark.executor.memory=1g",
+                "--conf",
+                "spark.ui.enabled=false",
+                jar,
+                "run",
+                "--conf",
+                conf(clusterWork).toString()),
+            null);
     StringBuilder clusterOut = new StringBuilder();
     CompletableFuture<Void> reader =
         CompletableFuture.runAsync(
             () -> {
-              try (BufferedReader r = new BufferedReader(new InputStreamReader(cluster.getInputStream(), StandardCharsets.UTF_8))) {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(cluster.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                   synchronized (clusterOut) {
                     clusterOut.append(line).append('\n');
@@ -212,7 +304,9 @@ class ITStandaloneCluster {
       assertThat(y).hasSameSizeAs(x);
       for (int j = 0; j < x.length; j++) {
         if (i > 0 && j >= 7) {
-          assertThat(Double.parseDouble(y[j])).as(a.get(i)).isCloseTo(Double.parseDouble(x[j]), within(1e-9));
+          assertThat(Double.parseDouble(y[j]))
+              .as(a.get(i))
+              .isCloseTo(Double.parseDouble(x[j]), within(1e-9));
         } else {
           assertThat(y[j]).isEqualTo(x[j]);
         }

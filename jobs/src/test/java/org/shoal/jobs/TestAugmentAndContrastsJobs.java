@@ -30,7 +30,10 @@ class TestAugmentAndContrastsJobs {
     SmallWorlds.simulateAndExpand(world, expand, "8");
     assertThat(
             Shoal.execute(
-                "augment", "-Daugment.input=" + expand, "-Daugment.output=" + augment, "-Daugment.copies=2"))
+                "augment",
+                "-Daugment.input=" + expand,
+                "-Daugment.output=" + augment,
+                "-Daugment.copies=2"))
         .isZero();
     assertThat(
             Shoal.execute(
@@ -53,17 +56,31 @@ class TestAugmentAndContrastsJobs {
 
     Dataset<Row> pairs = spark.read().parquet(contrasts.resolve("choices").toString());
     List<Row> validationIds =
-        pairs.filter(col("split").equalTo("validation")).select(Cols.INDIVIDUAL).distinct().collectAsList();
+        pairs
+            .filter(col("split").equalTo("validation"))
+            .select(Cols.INDIVIDUAL)
+            .distinct()
+            .collectAsList();
     List<Row> expectedValidation =
-        before.filter(col("split").equalTo("validation")).select(Cols.INDIVIDUAL).distinct().collectAsList();
+        before
+            .filter(col("split").equalTo("validation"))
+            .select(Cols.INDIVIDUAL)
+            .distinct()
+            .collectAsList();
     assertThat(validationIds).containsExactlyInAnyOrderElementsOf(expectedValidation);
-    assertThat(pairs.filter(col(Cols.INDIVIDUAL).contains("~aug")).filter(col("split").notEqual("train")).count())
+    assertThat(
+            pairs
+                .filter(col(Cols.INDIVIDUAL).contains("~aug"))
+                .filter(col("split").notEqual("train"))
+                .count())
         .isZero();
 
     JsonNode report = JSON.readTree(contrasts.resolve("report.json").toFile());
     for (String split : List.of("train", "validation")) {
-      assertThat(report.at("/splits/" + split + "/minDecisionsPerIndividual").asLong()).isEqualTo(120);
-      assertThat(report.at("/splits/" + split + "/maxDecisionsPerIndividual").asLong()).isEqualTo(120);
+      assertThat(report.at("/splits/" + split + "/minDecisionsPerIndividual").asLong())
+          .isEqualTo(120);
+      assertThat(report.at("/splits/" + split + "/maxDecisionsPerIndividual").asLong())
+          .isEqualTo(120);
     }
     assertThat(report.at("/rows").asLong()).isEqualTo(pairs.count());
     assertThat(report.at("/stayPutWinRate").asDouble()).isBetween(0.5, 1.0);

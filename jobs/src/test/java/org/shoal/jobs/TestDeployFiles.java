@@ -25,14 +25,19 @@ class TestDeployFiles {
 
   @Test
   void everyShellScriptParses() throws Exception {
-    List<Path> scripts = new ArrayList<>(List.of(ROOT.resolve("bin/shoal"), ROOT.resolve("bin/benchmark"), ROOT.resolve(".ci/run")));
+    List<Path> scripts =
+        new ArrayList<>(
+            List.of(
+                ROOT.resolve("bin/shoal"), ROOT.resolve("bin/benchmark"), ROOT.resolve(".ci/run")));
     try (Stream<Path> deploy = Files.walk(ROOT.resolve("deploy"))) {
       deploy.filter(p -> p.toString().endsWith(".sh")).forEach(scripts::add);
     }
     for (Path s : scripts) {
       assertThat(Files.isExecutable(s)).as(s + " is executable").isTrue();
       Process p = new ProcessBuilder("bash", "-n", s.toString()).redirectErrorStream(true).start();
-      assertThat(p.waitFor()).as("bash -n " + s + ": " + new String(p.getInputStream().readAllBytes())).isZero();
+      assertThat(p.waitFor())
+          .as("bash -n " + s + ": " + new String(p.getInputStream().readAllBytes()))
+          .isZero();
     }
   }
 
@@ -55,13 +60,16 @@ class TestDeployFiles {
       int[][] ranges = {{0, 59}, {0, 23}, {1, 31}, {1, 12}, {0, 7}};
       for (int i = 0; i < 5; i++) {
         if (!f[i].equals("*")) {
-          assertThat(Integer.parseInt(f[i])).as("cron field " + i).isBetween(ranges[i][0], ranges[i][1]);
+          assertThat(Integer.parseInt(f[i]))
+              .as("cron field " + i)
+              .isBetween(ranges[i][0], ranges[i][1]);
         }
       }
       assertThat(f[5]).contains("deploy/nightly/shoal-nightly.sh");
     }
     String service = Files.readString(ROOT.resolve("deploy/nightly/shoal-nightly.service"));
-    assertThat(service).contains("[Unit]", "[Service]", "ExecStart=/opt/shoal/deploy/nightly/shoal-nightly.sh");
+    assertThat(service)
+        .contains("[Unit]", "[Service]", "ExecStart=/opt/shoal/deploy/nightly/shoal-nightly.sh");
     String timer = Files.readString(ROOT.resolve("deploy/nightly/shoal-nightly.timer"));
     assertThat(timer).contains("[Timer]", "OnCalendar=*-*-* 02:30:00", "[Install]");
   }
@@ -69,15 +77,21 @@ class TestDeployFiles {
   @Test
   @SuppressWarnings("unchecked")
   void theKubernetesManifestRunsARealJobWithValidArguments() throws Exception {
-    Map<String, Object> doc = new Yaml().load(Files.readString(ROOT.resolve("deploy/kubernetes/scheduled-spark-application.yaml")));
+    Map<String, Object> doc =
+        new Yaml()
+            .load(
+                Files.readString(
+                    ROOT.resolve("deploy/kubernetes/scheduled-spark-application.yaml")));
     assertThat(doc.get("kind")).isEqualTo("ScheduledSparkApplication");
-    Map<String, Object> template = (Map<String, Object>) ((Map<String, Object>) doc.get("spec")).get("template");
+    Map<String, Object> template =
+        (Map<String, Object>) ((Map<String, Object>) doc.get("spec")).get("template");
     assertThat(template.get("mainClass")).isEqualTo(Shoal.class.getName());
     List<String> args = (List<String>) template.get("arguments");
     assertThat(JOBS).contains(args.get(0));
     CommandLine.ParseResult parsed = Shoal.commandLine().parseArgs(args.toArray(String[]::new));
     assertThat(parsed.subcommand().commandSpec().name()).isEqualTo(args.get(0));
-    assertThat(template.get("sparkVersion")).isEqualTo(org.apache.spark.package$.MODULE$.SPARK_VERSION());
+    assertThat(template.get("sparkVersion"))
+        .isEqualTo(org.apache.spark.package$.MODULE$.SPARK_VERSION());
   }
 
   @Test
@@ -89,7 +103,9 @@ class TestDeployFiles {
     for (String s : m.group(1).split(",")) {
       stages.add(s.trim().replace("\"", ""));
     }
-    assertThat(stages).containsExactly("simulate", "expand", "augment", "contrasts", "train", "infer", "evaluate");
+    assertThat(stages)
+        .containsExactly(
+            "simulate", "expand", "augment", "contrasts", "train", "infer", "evaluate");
     assertThat(JOBS).containsAll(stages).contains("run");
     assertThat(dag).contains("deploy/spark-submit.sh", "bash_command=f\"{SUBMIT} run {CONF}\"");
   }
@@ -97,7 +113,9 @@ class TestDeployFiles {
   @Test
   void theDockerfileStartsShoalWithTheClusterProperties() throws Exception {
     String docker = Files.readString(ROOT.resolve("deploy/docker/Dockerfile"));
-    assertThat(docker).contains("--class\", \"" + Shoal.class.getName()).contains("conf/spark/cluster.properties");
+    assertThat(docker)
+        .contains("--class\", \"" + Shoal.class.getName())
+        .contains("conf/spark/cluster.properties");
     assertThat(ROOT.resolve("conf/spark/cluster.properties")).isRegularFile();
     assertThat(docker).contains("scala2.12-java17");
   }

@@ -8,7 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The exemplar map: zoomed to the animal, labelled in degrees, and a gap in the track is not drawn as a move. */
+/**
+ * The exemplar map: zoomed to the animal, labelled in degrees, and a gap in the track is not drawn
+ * as a move.
+ */
 class TestExemplarMap {
   private static List<double[]> numbers(String svg, String regex) {
     List<double[]> out = new ArrayList<>();
@@ -36,8 +39,11 @@ class TestExemplarMap {
     String svg = Html.map(lon, lat, diff, tracks);
 
     assertThat(numbers(svg, "<polyline")).hasSize(2);
-    assertThat(svg).contains("<text x=\"210\" y=\"312\" text-anchor=\"middle\">longitude</text>").contains(">latitude</text>");
-    // three ticks per axis; the labels span the animal's range, a little wider, never the whole ocean
+    assertThat(svg)
+        .contains("<text x=\"210\" y=\"312\" text-anchor=\"middle\">longitude</text>")
+        .contains(">latitude</text>");
+    // three ticks per axis; the labels span the animal's range, a little wider, never the whole
+    // ocean
     List<double[]> labels = numbers(svg, ">(-?\\d+\\.\\d\\d)°<");
     assertThat(labels).hasSize(6);
     double[] lons = {labels.get(0)[0], labels.get(2)[0], labels.get(4)[0]};
@@ -49,17 +55,24 @@ class TestExemplarMap {
     // every dot inside the frame (48 px margins of a 420 x 320 picture)
     List<double[]> dots = numbers(svg, "<circle cx=\"([\\d.]+)\" cy=\"([\\d.]+)\"");
     assertThat(dots).hasSize(5);
-    assertThat(dots).allSatisfy(d -> {
-      assertThat(d[0]).isBetween(48.0, 372.0);
-      assertThat(d[1]).isBetween(48.0, 272.0);
-    });
+    assertThat(dots)
+        .allSatisfy(
+            d -> {
+              assertThat(d[0]).isBetween(48.0, 372.0);
+              assertThat(d[1]).isBetween(48.0, 272.0);
+            });
   }
 
   @Test
   void aTrackAcrossTheAntimeridianStaysTogether() {
     double[] lon = {179.8, -179.9};
     double[] lat = {50.0, 50.1};
-    String svg = Html.map(lon, lat, new double[] {0, 0}, List.<double[][]>of(new double[][] {{179.8, -179.9, -179.7}, {50.0, 50.1, 50.2}}));
+    String svg =
+        Html.map(
+            lon,
+            lat,
+            new double[] {0, 0},
+            List.<double[][]>of(new double[][] {{179.8, -179.9, -179.7}, {50.0, 50.1, 50.2}}));
     List<double[]> labels = numbers(svg, ">(-?\\d+\\.\\d\\d)°<");
     assertThat(labels.get(0)[0]).isBetween(179.0, 180.0); // left edge just west of 180
     assertThat(labels.get(4)[0]).isBetween(-180.0, -179.0); // right edge just east of it

@@ -44,24 +44,29 @@ class TestExpandJob {
     JsonNode report = JSON.readTree(first.resolve("report.json").toFile());
     JsonNode truth = JSON.readTree(world.resolve("report.json").toFile());
     assertThat(report.at("/balances").asBoolean()).isTrue();
-    assertThat(report.at("/report/decisions").asLong()).isEqualTo(truth.at("/summary/steps").asLong());
-    assertThat(report.at("/report/choiceRows").asLong()).isEqualTo(truth.at("/summary/choiceRows").asLong());
+    assertThat(report.at("/report/decisions").asLong())
+        .isEqualTo(truth.at("/summary/steps").asLong());
+    assertThat(report.at("/report/choiceRows").asLong())
+        .isEqualTo(truth.at("/summary/choiceRows").asLong());
     assertThat(report.at("/report/stayPutRate").asDouble())
         .isEqualTo(truth.at("/summary/stayPutRate").asDouble());
 
     assertThat(first.resolve("choices/split=train")).isDirectory();
     assertThat(first.resolve("choices/split=validation")).isDirectory();
-    assertThat(Files.list(first.resolve("choices/split=train")).map(p -> p.getFileName().toString()))
+    assertThat(
+            Files.list(first.resolve("choices/split=train")).map(p -> p.getFileName().toString()))
         .allMatch(n -> n.startsWith("bucket="));
     Dataset<Row> choices = spark.read().parquet(first.resolve("choices").toString());
     assertThat(choices.count()).isEqualTo(report.at("/report/choiceRows").asLong());
     assertThat(choices.select(Cols.INDIVIDUAL, "split").distinct().count())
         .as("an individual is on one side only")
         .isEqualTo(choices.select(Cols.INDIVIDUAL).distinct().count());
-    assertThat(Files.readAllLines(first.resolve("splits.csv")).get(0)).isEqualTo("individual,split");
+    assertThat(Files.readAllLines(first.resolve("splits.csv")).get(0))
+        .isEqualTo("individual,split");
 
     JsonNode manifest = JSON.readTree(first.resolve("features.json").toFile());
-    assertThat(manifest.at("/features").toString()).contains("f_distance", "f_temperature", "f_fork_length_cm");
+    assertThat(manifest.at("/features").toString())
+        .contains("f_distance", "f_temperature", "f_fork_length_cm");
     double trainMean = manifest.at("/statistics/temperature/mean").asDouble();
 
     // another split, but the first run's statistics
@@ -94,6 +99,8 @@ class TestExpandJob {
                 "-Dexpand.output=" + out))
         .isZero();
     JsonNode manifest = JSON.readTree(out.resolve("features.json").toFile());
-    assertThat(manifest.at("/features").toString()).doesNotContain("temperature").contains("f_fork_length_cm");
+    assertThat(manifest.at("/features").toString())
+        .doesNotContain("temperature")
+        .contains("f_fork_length_cm");
   }
 }

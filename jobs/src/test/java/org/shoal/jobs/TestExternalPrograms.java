@@ -11,7 +11,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The decision "not installed → skipped" of the Chromium and Jupyter checks, on a PATH that lacks them. */
+/**
+ * The decision "not installed → skipped" of the Chromium and Jupyter checks, on a PATH that lacks
+ * them.
+ */
 class TestExternalPrograms {
   @TempDir Path dir;
 
@@ -24,9 +27,13 @@ class TestExternalPrograms {
 
     Optional<String> jupyter = ExternalPrograms.find(path, List.of("jupyter"));
     assertThat(jupyter).isEmpty();
-    assertThat(ExternalPrograms.find(path, List.of("chromium", "chromium-browser", "google-chrome"))).isEmpty();
-    assertThat(ExternalPrograms.runCheck(jupyter, "jupyter", "SHOAL_REQUIRE_JUPYTER", null)).isFalse();
-    assertThatThrownBy(() -> ExternalPrograms.runCheck(jupyter, "jupyter", "SHOAL_REQUIRE_JUPYTER", "1"))
+    assertThat(
+            ExternalPrograms.find(path, List.of("chromium", "chromium-browser", "google-chrome")))
+        .isEmpty();
+    assertThat(ExternalPrograms.runCheck(jupyter, "jupyter", "SHOAL_REQUIRE_JUPYTER", null))
+        .isFalse();
+    assertThatThrownBy(
+            () -> ExternalPrograms.runCheck(jupyter, "jupyter", "SHOAL_REQUIRE_JUPYTER", "1"))
         .hasMessage("jupyter is not installed, but SHOAL_REQUIRE_JUPYTER requires its check");
   }
 
@@ -38,8 +45,10 @@ class TestExternalPrograms {
       Path program = Files.writeString(d.resolve("chromium-browser"), "#!/bin/sh\n");
       Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
-    Optional<String> found = ExternalPrograms.find(first + ":" + second, List.of("chromium", "chromium-browser"));
+    Optional<String> found =
+        ExternalPrograms.find(first + ":" + second, List.of("chromium", "chromium-browser"));
     assertThat(found).contains(first.resolve("chromium-browser").toString());
-    assertThat(ExternalPrograms.runCheck(found, "chromium", "SHOAL_REQUIRE_CHROMIUM", "1")).isTrue();
+    assertThat(ExternalPrograms.runCheck(found, "chromium", "SHOAL_REQUIRE_CHROMIUM", "1"))
+        .isTrue();
   }
 }

@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
 
-/** `shoal infer` and `shoal evaluate` on a small simulated world, with the true model as the reference. */
+/**
+ * `shoal infer` and `shoal evaluate` on a small simulated world, with the true model as the
+ * reference.
+ */
 class TestInferAndEvaluateJobs {
   @TempDir static Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,15 +48,41 @@ class TestInferAndEvaluateJobs {
     Path infer = dir.resolve("infer");
     evaluate = dir.resolve("evaluate");
     SmallWorlds.simulateAndExpand(world, expand, "10");
-    assertThat(Shoal.execute("contrasts", "-Dcontrasts.input=" + expand, "-Dcontrasts.output=" + contrasts,
-        "-Dcontrasts.decisions-per-individual=40", "-Dcontrasts.alternatives-per-decision=5")).isZero();
-    assertThat(Shoal.execute("train", "-Dtrain.input=" + contrasts, "-Dtrain.output=" + train,
-        "-Dtrain.hidden=[8]", "-Dtrain.batch-size=200", "-Dtrain.epochs=3", "-Dtrain.learning-rate=0.02")).isZero();
-    assertThat(Shoal.execute("infer", "-Dinfer.model=" + train.resolve("best.json"), "-Dinfer.decisions=" + expand,
-        "-Dinfer.contrasts=" + contrasts, "-Dinfer.output=" + infer)).isZero();
-    assertThat(Shoal.execute("evaluate", "-Devaluate.predictions=" + infer,
-        "-Devaluate.reference=" + world.resolve("truth"), "-Devaluate.training=" + train,
-        "-Devaluate.output=" + evaluate, "-Devaluate.exemplars=2")).isZero();
+    assertThat(
+            Shoal.execute(
+                "contrasts",
+                "-Dcontrasts.input=" + expand,
+                "-Dcontrasts.output=" + contrasts,
+                "-Dcontrasts.decisions-per-individual=40",
+                "-Dcontrasts.alternatives-per-decision=5"))
+        .isZero();
+    assertThat(
+            Shoal.execute(
+                "train",
+                "-Dtrain.input=" + contrasts,
+                "-Dtrain.output=" + train,
+                "-Dtrain.hidden=[8]",
+                "-Dtrain.batch-size=200",
+                "-Dtrain.epochs=3",
+                "-Dtrain.learning-rate=0.02"))
+        .isZero();
+    assertThat(
+            Shoal.execute(
+                "infer",
+                "-Dinfer.model=" + train.resolve("best.json"),
+                "-Dinfer.decisions=" + expand,
+                "-Dinfer.contrasts=" + contrasts,
+                "-Dinfer.output=" + infer))
+        .isZero();
+    assertThat(
+            Shoal.execute(
+                "evaluate",
+                "-Devaluate.predictions=" + infer,
+                "-Devaluate.reference=" + world.resolve("truth"),
+                "-Devaluate.training=" + train,
+                "-Devaluate.output=" + evaluate,
+                "-Devaluate.exemplars=2"))
+        .isZero();
   }
 
   @Test
@@ -62,17 +91,35 @@ class TestInferAndEvaluateJobs {
     for (Row r : p.groupBy(Cols.INDIVIDUAL, Cols.DECISION).sum(Cols.PROBABILITY).collectAsList()) {
       assertThat(r.getDouble(2)).isCloseTo(1.0, within(1e-9));
     }
-    Row one = p.filter(col(Cols.INDIVIDUAL).equalTo("sim-00000").and(col(Cols.DECISION).equalTo(1))).agg(
-        org.apache.spark.sql.functions.max(Cols.LOG_ODDS), org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.exp(col(Cols.LOG_ODDS)))).first();
-    Row selected = p.filter(col(Cols.INDIVIDUAL).equalTo("sim-00000").and(col(Cols.DECISION).equalTo(1)).and(col(Cols.SELECTED))).first();
+    Row one =
+        p.filter(col(Cols.INDIVIDUAL).equalTo("sim-00000").and(col(Cols.DECISION).equalTo(1)))
+            .agg(
+                org.apache.spark.sql.functions.max(Cols.LOG_ODDS),
+                org.apache.spark.sql.functions.sum(
+                    org.apache.spark.sql.functions.exp(col(Cols.LOG_ODDS))))
+            .first();
+    Row selected =
+        p.filter(
+                col(Cols.INDIVIDUAL)
+                    .equalTo("sim-00000")
+                    .and(col(Cols.DECISION).equalTo(1))
+                    .and(col(Cols.SELECTED)))
+            .first();
     assertThat(selected.<Double>getAs(Cols.PROBABILITY))
-        .isCloseTo(Math.exp(selected.<Double>getAs(Cols.LOG_ODDS)) / one.getDouble(1), within(1e-9));
+        .isCloseTo(
+            Math.exp(selected.<Double>getAs(Cols.LOG_ODDS)) / one.getDouble(1), within(1e-9));
   }
 
   @Test
   void theTrueModelsRowMatchesItsTruthTableAndBeatsUniform() throws Exception {
-    // plain Java over the truth table: per-individual mean log-probability of the selected cell, then the mean
-    List<Row> truth = spark.read().parquet(world.resolve("truth").toString()).filter(col(Cols.SELECTED)).collectAsList();
+    // plain Java over the truth table: per-individual mean log-probability of the selected cell,
+    // then the mean
+    List<Row> truth =
+        spark
+            .read()
+            .parquet(world.resolve("truth").toString())
+            .filter(col(Cols.SELECTED))
+            .collectAsList();
     Map<String, String> splits = new HashMap<>();
     for (String line : Files.readAllLines(dir.resolve("expand/splits.csv")).subList(1, 11)) {
       splits.put(line.split(",")[0], line.split(",")[1]);
@@ -81,14 +128,17 @@ class TestInferAndEvaluateJobs {
     for (Row r : truth) {
       String id = r.getAs(Cols.INDIVIDUAL);
       if ("validation".equals(splits.get(id))) {
-        validation.computeIfAbsent(id, k -> new ArrayList<>()).add(Math.log(r.<Double>getAs(Cols.PROBABILITY)));
+        validation
+            .computeIfAbsent(id, k -> new ArrayList<>())
+            .add(Math.log(r.<Double>getAs(Cols.PROBABILITY)));
       }
     }
     double expected = org.shoal.pipeline.evaluate.Metrics.decisionNlp(validation);
     JsonNode results = JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results");
     boolean found = false;
     for (JsonNode r : results) {
-      if (r.at("/model").asText().equals("true model") && r.at("/split").asText().equals("validation")) {
+      if (r.at("/model").asText().equals("true model")
+          && r.at("/split").asText().equals("validation")) {
         assertThat(r.at("/d_nlp").asDouble()).isCloseTo(expected, within(1e-9));
         found = true;
       }
@@ -123,20 +173,27 @@ class TestInferAndEvaluateJobs {
       assertThat(r.at("/d_nlp_low").asDouble()).isLessThanOrEqualTo(d);
       assertThat(r.at("/d_nlp_high").asDouble()).isGreaterThanOrEqualTo(d);
     }
-    assertThat(train).containsKeys("trained model", "true model", "uniform", "stay-put rate", "distance logit");
+    assertThat(train)
+        .containsKeys("trained model", "true model", "uniform", "stay-put rate", "distance logit");
     String best = train.get("uniform").at("/best_baseline").asText();
     assertThat(best).isIn("uniform", "stay-put rate", "distance logit");
     // the best baseline is the highest of the three, and its own difference is zero
     for (String b : List.of("uniform", "stay-put rate", "distance logit")) {
-      assertThat(train.get(best).at("/d_nlp").asDouble()).isGreaterThanOrEqualTo(train.get(b).at("/d_nlp").asDouble());
+      assertThat(train.get(best).at("/d_nlp").asDouble())
+          .isGreaterThanOrEqualTo(train.get(b).at("/d_nlp").asDouble());
     }
     assertThat(train.get(best).at("/vs_best_baseline").asDouble()).isZero();
     assertThat(train.get(best).at("/beyond_noise").asBoolean()).isFalse();
-    // on the synthetic world uniform is clearly worse than the best baseline: the whole interval is below zero
+    // on the synthetic world uniform is clearly worse than the best baseline: the whole interval is
+    // below zero
     assertThat(train.get("uniform").at("/vs_best_baseline_high").asDouble()).isNegative();
     assertThat(train.get("uniform").at("/beyond_noise").asBoolean()).isTrue();
     double vs = train.get("true model").at("/vs_best_baseline").asDouble();
-    assertThat(vs).isCloseTo(train.get("true model").at("/d_nlp").asDouble() - train.get(best).at("/d_nlp").asDouble(), within(1e-12));
+    assertThat(vs)
+        .isCloseTo(
+            train.get("true model").at("/d_nlp").asDouble()
+                - train.get(best).at("/d_nlp").asDouble(),
+            within(1e-12));
   }
 
   @Test
@@ -144,25 +201,47 @@ class TestInferAndEvaluateJobs {
     List<String> csv = Files.readAllLines(evaluate.resolve("metrics.csv"));
     Dataset<Row> parquet = spark.read().parquet(evaluate.resolve("metrics").toString());
     assertThat(csv).hasSize((int) parquet.count() + 1);
-    Row all = parquet.filter(col("model").equalTo("trained model").and(col("grouping").equalTo("all"))).first();
-    String line = csv.stream().filter(l -> l.startsWith("trained model,decisions,all,all,all,")).findFirst().orElseThrow();
-    assertThat(Double.parseDouble(line.split(",")[7])).isCloseTo(all.<Double>getAs("d_nlp"), within(1e-9));
+    Row all =
+        parquet
+            .filter(col("model").equalTo("trained model").and(col("grouping").equalTo("all")))
+            .first();
+    String line =
+        csv.stream()
+            .filter(l -> l.startsWith("trained model,decisions,all,all,all,"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(Double.parseDouble(line.split(",")[7]))
+        .isCloseTo(all.<Double>getAs("d_nlp"), within(1e-9));
   }
 
-  /** The report in a real headless browser: it renders, and its results table carries summary.json's numbers. */
+  /**
+   * The report in a real headless browser: it renders, and its results table carries summary.json's
+   * numbers.
+   */
   @Test
   void theReportRendersInHeadlessChromiumWithTheSameNumbers() throws Exception {
     Optional<String> chromium = ExternalPrograms.chromium();
     Assumptions.assumeTrue(
-        ExternalPrograms.runCheck(chromium, "chromium", "SHOAL_REQUIRE_CHROMIUM", System.getenv("SHOAL_REQUIRE_CHROMIUM")),
+        ExternalPrograms.runCheck(
+            chromium,
+            "chromium",
+            "SHOAL_REQUIRE_CHROMIUM",
+            System.getenv("SHOAL_REQUIRE_CHROMIUM")),
         "chromium is not installed");
     String browser = chromium.orElseThrow();
     Path report = evaluate.resolve("report.html");
     Process p =
-        new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", report.toUri().toString())
+        new ProcessBuilder(
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--dump-dom",
+                report.toUri().toString())
             .redirectError(dir.resolve("chromium.log").toFile())
             .start();
-    String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String dom =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
     assertThat(dom).contains("<table id=\"results\"").contains("<svg");
@@ -177,13 +256,17 @@ class TestInferAndEvaluateJobs {
       if (!Double.isNaN(d)) {
         assertThat(dom).contains(String.format(Locale.ROOT, "<td class=\"n\">%.4f</td>", d));
       }
-      assertThat(dom).contains(String.format(Locale.ROOT, "<td class=\"n\">%d</td>", r.<Long>getAs("decisions")));
+      assertThat(dom)
+          .contains(
+              String.format(Locale.ROOT, "<td class=\"n\">%d</td>", r.<Long>getAs("decisions")));
     }
     Matcher svgs = Pattern.compile("<svg").matcher(dom);
     int count = 0;
     while (svgs.find()) {
       count++;
     }
-    assertThat(count).as("training curves, individuals, calibration and 4 exemplar maps").isGreaterThanOrEqualTo(7);
+    assertThat(count)
+        .as("training curves, individuals, calibration and 4 exemplar maps")
+        .isGreaterThanOrEqualTo(7);
   }
 }

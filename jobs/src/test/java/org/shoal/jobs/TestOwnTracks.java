@@ -15,11 +15,12 @@ import org.shoal.pipeline.testing.SharedSpark;
 import org.shoal.pipeline.testing.TrackFixtures;
 
 /**
- * A user's own tracks through the command line: no synthetic-world assumption survives, every input ends in a
- * result or one clear sentence, and results of different data never share an identity.
+ * A user's own tracks through the command line: no synthetic-world assumption survives, every input
+ * ends in a result or one clear sentence, and results of different data never share an identity.
  */
 class TestOwnTracks {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Small, fast settings; none of them names a column. */
   private static final List<String> SMALL =
       List.of(
@@ -30,6 +31,7 @@ class TestOwnTracks {
           "-Dtrain.epochs=2",
           "-Dtrain.batch-size=100",
           "-Devaluate.exemplars=1");
+
   @TempDir Path dir;
 
   private static Cli.Result shoal(List<String> base, String... more) {
@@ -39,13 +41,21 @@ class TestOwnTracks {
   }
 
   private Cli.Result run(String tracks, String format, String... more) {
-    List<String> args = new ArrayList<>(List.of("run", "-Dshoal.work-dir=" + dir.resolve("work"),
-        "-Dexpand.tracks.path=" + tracks, "-Dexpand.tracks.format=" + format));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "-Dshoal.work-dir=" + dir.resolve("work"),
+                "-Dexpand.tracks.path=" + tracks,
+                "-Dexpand.tracks.format=" + format));
     args.addAll(SMALL);
     return shoal(args, more);
   }
 
-  /** One animal's GPE3 file, the two settings a user gives, and every default that names a synthetic column. */
+  /**
+   * One animal's GPE3 file, the two settings a user gives, and every default that names a synthetic
+   * column.
+   */
   @Test
   void aRunOnOneAnimalsGpe3FileNeverSimulatesDropsSyntheticDefaultsAndPublishes() throws Exception {
     Path work = dir.resolve("work");
@@ -54,21 +64,30 @@ class TestOwnTracks {
     assertThat(r.out())
         .contains("(not simulating the synthetic world)")
         .contains("[run] 6 of 6 stages ran")
-        .contains("no covariates: the default (" + work.resolve("world/covariates") + ") is the synthetic world's")
-        .contains("default covariate features [mixed_layer_thickness, net_primary_production, salinity, temperature] left out")
-        .contains("default attributes [fork_length_cm, release_region] left out: not columns of the tracks")
+        .contains(
+            "no covariates: the default ("
+                + work.resolve("world/covariates")
+                + ") is the synthetic world's")
+        .contains(
+            "default covariate features [mixed_layer_thickness, net_primary_production, salinity, temperature] left out")
+        .contains(
+            "default attributes [fork_length_cm, release_region] left out: not columns of the tracks")
         .contains("default attribute features [fork_length_cm] left out")
         .contains("individuals identified by column DeployID in 1 file(s)")
         .contains("individuals with decisions per split: {train=1}")
         .contains("default noise on [salinity, mixed_layer_thickness] left out")
-        .contains("no validation decisions in " + work.resolve("contrasts") + ": trained for 2 epochs and kept the last")
+        .contains(
+            "no validation decisions in "
+                + work.resolve("contrasts")
+                + ": trained for 2 epochs and kept the last")
         .contains("no reference model: the default (" + work.resolve("world/truth") + ")")
         .contains("default grouping [split, release_region] left out")
         .contains("validation: unavailable, there are no validation decisions");
     assertThat(work.resolve("world")).doesNotExist();
     assertThat(work.resolve("published/latest.json")).isRegularFile();
     JsonNode summary = JSON.readTree(work.resolve("evaluate/summary.json").toFile());
-    assertThat(summary.at("/validation").asText()).isEqualTo("unavailable: no validation decisions");
+    assertThat(summary.at("/validation").asText())
+        .isEqualTo("unavailable: no validation decisions");
     JsonNode report = JSON.readTree(work.resolve("expand/report.json").toFile());
     assertThat(report.at("/decisions").asLong()).isEqualTo(11);
     assertThat(report.at("/tracks/individualsFrom").asText()).isEqualTo("DeployID");
@@ -76,17 +95,27 @@ class TestOwnTracks {
 
     // The same kind of setting given explicitly, and unusable, is an error naming it.
     Cli.Result grouping =
-        shoal(List.of("evaluate", "-Dshoal.work-dir=" + work, "-Dexpand.tracks.path=" + TrackFixtures.path("gpe3-one-animal.csv")),
-            "-Devaluate.group-by=[[split, release_region]]", "-Devaluate.output=" + dir.resolve("e2"));
+        shoal(
+            List.of(
+                "evaluate",
+                "-Dshoal.work-dir=" + work,
+                "-Dexpand.tracks.path=" + TrackFixtures.path("gpe3-one-animal.csv")),
+            "-Devaluate.group-by=[[split, release_region]]",
+            "-Devaluate.output=" + dir.resolve("e2"));
     assertThat(grouping.code()).isEqualTo(Shoal.EXIT_USAGE);
-    assertThat(grouping.err()).contains("shoal.evaluate.group-by [split, release_region]: no column 'release_region'");
+    assertThat(grouping.err())
+        .contains("shoal.evaluate.group-by [split, release_region]: no column 'release_region'");
   }
 
   @Test
   void explicitSettingsOnMissingColumnsAreStillErrors() {
     String gpe3 = TrackFixtures.path("gpe3-one-animal.csv");
-    List<String> expand = List.of("expand", "-Dexpand.tracks.path=" + gpe3, "-Dexpand.tracks.format=gpe3",
-        "-Dexpand.output=" + dir.resolve("x"));
+    List<String> expand =
+        List.of(
+            "expand",
+            "-Dexpand.tracks.path=" + gpe3,
+            "-Dexpand.tracks.format=gpe3",
+            "-Dexpand.output=" + dir.resolve("x"));
     Cli.Result attribute = shoal(expand, "-Dexpand.tracks.attributes=[fork_length_cm]");
     assertThat(attribute.code()).isEqualTo(Shoal.EXIT_USAGE);
     assertThat(attribute.err())
@@ -96,14 +125,16 @@ class TestOwnTracks {
     Cli.Result covariate = shoal(expand, "-Dexpand.features.covariates.temperature=log");
     assertThat(covariate.code()).isEqualTo(Shoal.EXIT_USAGE);
     assertThat(covariate.err())
-        .contains("shoal.expand.features.covariates.temperature = log (from command line -D): covariate features need a covariates table");
+        .contains(
+            "shoal.expand.features.covariates.temperature = log (from command line -D): covariate features need a covariates table");
   }
 
   @Test
   void aHeaderOnlyFileExpandsToEmptyTablesAndStopsTheRunWithOneSentence() throws Exception {
     String empty = TrackFixtures.path("header-only.csv");
     Path out = dir.resolve("expand");
-    Cli.Result expand = shoal(List.of("expand", "-Dexpand.tracks.path=" + empty, "-Dexpand.output=" + out));
+    Cli.Result expand =
+        shoal(List.of("expand", "-Dexpand.tracks.path=" + empty, "-Dexpand.output=" + out));
     assertThat(expand.code()).as(expand.err()).isZero();
     assertThat(expand.out()).contains("no decisions: the tracks have no rows");
     JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
@@ -112,43 +143,62 @@ class TestOwnTracks {
     assertThat(report.at("/balances").asBoolean()).isTrue();
     assertThat(SharedSpark.session().read().parquet(out.resolve("choices").toString()).columns())
         .contains("individual", "decision", "selected", "split", "f_distance");
-    assertThat(SharedSpark.session().read().parquet(out.resolve("dropped").toString()).columns()).contains("distance_moved_km");
+    assertThat(SharedSpark.session().read().parquet(out.resolve("dropped").toString()).columns())
+        .contains("distance_moved_km");
 
     Cli.Result run = run(empty, "csv");
     assertThat(run.code()).isEqualTo(Shoal.EXIT_FAILED);
-    assertThat(run.err()).startsWith("shoal run failed: expand found no decisions (the tracks have no rows); see "
-        + dir.resolve("work/expand/report.json"));
+    assertThat(run.err())
+        .startsWith(
+            "shoal run failed: expand found no decisions (the tracks have no rows); see "
+                + dir.resolve("work/expand/report.json"));
     assertThat(run.out()).doesNotContain("[run] stage augment");
   }
 
   @Test
   void animalsWithOnePositionEachGiveZeroDecisionsAndSayWhy() throws Exception {
-    Path f = Files.writeString(dir.resolve("single.csv"),
-        "individual_id,timestamp,latitude,longitude\nA,2021-01-01,10,10\nB,2021-01-01,11,11\n");
+    Path f =
+        Files.writeString(
+            dir.resolve("single.csv"),
+            "individual_id,timestamp,latitude,longitude\nA,2021-01-01,10,10\nB,2021-01-01,11,11\n");
     Path out = dir.resolve("expand");
-    Cli.Result expand = shoal(List.of("expand", "-Dexpand.tracks.path=" + f, "-Dexpand.output=" + out));
+    Cli.Result expand =
+        shoal(List.of("expand", "-Dexpand.tracks.path=" + f, "-Dexpand.output=" + out));
     assertThat(expand.code()).isZero();
     assertThat(JSON.readTree(out.resolve("report.json").toFile()).at("/noDecisions").asText())
-        .isEqualTo("no individual has two positions one step apart (2 positions in 2 segments of 2 individuals)");
+        .isEqualTo(
+            "no individual has two positions one step apart (2 positions in 2 segments of 2 individuals)");
   }
 
   @Test
   void aTextFileNamedParquetIsOneLineNamingTheFile() {
     String fake = TrackFixtures.path("fake.parquet");
-    Cli.Result r = shoal(List.of("expand", "-Dexpand.tracks.path=" + fake, "-Dexpand.tracks.format=parquet",
-        "-Dexpand.output=" + dir.resolve("x")));
+    Cli.Result r =
+        shoal(
+            List.of(
+                "expand",
+                "-Dexpand.tracks.path=" + fake,
+                "-Dexpand.tracks.format=parquet",
+                "-Dexpand.output=" + dir.resolve("x")));
     assertThat(r.code()).isEqualTo(Shoal.EXIT_USAGE);
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.err()).startsWith("shoal expand: track file " + fake + " is not a Parquet file");
   }
 
   @Test
-  void aDarwinCoreOtnExportReadsAsIsAndTheReportSaysWhichColumnIdentifiedAnimals() throws Exception {
+  void aDarwinCoreOtnExportReadsAsIsAndTheReportSaysWhichColumnIdentifiedAnimals()
+      throws Exception {
     Path out = dir.resolve("otn");
-    Cli.Result r = shoal(List.of("expand", "-Dexpand.tracks.path=" + TrackFixtures.path("otn-qualified.csv"),
-        "-Dexpand.tracks.format=otn", "-Dexpand.output=" + out));
+    Cli.Result r =
+        shoal(
+            List.of(
+                "expand",
+                "-Dexpand.tracks.path=" + TrackFixtures.path("otn-qualified.csv"),
+                "-Dexpand.tracks.format=otn",
+                "-Dexpand.output=" + out));
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("individuals identified by column tagName (catalogNumber is unique per row");
+    assertThat(r.out())
+        .contains("individuals identified by column tagName (catalogNumber is unique per row");
     JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
     assertThat(report.at("/tracks/columns/individual").asText()).isEqualTo("tagName");
     assertThat(report.at("/tracks/columns/latitude").asText()).isEqualTo("decimalLatitude");
@@ -156,35 +206,67 @@ class TestOwnTracks {
     assertThat(report.at("/decisions").asLong()).isEqualTo(5);
   }
 
-  /** Same configuration, data at resolution 4 and 6: two run ids, and a resolution-4 model refuses resolution-6 data. */
+  /**
+   * Same configuration, data at resolution 4 and 6: two run ids, and a resolution-4 model refuses
+   * resolution-6 data.
+   */
   @Test
   void modelsOfDifferentDataHaveDifferentIdsAndInferRefusesOtherChoiceSets() throws Exception {
     String tracks = TrackFixtures.path("mixed-columns");
     for (int resolution : new int[] {4, 6}) {
       Path expand = dir.resolve("expand" + resolution);
-      assertThat(shoal(List.of("expand", "-Dexpand.tracks.path=" + tracks, "-Dexpand.output=" + expand,
-          "-Dexpand.resolution=" + resolution, "-Dexpand.split.validation-fraction=0")).code()).isZero();
-      Cli.Result train = shoal(List.of("train", "-Dtrain.input=" + expand, "-Dtrain.output=" + dir.resolve("train" + resolution),
-          "-Dtrain.hidden=[4]", "-Dtrain.epochs=1"));
+      assertThat(
+              shoal(
+                      List.of(
+                          "expand",
+                          "-Dexpand.tracks.path=" + tracks,
+                          "-Dexpand.output=" + expand,
+                          "-Dexpand.resolution=" + resolution,
+                          "-Dexpand.split.validation-fraction=0"))
+                  .code())
+          .isZero();
+      Cli.Result train =
+          shoal(
+              List.of(
+                  "train",
+                  "-Dtrain.input=" + expand,
+                  "-Dtrain.output=" + dir.resolve("train" + resolution),
+                  "-Dtrain.hidden=[4]",
+                  "-Dtrain.epochs=1"));
       assertThat(train.code()).as(train.err()).isZero();
     }
     String id4 = JSON.readTree(dir.resolve("train4/best.json").toFile()).at("/runId").asText();
     String id6 = JSON.readTree(dir.resolve("train6/best.json").toFile()).at("/runId").asText();
     assertThat(id4).isNotEqualTo(id6);
 
-    Cli.Result infer = shoal(List.of("infer", "-Dinfer.model=" + dir.resolve("train4/best.json"),
-        "-Dinfer.decisions=" + dir.resolve("expand6"), "-Dinfer.contrasts=", "-Dinfer.output=" + dir.resolve("infer")));
+    Cli.Result infer =
+        shoal(
+            List.of(
+                "infer",
+                "-Dinfer.model=" + dir.resolve("train4/best.json"),
+                "-Dinfer.decisions=" + dir.resolve("expand6"),
+                "-Dinfer.contrasts=",
+                "-Dinfer.output=" + dir.resolve("infer")));
     assertThat(infer.code()).isEqualTo(Shoal.EXIT_USAGE);
     assertThat(infer.err())
-        .contains("was trained on choices with resolution 4, radius 100 km, step 1d, but " + dir.resolve("expand6")
-            + " has resolution 6, radius 100 km, step 1d");
+        .contains(
+            "was trained on choices with resolution 4, radius 100 km, step 1d, but "
+                + dir.resolve("expand6")
+                + " has resolution 6, radius 100 km, step 1d");
   }
 
-  /** The README's configuration for each format, on data of that shape: each expands to decisions. */
+  /**
+   * The README's configuration for each format, on data of that shape: each expands to decisions.
+   */
   @Test
   void theExampleConfigurationsWorkOnDataOfTheirFormat() throws Exception {
     Path parquet = dir.resolve("own.parquet");
-    SharedSpark.session().read().option("header", true).csv(TrackFixtures.path("own.csv")).write().parquet(parquet.toString());
+    SharedSpark.session()
+        .read()
+        .option("header", true)
+        .csv(TrackFixtures.path("own.csv"))
+        .write()
+        .parquet(parquet.toString());
     Path conf = Path.of("..", "conf", "own-data").toAbsolutePath().normalize();
     String[][] cases = {
       {"csv.conf", TrackFixtures.path("own.csv"), "5"},
@@ -195,8 +277,14 @@ class TestOwnTracks {
     };
     for (String[] c : cases) {
       Path out = dir.resolve("expand-" + c[0] + "-" + Path.of(c[1]).getFileName());
-      Cli.Result r = shoal(List.of("expand", "--conf", conf.resolve(c[0]).toString(), "-Dexpand.tracks.path=" + c[1],
-          "-Dexpand.output=" + out));
+      Cli.Result r =
+          shoal(
+              List.of(
+                  "expand",
+                  "--conf",
+                  conf.resolve(c[0]).toString(),
+                  "-Dexpand.tracks.path=" + c[1],
+                  "-Dexpand.output=" + out));
       assertThat(r.code()).as(c[0] + " on " + c[1] + ": " + r.err()).isZero();
       JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
       assertThat(report.at("/report/fixesIn").asText()).as(c[0]).isEqualTo(c[2]);

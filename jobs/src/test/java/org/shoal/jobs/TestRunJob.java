@@ -11,7 +11,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `shoal run`: incremental reruns, recovery from an interrupted stage, and publishing only complete runs. */
+/**
+ * `shoal run`: incremental reruns, recovery from an interrupted stage, and publishing only complete
+ * runs.
+ */
 class TestRunJob {
   @TempDir Path dir;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,17 +55,20 @@ class TestRunJob {
   }
 
   @Test
-  void rerunsOnlyWhatChangedRecoversFromAnInterruptedStageAndPublishesOnlyCompleteRuns() throws Exception {
+  void rerunsOnlyWhatChangedRecoversFromAnInterruptedStageAndPublishesOnlyCompleteRuns()
+      throws Exception {
     Path conf = conf();
     Path work = dir.resolve("work");
-    List<String> all = List.of("simulate", "expand", "augment", "contrasts", "train", "infer", "evaluate");
+    List<String> all =
+        List.of("simulate", "expand", "augment", "contrasts", "train", "infer", "evaluate");
 
     Run first = run("run", "--conf", conf.toString());
     assertThat(first.code()).isZero();
     assertThat(first.ran()).containsExactlyElementsOf(all);
     JsonNode latest = JSON.readTree(work.resolve("published/latest.json").toFile());
     assertThat(Path.of(latest.at("/report").asText())).isRegularFile();
-    JsonNode manifest = JSON.readTree(Path.of(latest.at("/path").asText(), "manifest.json").toFile());
+    JsonNode manifest =
+        JSON.readTree(Path.of(latest.at("/path").asText(), "manifest.json").toFile());
     assertThat(manifest.at("/stages")).hasSize(7);
     assertThat(manifest.at("/config/train/epochs").asInt()).isEqualTo(3);
 
@@ -73,16 +79,21 @@ class TestRunJob {
     assertThat(JSON.readTree(work.resolve("published/latest.json").toFile()).at("/path").asText())
         .isEqualTo(latest.at("/path").asText());
 
-    // new track data (here: the same file, touched) reruns expand and everything after it, not simulate
+    // new track data (here: the same file, touched) reruns expand and everything after it, not
+    // simulate
     Path tracks = work.resolve("world/tracks.csv");
-    Files.setLastModifiedTime(tracks, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(tracks).toMillis() + 60_000));
+    Files.setLastModifiedTime(
+        tracks,
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(tracks).toMillis() + 60_000));
     Run newTracks = run("run", "--conf", conf.toString());
     assertThat(newTracks.ran()).containsExactlyElementsOf(all.subList(1, all.size()));
 
     Run newRate = run("run", "--conf", conf.toString(), "-Dtrain.learning-rate=0.03");
     assertThat(newRate.ran()).containsExactly("train", "infer", "evaluate");
     String metrics = Files.readString(work.resolve("evaluate/metrics.csv"));
-    String published = JSON.readTree(work.resolve("published/latest.json").toFile()).at("/path").asText();
+    String published =
+        JSON.readTree(work.resolve("published/latest.json").toFile()).at("/path").asText();
 
     // a kill during training: its marker is gone and its output half-written
     Files.delete(work.resolve("train").resolve(Stages.MARKER));
@@ -94,7 +105,13 @@ class TestRunJob {
 
     // a failing stage: the published results stay yesterday's
     String before = Files.readString(work.resolve("published/latest.json"));
-    Run failed = run("run", "--conf", conf.toString(), "-Dtrain.learning-rate=0.03", "-Devaluate.subsets.bad=no_such_column > 1");
+    Run failed =
+        run(
+            "run",
+            "--conf",
+            conf.toString(),
+            "-Dtrain.learning-rate=0.03",
+            "-Devaluate.subsets.bad=no_such_column > 1");
     // (a subset you set on a column the data lack is your setting's error: exit code 2, naming it)
     assertThat(failed.code()).isEqualTo(Shoal.EXIT_USAGE);
     assertThat(Files.readString(work.resolve("published/latest.json"))).isEqualTo(before);

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line's contract: help on every job, exit code 2 with a readable message on bad config. */
+/**
+ * The command line's contract: help on every job, exit code 2 with a readable message on bad
+ * config.
+ */
 class TestShoalCli {
   @TempDir Path dir;
 

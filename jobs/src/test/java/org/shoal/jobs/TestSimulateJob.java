@@ -41,7 +41,9 @@ class TestSimulateJob {
     };
   }
 
-  /** Data files by relative path -> content digest (Spark's part-file names carry a random job id). */
+  /**
+   * Data files by relative path -> content digest (Spark's part-file names carry a random job id).
+   */
   private static TreeMap<String, String> contents(Path root) throws IOException {
     TreeMap<String, String> out = new TreeMap<>();
     try (Stream<Path> files = Files.walk(root)) {

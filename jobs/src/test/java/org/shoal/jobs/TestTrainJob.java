@@ -68,13 +68,16 @@ class TestTrainJob {
     List<String> history = Files.readAllLines(run.resolve("history.csv"));
     assertThat(history).hasSize(4); // header + 3 epochs
     JsonNode info = JSON.readTree(run.resolve("run.json").toFile());
-    assertThat(info.at("/best/validationLoss").asDouble()).isEqualTo(best.at("/validationLoss").asDouble());
+    assertThat(info.at("/best/validationLoss").asDouble())
+        .isEqualTo(best.at("/validationLoss").asDouble());
     assertThat(info.at("/epochsRun").asInt()).isEqualTo(3);
 
     // the same configuration has the same run id and the same weights
-    MultiLayerNetwork netA = ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile());
+    MultiLayerNetwork netA =
+        ModelSerializer.restoreMultiLayerNetwork(run.resolve("model.zip").toFile());
     Path runB = b.resolve("runs").resolve(run.getFileName());
-    MultiLayerNetwork netB = ModelSerializer.restoreMultiLayerNetwork(runB.resolve("model.zip").toFile());
+    MultiLayerNetwork netB =
+        ModelSerializer.restoreMultiLayerNetwork(runB.resolve("model.zip").toFile());
     assertThat(netB.params()).isEqualTo(netA.params());
 
     // the plain-Java scorer reproduces the network's log-odds
@@ -123,7 +126,9 @@ class TestTrainJob {
   @Test
   void sparkModeTrainsWithParameterAveraging() throws Exception {
     Path out = dir.resolve("spark");
-    assertThat(train(out, "-Dtrain.mode=spark", "-Dtrain.epochs=2", "-Dtrain.averaging-frequency=2")).isZero();
+    assertThat(
+            train(out, "-Dtrain.mode=spark", "-Dtrain.epochs=2", "-Dtrain.averaging-frequency=2"))
+        .isZero();
     JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
     assertThat(best.at("/validationLoss").asDouble()).isPositive().isLessThan(Math.log(2) + 0.05);
     assertThat(Path.of(best.at("/path").asText()).resolve("model.zip")).isRegularFile();

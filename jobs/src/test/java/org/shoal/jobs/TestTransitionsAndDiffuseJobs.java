@@ -25,21 +25,48 @@ class TestTransitionsAndDiffuseJobs {
     SmallWorlds.simulateAndExpand(world, expand, "12");
     String[] small = TestSimulateJob.smallWorld(world, "12");
     List<String> worldKeys = List.of(small).subList(1, small.length);
-    assertThat(Shoal.execute("train", "-Dtrain.input=" + expand, "-Dtrain.output=" + dir.resolve("train"),
-        "-Dtrain.hidden=[8]", "-Dtrain.batch-size=100", "-Dtrain.epochs=2")).isZero();
+    assertThat(
+            Shoal.execute(
+                "train",
+                "-Dtrain.input=" + expand,
+                "-Dtrain.output=" + dir.resolve("train"),
+                "-Dtrain.hidden=[8]",
+                "-Dtrain.batch-size=100",
+                "-Dtrain.epochs=2"))
+        .isZero();
 
-    String[] truth = concat(List.of("transitions", "-Dtransitions.model=true", "-Dtransitions.days=4",
-        "-Dtransitions.start-date=2020-04-05", "-Dtransitions.output=" + dir.resolve("true")), worldKeys);
+    String[] truth =
+        concat(
+            List.of(
+                "transitions",
+                "-Dtransitions.model=true",
+                "-Dtransitions.days=4",
+                "-Dtransitions.start-date=2020-04-05",
+                "-Dtransitions.output=" + dir.resolve("true")),
+            worldKeys);
     assertThat(Shoal.execute(truth)).isZero();
-    String[] trained = concat(List.of("transitions", "-Dtransitions.model=" + dir.resolve("train/best.json"),
-        "-Dtransitions.covariates=" + world.resolve("covariates"), "-Dtransitions.days=4",
-        "-Dtransitions.start-date=2020-04-05", "-Dtransitions.output=" + dir.resolve("trained")), worldKeys);
+    String[] trained =
+        concat(
+            List.of(
+                "transitions",
+                "-Dtransitions.model=" + dir.resolve("train/best.json"),
+                "-Dtransitions.covariates=" + world.resolve("covariates"),
+                "-Dtransitions.days=4",
+                "-Dtransitions.start-date=2020-04-05",
+                "-Dtransitions.output=" + dir.resolve("trained")),
+            worldKeys);
     assertThat(Shoal.execute(trained)).isZero();
 
     Path out = dir.resolve("diffuse");
-    assertThat(Shoal.execute("diffuse", "-Ddiffuse.transitions=" + dir.resolve("trained"),
-        "-Ddiffuse.reference=" + dir.resolve("true"), "-Ddiffuse.days=4", "-Ddiffuse.pictures=[0, 4]",
-        "-Ddiffuse.output=" + out)).isZero();
+    assertThat(
+            Shoal.execute(
+                "diffuse",
+                "-Ddiffuse.transitions=" + dir.resolve("trained"),
+                "-Ddiffuse.reference=" + dir.resolve("true"),
+                "-Ddiffuse.days=4",
+                "-Ddiffuse.pictures=[0, 4]",
+                "-Ddiffuse.output=" + out))
+        .isZero();
 
     List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
     assertThat(summary).hasSize(1 + 5);
@@ -47,14 +74,20 @@ class TestTransitionsAndDiffuseJobs {
     for (String line : summary.subList(1, summary.size())) {
       String[] f = line.split(",");
       // same region, same choice sets: nothing leaves, mass is conserved
-      assertThat(Double.parseDouble(f[1]) + Double.parseDouble(f[2])).isCloseTo(start, within(1e-9));
+      assertThat(Double.parseDouble(f[1]) + Double.parseDouble(f[2]))
+          .isCloseTo(start, within(1e-9));
       assertThat(Double.parseDouble(f[3])).isBetween(0.0, 1.0);
     }
     assertThat(Double.parseDouble(summary.get(1).split(",")[3])).isZero();
     assertThat(ImageIO.read(out.resolve("day-4.png").toFile()).getWidth()).isPositive();
     assertThat(Files.readString(out.resolve("report.html")))
-        .contains("src=\"diffusion.gif\"", "src=\"day-0.png\"", "src=\"day-4.png\"", "<table id=\"summary\"");
-    try (ImageInputStream in = ImageIO.createImageInputStream(out.resolve("diffusion.gif").toFile())) {
+        .contains(
+            "src=\"diffusion.gif\"",
+            "src=\"day-0.png\"",
+            "src=\"day-4.png\"",
+            "<table id=\"summary\"");
+    try (ImageInputStream in =
+        ImageIO.createImageInputStream(out.resolve("diffusion.gif").toFile())) {
       ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
       reader.setInput(in);
       assertThat(reader.getNumImages(true)).isEqualTo(5);
@@ -65,16 +98,28 @@ class TestTransitionsAndDiffuseJobs {
     Path seed = dir.resolve("seed.csv");
     String someCell = firstOrigin(dir.resolve("trained"));
     Files.writeString(seed, "cell,mass\n" + someCell + ",5\n");
-    assertThat(Shoal.execute("diffuse", "-Ddiffuse.transitions=" + dir.resolve("trained"), "-Ddiffuse.initial=" + seed,
-        "-Ddiffuse.days=4", "-Ddiffuse.output=" + dir.resolve("reseeded"))).isZero();
-    assertThat(Files.getLastModifiedTime(dir.resolve("trained/transitions")).toMillis()).isEqualTo(tableTime);
+    assertThat(
+            Shoal.execute(
+                "diffuse",
+                "-Ddiffuse.transitions=" + dir.resolve("trained"),
+                "-Ddiffuse.initial=" + seed,
+                "-Ddiffuse.days=4",
+                "-Ddiffuse.output=" + dir.resolve("reseeded")))
+        .isZero();
+    assertThat(Files.getLastModifiedTime(dir.resolve("trained/transitions")).toMillis())
+        .isEqualTo(tableTime);
     List<String> reseeded = Files.readAllLines(dir.resolve("reseeded/summary.csv"));
     assertThat(Double.parseDouble(reseeded.get(5).split(",")[1])).isCloseTo(5.0, within(1e-9));
   }
 
   private static String firstOrigin(Path transitions) {
-    return SharedSpark.session().read().parquet(transitions.resolve("transitions").toString())
-        .select("origin_cell").orderBy("origin_cell").first().getString(0);
+    return SharedSpark.session()
+        .read()
+        .parquet(transitions.resolve("transitions").toString())
+        .select("origin_cell")
+        .orderBy("origin_cell")
+        .first()
+        .getString(0);
   }
 
   private static String[] concat(List<String> a, List<String> b) {

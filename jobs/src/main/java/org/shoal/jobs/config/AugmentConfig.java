@@ -6,11 +6,13 @@ import java.util.List;
 import org.shoal.pipeline.augment.Noise;
 
 /**
- * The validated configuration of {@code shoal augment} (keys under shoal.augment). The default noise list is the
- * research's, on the synthetic world's columns: entries on columns the choices lack fall away in the job.
+ * The validated configuration of {@code shoal augment} (keys under shoal.augment). The default
+ * noise list is the research's, on the synthetic world's columns: entries on columns the choices
+ * lack fall away in the job.
  */
 public record AugmentConfig(
-    String input, String output, int copies, long seed, List<Noise> noise, boolean noiseIsDefault) implements StageConfig {
+    String input, String output, int copies, long seed, List<Noise> noise, boolean noiseIsDefault)
+    implements StageConfig {
   private static final String K = "shoal.augment.";
 
   @Override
@@ -36,7 +38,8 @@ public record AugmentConfig(
                 e.config().hasPath("wrap") ? e.number("wrap") : null));
       } catch (ConfigError | IllegalArgumentException ex) {
         throw new ConfigError(
-            where + " (from " + entries.get(i).origin().description() + "): " + ex.getMessage(), ex);
+            where + " (from " + entries.get(i).origin().description() + "): " + ex.getMessage(),
+            ex);
       }
     }
     return new AugmentConfig(

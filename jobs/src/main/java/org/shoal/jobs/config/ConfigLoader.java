@@ -14,12 +14,13 @@ import java.util.stream.Collectors;
 import org.shoal.pipeline.util.Names;
 
 /**
- * Loads shoal's configuration with the precedence CLI overrides &gt; {@code --conf} file &gt; reference.conf, then
- * rejects unknown keys. Substitutions such as {@code ${shoal.work-dir}} resolve after layering, so overriding the
- * work dir moves every default output with it.
+ * Loads shoal's configuration with the precedence CLI overrides &gt; {@code --conf} file &gt;
+ * reference.conf, then rejects unknown keys. Substitutions such as {@code ${shoal.work-dir}}
+ * resolve after layering, so overriding the work dir moves every default output with it.
  */
 public final class ConfigLoader {
   public static final String ROOT = "shoal";
+
   /** Subtrees whose keys are free-form and therefore not checked against reference.conf. */
   private static final Set<String> FREE_FORM =
       Set.of(
@@ -47,7 +48,9 @@ public final class ConfigLoader {
         throw new ConfigError("config file not found: " + file.toAbsolutePath());
       }
       try {
-        fromFile = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+        fromFile =
+            ConfigFactory.parseFile(
+                file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
       } catch (ConfigException e) {
         throw new ConfigError("cannot parse config file " + file + ": " + e.getMessage(), e);
       }
@@ -64,8 +67,9 @@ public final class ConfigLoader {
   }
 
   /**
-   * -D values are HOCON values when they parse as a list, an object or null ({@code -Dexpand.tracks.attributes=[a,b]},
-   * {@code -Dexpand.features.covariates=null}); anything else is taken as the literal text.
+   * -D values are HOCON values when they parse as a list, an object or null ({@code
+   * -Dexpand.tracks.attributes=[a,b]}, {@code -Dexpand.features.covariates=null}); anything else is
+   * taken as the literal text.
    */
   private static Config cliOverrides(Map<String, String> overrides) {
     Config out = ConfigFactory.empty();
@@ -79,7 +83,8 @@ public final class ConfigLoader {
                   "\"" + e.getKey().replace(".", "\".\"") + "\" = " + v,
                   ConfigParseOptions.defaults().setOriginDescription("command line -D"));
         } catch (ConfigException ex) {
-          throw new ConfigError("cannot parse -D" + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage(), ex);
+          throw new ConfigError(
+              "cannot parse -D" + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage(), ex);
         }
       }
       if (one == null) {

@@ -1,11 +1,11 @@
 package org.shoal.jobs.config;
 
 import java.util.List;
-
 import org.shoal.pipeline.contrast.SampleContrasts;
 
 /** The validated configuration of {@code shoal contrasts} (keys under shoal.contrasts). */
-public record ContrastsConfig(String input, String output, SampleContrasts.Params params) implements StageConfig {
+public record ContrastsConfig(String input, String output, SampleContrasts.Params params)
+    implements StageConfig {
   private static final String K = "shoal.contrasts.";
 
   @Override
@@ -16,7 +16,8 @@ public record ContrastsConfig(String input, String output, SampleContrasts.Param
   public static ContrastsConfig from(Settings s) {
     SampleContrasts.Mode mode = s.choice(K + "mode", SampleContrasts.Mode::parse);
     int perIndividual =
-        s.integer(K + "decisions-per-individual", mode == SampleContrasts.Mode.PAIRS ? 1 : 0, 10_000_000);
+        s.integer(
+            K + "decisions-per-individual", mode == SampleContrasts.Mode.PAIRS ? 1 : 0, 10_000_000);
     int alternatives = s.integer(K + "alternatives-per-decision", 1, 10_000);
     return new ContrastsConfig(
         s.string(K + "input"),

@@ -11,11 +11,18 @@ import org.shoal.pipeline.h3.H3Cells;
 
 /** The validated configuration of {@code shoal covariates} (keys under shoal.covariates). */
 public record CovariatesConfig(
-    List<String> inputs, Map<String, String> columns, GriddedCovariates.Params params, String output) implements StageConfig {
+    List<String> inputs,
+    Map<String, String> columns,
+    GriddedCovariates.Params params,
+    String output)
+    implements StageConfig {
   private static final String K = "shoal.covariates.";
 
   /** How an input is read, from its path. */
-  public enum Kind { NETCDF, CSV, PARQUET;
+  public enum Kind {
+    NETCDF,
+    CSV,
+    PARQUET;
 
     public static Kind of(String path) {
       String p = path.toLowerCase(Locale.ROOT);
@@ -34,7 +41,9 @@ public record CovariatesConfig(
   public static CovariatesConfig from(Settings s) {
     List<String> inputs = s.strings(K + "inputs");
     if (inputs.isEmpty()) {
-      throw s.invalid(K + "inputs", "name the gridded data to read (NetCDF-4 files, or CSV/Parquet long tables)");
+      throw s.invalid(
+          K + "inputs",
+          "name the gridded data to read (NetCDF-4 files, or CSV/Parquet long tables)");
     }
     // sorted by source name: HOCON objects have no order, output columns must
     Map<String, String> variables = new java.util.TreeMap<>(s.flatStrings(K + "variables"));
@@ -44,15 +53,17 @@ public record CovariatesConfig(
     List<Double> edges = s.config().getDoubleList(K + "depth-bins");
     DepthBins bins;
     try {
-      bins = DepthBins.of(edges, s.integer(K + "feature-bin", 1, Math.max(1, edges.size() - 1)) - 1);
+      bins =
+          DepthBins.of(edges, s.integer(K + "feature-bin", 1, Math.max(1, edges.size() - 1)) - 1);
     } catch (IllegalArgumentException e) {
       throw s.invalid(K + "depth-bins", e.getMessage());
     }
     LatLonBox box;
     try {
-      box = new LatLonBox(
-          s.number(K + "region.min-lat"), s.number(K + "region.max-lat"),
-          s.number(K + "region.min-lon"), s.number(K + "region.max-lon"));
+      box =
+          new LatLonBox(
+              s.number(K + "region.min-lat"), s.number(K + "region.max-lat"),
+              s.number(K + "region.min-lon"), s.number(K + "region.max-lon"));
     } catch (IllegalArgumentException e) {
       throw s.invalid(K + "region", e.getMessage());
     }
@@ -62,11 +73,14 @@ public record CovariatesConfig(
       throw s.invalid(K + "end-date", "is before start-date " + start);
     }
     boolean cosLatitude =
-        s.choice(K + "weighting", w -> switch (w) {
-          case "equal" -> false;
-          case "cos-latitude" -> true;
-          default -> throw new IllegalArgumentException("use equal or cos-latitude");
-        });
+        s.choice(
+            K + "weighting",
+            w ->
+                switch (w) {
+                  case "equal" -> false;
+                  case "cos-latitude" -> true;
+                  default -> throw new IllegalArgumentException("use equal or cos-latitude");
+                });
     Map<String, String> columns = new java.util.LinkedHashMap<>();
     for (String c : List.of("latitude", "longitude", "time", "depth")) {
       columns.put(c, s.string(K + "columns." + c).trim());

@@ -2,13 +2,25 @@ package org.shoal.jobs.config;
 
 import java.util.List;
 
-/** The validated configuration of {@code shoal diffuse} (keys under shoal.diffuse). Empty paths are null. */
-public record DiffuseConfig(String transitions, String reference, String initial, int days, List<Integer> pictures, String output) implements StageConfig {
+/**
+ * The validated configuration of {@code shoal diffuse} (keys under shoal.diffuse). Empty paths are
+ * null.
+ */
+public record DiffuseConfig(
+    String transitions,
+    String reference,
+    String initial,
+    int days,
+    List<Integer> pictures,
+    String output)
+    implements StageConfig {
   private static final String K = "shoal.diffuse.";
 
   @Override
   public List<String> inputs() {
-    return java.util.stream.Stream.of(transitions, reference, initial).filter(java.util.Objects::nonNull).toList();
+    return java.util.stream.Stream.of(transitions, reference, initial)
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   public static DiffuseConfig from(Settings s) {

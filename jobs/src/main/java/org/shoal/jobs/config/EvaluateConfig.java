@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The validated configuration of {@code shoal evaluate} (keys under shoal.evaluate). Empty paths are null. The
- * default reference (the simulator's true model) applies only to the simulator's tracks; default grouping sets and
- * subsets on columns the predictions lack fall away in the job ({@code groupByIsDefault}, {@code defaultSubsets}).
+ * The validated configuration of {@code shoal evaluate} (keys under shoal.evaluate). Empty paths
+ * are null. The default reference (the simulator's true model) applies only to the simulator's
+ * tracks; default grouping sets and subsets on columns the predictions lack fall away in the job
+ * ({@code groupByIsDefault}, {@code defaultSubsets}).
  */
 public record EvaluateConfig(
     String predictions,
@@ -27,19 +28,24 @@ public record EvaluateConfig(
     java.util.Set<String> defaultSubsets,
     List<String> notes,
     int bootstrap,
-    long bootstrapSeed) implements StageConfig {
+    long bootstrapSeed)
+    implements StageConfig {
   private static final String K = "shoal.evaluate.";
 
   @Override
   public List<String> inputs() {
-    return java.util.stream.Stream.of(predictions, reference, training).filter(java.util.Objects::nonNull).toList();
+    return java.util.stream.Stream.of(predictions, reference, training)
+        .filter(java.util.Objects::nonNull)
+        .toList();
   }
 
   public static EvaluateConfig from(Settings s) {
     List<List<String>> groups = new ArrayList<>();
     for (ConfigValue v : s.config().getList(K + "group-by")) {
       if (!(v.unwrapped() instanceof List<?> list)) {
-        throw s.invalid(K + "group-by", "must be a list of lists of column names, e.g. [[split], [split, moved]]");
+        throw s.invalid(
+            K + "group-by",
+            "must be a list of lists of column names, e.g. [[split], [split, moved]]");
       }
       List<String> cols = new ArrayList<>();
       for (Object o : list) {
@@ -50,7 +56,10 @@ public record EvaluateConfig(
     List<String> notes = new ArrayList<>();
     String reference = blankToNull(s.string(K + "reference"));
     if (reference != null && s.isDefault(K + "reference") && !s.tracksAreSimulated()) {
-      notes.add("no reference model: the default (" + reference + ") is the synthetic world's true model");
+      notes.add(
+          "no reference model: the default ("
+              + reference
+              + ") is the synthetic world's true model");
       reference = null;
     }
     Map<String, String> subsets = new TreeMap<>(s.flatStrings(K + "subsets"));

@@ -14,12 +14,14 @@ import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
 /**
- * The validated configuration of {@code shoal expand} (keys under shoal.expand). Empty paths are null.
+ * The validated configuration of {@code shoal expand} (keys under shoal.expand). Empty paths are
+ * null.
  *
- * <p>Defaults written for the synthetic world give way on a user's data: the default attributes are carried only
- * when the tracks have them, the default covariates apply only to the simulator's tracks, and default features on
- * missing columns are left out. {@code notes} says what fell away; {@code defaultFeatures} are the covariate and
- * attribute features that may still fall away once the data's columns are known. A user's own setting never does.
+ * <p>Defaults written for the synthetic world give way on a user's data: the default attributes are
+ * carried only when the tracks have them, the default covariates apply only to the simulator's
+ * tracks, and default features on missing columns are left out. {@code notes} says what fell away;
+ * {@code defaultFeatures} are the covariate and attribute features that may still fall away once
+ * the data's columns are known. A user's own setting never does.
  */
 public record ExpandConfig(
     String output,
@@ -30,12 +32,14 @@ public record ExpandConfig(
     String normalisationFrom,
     int buckets,
     java.util.Set<String> defaultFeatures,
-    List<String> notes) implements StageConfig {
+    List<String> notes)
+    implements StageConfig {
   private static final String K = "shoal.expand.";
 
   @Override
   public List<String> inputs() {
-    return java.util.stream.Stream.of(params.tracks().path(), covariates, attributesTable, splitFile, normalisationFrom)
+    return java.util.stream.Stream.of(
+            params.tracks().path(), covariates, attributesTable, splitFile, normalisationFrom)
         .filter(java.util.Objects::nonNull)
         .toList();
   }
@@ -76,19 +80,29 @@ public record ExpandConfig(
     String covariates = optional(s, K + "covariates");
     if (s.isDefault(K + "covariates") && CovariatesConfig.enabled(s)) {
       covariates = s.string("shoal.covariates.output");
-      notes.add("covariates from " + covariates + " (shoal covariates: shoal.covariates.inputs is set)");
+      notes.add(
+          "covariates from " + covariates + " (shoal covariates: shoal.covariates.inputs is set)");
     } else if (covariates != null && s.isDefault(K + "covariates") && !s.tracksAreSimulated()) {
-      notes.add("no covariates: the default (" + covariates + ") is the synthetic world's; set " + K
-          + "covariates for yours");
+      notes.add(
+          "no covariates: the default ("
+              + covariates
+              + ") is the synthetic world's; set "
+              + K
+              + "covariates for yours");
       covariates = null;
     }
     Map<String, Transform> covariateTransforms = transforms(s, K + "features.covariates");
     if (covariates == null && !covariateTransforms.isEmpty()) {
       List<String> defaults =
-          covariateTransforms.keySet().stream().filter(k -> s.isDefault(K + "features.covariates." + k)).toList();
+          covariateTransforms.keySet().stream()
+              .filter(k -> s.isDefault(K + "features.covariates." + k))
+              .toList();
       if (defaults.size() < covariateTransforms.size()) {
         String explicit =
-            covariateTransforms.keySet().stream().filter(k -> !defaults.contains(k)).findFirst().orElseThrow();
+            covariateTransforms.keySet().stream()
+                .filter(k -> !defaults.contains(k))
+                .findFirst()
+                .orElseThrow();
         throw s.invalid(
             K + "features.covariates." + explicit,
             "covariate features need a covariates table (" + K + "covariates is empty)");
@@ -134,12 +148,15 @@ public record ExpandConfig(
   }
 
   /**
-   * These params without the default features whose column the data lack ({@code attributes}: the tracks' and the
-   * attributes table's columns; {@code covariateColumns}: the covariates table's), each noted in {@code notesOut}. A
-   * user's feature on a missing column stays, and expand fails naming it.
+   * These params without the default features whose column the data lack ({@code attributes}: the
+   * tracks' and the attributes table's columns; {@code covariateColumns}: the covariates table's),
+   * each noted in {@code notesOut}. A user's feature on a missing column stays, and expand fails
+   * naming it.
    */
-  public ExpandParams paramsFor(List<String> attributes, List<String> covariateColumns, List<String> notesOut) {
-    Map<String, Transform> attributeFeatures = usable(params.attributeTransforms(), attributes, "attribute", notesOut);
+  public ExpandParams paramsFor(
+      List<String> attributes, List<String> covariateColumns, List<String> notesOut) {
+    Map<String, Transform> attributeFeatures =
+        usable(params.attributeTransforms(), attributes, "attribute", notesOut);
     Map<String, Transform> covariateFeatures =
         usable(params.covariateTransforms(), covariateColumns, "covariate", notesOut);
     return params.withFeatureTransforms(covariateFeatures, attributeFeatures);
@@ -149,15 +166,17 @@ public record ExpandConfig(
       Map<String, Transform> wanted, List<String> columns, String what, List<String> notesOut) {
     Map<String, Transform> kept = new LinkedHashMap<>();
     List<String> leftOut = new ArrayList<>();
-    wanted.forEach((column, t) -> {
-      if (columns.contains(column) || !defaultFeatures.contains(column)) {
-        kept.put(column, t);
-      } else {
-        leftOut.add(column);
-      }
-    });
+    wanted.forEach(
+        (column, t) -> {
+          if (columns.contains(column) || !defaultFeatures.contains(column)) {
+            kept.put(column, t);
+          } else {
+            leftOut.add(column);
+          }
+        });
     if (!leftOut.isEmpty()) {
-      notesOut.add("default " + what + " features " + leftOut + " left out: the data have no such columns");
+      notesOut.add(
+          "default " + what + " features " + leftOut + " left out: the data have no such columns");
     }
     return kept;
   }

@@ -1,9 +1,8 @@
 package org.shoal.jobs.config;
 
-import java.util.List;
-
 import com.typesafe.config.ConfigValueType;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,7 +10,8 @@ import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.imports.ImportChoices;
 
 /** The validated configuration of {@code shoal import} (keys under shoal.import). */
-public record ImportConfig(String path, boolean parquet, String output, ImportChoices.Params params) implements StageConfig {
+public record ImportConfig(String path, boolean parquet, String output, ImportChoices.Params params)
+    implements StageConfig {
   private static final String K = "shoal.import.";
 
   @Override
@@ -30,7 +30,9 @@ public record ImportConfig(String path, boolean parquet, String output, ImportCh
           case "" -> !path.toLowerCase(Locale.ROOT).matches(".*\\.csv(\\.gz)?$");
           case "csv" -> false;
           case "parquet" -> true;
-          default -> throw s.invalid(K + "format", "use csv, parquet, or \"\" to decide from the path's extension");
+          default ->
+              throw s.invalid(
+                  K + "format", "use csv, parquet, or \"\" to decide from the path's extension");
         };
     String c = K + "columns.";
     ImportChoices.Columns columns =

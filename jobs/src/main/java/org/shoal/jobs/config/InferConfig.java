@@ -3,11 +3,18 @@ package org.shoal.jobs.config;
 import java.util.List;
 
 /**
- * The validated configuration of {@code shoal infer} (keys under shoal.infer). Empty contrasts are null. {@code
- * models}: the extra models scored beside {@code model} (best.json files, run folders, or feature-set names, which
- * mean {@code <trainOutput>/best-<name>.json}).
+ * The validated configuration of {@code shoal infer} (keys under shoal.infer). Empty contrasts are
+ * null. {@code models}: the extra models scored beside {@code model} (best.json files, run folders,
+ * or feature-set names, which mean {@code <trainOutput>/best-<name>.json}).
  */
-public record InferConfig(String model, List<String> models, String trainOutput, String decisions, String contrasts, String output) implements StageConfig {
+public record InferConfig(
+    String model,
+    List<String> models,
+    String trainOutput,
+    String decisions,
+    String contrasts,
+    String output)
+    implements StageConfig {
   private static final String K = "shoal.infer.";
 
   @Override

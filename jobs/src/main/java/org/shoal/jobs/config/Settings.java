@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Typed, range-checked reads of a loaded config; every error names the key, the value and its origin. It also knows
- * which values the user set (command line or file) and which are reference.conf's defaults: a default that does not
- * fit the user's data may fall away with a note, a user's setting never does.
+ * Typed, range-checked reads of a loaded config; every error names the key, the value and its
+ * origin. It also knows which values the user set (command line or file) and which are
+ * reference.conf's defaults: a default that does not fit the user's data may fall away with a note,
+ * a user's setting never does.
  */
 public final class Settings {
   private final Config config;
@@ -25,24 +26,29 @@ public final class Settings {
 
   /**
    * @param config the merged, resolved configuration
-   * @param userLayers the user's layers (command line over file), unresolved; null = everything is the user's
+   * @param userLayers the user's layers (command line over file), unresolved; null = everything is
+   *     the user's
    */
   public Settings(Config config, Config userLayers) {
     this.config = config;
     this.userLayers = userLayers;
   }
 
-  /** Whether {@code key} has reference.conf's value: neither the command line nor the file set it. */
+  /**
+   * Whether {@code key} has reference.conf's value: neither the command line nor the file set it.
+   */
   public boolean isDefault(String key) {
     return userLayers != null && !userLayers.hasPathOrNull(key);
   }
 
   /**
-   * Whether expand reads the built-in synthetic world's tracks. Defaults that point into the synthetic world
-   * (covariates, the true model as reference) apply only then; `run` simulates only then.
+   * Whether expand reads the built-in synthetic world's tracks. Defaults that point into the
+   * synthetic world (covariates, the true model as reference) apply only then; `run` simulates only
+   * then.
    */
   public boolean tracksAreSimulated() {
-    return normalise(string("shoal.expand.tracks.path")).equals(normalise(string("shoal.simulate.output") + "/tracks.csv"));
+    return normalise(string("shoal.expand.tracks.path"))
+        .equals(normalise(string("shoal.simulate.output") + "/tracks.csv"));
   }
 
   private static String normalise(String path) {
@@ -65,7 +71,10 @@ public final class Settings {
     return read(key, () -> config.getStringList(key));
   }
 
-  /** A value that must be one of a fixed set; {@code parse} throws IllegalArgumentException for others. */
+  /**
+   * A value that must be one of a fixed set; {@code parse} throws IllegalArgumentException for
+   * others.
+   */
   public <T> T choice(String key, java.util.function.Function<String, T> parse) {
     String v = string(key);
     try {
@@ -123,8 +132,7 @@ public final class Settings {
       return out;
     }
     for (Map.Entry<String, ConfigValue> e : read(key, () -> config.getConfig(key)).entrySet()) {
-      out.put(
-          e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
+      out.put(e.getKey().replace("\"", ""), String.valueOf(e.getValue().unwrapped()));
     }
     return out;
   }

@@ -1,7 +1,6 @@
 package org.shoal.jobs.config;
 
 import java.util.List;
-
 import org.shoal.pipeline.geo.Region;
 import org.shoal.pipeline.simulate.SimulateWorld;
 import org.shoal.pipeline.simulate.SimulationSpec;
@@ -33,7 +32,9 @@ public record SimulateConfig(String output, SimulateWorld.Setup setup) implement
     if (maxLon <= minLon) {
       throw s.invalid(
           K + "region.max-lon",
-          "must be greater than region.min-lon (" + minLon + "); boxes across the antimeridian are not supported");
+          "must be greater than region.min-lon ("
+              + minLon
+              + "); boxes across the antimeridian are not supported");
     }
     SyntheticWorld.Spec world =
         new SyntheticWorld.Spec(

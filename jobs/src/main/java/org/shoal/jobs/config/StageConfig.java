@@ -2,7 +2,10 @@ package org.shoal.jobs.config;
 
 import java.util.List;
 
-/** A stage's validated configuration: what it reads and where it writes (its marker and fingerprint use both). */
+/**
+ * A stage's validated configuration: what it reads and where it writes (its marker and fingerprint
+ * use both).
+ */
 public interface StageConfig {
   /** The folder the stage writes. */
   String output();

@@ -21,7 +21,8 @@ public record TrainConfig(
     HyperparameterGrid grid,
     double tolerance,
     int maxIterations,
-    java.util.Map<String, List<String>> featureSets) implements StageConfig {
+    java.util.Map<String, List<String>> featureSets)
+    implements StageConfig {
   private static final String K = "shoal.train.";
 
   @Override
@@ -76,7 +77,8 @@ public record TrainConfig(
     for (ConfigValue v : s.config().getList(g + "hidden")) {
       List<Integer> entry = new ArrayList<>();
       if (!(v.unwrapped() instanceof List<?> list)) {
-        throw s.invalid(g + "hidden", "must be a list of lists of layer sizes, e.g. [[16, 16], [32, 32, 32]]");
+        throw s.invalid(
+            g + "hidden", "must be a list of lists of layer sizes, e.g. [[16, 16], [32, 32, 32]]");
       }
       for (Object o : list) {
         entry.add(((Number) o).intValue());
@@ -115,12 +117,15 @@ public record TrainConfig(
     com.typesafe.config.Config sets = s.config().getConfig(K + "feature-sets");
     for (String name : sets.root().keySet()) {
       if (!name.matches("[A-Za-z0-9_-]+")) {
-        throw s.invalid(K + "feature-sets", "set names are letters, digits, - and _ (they name best-<set>.json): '" + name + "'");
+        throw s.invalid(
+            K + "feature-sets",
+            "set names are letters, digits, - and _ (they name best-<set>.json): '" + name + "'");
       }
       try {
         out.put(name, sets.getStringList(com.typesafe.config.ConfigUtil.quoteString(name)));
       } catch (com.typesafe.config.ConfigException e) {
-        throw s.invalid(K + "feature-sets", "set " + name + " must be a list of features ([] = every feature)");
+        throw s.invalid(
+            K + "feature-sets", "set " + name + " must be a list of features ([] = every feature)");
       }
     }
     return out;

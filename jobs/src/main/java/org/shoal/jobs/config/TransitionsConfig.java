@@ -1,18 +1,24 @@
 package org.shoal.jobs.config;
 
-import java.util.List;
-import org.shoal.pipeline.simulate.SimulateWorld;
-
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.shoal.pipeline.geo.Region;
+import org.shoal.pipeline.simulate.SimulateWorld;
 
 /** The validated configuration of {@code shoal transitions} (keys under shoal.transitions). */
 public record TransitionsConfig(
-    String model, String covariates, Region region, LocalDate startDate, int days, Map<String, Double> attributes, String output,
-    SimulateWorld.Setup trueWorld) implements StageConfig {
+    String model,
+    String covariates,
+    Region region,
+    LocalDate startDate,
+    int days,
+    Map<String, Double> attributes,
+    String output,
+    SimulateWorld.Setup trueWorld)
+    implements StageConfig {
   private static final String K = "shoal.transitions.";
 
   @Override
@@ -44,7 +50,12 @@ public record TransitionsConfig(
       throw s.invalid(
           K + "covariates",
           "the default is the synthetic world's covariates, which say nothing about your tracks' region; set "
-              + K + "covariates (every cell with covariates is an origin), " + K + "region and " + K + "start-date");
+              + K
+              + "covariates (every cell with covariates is an origin), "
+              + K
+              + "region and "
+              + K
+              + "start-date");
     }
     return new TransitionsConfig(
         model,

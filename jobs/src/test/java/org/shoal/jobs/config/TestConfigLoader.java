@@ -34,7 +34,8 @@ class TestConfigLoader {
 
   @Test
   void theShoalPrefixIsOptionalOnTheCommandLine() {
-    assertThat(simulate(null, Map.of("simulate.seed", "3")).setup().simulation().seed()).isEqualTo(3);
+    assertThat(simulate(null, Map.of("simulate.seed", "3")).setup().simulation().seed())
+        .isEqualTo(3);
   }
 
   @Test
@@ -150,7 +151,10 @@ class TestConfigLoader {
 
   @Test
   void covariateFeaturesWithoutACovariatesTableAreRejected() {
-    assertThatThrownBy(() -> ExpandConfig.from(new Settings(ConfigLoader.load(null, Map.of("expand.covariates", "")))))
+    assertThatThrownBy(
+            () ->
+                ExpandConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("expand.covariates", "")))))
         .hasMessageContaining("shoal.expand.features.covariates")
         .hasMessageContaining("need a covariates table");
   }
@@ -160,11 +164,15 @@ class TestConfigLoader {
     assertThatThrownBy(
             () ->
                 ExpandConfig.from(
-                    new Settings(ConfigLoader.load(null, Map.of("expand.features.covariates.salinity", "sqrt")))))
+                    new Settings(
+                        ConfigLoader.load(
+                            null, Map.of("expand.features.covariates.salinity", "sqrt")))))
         .hasMessageContaining("shoal.expand.features.covariates.salinity = sqrt")
         .hasMessageContaining("unknown transform");
     assertThatThrownBy(
-            () -> ExpandConfig.from(new Settings(ConfigLoader.load(null, Map.of("expand.tracks.format", "xlsx")))))
+            () ->
+                ExpandConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("expand.tracks.format", "xlsx")))))
         .hasMessageContaining("shoal.expand.tracks.format = xlsx");
   }
 }

@@ -14,18 +14,19 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shoal.pipeline.util.Draws;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
+import org.shoal.pipeline.util.Draws;
 
 /**
  * Noise augmentation: K noisy copies of every training individual become new pseudo-individuals
- * ({@code <id>~aug<k>}); validation rows pass through untouched. Noise is drawn per row and column from
- * (seed, individual, decision, choice, copy), applied to raw columns, and then the features derived from them are
- * recomputed (bearing to sin/cos, distance to f_distance, transformed columns with the dataset's own training
- * statistics), so derived features stay consistent with the noisy raw values.
+ * ({@code <id>~aug<k>}); validation rows pass through untouched. Noise is drawn per row and column
+ * from (seed, individual, decision, choice, copy), applied to raw columns, and then the features
+ * derived from them are recomputed (bearing to sin/cos, distance to f_distance, transformed columns
+ * with the dataset's own training statistics), so derived features stay consistent with the noisy
+ * raw values.
  */
 public final class AddNoise {
   public static final String SOURCE_INDIVIDUAL = "source_individual";
@@ -44,7 +45,8 @@ public final class AddNoise {
     List<String> names = Arrays.asList(choices.columns());
     for (Noise n : noise) {
       if (!names.contains(n.column())) {
-        throw new IllegalArgumentException("noise column '" + n.column() + "' is not in the choices " + names);
+        throw new IllegalArgumentException(
+            "noise column '" + n.column() + "' is not in the choices " + names);
       }
     }
     Dataset<Row> originals =
@@ -64,14 +66,18 @@ public final class AddNoise {
       noisy = noisy.withColumn(Normalisation.featureName(c), normalisation.column(c));
     }
     org.apache.spark.sql.Column[] inOrder =
-        Arrays.stream(schema.fieldNames()).map(f -> col("`" + f + "`")).toArray(org.apache.spark.sql.Column[]::new);
+        Arrays.stream(schema.fieldNames())
+            .map(f -> col("`" + f + "`"))
+            .toArray(org.apache.spark.sql.Column[]::new);
     return originals.unionByName(noisy.select(inOrder));
   }
 
   /** The same expressions as expand, so unperturbed copies equal their originals exactly. */
   private static Dataset<Row> recomputeGeometry(Dataset<Row> rows, double radiusKm) {
-    List<String> derived = new ArrayList<>(ChoiceFeatures.columns(List.of(ChoiceFeatures.Base.values())));
-    derived.addAll(List.of(ChoiceFeatures.STAY_PUT, ChoiceFeatures.DAY_OF_YEAR, ChoiceFeatures.MONTH));
+    List<String> derived =
+        new ArrayList<>(ChoiceFeatures.columns(List.of(ChoiceFeatures.Base.values())));
+    derived.addAll(
+        List.of(ChoiceFeatures.STAY_PUT, ChoiceFeatures.DAY_OF_YEAR, ChoiceFeatures.MONTH));
     return ChoiceFeatures.add(rows.drop(derived.toArray(String[]::new)), radiusKm);
   }
 
@@ -98,7 +104,8 @@ public final class AddNoise {
       this.columns = noise.stream().mapToInt(n -> schema.fieldIndex(n.column())).toArray();
       for (Noise n : noise) {
         if (schema.apply(n.column()).dataType() != DataTypes.DoubleType) {
-          throw new IllegalArgumentException("noise column '" + n.column() + "' is not numeric (double)");
+          throw new IllegalArgumentException(
+              "noise column '" + n.column() + "' is not numeric (double)");
         }
       }
     }

@@ -3,11 +3,18 @@ package org.shoal.pipeline.augment;
 import java.io.Serializable;
 
 /**
- * Noise on one raw column: a draw e, uniform on [-scale, scale] or normal(0, scale), added ({@code v + e}) or
- * multiplied ({@code v * (1 + e)}), then clipped to [min, max] and wrapped into [0, wrap) when those are set.
+ * Noise on one raw column: a draw e, uniform on [-scale, scale] or normal(0, scale), added ({@code
+ * v + e}) or multiplied ({@code v * (1 + e)}), then clipped to [min, max] and wrapped into [0,
+ * wrap) when those are set.
  */
 public record Noise(
-    String column, Distribution distribution, Mode mode, double scale, Double min, Double max, Double wrap)
+    String column,
+    Distribution distribution,
+    Mode mode,
+    double scale,
+    Double min,
+    Double max,
+    Double wrap)
     implements Serializable {
 
   public enum Distribution {
@@ -22,7 +29,8 @@ public record Noise(
 
   public Noise {
     if (!(scale >= 0) || Double.isInfinite(scale)) {
-      throw new IllegalArgumentException("noise scale of '" + column + "' must be >= 0, got " + scale);
+      throw new IllegalArgumentException(
+          "noise scale of '" + column + "' must be >= 0, got " + scale);
     }
     if (min != null && max != null && min > max) {
       throw new IllegalArgumentException("noise clip of '" + column + "' has min > max");
@@ -52,6 +60,7 @@ public record Noise(
   }
 
   public static <E extends Enum<E>> E parse(Class<E> type, String name) {
-    return org.shoal.pipeline.util.Enums.parse(type, name, "noise " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT));
+    return org.shoal.pipeline.util.Enums.parse(
+        type, name, "noise " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -25,15 +25,17 @@ import org.shoal.pipeline.util.Draws;
 /**
  * Balanced training sets from the decision/choice table.
  *
- * <p>{@link Mode#PAIRS} is the original contrast sampling: each individual contributes exactly N decision draws
- * (with replacement, from its decisions that have an unselected choice), and each draw pairs its selected choice
- * with A unselected choices drawn with replacement; each pair is a two-choice decision. Unlike the original, a
- * decision drawn k times gets fresh alternatives each time. {@link Mode#DECISIONS} keeps whole decisions (all their
- * choices), N draws per individual, or every decision once when N is 0.
+ * <p>{@link Mode#PAIRS} is the original contrast sampling: each individual contributes exactly N
+ * decision draws (with replacement, from its decisions that have an unselected choice), and each
+ * draw pairs its selected choice with A unselected choices drawn with replacement; each pair is a
+ * two-choice decision. Unlike the original, a decision drawn k times gets fresh alternatives each
+ * time. {@link Mode#DECISIONS} keeps whole decisions (all their choices), N draws per individual,
+ * or every decision once when N is 0.
  *
- * <p>Output rows keep every input column; {@code decision} and {@code choice} are renumbered (pair or draw from 1
- * per individual; in a pair the selected choice is 1) and the originals are kept in {@code source_decision} and
- * {@code source_choice}. Draws come from {@link Draws}, so a seed gives the same rows on any cluster.
+ * <p>Output rows keep every input column; {@code decision} and {@code choice} are renumbered (pair
+ * or draw from 1 per individual; in a pair the selected choice is 1) and the originals are kept in
+ * {@code source_decision} and {@code source_choice}. Draws come from {@link Draws}, so a seed gives
+ * the same rows on any cluster.
  */
 public final class SampleContrasts {
   public static final String SOURCE_DECISION = "source_decision";
@@ -53,23 +55,26 @@ public final class SampleContrasts {
     }
   }
 
-  public record Params(Mode mode, int decisionsPerIndividual, int alternativesPerDecision, long seed)
+  public record Params(
+      Mode mode, int decisionsPerIndividual, int alternativesPerDecision, long seed)
       implements Serializable {
     public Params {
       if (decisionsPerIndividual < 0 || (mode == Mode.PAIRS && decisionsPerIndividual < 1)) {
         throw new IllegalArgumentException(
-            "decisions per individual must be >= 1 for pairs (>= 0 for decisions), got " + decisionsPerIndividual);
+            "decisions per individual must be >= 1 for pairs (>= 0 for decisions), got "
+                + decisionsPerIndividual);
       }
       if (mode == Mode.PAIRS && alternativesPerDecision < 1) {
-        throw new IllegalArgumentException("alternatives per decision must be >= 1, got " + alternativesPerDecision);
+        throw new IllegalArgumentException(
+            "alternatives per decision must be >= 1, got " + alternativesPerDecision);
       }
     }
   }
 
   /**
    * @param rows the sampled table
-   * @param skipped decisions that could not be drawn (no unselected choice, or no selected one): individual,
-   *     decision, reason
+   * @param skipped decisions that could not be drawn (no unselected choice, or no selected one):
+   *     individual, decision, reason
    */
   public record Result(Dataset<Row> rows, Dataset<Row> skipped) {}
 
@@ -88,17 +93,21 @@ public final class SampleContrasts {
                 count(when(col(Cols.SELECTED).unary_$bang(), 1)).as(ALTERNATIVES),
                 count(when(col(Cols.SELECTED), 1)).as("_selected"));
     Column usable =
-        col("_selected").equalTo(1).and(p.mode() == Mode.PAIRS ? col(ALTERNATIVES).gt(0) : lit(true));
+        col("_selected")
+            .equalTo(1)
+            .and(p.mode() == Mode.PAIRS ? col(ALTERNATIVES).gt(0) : lit(true));
     Dataset<Row> skipped =
         perDecision
             .filter(usable.unary_$bang())
             .withColumn(
-                "reason", when(col("_selected").notEqual(1), lit(NO_SELECTED)).otherwise(lit(NO_ALTERNATIVE)))
+                "reason",
+                when(col("_selected").notEqual(1), lit(NO_SELECTED)).otherwise(lit(NO_ALTERNATIVE)))
             .select(Cols.INDIVIDUAL, Cols.DECISION, "reason");
     Dataset<Row> pool =
         perDecision
             .filter(usable)
-            .withColumn(RANK, row_number().over(Window.partitionBy(key).orderBy(Cols.DECISION)).minus(1))
+            .withColumn(
+                RANK, row_number().over(Window.partitionBy(key).orderBy(Cols.DECISION)).minus(1))
             .withColumn(DECISIONS, count(lit(1)).over(Window.partitionBy(key)))
             .select(Cols.INDIVIDUAL, Cols.DECISION, RANK, DECISIONS, ALTERNATIVES);
 
@@ -136,18 +145,20 @@ public final class SampleContrasts {
       return new Result(rows.select(outCols), skipped);
     }
 
-    // The alternative draws: (individual, draw, slot, rank among the decision's unselected choices).
-    Dataset<Row> slots =
-        draws.flatMap(new DrawAlternatives(p), Encoders.row(SLOT_SCHEMA));
+    // The alternative draws: (individual, draw, slot, rank among the decision's unselected
+    // choices).
+    Dataset<Row> slots = draws.flatMap(new DrawAlternatives(p), Encoders.row(SLOT_SCHEMA));
     Dataset<Row> unselected =
         renamed
             .filter(col(Cols.SELECTED).unary_$bang())
             .withColumn(
                 RANK,
                 row_number()
-                        .over(Window.partitionBy(Cols.INDIVIDUAL, SOURCE_DECISION).orderBy(SOURCE_CHOICE))
-                        .minus(1));
-    Column pairId = col(DRAW).minus(1).multiply(p.alternativesPerDecision()).plus(col(SLOT)).plus(1);
+                    .over(
+                        Window.partitionBy(Cols.INDIVIDUAL, SOURCE_DECISION).orderBy(SOURCE_CHOICE))
+                    .minus(1));
+    Column pairId =
+        col(DRAW).minus(1).multiply(p.alternativesPerDecision()).plus(col(SLOT)).plus(1);
     Dataset<Row> alternatives =
         slots
             .join(unselected, toSeq(Cols.INDIVIDUAL, SOURCE_DECISION, RANK))
@@ -201,7 +212,9 @@ public final class SampleContrasts {
         }
       } else {
         for (int k = 0; k < p.decisionsPerIndividual(); k++) {
-          out.add(RowFactory.create(individual, k + 1, Draws.index(decisions, p.seed(), individual, 1, k, 0)));
+          out.add(
+              RowFactory.create(
+                  individual, k + 1, Draws.index(decisions, p.seed(), individual, 1, k, 0)));
         }
       }
       return out.iterator();
@@ -226,7 +239,11 @@ public final class SampleContrasts {
       for (int a = 0; a < p.alternativesPerDecision(); a++) {
         out.add(
             RowFactory.create(
-                individual, decision, draw, a, Draws.index(alternatives, p.seed(), individual, 2, draw, a)));
+                individual,
+                decision,
+                draw,
+                a,
+                Draws.index(alternatives, p.seed(), individual, 2, draw, a)));
       }
       return out.iterator();
     }

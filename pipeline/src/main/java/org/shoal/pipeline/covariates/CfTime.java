@@ -11,12 +11,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A CF time coordinate: {@code units = "<unit> since <reference>"} (e.g. "hours since 1950-01-01", "seconds since
- * 1970-01-01 00:00:00"), in the standard (Gregorian) calendar. A value is a UTC instant; its day is the UTC date.
+ * A CF time coordinate: {@code units = "<unit> since <reference>"} (e.g. "hours since 1950-01-01",
+ * "seconds since 1970-01-01 00:00:00"), in the standard (Gregorian) calendar. A value is a UTC
+ * instant; its day is the UTC date.
  */
 public record CfTime(long secondsPerUnit, Instant reference, String units) implements Serializable {
   private static final Pattern UNITS =
-      Pattern.compile("\\s*(\\w+)\\s+since\\s+(\\d{1,4}-\\d{1,2}-\\d{1,2})(?:[ T](\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?))?\\s*(Z|UTC|[+-]\\d{1,2}(?::?\\d{2})?)?\\s*");
+      Pattern.compile(
+          "\\s*(\\w+)\\s+since\\s+(\\d{1,4}-\\d{1,2}-\\d{1,2})(?:[ T](\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d+)?)?))?\\s*(Z|UTC|[+-]\\d{1,2}(?::?\\d{2})?)?\\s*");
 
   /**
    * @param units the variable's {@code units} attribute
@@ -26,15 +28,24 @@ public record CfTime(long secondsPerUnit, Instant reference, String units) imple
   public static CfTime parse(String units, String calendar, String where) {
     if (calendar != null) {
       String c = calendar.trim().toLowerCase(Locale.ROOT);
-      if (!(c.isEmpty() || c.equals("standard") || c.equals("gregorian") || c.equals("proleptic_gregorian"))) {
+      if (!(c.isEmpty()
+          || c.equals("standard")
+          || c.equals("gregorian")
+          || c.equals("proleptic_gregorian"))) {
         throw new IllegalArgumentException(
-            where + ": calendar '" + calendar + "' is not supported (only standard/gregorian time axes)");
+            where
+                + ": calendar '"
+                + calendar
+                + "' is not supported (only standard/gregorian time axes)");
       }
     }
     Matcher m = units == null ? null : UNITS.matcher(units);
     if (m == null || !m.matches()) {
       throw new IllegalArgumentException(
-          where + ": time units '" + units + "' are not '<days|hours|minutes|seconds> since <yyyy-mm-dd[ hh:mm:ss]>'");
+          where
+              + ": time units '"
+              + units
+              + "' are not '<days|hours|minutes|seconds> since <yyyy-mm-dd[ hh:mm:ss]>'");
     }
     long perUnit =
         switch (m.group(1).toLowerCase(Locale.ROOT)) {
@@ -42,10 +53,19 @@ public record CfTime(long secondsPerUnit, Instant reference, String units) imple
           case "hours", "hour", "hrs", "hr", "h" -> 3_600;
           case "minutes", "minute", "mins", "min" -> 60;
           case "seconds", "second", "secs", "sec", "s" -> 1;
-          default -> throw new IllegalArgumentException(where + ": time unit '" + m.group(1) + "' in '" + units + "' is not days, hours, minutes or seconds");
+          default ->
+              throw new IllegalArgumentException(
+                  where
+                      + ": time unit '"
+                      + m.group(1)
+                      + "' in '"
+                      + units
+                      + "' is not days, hours, minutes or seconds");
         };
     String[] ymd = m.group(2).split("-");
-    LocalDateTime t = LocalDate.of(Integer.parseInt(ymd[0]), Integer.parseInt(ymd[1]), Integer.parseInt(ymd[2])).atStartOfDay();
+    LocalDateTime t =
+        LocalDate.of(Integer.parseInt(ymd[0]), Integer.parseInt(ymd[1]), Integer.parseInt(ymd[2]))
+            .atStartOfDay();
     if (m.group(3) != null) {
       String[] hms = m.group(3).split(":");
       t = t.plusHours(Integer.parseInt(hms[0])).plusMinutes(Integer.parseInt(hms[1]));
@@ -59,8 +79,11 @@ public record CfTime(long secondsPerUnit, Instant reference, String units) imple
       String digits = z.replace(":", "");
       int sign = digits.startsWith("-") ? -1 : 1;
       digits = digits.substring(1);
-      int hours = Integer.parseInt(digits.length() <= 2 ? digits : digits.substring(0, digits.length() - 2));
-      int minutes = digits.length() <= 2 ? 0 : Integer.parseInt(digits.substring(digits.length() - 2));
+      int hours =
+          Integer.parseInt(
+              digits.length() <= 2 ? digits : digits.substring(0, digits.length() - 2));
+      int minutes =
+          digits.length() <= 2 ? 0 : Integer.parseInt(digits.substring(digits.length() - 2));
       offset = ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes);
     }
     return new CfTime(perUnit, OffsetDateTime.of(t, offset).toInstant(), units);

@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * A rectilinear grid of points (the part of a file's grid inside the configured box): point {@code p = y * nx + x}
- * lies at ({@code lats[y]}, {@code lons[x]}); longitudes wrapped into [-180, 180).
+ * A rectilinear grid of points (the part of a file's grid inside the configured box): point {@code
+ * p = y * nx + x} lies at ({@code lats[y]}, {@code lons[x]}); longitudes wrapped into [-180, 180).
  */
 public record Grid(double[] lats, double[] lons) implements Serializable {
   public int size() {

@@ -10,14 +10,17 @@ import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.H3Cells;
 
 /**
- * A grid's points mapped to H3 cells once (not per day): each point's own cell, plus the cells too small to hold any
- * grid point, each fed by its nearest point. {@code fillCells[i]} takes its value from point {@code fillPoints[i]}.
+ * A grid's points mapped to H3 cells once (not per day): each point's own cell, plus the cells too
+ * small to hold any grid point, each fed by its nearest point. {@code fillCells[i]} takes its value
+ * from point {@code fillPoints[i]}.
  *
  * @param note why no cell was filled from its nearest point, or null
  */
-public record GridCells(long[] cells, long[] fillCells, int[] fillPoints, String note) implements Serializable {
+public record GridCells(long[] cells, long[] fillCells, int[] fillPoints, String note)
+    implements Serializable {
   /** Cells this many times larger than a grid cell always contain grid points: nothing to fill. */
   private static final double FILL_AREA_RATIO = 4;
+
   /** Above this many candidate cells the nearest-point fill is skipped (with a note). */
   private static final long MAX_FILL_CANDIDATES = 5_000_000;
 
@@ -34,21 +37,28 @@ public record GridCells(long[] cells, long[] fillCells, int[] fillPoints, String
   }
 
   /**
-   * @param nearestFill whether cells without any grid point inside take their nearest point's values
+   * @param nearestFill whether cells without any grid point inside take their nearest point's
+   *     values
    */
   public static GridCells of(Grid grid, int resolution, boolean nearestFill) {
     long[] cells = cells(grid, resolution);
     if (!nearestFill || grid.size() == 0) {
-      return new GridCells(cells, new long[0], new int[0], nearestFill ? null : "nearest-point fill is off");
+      return new GridCells(
+          cells, new long[0], new int[0], nearestFill ? null : "nearest-point fill is off");
     }
     double dLat = Grid.spacing(grid.lats());
     double dLon = Grid.spacing(grid.lons());
     if (Double.isNaN(dLat) || Double.isNaN(dLon)) {
-      return new GridCells(cells, new long[0], new int[0], "a grid of one row or column has no spacing to fill from");
+      return new GridCells(
+          cells,
+          new long[0],
+          new int[0],
+          "a grid of one row or column has no spacing to fill from");
     }
     double minLat = Arrays.stream(grid.lats()).min().orElseThrow();
     double maxLat = Arrays.stream(grid.lats()).max().orElseThrow();
-    double nearestEquator = minLat <= 0 && maxLat >= 0 ? 0 : Math.min(Math.abs(minLat), Math.abs(maxLat));
+    double nearestEquator =
+        minLat <= 0 && maxLat >= 0 ? 0 : Math.min(Math.abs(minLat), Math.abs(maxLat));
     double gridCellKm2 = dLat * 111.195 * dLon * 111.195 * Math.cos(Math.toRadians(nearestEquator));
     double cellKm2 = H3Cells.averageAreaKm2(resolution);
     if (cellKm2 >= FILL_AREA_RATIO * gridCellKm2) {
@@ -56,11 +66,21 @@ public record GridCells(long[] cells, long[] fillCells, int[] fillPoints, String
     }
     double[] lonRange = lonRange(grid.lons());
     double extentKm2 =
-        (maxLat - minLat) * 111.195 * span(lonRange[0], lonRange[1]) * 111.195 * Math.cos(Math.toRadians(nearestEquator));
+        (maxLat - minLat)
+            * 111.195
+            * span(lonRange[0], lonRange[1])
+            * 111.195
+            * Math.cos(Math.toRadians(nearestEquator));
     if (extentKm2 / cellKm2 > MAX_FILL_CANDIDATES) {
-      return new GridCells(cells, new long[0], new int[0], String.format(java.util.Locale.ROOT,
-          "about %.0f cells at resolution %d cover the grid: too many to fill from nearest points; use a coarser resolution or a smaller region",
-          extentKm2 / cellKm2, resolution));
+      return new GridCells(
+          cells,
+          new long[0],
+          new int[0],
+          String.format(
+              java.util.Locale.ROOT,
+              "about %.0f cells at resolution %d cover the grid: too many to fill from nearest points; use a coarser resolution or a smaller region",
+              extentKm2 / cellKm2,
+              resolution));
     }
     Set<Long> own = new java.util.HashSet<>();
     for (long c : cells) {
@@ -129,14 +149,17 @@ public record GridCells(long[] cells, long[] fillCells, int[] fillPoints, String
     return out;
   }
 
-  /** Index of the value nearest to {@code v} in a sorted axis; longitudes compare around the circle. */
+  /**
+   * Index of the value nearest to {@code v} in a sorted axis; longitudes compare around the circle.
+   */
   static int nearest(double[] sorted, double v, boolean circular) {
     int i = Arrays.binarySearch(sorted, v);
     if (i >= 0) {
       return i;
     }
     int hi = -i - 1;
-    int[] candidates = circular ? new int[] {hi - 1, hi, 0, sorted.length - 1} : new int[] {hi - 1, hi};
+    int[] candidates =
+        circular ? new int[] {hi - 1, hi, 0, sorted.length - 1} : new int[] {hi - 1, hi};
     int best = -1;
     double bestDistance = Double.POSITIVE_INFINITY;
     for (int c : candidates) {

@@ -29,13 +29,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -44,19 +44,22 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Gridded environmental data to covariates per (H3 cell, day), as the research prepared Copernicus Marine output:
- * only the box, dates and depth bins asked for are read; each grid point is mapped to its cell once per grid; levels
- * in a depth bin are averaged per point; per (cell, day) the mean of the valid points (optionally weighted by
- * cos(latitude)) and their number. Land and NaN points count in the report, never in a mean.
+ * Gridded environmental data to covariates per (H3 cell, day), as the research prepared Copernicus
+ * Marine output: only the box, dates and depth bins asked for are read; each grid point is mapped
+ * to its cell once per grid; levels in a depth bin are averaged per point; per (cell, day) the mean
+ * of the valid points (optionally weighted by cos(latitude)) and their number. Land and NaN points
+ * count in the report, never in a mean.
  *
- * <p>Each input is first reduced to <em>partial sums</em> per (cell, date): {@code points} and, per output column
- * {@code c}, {@code c__sum}, {@code c__weight}, {@code c__n}; {@link #cells} turns them into means.
+ * <p>Each input is first reduced to <em>partial sums</em> per (cell, date): {@code points} and, per
+ * output column {@code c}, {@code c__sum}, {@code c__weight}, {@code c__n}; {@link #cells} turns
+ * them into means.
  */
 public final class GriddedCovariates {
   public static final String POINTS = "points";
   private static final String SUM = "__sum";
   private static final String WEIGHT = "__weight";
   private static final String N = "__n";
+
   /** Whether a lookup row's point lies in its cell (false: a cell's nearest point, lent to it). */
   private static final String INSIDE = "_inside";
 
@@ -111,9 +114,13 @@ public final class GriddedCovariates {
       String note,
       Dataset<Row> partials) {}
 
-  // ---------------------------------------------------------------------------------------------- NetCDF
+  // ----------------------------------------------------------------------------------------------
+  // NetCDF
 
-  /** A NetCDF-4 input: one Spark task per (file, time step) inside the dates; all files must share one grid. */
+  /**
+   * A NetCDF-4 input: one Spark task per (file, time step) inside the dates; all files must share
+   * one grid.
+   */
   public static Source netcdf(SparkSession spark, String path, List<String> files, Params p) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Task> tasks = new ArrayList<>();
@@ -130,7 +137,10 @@ public final class GriddedCovariates {
         if (grid == null) {
           if (vars.isEmpty()) {
             throw new IllegalArgumentException(
-                file + " has none of the variables " + p.variables().keySet() + " (covariates.variables)");
+                file
+                    + " has none of the variables "
+                    + p.variables().keySet()
+                    + " (covariates.variables)");
           }
           grid = sel.grid();
           found = vars;
@@ -146,10 +156,22 @@ public final class GriddedCovariates {
               columns.add(out);
             }
           }
-        } else if (!grid.sameAs(sel.grid()) || !vars.keySet().equals(found.keySet()) || daily != nc.hasTime()) {
+        } else if (!grid.sameAs(sel.grid())
+            || !vars.keySet().equals(found.keySet())
+            || daily != nc.hasTime()) {
           throw new IllegalArgumentException(
-              "the files of one input must share their grid, variables and time axis: " + file + " ("
-                  + sel.grid() + ", " + vars.keySet() + ") differs from " + firstFile + " (" + grid + ", " + found.keySet()
+              "the files of one input must share their grid, variables and time axis: "
+                  + file
+                  + " ("
+                  + sel.grid()
+                  + ", "
+                  + vars.keySet()
+                  + ") differs from "
+                  + firstFile
+                  + " ("
+                  + grid
+                  + ", "
+                  + found.keySet()
                   + "); give them as separate inputs");
         }
         LocalDate[] dates = nc.dates();
@@ -165,14 +187,19 @@ public final class GriddedCovariates {
     }
     if (grid.size() == 0) {
       throw new IllegalArgumentException(
-          "no grid point of " + firstFile + " lies inside the box " + p.box() + " (covariates.region)");
+          "no grid point of "
+              + firstFile
+              + " lies inside the box "
+              + p.box()
+              + " (covariates.region)");
     }
     GridCells cells = GridCells.of(grid, p.resolution(), p.nearestFill());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<GridCells> lookup = jsc.broadcast(cells);
     StructType schema = partialSchema(daily, columns);
     NetcdfTask fn = new NetcdfTask(files, found, p, columns, lookup, daily);
-    // One task per time step (a file's steps spread evenly): each reads its slice and sums it per cell.
+    // One task per time step (a file's steps spread evenly): each reads its slice and sums it per
+    // cell.
     Dataset<Row> partials =
         spark.createDataFrame(
             jsc.parallelize(tasks, Math.max(1, tasks.size())).mapPartitions(fn), schema);
@@ -225,7 +252,8 @@ public final class GriddedCovariates {
           }
           double[] weights = new double[sel.grid().size()];
           for (int point = 0; point < weights.length; point++) {
-            weights[point] = params.cosLatitude() ? Math.cos(Math.toRadians(sel.grid().lat(point))) : 1;
+            weights[point] =
+                params.cosLatitude() ? Math.cos(Math.toRadians(sel.grid().lat(point))) : 1;
           }
           Map<Long, double[]> sums = new HashMap<>();
           for (int point = 0; point < weights.length; point++) {
@@ -245,10 +273,17 @@ public final class GriddedCovariates {
     }
 
     /**
-     * acc = [points, then per column: sum, weight, n]. A point lent to a cell it does not lie in (its nearest point)
-     * gives the value but is not counted there: points and n count grid points inside the cell.
+     * acc = [points, then per column: sum, weight, n]. A point lent to a cell it does not lie in
+     * (its nearest point) gives the value but is not counted there: points and n count grid points
+     * inside the cell.
      */
-    private static void add(Map<Long, double[]> sums, long cell, int point, double[][] values, double w, boolean inside) {
+    private static void add(
+        Map<Long, double[]> sums,
+        long cell,
+        int point,
+        double[][] values,
+        double w,
+        boolean inside) {
       double[] acc = sums.computeIfAbsent(cell, k -> new double[1 + 3 * values.length]);
       acc[0] += inside ? 1 : 0;
       for (int c = 0; c < values.length; c++) {
@@ -294,7 +329,10 @@ public final class GriddedCovariates {
     return DataTypes.createStructType(f);
   }
 
-  /** The file itself when it is local; otherwise a copy in the local temporary folder (HDF5 needs random access). */
+  /**
+   * The file itself when it is local; otherwise a copy in the local temporary folder (HDF5 needs
+   * random access).
+   */
   static java.nio.file.Path local(String file, Configuration conf) {
     try {
       Path p = new Path(file);
@@ -311,20 +349,23 @@ public final class GriddedCovariates {
     }
   }
 
-  // ---------------------------------------------------------------------------------------------- long tables
+  // ----------------------------------------------------------------------------------------------
+  // long tables
 
   /**
-   * The columns of a long table: latitude, longitude, and optionally time (absent: a static layer) and depth
-   * (absent: every variable is 2-D). Names as they are in the table.
+   * The columns of a long table: latitude, longitude, and optionally time (absent: a static layer)
+   * and depth (absent: every variable is 2-D). Names as they are in the table.
    */
-  public record TableColumns(String latitude, String longitude, String time, String depth) implements Serializable {}
+  public record TableColumns(String latitude, String longitude, String time, String depth)
+      implements Serializable {}
 
   /**
-   * A long table (one row per grid point, time and level): the same reduction as NetCDF files, through Spark. Points
-   * form a grid when their distinct latitudes and longitudes do (then cells smaller than the spacing can be filled);
-   * scattered points are mapped one by one.
+   * A long table (one row per grid point, time and level): the same reduction as NetCDF files,
+   * through Spark. Points form a grid when their distinct latitudes and longitudes do (then cells
+   * smaller than the spacing can be filled); scattered points are mapped one by one.
    */
-  public static Source table(SparkSession spark, String path, Dataset<Row> table, TableColumns c, Params p) {
+  public static Source table(
+      SparkSession spark, String path, Dataset<Row> table, TableColumns c, Params p) {
     List<String> present = new ArrayList<>();
     List<String> names = java.util.Arrays.asList(table.columns());
     for (String v : p.variables().keySet()) {
@@ -334,12 +375,18 @@ public final class GriddedCovariates {
     }
     if (present.isEmpty()) {
       throw new IllegalArgumentException(
-          "the table at " + path + " has none of the variables " + p.variables().keySet()
-              + " (covariates.variables); its columns are " + names);
+          "the table at "
+              + path
+              + " has none of the variables "
+              + p.variables().keySet()
+              + " (covariates.variables); its columns are "
+              + names);
     }
     boolean daily = c.time() != null;
     Column lon = pmod(col(q(c.longitude())).cast("double").plus(180), lit(360)).minus(180);
-    List<Column> select = new ArrayList<>(List.of(col(q(c.latitude())).cast("double").as(Cols.LATITUDE), lon.as(Cols.LONGITUDE)));
+    List<Column> select =
+        new ArrayList<>(
+            List.of(col(q(c.latitude())).cast("double").as(Cols.LATITUDE), lon.as(Cols.LONGITUDE)));
     if (daily) {
       select.add(to_date(col(q(c.time()))).as(Cols.DATE));
     }
@@ -365,8 +412,14 @@ public final class GriddedCovariates {
     List<Column> means = new ArrayList<>();
     if (c.depth() != null) {
       DepthBins bins = p.bins();
-      t = t.withColumn("_bin", udf((UDF1<Double, Integer>) d -> d == null ? -1 : bins.binOf(d), DataTypes.IntegerType).apply(col("_depth")))
-          .filter(col("_bin").geq(0));
+      t =
+          t.withColumn(
+                  "_bin",
+                  udf(
+                          (UDF1<Double, Integer>) d -> d == null ? -1 : bins.binOf(d),
+                          DataTypes.IntegerType)
+                      .apply(col("_depth")))
+              .filter(col("_bin").geq(0));
       for (String v : present) {
         String out = p.variables().get(v);
         for (int b = 0; b < bins.count(); b++) {
@@ -399,18 +452,23 @@ public final class GriddedCovariates {
     int filled = 0;
     String note = null;
     if (pointCount == 0) {
-      throw new IllegalArgumentException("no row of the table at " + path + " lies inside the box " + p.box() + " and dates");
+      throw new IllegalArgumentException(
+          "no row of the table at " + path + " lies inside the box " + p.box() + " and dates");
     }
     if ((double) lats.length * lons.length <= 4.0 * pointCount + 100) {
       Grid grid = new Grid(lats, lons);
       GridCells cells = GridCells.of(grid, p.resolution(), p.nearestFill());
       List<Row> rows = new ArrayList<>(grid.size() + cells.filled());
       for (int point = 0; point < grid.size(); point++) {
-        rows.add(RowFactory.create(grid.lat(point), grid.lon(point), H3Cells.address(cells.cells()[point]), true));
+        rows.add(
+            RowFactory.create(
+                grid.lat(point), grid.lon(point), H3Cells.address(cells.cells()[point]), true));
       }
       for (int i = 0; i < cells.filled(); i++) {
         int point = cells.fillPoints()[i];
-        rows.add(RowFactory.create(grid.lat(point), grid.lon(point), H3Cells.address(cells.fillCells()[i]), false));
+        rows.add(
+            RowFactory.create(
+                grid.lat(point), grid.lon(point), H3Cells.address(cells.fillCells()[i]), false));
       }
       lookup = spark.createDataFrame(rows, LOOKUP);
       filled = cells.filled();
@@ -418,19 +476,24 @@ public final class GriddedCovariates {
     } else {
       int res = p.resolution();
       lookup =
-          distinct.withColumn(
-              Cols.CELL,
-              udf((org.apache.spark.sql.api.java.UDF2<Double, Double, String>) (la, lo) -> H3Cells.address(H3Cells.cellOf(la, lo, res)),
-                      DataTypes.StringType)
-                  .apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)))
+          distinct
+              .withColumn(
+                  Cols.CELL,
+                  udf(
+                          (org.apache.spark.sql.api.java.UDF2<Double, Double, String>)
+                              (la, lo) -> H3Cells.address(H3Cells.cellOf(la, lo, res)),
+                          DataTypes.StringType)
+                      .apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)))
               .withColumn(INSIDE, lit(true));
-      note = "the points do not form a regular latitude/longitude grid: each is mapped to its own cell, none filled from a nearest point";
+      note =
+          "the points do not form a regular latitude/longitude grid: each is mapped to its own cell, none filled from a nearest point";
     }
     Column w = p.cosLatitude() ? cos(radians(col(Cols.LATITUDE))) : lit(1.0);
     Dataset<Row> joined =
         points.join(
             org.apache.spark.sql.functions.broadcast(lookup),
-            scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.LATITUDE, Cols.LONGITUDE)).toSeq());
+            scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.LATITUDE, Cols.LONGITUDE))
+                .toSeq());
     List<Column> aggs = new ArrayList<>();
     Column inside = col(INSIDE);
     for (String col : columns) {
@@ -444,10 +507,12 @@ public final class GriddedCovariates {
       key.add(col(Cols.DATE));
     }
     Dataset<Row> partials =
-        joined.groupBy(key.toArray(Column[]::new))
+        joined
+            .groupBy(key.toArray(Column[]::new))
             .agg(sum(when(inside, 1L).otherwise(0L)).as(POINTS), aggs.toArray(Column[]::new));
     distinct.unpersist();
-    return new Source(path, "table", daily, columns, List.of(path), pointCount, filled, note, partials);
+    return new Source(
+        path, "table", daily, columns, List.of(path), pointCount, filled, note, partials);
   }
 
   private static final StructType LOOKUP =
@@ -480,12 +545,13 @@ public final class GriddedCovariates {
     return "`" + name + "`";
   }
 
-  // ---------------------------------------------------------------------------------------------- cells
+  // ----------------------------------------------------------------------------------------------
+  // cells
 
   /**
-   * Partial sums to one row per cell (and date): {@code cell, [date,] points, c..., c_points...}, where {@code c} is
-   * the (weighted) mean of the valid points and null when there is none, and the counts are of grid points inside the
-   * cell (0 for a cell that took its nearest point's value).
+   * Partial sums to one row per cell (and date): {@code cell, [date,] points, c..., c_points...},
+   * where {@code c} is the (weighted) mean of the valid points and null when there is none, and the
+   * counts are of grid points inside the cell (0 for a cell that took its nearest point's value).
    */
   public static Dataset<Row> cells(Source s) {
     List<Column> key = new ArrayList<>(List.of(col(Cols.CELL)));
@@ -498,7 +564,10 @@ public final class GriddedCovariates {
       aggs.add(sum(c + WEIGHT).as(c + WEIGHT));
       aggs.add(sum(c + N).as(c + N));
     }
-    Dataset<Row> merged = s.partials().groupBy(key.toArray(Column[]::new)).agg(sum(POINTS).as(POINTS), aggs.toArray(Column[]::new));
+    Dataset<Row> merged =
+        s.partials()
+            .groupBy(key.toArray(Column[]::new))
+            .agg(sum(POINTS).as(POINTS), aggs.toArray(Column[]::new));
     List<Column> out = new ArrayList<>(key);
     out.add(col(POINTS));
     for (String c : s.columns()) {
@@ -510,7 +579,9 @@ public final class GriddedCovariates {
     return merged.select(out.toArray(Column[]::new));
   }
 
-  /** Rows where every column has a valid mean (a cell and day appear only with all their variables). */
+  /**
+   * Rows where every column has a valid mean (a cell and day appear only with all their variables).
+   */
   public static Column complete(List<String> columns) {
     Column ok = lit(true);
     for (String c : columns) {
@@ -520,10 +591,13 @@ public final class GriddedCovariates {
   }
 
   /**
-   * What became of one source's cells: rows (cell-days, or cells for a static layer), those left out because some
-   * column had no valid point, grid point-days in total and, per column, those without a valid value (land, NaN).
+   * What became of one source's cells: rows (cell-days, or cells for a static layer), those left
+   * out because some column had no valid point, grid point-days in total and, per column, those
+   * without a valid value (land, NaN).
    */
-  public record Counts(long rows, long incomplete, long pointDays, Map<String, Long> invalidPointDays) implements Serializable {}
+  public record Counts(
+      long rows, long incomplete, long pointDays, Map<String, Long> invalidPointDays)
+      implements Serializable {}
 
   /** One pass over a source's cells (cache them first). */
   public static Counts counts(Source s, Dataset<Row> cells) {
@@ -543,8 +617,9 @@ public final class GriddedCovariates {
   }
 
   /**
-   * The complete rows of every source, joined: daily sources on (cell, date), static ones on cell. Columns: cell,
-   * [date,] the variables in source order, then their {@code _points} counts. Null when no source of that kind.
+   * The complete rows of every source, joined: daily sources on (cell, date), static ones on cell.
+   * Columns: cell, [date,] the variables in source order, then their {@code _points} counts. Null
+   * when no source of that kind.
    */
   public static Dataset<Row> join(List<Source> sources, List<Dataset<Row>> cells, boolean daily) {
     Dataset<Row> out = null;
@@ -557,15 +632,21 @@ public final class GriddedCovariates {
       }
       for (String c : s.columns()) {
         if (values.contains(c)) {
-          throw new IllegalArgumentException("column " + c + " comes from two inputs (the second: " + s.path() + ")");
+          throw new IllegalArgumentException(
+              "column " + c + " comes from two inputs (the second: " + s.path() + ")");
         }
         values.add(c);
         counts.add(c + Cols.POINTS_SUFFIX);
       }
       Dataset<Row> t = cells.get(i).filter(complete(s.columns())).drop(POINTS);
-      out = out == null
-          ? t
-          : out.join(t, scala.collection.JavaConverters.asScalaBuffer(daily ? List.of(Cols.CELL, Cols.DATE) : List.of(Cols.CELL)).toSeq());
+      out =
+          out == null
+              ? t
+              : out.join(
+                  t,
+                  scala.collection.JavaConverters.asScalaBuffer(
+                          daily ? List.of(Cols.CELL, Cols.DATE) : List.of(Cols.CELL))
+                      .toSeq());
     }
     if (out == null) {
       return null;
@@ -576,6 +657,7 @@ public final class GriddedCovariates {
     }
     order.addAll(values);
     order.addAll(counts);
-    return out.select(order.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+    return out.select(
+        order.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
   }
 }

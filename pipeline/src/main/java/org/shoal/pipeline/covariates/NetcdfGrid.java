@@ -16,18 +16,26 @@ import java.util.Map;
 import org.shoal.pipeline.geo.LatLonBox;
 
 /**
- * One NetCDF-4 (HDF5) file on a rectilinear latitude/longitude grid, read with CF conventions: coordinate variables
- * found by name, {@code standard_name}, {@code axis} or {@code units}; a variable's dimensions resolved through its
- * HDF5 dimension scales ({@code DIMENSION_LIST}), netCDF's dimension ids, or CF order (T, Z, Y, X); packed values
- * unpacked ({@code scale_factor}, {@code add_offset}) after {@code _FillValue}/{@code missing_value} are set aside.
- * Only the box (and the depth levels inside the bins) is read.
+ * One NetCDF-4 (HDF5) file on a rectilinear latitude/longitude grid, read with CF conventions:
+ * coordinate variables found by name, {@code standard_name}, {@code axis} or {@code units}; a
+ * variable's dimensions resolved through its HDF5 dimension scales ({@code DIMENSION_LIST}),
+ * netCDF's dimension ids, or CF order (T, Z, Y, X); packed values unpacked ({@code scale_factor},
+ * {@code add_offset}) after {@code _FillValue}/{@code missing_value} are set aside. Only the box
+ * (and the depth levels inside the bins) is read.
  */
 public final class NetcdfGrid implements AutoCloseable {
-  private enum Role { TIME, DEPTH, LAT, LON, OTHER }
+  private enum Role {
+    TIME,
+    DEPTH,
+    LAT,
+    LON,
+    OTHER
+  }
 
   private static final List<String> LAT_NAMES = List.of("latitude", "lat", "nav_lat");
   private static final List<String> LON_NAMES = List.of("longitude", "lon", "long", "nav_lon");
-  private static final List<String> DEPTH_NAMES = List.of("depth", "deptht", "depthu", "depthv", "lev", "level", "z");
+  private static final List<String> DEPTH_NAMES =
+      List.of("depth", "deptht", "depthu", "depthv", "lev", "level", "z");
   private static final List<String> TIME_NAMES = List.of("time", "t", "time_counter");
 
   private final String name;
@@ -54,12 +62,18 @@ public final class NetcdfGrid implements AutoCloseable {
     lon = coordinate(datasets, LON_NAMES, "longitude", "degrees_east", "X");
     if (lat == null || lon == null) {
       throw new IllegalArgumentException(
-          name + ": no " + (lat == null ? "latitude" : "longitude") + " coordinate variable (looked for "
-              + (lat == null ? LAT_NAMES : LON_NAMES) + " or the CF standard_name); its variables are " + datasets.keySet());
+          name
+              + ": no "
+              + (lat == null ? "latitude" : "longitude")
+              + " coordinate variable (looked for "
+              + (lat == null ? LAT_NAMES : LON_NAMES)
+              + " or the CF standard_name); its variables are "
+              + datasets.keySet());
     }
     if (lat.getDimensions().length != 1 || lon.getDimensions().length != 1) {
       throw new IllegalArgumentException(
-          name + ": latitude and longitude are not 1-D coordinate variables (a curvilinear grid); regrid it to a regular"
+          name
+              + ": latitude and longitude are not 1-D coordinate variables (a curvilinear grid); regrid it to a regular"
               + " latitude/longitude grid first");
     }
     depth = coordinate(datasets, DEPTH_NAMES, "depth", null, "Z");
@@ -74,7 +88,9 @@ public final class NetcdfGrid implements AutoCloseable {
     if (time == null) {
       dates = new LocalDate[0];
     } else {
-      CfTime cf = CfTime.parse(text(time, "units"), text(time, "calendar"), name + " variable " + time.getName());
+      CfTime cf =
+          CfTime.parse(
+              text(time, "units"), text(time, "calendar"), name + " variable " + time.getName());
       double[] v = values(time);
       dates = new LocalDate[v.length];
       for (int i = 0; i < v.length; i++) {
@@ -89,7 +105,8 @@ public final class NetcdfGrid implements AutoCloseable {
     try {
       f = new HdfFile(local);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(name + " is not a NetCDF-4/HDF5 file: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          name + " is not a NetCDF-4/HDF5 file: " + e.getMessage(), e);
     }
     try {
       return new NetcdfGrid(name, f);
@@ -112,7 +129,10 @@ public final class NetcdfGrid implements AutoCloseable {
     return depths.clone();
   }
 
-  /** The names of the file's variables among {@code wanted} (exact, else case-insensitive match), wanted -> file's. */
+  /**
+   * The names of the file's variables among {@code wanted} (exact, else case-insensitive match),
+   * wanted -> file's.
+   */
   public Map<String, String> find(List<String> wanted) {
     Map<String, String> out = new LinkedHashMap<>();
     List<String> names = new ArrayList<>();
@@ -127,7 +147,9 @@ public final class NetcdfGrid implements AutoCloseable {
     return out;
   }
 
-  /** The part of the grid inside {@code box}: which latitude rows and longitude columns are read. */
+  /**
+   * The part of the grid inside {@code box}: which latitude rows and longitude columns are read.
+   */
   public Selection select(LatLonBox box) {
     List<Integer> ys = new ArrayList<>();
     for (int y = 0; y < lats.length; y++) {
@@ -158,8 +180,8 @@ public final class NetcdfGrid implements AutoCloseable {
   public record Selection(int[] rows, int[] columns, Grid grid) implements java.io.Serializable {}
 
   /**
-   * One time step of a variable, averaged over the depth levels of each bin: {@code [bin][point]} (one bin for a
-   * variable without depth), NaN where no level holds a valid value.
+   * One time step of a variable, averaged over the depth levels of each bin: {@code [bin][point]}
+   * (one bin for a variable without depth), NaN where no level holds a valid value.
    *
    * @param timeIndex the time index, or -1 for a static file
    */
@@ -197,14 +219,31 @@ public final class NetcdfGrid implements AutoCloseable {
       int[] size = new int[shape.length];
       for (int k = 0; k < shape.length; k++) {
         switch (roles[k]) {
-          case TIME -> { offset[k] = Math.max(timeIndex, 0); size[k] = 1; }
-          case DEPTH -> { offset[k] = z0; size[k] = z1 - z0 + 1; }
-          case LAT -> { offset[k] = y0; size[k] = yLen; }
-          case LON -> { offset[k] = sel.columns()[run[0]]; size[k] = run[1]; }
+          case TIME -> {
+            offset[k] = Math.max(timeIndex, 0);
+            size[k] = 1;
+          }
+          case DEPTH -> {
+            offset[k] = z0;
+            size[k] = z1 - z0 + 1;
+          }
+          case LAT -> {
+            offset[k] = y0;
+            size[k] = yLen;
+          }
+          case LON -> {
+            offset[k] = sel.columns()[run[0]];
+            size[k] = run[1];
+          }
           default -> {
             if (shape[k] != 1) {
               throw new IllegalArgumentException(
-                  name + ": variable " + variable + " has a dimension of size " + shape[k] + " that is not time, depth,"
+                  name
+                      + ": variable "
+                      + variable
+                      + " has a dimension of size "
+                      + shape[k]
+                      + " that is not time, depth,"
                       + " latitude or longitude");
             }
             size[k] = 1;
@@ -303,8 +342,10 @@ public final class NetcdfGrid implements AutoCloseable {
       if (refs != null && refs.getClass().isArray() && Array.getLength(refs) == rank) {
         for (int k = 0; k < rank; k++) {
           Object ref = Array.get(refs, k);
-          long address = ref != null && ref.getClass().isArray() && Array.getLength(ref) > 0
-              ? ((Number) Array.get(ref, 0)).longValue() : -1;
+          long address =
+              ref != null && ref.getClass().isArray() && Array.getLength(ref) > 0
+                  ? ((Number) Array.get(ref, 0)).longValue()
+                  : -1;
           roles[k] = byAddress.getOrDefault(address, Role.OTHER);
         }
         return checked(d, roles);
@@ -373,21 +414,38 @@ public final class NetcdfGrid implements AutoCloseable {
           };
       if (shape[k] != expected) {
         throw new IllegalArgumentException(
-            name + ": variable " + d.getName() + " has shape " + java.util.Arrays.toString(shape)
-                + " which does not match its coordinates (" + roles[k].name().toLowerCase(Locale.ROOT) + " has " + expected + ")");
+            name
+                + ": variable "
+                + d.getName()
+                + " has shape "
+                + java.util.Arrays.toString(shape)
+                + " which does not match its coordinates ("
+                + roles[k].name().toLowerCase(Locale.ROOT)
+                + " has "
+                + expected
+                + ")");
       }
       hasLat |= roles[k] == Role.LAT;
       hasLon |= roles[k] == Role.LON;
     }
     if (!hasLat || !hasLon) {
       throw new IllegalArgumentException(
-          name + ": variable " + d.getName() + " is not on the latitude/longitude grid (dimensions " + java.util.Arrays.toString(roles) + ")");
+          name
+              + ": variable "
+              + d.getName()
+              + " is not on the latitude/longitude grid (dimensions "
+              + java.util.Arrays.toString(roles)
+              + ")");
     }
     return roles;
   }
 
   private static Dataset coordinate(
-      Map<String, Dataset> datasets, List<String> names, String standardName, String units, String axis) {
+      Map<String, Dataset> datasets,
+      List<String> names,
+      String standardName,
+      String units,
+      String axis) {
     for (String n : names) {
       for (Map.Entry<String, Dataset> e : datasets.entrySet()) {
         if (e.getKey().equalsIgnoreCase(n)) {
@@ -484,18 +542,27 @@ public final class NetcdfGrid implements AutoCloseable {
     } else if (data instanceof Number x) {
       out[at[0]++] = x.doubleValue();
     } else {
-      throw new IllegalArgumentException("unsupported NetCDF value type " + (data == null ? "null" : data.getClass().getSimpleName()));
+      throw new IllegalArgumentException(
+          "unsupported NetCDF value type "
+              + (data == null ? "null" : data.getClass().getSimpleName()));
     }
   }
 
-  /** CF packing: raw values equal to a fill or missing value are NaN; others become raw * scale + offset. */
+  /**
+   * CF packing: raw values equal to a fill or missing value are NaN; others become raw * scale +
+   * offset.
+   */
   record Packing(double fill, double missing, double scale, double offset) {
     static Packing of(Dataset d, String file) {
       double fill = first(d, "_FillValue", Double.NaN);
       if (Double.isNaN(fill) && d.getFillValue() instanceof Number f) {
         fill = f.doubleValue();
       }
-      return new Packing(fill, first(d, "missing_value", Double.NaN), first(d, "scale_factor", 1), first(d, "add_offset", 0));
+      return new Packing(
+          fill,
+          first(d, "missing_value", Double.NaN),
+          first(d, "scale_factor", 1),
+          first(d, "add_offset", 0));
     }
 
     private static double first(Dataset d, String attribute, double otherwise) {

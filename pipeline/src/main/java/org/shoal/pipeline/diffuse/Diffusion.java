@@ -8,9 +8,10 @@ import java.util.TreeMap;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Propagates an abundance distribution through daily transitions in memory: mass(d+1)[to] = Σ mass(d)[from] ·
- * P_d(from → to). Mass arriving in a cell that has no transitions the next day (outside the region, or without
- * covariates) leaves the system and is reported as that day's loss, so mass in = mass kept + losses exactly.
+ * Propagates an abundance distribution through daily transitions in memory: mass(d+1)[to] = Σ
+ * mass(d)[from] · P_d(from → to). Mass arriving in a cell that has no transitions the next day
+ * (outside the region, or without covariates) leaves the system and is reported as that day's loss,
+ * so mass in = mass kept + losses exactly.
  */
 public final class Diffusion {
   private Diffusion() {}
@@ -25,7 +26,8 @@ public final class Diffusion {
    * @param transitions per day (0, 1, ...): origin -> moves
    * @param initial mass per cell on day 0
    */
-  public static List<Day> run(Map<String, Double> initial, List<Map<String, List<Move>>> transitions) {
+  public static List<Day> run(
+      Map<String, Double> initial, List<Map<String, List<Move>>> transitions) {
     List<Day> days = new ArrayList<>();
     Map<String, Double> mass = new TreeMap<>(initial);
     days.add(new Day(0, mass, total(mass), 0.0));
@@ -51,7 +53,8 @@ public final class Diffusion {
   }
 
   /** Transition rows (origin_cell, destination, day, probability) grouped per day and origin. */
-  public static List<Map<String, List<Move>>> byDay(Iterable<org.apache.spark.sql.Row> rows, int days) {
+  public static List<Map<String, List<Move>>> byDay(
+      Iterable<org.apache.spark.sql.Row> rows, int days) {
     List<Map<String, List<Move>>> out = new ArrayList<>();
     for (int d = 0; d < days; d++) {
       out.add(new HashMap<>());
@@ -60,8 +63,12 @@ public final class Diffusion {
       int day = r.getAs(Cols.DAY);
       if (day >= 0 && day < days) {
         out.get(day)
-            .computeIfAbsent(r.getAs(org.shoal.pipeline.schema.Cols.ORIGIN_CELL), k -> new ArrayList<>())
-            .add(new Move(r.getAs(Cols.DESTINATION), r.getAs(org.shoal.pipeline.schema.Cols.PROBABILITY)));
+            .computeIfAbsent(
+                r.getAs(org.shoal.pipeline.schema.Cols.ORIGIN_CELL), k -> new ArrayList<>())
+            .add(
+                new Move(
+                    r.getAs(Cols.DESTINATION),
+                    r.getAs(org.shoal.pipeline.schema.Cols.PROBABILITY)));
       }
     }
     return out;

@@ -9,18 +9,18 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.model.Inference;
 import org.shoal.pipeline.model.LogOddsScorer;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * The daily transition table of a trained model: for every (origin cell, day) with covariates, the probability of
- * moving to each cell of its choice set that has covariates that day. It is built with the same code as training
- * data (choice table, features, normalisation, scorer, softmax), with (origin cell, day) as the decision, so the
- * model sees exactly the inputs it was trained on.
+ * The daily transition table of a trained model: for every (origin cell, day) with covariates, the
+ * probability of moving to each cell of its choice set that has covariates that day. It is built
+ * with the same code as training data (choice table, features, normalisation, scorer, softmax),
+ * with (origin cell, day) as the decision, so the model sees exactly the inputs it was trained on.
  */
 public final class Transitions {
 
@@ -50,14 +50,22 @@ public final class Transitions {
     Dataset<Row> choices =
         decisions
             .join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL)
-            .join(covariates, scala.collection.JavaConverters.asScalaBuffer(java.util.List.of(Cols.CELL, Cols.DATE)).toSeq())
+            .join(
+                covariates,
+                scala.collection.JavaConverters.asScalaBuffer(
+                        java.util.List.of(Cols.CELL, Cols.DATE))
+                    .toSeq())
             .withColumn(Cols.SELECTED, lit(false));
     for (Map.Entry<String, Double> a : attributes.entrySet()) {
       choices = choices.withColumn(a.getKey(), lit(a.getValue()));
     }
     choices = normalisation.apply(ChoiceFeatures.add(choices, radiusKm));
     Column[] out = {
-      col(Cols.ORIGIN_CELL), col(Cols.CELL).as(Cols.DESTINATION), col(Cols.DATE), col(Cols.DAY), col(Cols.PROBABILITY)
+      col(Cols.ORIGIN_CELL),
+      col(Cols.CELL).as(Cols.DESTINATION),
+      col(Cols.DATE),
+      col(Cols.DAY),
+      col(Cols.PROBABILITY)
     };
     return Inference.apply(choices, scorer, "transitions").select(out);
   }

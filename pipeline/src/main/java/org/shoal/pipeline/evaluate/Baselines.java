@@ -17,39 +17,49 @@ import org.apache.spark.sql.Row;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
-import org.shoal.pipeline.h3.ChoiceTable;
 
 /**
- * Baselines fitted on the training split and evaluated like any model, so a trained model is never only compared
- * with choosing at random.
+ * Baselines fitted on the training split and evaluated like any model, so a trained model is never
+ * only compared with choosing at random.
  */
 public final class Baselines {
   private static final String DISTANCE_KM = org.shoal.pipeline.h3.ChoiceTable.DISTANCE_KM;
   public static final String STAY_PUT_RATE = "stay-put rate";
   public static final String DISTANCE = "distance logit";
-  /** The distance baseline's inputs: distance in units of 100 km, its square, and staying put (0/1). */
-  public static final List<String> DISTANCE_FEATURES = List.of("_distance", "_distance_sq", "_stay_put");
+
+  /**
+   * The distance baseline's inputs: distance in units of 100 km, its square, and staying put (0/1).
+   */
+  public static final List<String> DISTANCE_FEATURES =
+      List.of("_distance", "_distance_sq", "_stay_put");
+
   /** Training decisions the distance logit is fitted on at most (a seeded sample beyond). */
   public static final long DISTANCE_MAX_DECISIONS = 50_000;
 
   private Baselines() {}
 
-  /** Whether the predictions have what the stay-put-rate baseline needs (an imported table has no cells). */
+  /**
+   * Whether the predictions have what the stay-put-rate baseline needs (an imported table has no
+   * cells).
+   */
   public static boolean canStayPut(Dataset<Row> predictions) {
     java.util.List<String> names = java.util.Arrays.asList(predictions.columns());
     return names.containsAll(java.util.List.of(Cols.CELL, Cols.ORIGIN_CELL, Cols.SPLIT));
   }
 
-  /** Whether the predictions have what the distance baseline needs (distance, cells and a split). */
+  /**
+   * Whether the predictions have what the distance baseline needs (distance, cells and a split).
+   */
   public static boolean canDistance(Dataset<Row> predictions) {
-    return canStayPut(predictions) && java.util.Arrays.asList(predictions.columns()).contains(DISTANCE_KM);
+    return canStayPut(predictions)
+        && java.util.Arrays.asList(predictions.columns()).contains(DISTANCE_KM);
   }
 
   /**
-   * The distance baseline: an exact conditional logit on distance, distance² and staying put, fitted on the
-   * training decisions (null when there are none). Beyond {@code maxDecisions} training decisions it is fitted on a
-   * seeded sample of that many (by a hash of individual and decision): three coefficients need no more, and the fit
-   * costs one pass per L-BFGS iteration.
+   * The distance baseline: an exact conditional logit on distance, distance² and staying put,
+   * fitted on the training decisions (null when there are none). Beyond {@code maxDecisions}
+   * training decisions it is fitted on a seeded sample of that many (by a hash of individual and
+   * decision): three coefficients need no more, and the fit costs one pass per L-BFGS iteration.
    */
   public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions, long maxDecisions) {
     Dataset<Row> train = predictions.filter(Split.TRAIN.rows());
@@ -59,11 +69,18 @@ public final class Baselines {
     }
     if (decisions > maxDecisions) {
       double share = (double) maxDecisions / decisions;
-      Column u = pmod(xxhash64(col(Cols.INDIVIDUAL), col(Cols.DECISION), lit(SAMPLE_SEED)), lit(1_000_000L)).divide(1e6);
+      Column u =
+          pmod(
+                  xxhash64(col(Cols.INDIVIDUAL), col(Cols.DECISION), lit(SAMPLE_SEED)),
+                  lit(1_000_000L))
+              .divide(1e6);
       train = train.filter(u.lt(share));
     }
     return ConditionalLogit.fit(
-        ConditionalLogit.decisions(withDistanceFeatures(train), DISTANCE_FEATURES), DISTANCE_FEATURES, 1e-6, 200);
+        ConditionalLogit.decisions(withDistanceFeatures(train), DISTANCE_FEATURES),
+        DISTANCE_FEATURES,
+        1e-6,
+        200);
   }
 
   private static final long SAMPLE_SEED = 42;
@@ -81,7 +98,8 @@ public final class Baselines {
   /** {@link #DISTANCE_FEATURES} as expressions over a choice table. */
   private static List<Column> distanceFeatures() {
     Column d = col(DISTANCE_KM).divide(100.0);
-    return List.of(d, d.multiply(d), when(col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)), 1.0).otherwise(0.0));
+    return List.of(
+        d, d.multiply(d), when(col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)), 1.0).otherwise(0.0));
   }
 
   private static Dataset<Row> withDistanceFeatures(Dataset<Row> choices) {
@@ -93,10 +111,11 @@ public final class Baselines {
   }
 
   /**
-   * The stay-put-rate baseline: p = (stays + 1) / (decisions + 2) over the training decisions from the same origin
-   * cell (the overall training share, smoothed the same way, for an origin without training decisions); the stay-put
-   * choice gets p and every other choice (1 − p)/(m − 1) (see {@link DecisionTable.StayPutRate}). The +1/+2 keeps a
-   * cell seen only staying (or only moving) in training from giving a validation decision probability 0.
+   * The stay-put-rate baseline: p = (stays + 1) / (decisions + 2) over the training decisions from
+   * the same origin cell (the overall training share, smoothed the same way, for an origin without
+   * training decisions); the stay-put choice gets p and every other choice (1 − p)/(m − 1) (see
+   * {@link DecisionTable.StayPutRate}). The +1/+2 keeps a cell seen only staying (or only moving)
+   * in training from giving a validation decision probability 0.
    */
   public static DecisionTable.StayPutRate stayPutRate(Dataset<Row> predictions) {
     Column stays = col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL));

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * A paired bootstrap over individuals: every replicate draws individuals with replacement (the same draw for every
- * model, so differences between models keep their pairing) and recomputes each model's D-NLP, the mean over
- * individuals of their mean log-likelihood. Percentile intervals; seeded, so the same inputs give the same intervals.
+ * A paired bootstrap over individuals: every replicate draws individuals with replacement (the same
+ * draw for every model, so differences between models keep their pairing) and recomputes each
+ * model's D-NLP, the mean over individuals of their mean log-likelihood. Percentile intervals;
+ * seeded, so the same inputs give the same intervals.
  */
 public final class Bootstrap {
   private Bootstrap() {}
@@ -20,12 +21,14 @@ public final class Bootstrap {
   }
 
   /**
-   * @param perIndividual {@code [model][individual]}: each individual's mean log-likelihood under each model (the
-   *     same individuals, in the same order, for every model)
+   * @param perIndividual {@code [model][individual]}: each individual's mean log-likelihood under
+   *     each model (the same individuals, in the same order, for every model)
    * @param reference the model every other one is compared with (the best baseline)
-   * @return {@code [model][0]} the model's D-NLP, {@code [model][1]} its difference to {@code reference}
+   * @return {@code [model][0]} the model's D-NLP, {@code [model][1]} its difference to {@code
+   *     reference}
    */
-  public static Interval[][] dNlp(double[][] perIndividual, int reference, int replicates, long seed) {
+  public static Interval[][] dNlp(
+      double[][] perIndividual, int reference, int replicates, long seed) {
     int models = perIndividual.length;
     int n = perIndividual[0].length;
     for (double[] m : perIndividual) {

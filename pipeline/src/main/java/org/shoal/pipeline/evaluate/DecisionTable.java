@@ -36,11 +36,12 @@ import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
 
 /**
- * One row per decision with the log-probability of its selected choice under every model and in every choice
- * subset, built in one aggregation over the choices (no window, one shuffle) and cached: every grouping set, the
- * per-individual means and the comparisons are then small aggregations of this narrow table. A subset keeps the
- * choices matching its predicate and renormalises each model's probabilities over them; a decision whose selected
- * choice falls outside is not in the subset. The uniform model (1 / number of choices) is always there.
+ * One row per decision with the log-probability of its selected choice under every model and in
+ * every choice subset, built in one aggregation over the choices (no window, one shuffle) and
+ * cached: every grouping set, the per-individual means and the comparisons are then small
+ * aggregations of this narrow table. A subset keeps the choices matching its predicate and
+ * renormalises each model's probabilities over them; a decision whose selected choice falls outside
+ * is not in the subset. The uniform model (1 / number of choices) is always there.
  */
 public final class DecisionTable {
   public static final String ALL = "all";
@@ -56,22 +57,27 @@ public final class DecisionTable {
   /** A probability per choice (a column of the choice table). */
   public record Probability(String name, Column probability) implements Model {}
 
-  /** An unnormalised log-odds per choice: probabilities are its softmax within each decision (or subset). */
+  /**
+   * An unnormalised log-odds per choice: probabilities are its softmax within each decision (or
+   * subset).
+   */
   public record LogOdds(String name, Column logOdds) implements Model {}
 
   /**
-   * The stay-put-rate baseline: staying gets the rate of the decision's origin cell ({@code overall} for an origin
-   * without one), every other choice an equal share of the rest; a decision without a stay-put choice is uniform and
-   * a decision whose only choice is staying gets 1.
+   * The stay-put-rate baseline: staying gets the rate of the decision's origin cell ({@code
+   * overall} for an origin without one), every other choice an equal share of the rest; a decision
+   * without a stay-put choice is uniform and a decision whose only choice is staying gets 1.
    */
-  public record StayPutRate(String name, Map<String, Double> rateByOrigin, double overall) implements Model {}
+  public record StayPutRate(String name, Map<String, Double> rateByOrigin, double overall)
+      implements Model {}
 
   private final Dataset<Row> cached;
   private final Dataset<Row> rows;
   private final List<String> models;
   private final List<String> subsets;
 
-  private DecisionTable(Dataset<Row> cached, Dataset<Row> rows, List<String> models, List<String> subsets) {
+  private DecisionTable(
+      Dataset<Row> cached, Dataset<Row> rows, List<String> models, List<String> subsets) {
     this.cached = cached;
     this.rows = rows;
     this.models = models;
@@ -79,20 +85,28 @@ public final class DecisionTable {
   }
 
   /**
-   * Builds and caches the table. {@code carried}: columns taken from each decision's selected choice (grouping
-   * columns, cells); those the choices lack are skipped. Fails on a decision without exactly one selected choice and
-   * on a selected choice whose probability is missing, NaN or not positive, naming the decision and the model.
+   * Builds and caches the table. {@code carried}: columns taken from each decision's selected
+   * choice (grouping columns, cells); those the choices lack are skipped. Fails on a decision
+   * without exactly one selected choice and on a selected choice whose probability is missing, NaN
+   * or not positive, naming the decision and the model.
    */
   public static DecisionTable of(
-      Dataset<Row> choices, List<Model> models, Map<String, String> subsets, List<String> carriedColumns) {
+      Dataset<Row> choices,
+      List<Model> models,
+      Map<String, String> subsets,
+      List<String> carriedColumns) {
     List<String> names = Arrays.asList(choices.columns());
     List<String> wanted = new ArrayList<>(carriedColumns);
-    if (models.stream().anyMatch(m -> m instanceof StayPutRate) && !wanted.contains(Cols.ORIGIN_CELL)) {
+    if (models.stream().anyMatch(m -> m instanceof StayPutRate)
+        && !wanted.contains(Cols.ORIGIN_CELL)) {
       wanted.add(Cols.ORIGIN_CELL); // the rates are per origin cell
     }
     // The carried columns the choices have (the ids are the grouping keys already).
     List<String> carried =
-        wanted.stream().filter(c -> names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION)).toList();
+        wanted.stream()
+            .filter(
+                c -> names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION))
+            .toList();
     Map<String, Column> predicates = new LinkedHashMap<>();
     predicates.put(ALL, lit(true));
     subsets.forEach((name, predicate) -> predicates.put(name, expr(predicate)));
@@ -178,27 +192,36 @@ public final class DecisionTable {
       throw new IllegalArgumentException(invalid);
     }
     return new DecisionTable(
-        aggregated, withRates.select(out.toArray(Column[]::new)), List.copyOf(modelNames), List.copyOf(predicates.keySet()));
+        aggregated,
+        withRates.select(out.toArray(Column[]::new)),
+        List.copyOf(modelNames),
+        List.copyOf(predicates.keySet()));
   }
 
-  /** The log-probability of the selected choice under model j in subset k (subset 0 = every choice). */
+  /**
+   * The log-probability of the selected choice under model j in subset k (subset 0 = every choice).
+   */
   private static Column ll(Model model, int j, int k) {
     Column a = col("_a_" + j + "_" + k);
     Column b = col("_b_" + j + "_" + k);
     if (model instanceof Probability) {
-      // Every choice: the probability as given (so metrics read exactly the model's output); a subset renormalises.
+      // Every choice: the probability as given (so metrics read exactly the model's output); a
+      // subset renormalises.
       return k == 0 ? log(a) : log(a).minus(log(b));
     }
     if (model instanceof LogOdds) {
       return a.minus(log(b));
     }
-    // Stay-put rate: probabilities of the stay-put choice (r) and of every other choice (q) in the whole decision.
+    // Stay-put rate: probabilities of the stay-put choice (r) and of every other choice (q) in the
+    // whole decision.
     Column m = col("_m");
     Column r = col("_rate_" + j);
     Column hasStay = col("_has_stay").equalTo(1);
     Column stayP = when(m.equalTo(1), lit(1.0)).otherwise(r);
     Column otherP =
-        when(not(hasStay), lit(1.0).divide(m)).when(m.equalTo(1), lit(0.0)).otherwise(lit(1.0).minus(r).divide(m.minus(1)));
+        when(not(hasStay), lit(1.0).divide(m))
+            .when(m.equalTo(1), lit(0.0))
+            .otherwise(lit(1.0).minus(r).divide(m.minus(1)));
     Column chosen = when(hasStay.and(col("_stayed").equalTo(1)), stayP).otherwise(otherP);
     if (k == 0) {
       return log(chosen);
@@ -210,9 +233,11 @@ public final class DecisionTable {
     return log(chosen).minus(log(total));
   }
 
-  private static Dataset<Row> joinRates(Dataset<Row> decisions, StayPutRate s, String column, boolean cells) {
+  private static Dataset<Row> joinRates(
+      Dataset<Row> decisions, StayPutRate s, String column, boolean cells) {
     if (!cells) {
-      throw new IllegalArgumentException("the stay-put-rate baseline needs the columns cell and origin_cell");
+      throw new IllegalArgumentException(
+          "the stay-put-rate baseline needs the columns cell and origin_cell");
     }
     List<Row> rates = new ArrayList<>();
     s.rateByOrigin().forEach((cell, rate) -> rates.add(RowFactory.create(cell, rate)));
@@ -226,13 +251,19 @@ public final class DecisionTable {
                         DataTypes.createStructField("_origin", DataTypes.StringType, false),
                         DataTypes.createStructField(column, DataTypes.DoubleType, false))));
     Dataset<Row> joined =
-        decisions.join(broadcast(table), col(Cols.ORIGIN_CELL).cast("string").equalTo(col("_origin")), "left").drop("_origin");
+        decisions
+            .join(
+                broadcast(table),
+                col(Cols.ORIGIN_CELL).cast("string").equalTo(col("_origin")),
+                "left")
+            .drop("_origin");
     return joined.withColumn(column, coalesce(col(column), lit(s.overall())));
   }
 
   /**
-   * Why the table cannot be evaluated, or null: the first decision without exactly one selected choice, with a choice
-   * lacking a probability, or whose selected choice has a missing, NaN or non-positive probability.
+   * Why the table cannot be evaluated, or null: the first decision without exactly one selected
+   * choice, with a choice lacking a probability, or whose selected choice has a missing, NaN or
+   * non-positive probability.
    */
   private static String invalid(Dataset<Row> aggregated, List<Model> models) {
     Column bad = col("_selected").notEqual(1);
@@ -244,10 +275,12 @@ public final class DecisionTable {
         probabilities.add(j);
       }
     }
-    List<Column> shown = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col("_selected")));
+    List<Column> shown =
+        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col("_selected")));
     probabilities.forEach(j -> shown.add(col("_a_" + j + "_0")));
     probabilities.forEach(j -> shown.add(col("_x_" + j)));
-    List<Row> found = aggregated.filter(bad).select(shown.toArray(Column[]::new)).limit(1).collectAsList();
+    List<Row> found =
+        aggregated.filter(bad).select(shown.toArray(Column[]::new)).limit(1).collectAsList();
     if (found.isEmpty()) {
       return null;
     }
@@ -260,11 +293,21 @@ public final class DecisionTable {
       String model = models.get(probabilities.get(i)).name();
       long missing = b.getLong(3 + probabilities.size() + i);
       if (missing > 0) {
-        return decision + " has " + missing + " choice(s) without a probability under model '" + model + "'";
+        return decision
+            + " has "
+            + missing
+            + " choice(s) without a probability under model '"
+            + model
+            + "'";
       }
       Object p = b.get(3 + i);
       if (p == null || ((Double) p).isNaN() || (Double) p <= 0) {
-        return "the selected choice of " + decision + " has probability " + p + " under model '" + model
+        return "the selected choice of "
+            + decision
+            + " has probability "
+            + p
+            + " under model '"
+            + model
             + "'; log-likelihoods need a positive probability";
       }
     }
@@ -275,7 +318,10 @@ public final class DecisionTable {
     return "_ll_" + model + "_" + subset;
   }
 
-  /** The rows: individual, decision, carried columns, moved, distance_bin, and per subset and model the ll columns. */
+  /**
+   * The rows: individual, decision, carried columns, moved, distance_bin, and per subset and model
+   * the ll columns.
+   */
   public Dataset<Row> rows() {
     return rows;
   }
@@ -285,17 +331,24 @@ public final class DecisionTable {
     return models;
   }
 
-  /** The column holding the selected choice's log-probability under {@code model} in {@code subset} (null outside). */
+  /**
+   * The column holding the selected choice's log-probability under {@code model} in {@code subset}
+   * (null outside).
+   */
   public String ll(String model, String subset) {
     int j = models.indexOf(model);
     int k = subsets.indexOf(subset);
     if (j < 0 || k < 0) {
-      throw new IllegalArgumentException("no model '" + model + "' or subset '" + subset + "' in " + models + " x " + subsets);
+      throw new IllegalArgumentException(
+          "no model '" + model + "' or subset '" + subset + "' in " + models + " x " + subsets);
     }
     return llColumn(j, k);
   }
 
-  /** A grouping set within a subset: the metrics are computed for every group of these columns' values. */
+  /**
+   * A grouping set within a subset: the metrics are computed for every group of these columns'
+   * values.
+   */
   public record GroupingSet(String subset, List<String> groupBy) {}
 
   /** {@link #metrics(String, List)} of one grouping set. */
@@ -304,10 +357,11 @@ public final class DecisionTable {
   }
 
   /**
-   * Metrics of every model for every grouping set, in {@link Schemas#METRICS}, in one aggregation (each decision is
-   * counted once per set): decisions, individuals, D-NLP (the mean over individuals of each individual's mean ll),
-   * mean ll, GMP, and the uniform model's. A set without grouping columns has its row even when no decision is in its
-   * subset (no decisions, NaN metrics); other groups appear when they have decisions.
+   * Metrics of every model for every grouping set, in {@link Schemas#METRICS}, in one aggregation
+   * (each decision is counted once per set): decisions, individuals, D-NLP (the mean over
+   * individuals of each individual's mean ll), mean ll, GMP, and the uniform model's. A set without
+   * grouping columns has its row even when no decision is in its subset (no decisions, NaN
+   * metrics); other groups appear when they have decisions.
    */
   public Dataset<Row> metrics(String dataset, List<GroupingSet> sets) {
     List<Column> perSet = new ArrayList<>();
@@ -322,8 +376,11 @@ public final class DecisionTable {
       }
       List<Column> fields = new ArrayList<>();
       fields.add(lit(set.subset()).as("subset"));
-      fields.add(lit(set.groupBy().isEmpty() ? ALL : String.join(",", set.groupBy())).as("grouping"));
-      fields.add((set.groupBy().isEmpty() ? lit(ALL) : concat_ws(", ", key.toArray(Column[]::new))).as("group"));
+      fields.add(
+          lit(set.groupBy().isEmpty() ? ALL : String.join(",", set.groupBy())).as("grouping"));
+      fields.add(
+          (set.groupBy().isEmpty() ? lit(ALL) : concat_ws(", ", key.toArray(Column[]::new)))
+              .as("group"));
       fields.add(col("_in_" + k).as("in"));
       for (int j = 0; j < models.size(); j++) {
         fields.add(col(llColumn(j, k)).as("l" + j));
@@ -336,7 +393,10 @@ public final class DecisionTable {
     }
     Dataset<Row> perIndividual =
         rows.select(col(Cols.INDIVIDUAL), explode(array(perSet.toArray(Column[]::new))).as("_set"))
-            .groupBy(col("_set.subset").as("subset"), col("_set.grouping").as("grouping"), col("_set.group").as("group"),
+            .groupBy(
+                col("_set.subset").as("subset"),
+                col("_set.grouping").as("grouping"),
+                col("_set.group").as("group"),
                 col(Cols.INDIVIDUAL))
             .agg(sum(when(col("_set.in"), 1L).otherwise(0L)).as("_n"), sums.toArray(Column[]::new));
     List<Column> aggs = new ArrayList<>();
@@ -352,7 +412,8 @@ public final class DecisionTable {
             .filter(col("decisions").gt(0).or(col("grouping").equalTo(ALL)));
     List<Column> perModel = new ArrayList<>();
     for (int j = 0; j < models.size() - 1; j++) { // uniform (last) is every row's uniform_d_nlp
-      perModel.add(struct(lit(models.get(j)).as("m"), col("_d" + j).as("d"), col("_mean" + j).as("mean")));
+      perModel.add(
+          struct(lit(models.get(j)).as("m"), col("_d" + j).as("d"), col("_mean" + j).as("mean")));
     }
     Column nan = lit(Double.NaN);
     Column uniform = coalesce(col("_d" + (models.size() - 1)), nan);
@@ -382,8 +443,8 @@ public final class DecisionTable {
   }
 
   /**
-   * Each individual's mean log-likelihood under every model (every choice), per value of {@code keys}: the keys,
-   * individual, then one column per model named by the model.
+   * Each individual's mean log-likelihood under every model (every choice), per value of {@code
+   * keys}: the keys, individual, then one column per model named by the model.
    */
   public Dataset<Row> individualMeans(List<String> keys) {
     List<Column> groupKeys = new ArrayList<>();
@@ -393,7 +454,8 @@ public final class DecisionTable {
     for (int j = 0; j < models.size(); j++) {
       means.add(avg(llColumn(j, 0)).as(models.get(j)));
     }
-    return rows.groupBy(groupKeys.toArray(Column[]::new)).agg(means.get(0), means.subList(1, means.size()).toArray(Column[]::new));
+    return rows.groupBy(groupKeys.toArray(Column[]::new))
+        .agg(means.get(0), means.subList(1, means.size()).toArray(Column[]::new));
   }
 
   public long decisions() {

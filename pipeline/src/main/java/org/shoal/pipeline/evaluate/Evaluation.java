@@ -13,20 +13,25 @@ import org.apache.spark.sql.Row;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Distributed evaluation beyond the per-group metrics of {@link DecisionTable}: per-individual differences between
- * two models, and calibration.
+ * Distributed evaluation beyond the per-group metrics of {@link DecisionTable}: per-individual
+ * differences between two models, and calibration.
  */
 public final class Evaluation {
   private Evaluation() {}
 
   /**
-   * Per individual: the mean difference of log-likelihoods {@code model} − {@code baseline} over its decisions,
-   * their count and the {@code colourBy} value of its first decision as a string; most improved first.
+   * Per individual: the mean difference of log-likelihoods {@code model} − {@code baseline} over
+   * its decisions, their count and the {@code colourBy} value of its first decision as a string;
+   * most improved first.
    */
-  public static Dataset<Row> individualDifferences(DecisionTable table, String model, String baseline, String colourBy) {
+  public static Dataset<Row> individualDifferences(
+      DecisionTable table, String model, String baseline, String colourBy) {
     return table
         .rows()
-        .withColumn("ll_diff", col(table.ll(model, DecisionTable.ALL)).minus(col(table.ll(baseline, DecisionTable.ALL))))
+        .withColumn(
+            "ll_diff",
+            col(table.ll(model, DecisionTable.ALL))
+                .minus(col(table.ll(baseline, DecisionTable.ALL))))
         .groupBy(Cols.INDIVIDUAL)
         .agg(
             avg("ll_diff").as("mean_ll_diff"),
@@ -35,10 +40,14 @@ public final class Evaluation {
         .orderBy(col("mean_ll_diff").desc(), col(Cols.INDIVIDUAL));
   }
 
-  /** Reliability table over every choice: bins of predicted probability vs the observed selection rate. */
+  /**
+   * Reliability table over every choice: bins of predicted probability vs the observed selection
+   * rate.
+   */
   public static Dataset<Row> calibration(Dataset<Row> predictions, int bins) {
     return predictions
-        .withColumn("bin", least(floor(col(Cols.PROBABILITY).multiply(bins)), lit(bins - 1)).cast("int"))
+        .withColumn(
+            "bin", least(floor(col(Cols.PROBABILITY).multiply(bins)), lit(bins - 1)).cast("int"))
         .groupBy("bin")
         .agg(
             avg(Cols.PROBABILITY).as("mean_predicted"),

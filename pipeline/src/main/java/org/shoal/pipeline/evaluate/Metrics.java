@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The research's metrics as plain formulas over per-decision log-probabilities of the selected choice (ll):
- * D-NLP is the mean over individuals of each individual's mean ll (long tracks do not dominate), GMP = exp(D-NLP),
- * and the plain mean over decisions (C-NLP when the decisions are contrast pairs).
+ * The research's metrics as plain formulas over per-decision log-probabilities of the selected
+ * choice (ll): D-NLP is the mean over individuals of each individual's mean ll (long tracks do not
+ * dominate), GMP = exp(D-NLP), and the plain mean over decisions (C-NLP when the decisions are
+ * contrast pairs).
  */
 public final class Metrics {
   private Metrics() {}
@@ -25,7 +26,11 @@ public final class Metrics {
   }
 
   public static double plainMean(Map<String, List<Double>> llByIndividual) {
-    return llByIndividual.values().stream().flatMap(List::stream).mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    return llByIndividual.values().stream()
+        .flatMap(List::stream)
+        .mapToDouble(Double::doubleValue)
+        .average()
+        .orElse(Double.NaN);
   }
 
   public static double gmp(double decisionNlp) {

@@ -11,27 +11,33 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.geo.Geodesy;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.h3.H3Cells;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.DailyPositions;
-import org.shoal.pipeline.h3.ChoiceTable;
 
 /**
- * Positions to the long decision/choice table. A decision is a position whose next step is present (same
- * segment); its choices are the origin's choice set, optionally only cells with covariates that day. A decision
- * whose next cell is not among its choices goes to {@code dropped} with the reason, never silently away.
+ * Positions to the long decision/choice table. A decision is a position whose next step is present
+ * (same segment); its choices are the origin's choice set, optionally only cells with covariates
+ * that day. A decision whose next cell is not among its choices goes to {@code dropped} with the
+ * reason, never silently away.
  */
 public final class ExpandDecisions {
   public static final String REASON = "reason";
   public static final String BEYOND_RADIUS = "next cell beyond radius";
   public static final String NO_COVARIATES = "next cell has no covariates";
-  /** Geodesic km between the centroids of a decision's origin and next cell (dropped decisions carry it). */
+
+  /**
+   * Geodesic km between the centroids of a decision's origin and next cell (dropped decisions carry
+   * it).
+   */
   public static final String DISTANCE_MOVED_KM = "distance_moved_km";
+
   private static final String HAS_COVARIATES = "_has_covariates";
 
   /** What to do with a choice whose cell has no covariate row that day (land, outside the data). */
@@ -42,20 +48,26 @@ public final class ExpandDecisions {
     FAIL;
 
     public static MissingCovariates parse(String name) {
-      return org.shoal.pipeline.util.Enums.parse(MissingCovariates.class, name, "missing-covariates policy");
+      return org.shoal.pipeline.util.Enums.parse(
+          MissingCovariates.class, name, "missing-covariates policy");
     }
   }
 
   /**
-   * @param choices kept choices: individual, decision, choice, date, origin_cell, cell, next_cell, selected,
-   *     distance_km, bearing_deg, the position's attributes and the covariates of {@code cell} that day
-   * @param dropped one row per dropped decision: individual, decision, date, origin_cell, next_cell,
-   *     distance_moved_km, reason
+   * @param choices kept choices: individual, decision, choice, date, origin_cell, cell, next_cell,
+   *     selected, distance_km, bearing_deg, the position's attributes and the covariates of {@code
+   *     cell} that day
+   * @param dropped one row per dropped decision: individual, decision, date, origin_cell,
+   *     next_cell, distance_moved_km, reason
    * @param removedChoices choices of kept decisions removed for missing covariates
-   * @param flagged every candidate choice with its decision's drop reason (cached: choices, dropped and removed
-   *     choices are all read from it, so the per-decision windows run once)
+   * @param flagged every candidate choice with its decision's drop reason (cached: choices, dropped
+   *     and removed choices are all read from it, so the per-decision windows run once)
    */
-  public record Result(Dataset<Row> choices, Dataset<Row> dropped, Dataset<Row> removedChoices, Dataset<Row> flagged) {}
+  public record Result(
+      Dataset<Row> choices,
+      Dataset<Row> dropped,
+      Dataset<Row> removedChoices,
+      Dataset<Row> flagged) {}
 
   private ExpandDecisions() {}
 
@@ -67,15 +79,12 @@ public final class ExpandDecisions {
             .filter(col(DailyPositions.NEXT_CELL).isNotNull())
             .withColumn(Cols.DECISION, row_number().over(byIndividual))
             .withColumnRenamed(Cols.CELL, Cols.ORIGIN_CELL)
-            .drop(
-                Cols.LATITUDE,
-                Cols.LONGITUDE,
-                DailyPositions.NEXT_STEP,
-                DailyPositions.FIXES)
-            .withColumn(DISTANCE_MOVED_KM, distanceKm(col(Cols.ORIGIN_CELL), col(DailyPositions.NEXT_CELL)));
+            .drop(Cols.LATITUDE, Cols.LONGITUDE, DailyPositions.NEXT_STEP, DailyPositions.FIXES)
+            .withColumn(
+                DISTANCE_MOVED_KM,
+                distanceKm(col(Cols.ORIGIN_CELL), col(DailyPositions.NEXT_CELL)));
 
-    Dataset<Row> choices =
-        decisions.join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL);
+    Dataset<Row> choices = decisions.join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL);
     if (covariates != null) {
       // A table without dates (a static layer such as bathymetry) joins by cell alone.
       boolean daily = java.util.Arrays.asList(covariates.columns()).contains(Cols.DATE);
@@ -121,28 +130,35 @@ public final class ExpandDecisions {
                 REASON)
             .distinct();
     Dataset<Row> kept = flagged.filter(col(REASON).isNull());
-    Dataset<Row> removed = kept.filter(hasCovariates.unary_$bang()).drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES);
+    Dataset<Row> removed =
+        kept.filter(hasCovariates.unary_$bang())
+            .drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES);
     Dataset<Row> out =
         kept.filter(hasCovariates)
             .drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES)
             .withColumn(Cols.SELECTED, isNext)
-            .withColumn(
-                Cols.CHOICE, row_number().over(byDecision.orderBy(Cols.CELL)));
+            .withColumn(Cols.CHOICE, row_number().over(byDecision.orderBy(Cols.CELL)));
     return new Result(out, dropped, removed, flagged);
   }
 
   /** Geodesic km between two cells' centroids. */
   public static double distanceKm(String fromCell, String toCell) {
-    return Geodesy.distanceKm(H3Cells.centroid(H3Cells.parse(fromCell)), H3Cells.centroid(H3Cells.parse(toCell)));
+    return Geodesy.distanceKm(
+        H3Cells.centroid(H3Cells.parse(fromCell)), H3Cells.centroid(H3Cells.parse(toCell)));
   }
 
   private static Column distanceKm(Column from, Column to) {
-    return udf((UDF2<String, String, Double>) ExpandDecisions::distanceKm, DataTypes.DoubleType).apply(from, to);
+    return udf((UDF2<String, String, Double>) ExpandDecisions::distanceKm, DataTypes.DoubleType)
+        .apply(from, to);
   }
 
   private static void failOnMissing(Dataset<Row> choices, Column hasCovariates) {
     java.util.List<Row> first =
-        choices.filter(hasCovariates.unary_$bang()).select(Cols.CELL, Cols.DATE).limit(1).collectAsList();
+        choices
+            .filter(hasCovariates.unary_$bang())
+            .select(Cols.CELL, Cols.DATE)
+            .limit(1)
+            .collectAsList();
     if (!first.isEmpty()) {
       throw new IllegalArgumentException(
           "no covariates for choice cell "

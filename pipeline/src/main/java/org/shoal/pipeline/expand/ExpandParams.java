@@ -12,8 +12,8 @@ import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackSource;
 
 /**
- * Everything {@link Expansion} needs besides the data. {@code covariateTransforms} and
- * {@code attributeTransforms} map raw columns to transforms; each becomes a feature {@code f_<column>}.
+ * Everything {@link Expansion} needs besides the data. {@code covariateTransforms} and {@code
+ * attributeTransforms} map raw columns to transforms; each becomes a feature {@code f_<column>}.
  */
 public record ExpandParams(
     TrackSource tracks,
@@ -34,17 +34,28 @@ public record ExpandParams(
       throw new IllegalArgumentException("H3 resolution must be 0..15, got " + resolution);
     }
     if (!(radiusKm >= 0) || Double.isInfinite(radiusKm)) {
-      throw new IllegalArgumentException("radius must be a finite number of km >= 0, got " + radiusKm);
+      throw new IllegalArgumentException(
+          "radius must be a finite number of km >= 0, got " + radiusKm);
     }
     baseFeatures = List.copyOf(baseFeatures);
     covariateTransforms = new LinkedHashMap<>(covariateTransforms);
     attributeTransforms = new LinkedHashMap<>(attributeTransforms);
   }
 
-  public ExpandParams withFeatureTransforms(Map<String, Transform> covariates, Map<String, Transform> attributes) {
+  public ExpandParams withFeatureTransforms(
+      Map<String, Transform> covariates, Map<String, Transform> attributes) {
     return new ExpandParams(
-        tracks, dailyRule, step, resolution, radiusKm, missingCovariates, baseFeatures, covariates, attributes,
-        splitSeed, validationFraction);
+        tracks,
+        dailyRule,
+        step,
+        resolution,
+        radiusKm,
+        missingCovariates,
+        baseFeatures,
+        covariates,
+        attributes,
+        splitSeed,
+        validationFraction);
   }
 
   /** All transformed columns: covariates then attributes. */

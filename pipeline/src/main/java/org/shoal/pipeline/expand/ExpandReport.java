@@ -18,11 +18,10 @@ import org.apache.spark.sql.Row;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.TrackColumns;
-import org.shoal.pipeline.schema.Split;
 
 /**
- * Where every input row went. The books balance: fixes in = rejected + kept in positions (as {@code fixes});
- * positions = decisions considered + segment ends; decisions considered = kept + dropped.
+ * Where every input row went. The books balance: fixes in = rejected + kept in positions (as {@code
+ * fixes}); positions = decisions considered + segment ends; decisions considered = kept + dropped.
  */
 public record ExpandReport(
     long fixesIn,
@@ -76,8 +75,13 @@ public record ExpandReport(
     if (decisionsConsidered == 0) {
       return individuals == 1 && positions == 1
           ? "the only individual has a single position"
-          : "no individual has two positions one step apart (" + positions + " positions in " + segments
-              + " segments of " + individuals + " individuals)";
+          : "no individual has two positions one step apart ("
+              + positions
+              + " positions in "
+              + segments
+              + " segments of "
+              + individuals
+              + " individuals)";
     }
     return "every decision was dropped (" + decisionsDropped + ")";
   }
@@ -100,7 +104,10 @@ public record ExpandReport(
     Map<String, Long> dropped = new TreeMap<>();
     Double largestMove = null;
     for (Row r :
-        out.dropped().groupBy(ExpandDecisions.REASON).agg(count(lit(1)), max(ExpandDecisions.DISTANCE_MOVED_KM)).collectAsList()) {
+        out.dropped()
+            .groupBy(ExpandDecisions.REASON)
+            .agg(count(lit(1)), max(ExpandDecisions.DISTANCE_MOVED_KM))
+            .collectAsList()) {
       dropped.put(String.valueOf(r.get(0)), r.getLong(1));
       if (!r.isNullAt(2)) {
         largestMove = largestMove == null ? r.getDouble(2) : Math.max(largestMove, r.getDouble(2));
@@ -112,8 +119,10 @@ public record ExpandReport(
             .groupBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.SPLIT)
             .agg(
                 count(lit(1)).as("n"),
-                max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)))).as("stayed"))
-            .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()); // read three times below
+                max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL))))
+                    .as("stayed"))
+            .persist(
+                org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()); // read three times below
     Row d =
         perDecision
             .agg(
@@ -125,7 +134,8 @@ public record ExpandReport(
                 sum(when(col("stayed"), 1).otherwise(0)))
             .first();
     Map<String, Long> individualsWithDecisions = new TreeMap<>();
-    for (Row r : perDecision.groupBy(Cols.SPLIT).agg(countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
+    for (Row r :
+        perDecision.groupBy(Cols.SPLIT).agg(countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
       individualsWithDecisions.put(String.valueOf(r.get(0)), r.getLong(1));
     }
     long decisions = d.getLong(0);
@@ -133,28 +143,29 @@ public record ExpandReport(
     for (Row r : out.splits().groupBy(Cols.SPLIT).count().collectAsList()) {
       individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
     }
-    ExpandReport report = new ExpandReport(
-        fixesIn,
-        rejected,
-        fixesInPositions - positions,
-        out.simultaneous().count(),
-        positions,
-        pos.getLong(2),
-        pos.getLong(3),
-        orZero(pos, 4),
-        positions - orZero(pos, 4),
-        dropped,
-        largestMove,
-        decisions,
-        decisions == 0 ? 0 : d.getLong(1),
-        out.removedChoices().count(),
-        decisions == 0 ? 0 : (int) d.getLong(2),
-        decisions == 0 ? 0 : (int) d.getLong(3),
-        decisions == 0 ? 0 : (int) d.getLong(4),
-        decisions == 0 ? Double.NaN : d.getLong(5) / (double) decisions,
-        individualsBySplit,
-        individualsWithDecisions,
-        countBy(perDecision, Cols.SPLIT));
+    ExpandReport report =
+        new ExpandReport(
+            fixesIn,
+            rejected,
+            fixesInPositions - positions,
+            out.simultaneous().count(),
+            positions,
+            pos.getLong(2),
+            pos.getLong(3),
+            orZero(pos, 4),
+            positions - orZero(pos, 4),
+            dropped,
+            largestMove,
+            decisions,
+            decisions == 0 ? 0 : d.getLong(1),
+            out.removedChoices().count(),
+            decisions == 0 ? 0 : (int) d.getLong(2),
+            decisions == 0 ? 0 : (int) d.getLong(3),
+            decisions == 0 ? 0 : (int) d.getLong(4),
+            decisions == 0 ? Double.NaN : d.getLong(5) / (double) decisions,
+            individualsBySplit,
+            individualsWithDecisions,
+            countBy(perDecision, Cols.SPLIT));
     perDecision.unpersist();
     return report;
   }

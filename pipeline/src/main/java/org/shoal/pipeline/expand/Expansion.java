@@ -14,19 +14,20 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
+import org.shoal.pipeline.features.Splits;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.FixValidation;
 import org.shoal.pipeline.tracks.TrackColumns;
 import org.shoal.pipeline.tracks.TrackReader;
 import org.shoal.pipeline.tracks.TrackSource;
-import org.shoal.pipeline.schema.Split;
-import org.shoal.pipeline.h3.ChoiceTable;
-import org.shoal.pipeline.features.Splits;
 
 /**
- * The expand stage as one library call: read and validate fixes, regularise to daily positions, expand into
- * decisions and choices, add features, split by individual and normalise with training statistics.
+ * The expand stage as one library call: read and validate fixes, regularise to daily positions,
+ * expand into decisions and choices, add features, split by individual and normalise with training
+ * statistics.
  */
 public final class Expansion {
   public static final String NOT_IN_SPLIT_FILE = "individual not in split file";
@@ -36,8 +37,10 @@ public final class Expansion {
   /**
    * @param tracks what was read: files, the columns found, which column identified individuals
    * @param fixesIn every raw fix read
-   * @param rejected fixes that failed validation or duplicated a timestamp, with raw text and reason
-   * @param simultaneous kept fixes that share individual and time with another at a different position
+   * @param rejected fixes that failed validation or duplicated a timestamp, with raw text and
+   *     reason
+   * @param simultaneous kept fixes that share individual and time with another at a different
+   *     position
    * @param positions one row per individual and step (persisted)
    * @param choices the decision/choice table with ids, raw values and {@code f_*} features
    * @param dropped decisions that could not be kept, with reason
@@ -45,7 +48,8 @@ public final class Expansion {
    * @param splits individual, split
    * @param normalisation the statistics used (fitted on training rows, or reused)
    * @param features the model's feature columns, in order
-   * @param cached the intermediate tables kept in memory (or on local disk) while the outputs are written
+   * @param cached the intermediate tables kept in memory (or on local disk) while the outputs are
+   *     written
    */
   public record Output(
       TrackReader.Tracks tracks,
@@ -69,7 +73,8 @@ public final class Expansion {
   /**
    * @param covariates (cell, date, variables...) or null
    * @param attributes (individual, attribute columns...) joined by individual id, or null
-   * @param splitTable (individual, split) with split in {train, validation}, or null to split by hash
+   * @param splitTable (individual, split) with split in {train, validation}, or null to split by
+   *     hash
    * @param reuse statistics to reuse instead of fitting, or null
    */
   public static Output run(
@@ -95,7 +100,9 @@ public final class Expansion {
     if (attributes != null) {
       if (!java.util.Arrays.asList(attributes.columns()).contains(Cols.INDIVIDUAL)) {
         throw new IllegalArgumentException(
-            "the attributes table needs an '" + Cols.INDIVIDUAL + "' column; its columns are "
+            "the attributes table needs an '"
+                + Cols.INDIVIDUAL
+                + "' column; its columns are "
                 + java.util.Arrays.toString(attributes.columns()));
       }
       Dataset<Row> table = attributes.withColumnRenamed(Cols.INDIVIDUAL, "_attribute_individual");
@@ -105,16 +112,23 @@ public final class Expansion {
           attributeNames.add(c);
         }
       }
-      table = table.withColumn("_attribute_individual", col("_attribute_individual").cast("string"));
+      table =
+          table.withColumn("_attribute_individual", col("_attribute_individual").cast("string"));
       raw =
-          raw.join(table, raw.col(TrackColumns.INDIVIDUAL_TEXT).equalTo(table.col("_attribute_individual")), "left")
+          raw.join(
+                  table,
+                  raw.col(TrackColumns.INDIVIDUAL_TEXT).equalTo(table.col("_attribute_individual")),
+                  "left")
               .drop("_attribute_individual");
     }
     TrackSource source = tracks.source().withAttributes(attributeNames);
     for (String a : p.attributeTransforms().keySet()) {
       if (!attributeNames.contains(a)) {
         throw new IllegalArgumentException(
-            "attribute feature '" + a + "' is not a track or attributes-table column " + attributeNames);
+            "attribute feature '"
+                + a
+                + "' is not a track or attributes-table column "
+                + attributeNames);
       }
     }
     Dataset<Row> checked =
@@ -125,11 +139,15 @@ public final class Expansion {
     Dataset<Row> rejected =
         checked
             .filter(col(TrackColumns.REJECT_REASON).isNotNull())
-            .unionByName(unique.duplicates().withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_FIX)))
+            .unionByName(
+                unique
+                    .duplicates()
+                    .withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_FIX)))
             .select(rawColumns(source));
 
     Dataset<Row> positions =
-        DailyPositions.apply(unique.unique(), p.dailyRule(), p.step(), p.resolution(), attributeNames)
+        DailyPositions.apply(
+                unique.unique(), p.dailyRule(), p.step(), p.resolution(), attributeNames)
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     ExpandDecisions.Result expanded =
@@ -142,19 +160,29 @@ public final class Expansion {
       splits =
           Splits.byHash(
               positions.select(Cols.INDIVIDUAL).distinct(),
-              // individuals with a decision to make (positions is cached; the choices are not computed yet)
-              positions.filter(col(DailyPositions.NEXT_CELL).isNotNull()).select(Cols.INDIVIDUAL).distinct(),
+              // individuals with a decision to make (positions is cached; the choices are not
+              // computed yet)
+              positions
+                  .filter(col(DailyPositions.NEXT_CELL).isNotNull())
+                  .select(Cols.INDIVIDUAL)
+                  .distinct(),
               p.splitSeed(),
               p.validationFraction());
     } else {
-      splits = splitTable.select(col(Cols.INDIVIDUAL).cast("string"), col(Cols.SPLIT).cast("string"));
+      splits =
+          splitTable.select(col(Cols.INDIVIDUAL).cast("string"), col(Cols.SPLIT).cast("string"));
     }
     choices = choices.join(splits, Cols.INDIVIDUAL, "left");
     dropped =
         dropped.unionByName(
             choices
                 .filter(col(Cols.SPLIT).isNull())
-                .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.DATE, Cols.ORIGIN_CELL, DailyPositions.NEXT_CELL,
+                .select(
+                    Cols.INDIVIDUAL,
+                    Cols.DECISION,
+                    Cols.DATE,
+                    Cols.ORIGIN_CELL,
+                    DailyPositions.NEXT_CELL,
                     ExpandDecisions.DISTANCE_MOVED_KM)
                 .distinct()
                 .withColumn(ExpandDecisions.REASON, lit(NOT_IN_SPLIT_FILE)));
@@ -206,7 +234,10 @@ public final class Expansion {
 
   /** Ids, then raw values, then the model's features; stable order for readers and notebooks. */
   private static Column[] outputColumns(
-      Dataset<Row> choices, List<String> features, Dataset<Row> covariates, List<String> attributes) {
+      Dataset<Row> choices,
+      List<String> features,
+      Dataset<Row> covariates,
+      List<String> attributes) {
     Set<String> names = new LinkedHashSet<>();
     names.addAll(
         List.of(

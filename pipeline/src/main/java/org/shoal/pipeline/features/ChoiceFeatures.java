@@ -19,10 +19,10 @@ import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Geometry and time features of every choice. The heading is the great-circle bearing (not the research's planar
- * atan2 of degree differences), so it is right at high latitude and across the antimeridian; it is 0 for staying
- * put, which {@code f_stay_put} marks. Day of year uses the year's real length (the research divided months by 11,
- * making December equal January).
+ * Geometry and time features of every choice. The heading is the great-circle bearing (not the
+ * research's planar atan2 of degree differences), so it is right at high latitude and across the
+ * antimeridian; it is 0 for staying put, which {@code f_stay_put} marks. Day of year uses the
+ * year's real length (the research divided months by 11, making December equal January).
  */
 public final class ChoiceFeatures {
   public static final String STAY_PUT = "stay_put";
@@ -49,14 +49,23 @@ public final class ChoiceFeatures {
 
   private ChoiceFeatures() {}
 
-  /** Adds stay_put, day_of_year, month and every base feature column (all of them; the manifest picks). */
+  /**
+   * Adds stay_put, day_of_year, month and every base feature column (all of them; the manifest
+   * picks).
+   */
   public static Dataset<Row> add(Dataset<Row> choices, double radiusKm) {
     Column moved = col(Cols.CELL).notEqual(col(Cols.ORIGIN_CELL));
     Column bearing = radians(col(ChoiceTable.BEARING_DEG));
     Column daysInYear =
         when(
-                year(col(Cols.DATE)).mod(4).equalTo(0)
-                    .and(year(col(Cols.DATE)).mod(100).notEqual(0).or(year(col(Cols.DATE)).mod(400).equalTo(0))),
+                year(col(Cols.DATE))
+                    .mod(4)
+                    .equalTo(0)
+                    .and(
+                        year(col(Cols.DATE))
+                            .mod(100)
+                            .notEqual(0)
+                            .or(year(col(Cols.DATE)).mod(400).equalTo(0))),
                 lit(366.0))
             .otherwise(lit(365.0));
     Column yearAngle = col(DAY_OF_YEAR).minus(1).multiply(2 * Math.PI).divide(daysInYear);
@@ -65,8 +74,7 @@ public final class ChoiceFeatures {
         .withColumn(DAY_OF_YEAR, dayofyear(col(Cols.DATE)))
         .withColumn(MONTH, month(col(Cols.DATE)))
         .withColumn(
-            "f_distance",
-            radiusKm > 0 ? col(ChoiceTable.DISTANCE_KM).divide(radiusKm) : lit(0.0))
+            "f_distance", radiusKm > 0 ? col(ChoiceTable.DISTANCE_KM).divide(radiusKm) : lit(0.0))
         .withColumn("f_sin_bearing", when(moved, sin(bearing)).otherwise(0.0))
         .withColumn("f_cos_bearing", when(moved, cos(bearing)).otherwise(0.0))
         .withColumn("f_stay_put", col(STAY_PUT))

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * features.json, written with every choice dataset: the model's feature columns in order, how the choices were
- * built (resolution, radius and step; null for an imported table, which has no cells), and the normalisation (transform and training statistics per column) that validation, inference and
- * later rebuilds must reuse unchanged.
+ * features.json, written with every choice dataset: the model's feature columns in order, how the
+ * choices were built (resolution, radius and step; null for an imported table, which has no cells),
+ * and the normalisation (transform and training statistics per column) that validation, inference
+ * and later rebuilds must reuse unchanged.
  */
 public record FeatureManifest(
     List<String> features,
@@ -21,7 +22,8 @@ public record FeatureManifest(
     Map<String, ColumnStats> statistics,
     Map<String, Object> split) {
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public static FeatureManifest of(
       List<String> features,
@@ -38,17 +40,24 @@ public record FeatureManifest(
 
   /** This manifest for a model trained on {@code used}, a subset of the features. */
   public FeatureManifest withFeatures(List<String> used) {
-    return new FeatureManifest(List.copyOf(used), resolution, radiusKm, step, transforms, statistics, split);
+    return new FeatureManifest(
+        List.copyOf(used), resolution, radiusKm, step, transforms, statistics, split);
   }
 
-  /** How the choices were built, in words: two datasets are comparable only when these are equal. */
+  /**
+   * How the choices were built, in words: two datasets are comparable only when these are equal.
+   */
   @com.fasterxml.jackson.annotation.JsonIgnore
   public String choiceSets() {
     if (resolution == null) {
       return "no cells (an imported choice table)";
     }
     return String.format(
-        java.util.Locale.ROOT, "resolution %d, radius %s km, step %s", resolution, stripZeros(radiusKm), step);
+        java.util.Locale.ROOT,
+        "resolution %d, radius %s km, step %s",
+        resolution,
+        stripZeros(radiusKm),
+        step);
   }
 
   private static String stripZeros(double v) {
@@ -73,7 +82,8 @@ public record FeatureManifest(
     try {
       return JSON.readValue(json, FeatureManifest.class);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot read the feature manifest " + where + ": " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException(
+          "cannot read the feature manifest " + where + ": " + e.getOriginalMessage(), e);
     }
   }
 }

@@ -18,8 +18,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Per-column transforms with statistics fitted on training rows only and then reused unchanged for validation,
- * inference and later rebuilds (saved in the feature manifest). Feature columns are named {@code f_<column>}.
+ * Per-column transforms with statistics fitted on training rows only and then reused unchanged for
+ * validation, inference and later rebuilds (saved in the feature manifest). Feature columns are
+ * named {@code f_<column>}.
  */
 public record Normalisation(Map<String, Transform> transforms, Map<String, ColumnStats> stats) {
   public static final String FEATURE_PREFIX = "f_";
@@ -47,7 +48,8 @@ public record Normalisation(Map<String, Transform> transforms, Map<String, Colum
       aggs.add(min(u));
       aggs.add(max(u));
     }
-    Row r = trainingRows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
+    Row r =
+        trainingRows.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
     Map<String, ColumnStats> stats = new LinkedHashMap<>();
     int i = 0;
     for (Map.Entry<String, Transform> e : transforms.entrySet()) {
@@ -57,7 +59,8 @@ public record Normalisation(Map<String, Transform> transforms, Map<String, Colum
             "cannot normalise '" + e.getKey() + "': it has no value in the training rows");
       }
       ColumnStats s =
-          new ColumnStats(n, r.getDouble(i + 1), r.getDouble(i + 2), r.getDouble(i + 3), r.getDouble(i + 4));
+          new ColumnStats(
+              n, r.getDouble(i + 1), r.getDouble(i + 2), r.getDouble(i + 3), r.getDouble(i + 4));
       Transform t = e.getValue();
       boolean needsSpread =
           t == Transform.ZSCORE || t == Transform.LOG_ZSCORE
@@ -65,7 +68,11 @@ public record Normalisation(Map<String, Transform> transforms, Map<String, Colum
               : (t == Transform.MINMAX || t == Transform.LOG_MINMAX) && s.max() == s.min();
       if (needsSpread) {
         throw new IllegalArgumentException(
-            "cannot " + t.configName() + " '" + e.getKey() + "': it is constant in the training rows");
+            "cannot "
+                + t.configName()
+                + " '"
+                + e.getKey()
+                + "': it is constant in the training rows");
       }
       stats.put(e.getKey(), s);
       i += 5;

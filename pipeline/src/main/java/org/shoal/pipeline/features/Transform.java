@@ -1,6 +1,5 @@
 package org.shoal.pipeline.features;
 
-
 /**
  * How a raw covariate or attribute becomes a model feature. The {@code log} variants first take
  * {@code ln(x + 0.001)} (the research's epsilon); statistics are then those of the logged values.

@@ -4,18 +4,22 @@ import java.io.Serializable;
 import java.util.Locale;
 
 /**
- * A latitude/longitude box in decimal degrees. {@code minLon > maxLon} means the box crosses the antimeridian
- * (e.g. 130 to -100 covers the North Pacific). Longitudes are compared after wrapping into [-180, 180).
+ * A latitude/longitude box in decimal degrees. {@code minLon > maxLon} means the box crosses the
+ * antimeridian (e.g. 130 to -100 covers the North Pacific). Longitudes are compared after wrapping
+ * into [-180, 180).
  */
-public record LatLonBox(double minLat, double maxLat, double minLon, double maxLon) implements Serializable {
+public record LatLonBox(double minLat, double maxLat, double minLon, double maxLon)
+    implements Serializable {
   public static final LatLonBox WORLD = new LatLonBox(-90, 90, -180, 180);
 
   public LatLonBox {
     if (!(minLat >= -90 && maxLat <= 90 && minLat <= maxLat)) {
-      throw new IllegalArgumentException("a box needs -90 <= min-lat <= max-lat <= 90, got " + minLat + ".." + maxLat);
+      throw new IllegalArgumentException(
+          "a box needs -90 <= min-lat <= max-lat <= 90, got " + minLat + ".." + maxLat);
     }
     if (!(minLon >= -180 && minLon <= 180 && maxLon >= -180 && maxLon <= 180)) {
-      throw new IllegalArgumentException("a box needs longitudes in [-180, 180], got " + minLon + ".." + maxLon);
+      throw new IllegalArgumentException(
+          "a box needs longitudes in [-180, 180], got " + minLon + ".." + maxLon);
     }
   }
 

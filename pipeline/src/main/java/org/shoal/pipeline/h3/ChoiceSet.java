@@ -4,8 +4,9 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 /**
- * The candidate destinations of one decision: cells sorted by id (which is also the order of their addresses),
- * each with its geodesic distance and initial bearing from the origin centroid. The origin is always a member.
+ * The candidate destinations of one decision: cells sorted by id (which is also the order of their
+ * addresses), each with its geodesic distance and initial bearing from the origin centroid. The
+ * origin is always a member.
  */
 public record ChoiceSet(long origin, long[] cells, double[] distanceKm, double[] bearingDeg)
     implements Serializable {

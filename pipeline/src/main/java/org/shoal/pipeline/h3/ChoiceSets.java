@@ -11,9 +11,10 @@ import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.geo.Geodesy;
 
 /**
- * Choice sets: every cell whose centroid lies within {@code maxKm} (geodesic) of the origin's centroid, the
- * origin included. The search widens ring by ring and stops at the first ring that adds nothing, as the original
- * {@code find_neighbors} did. Results are cached per origin cell because tracks revisit few distinct cells.
+ * Choice sets: every cell whose centroid lies within {@code maxKm} (geodesic) of the origin's
+ * centroid, the origin included. The search widens ring by ring and stops at the first ring that
+ * adds nothing, as the original {@code find_neighbors} did. Results are cached per origin cell
+ * because tracks revisit few distinct cells.
  */
 public final class ChoiceSets {
   private final double maxKm;

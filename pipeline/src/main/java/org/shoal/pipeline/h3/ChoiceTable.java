@@ -13,8 +13,9 @@ import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * The choice sets of the distinct origin cells as a lookup table (origin_cell, cell, distance_km, bearing_deg):
- * computed once per origin, not per decision, since tracks revisit few distinct cells.
+ * The choice sets of the distinct origin cells as a lookup table (origin_cell, cell, distance_km,
+ * bearing_deg): computed once per origin, not per decision, since tracks revisit few distinct
+ * cells.
  */
 public final class ChoiceTable {
   public static final String DISTANCE_KM = "distance_km";
@@ -54,7 +55,10 @@ public final class ChoiceTable {
         for (int i = 0; i < set.size(); i++) {
           rows.add(
               RowFactory.create(
-                  origin, H3Cells.address(set.cells()[i]), set.distanceKm()[i], set.bearingDeg()[i]));
+                  origin,
+                  H3Cells.address(set.cells()[i]),
+                  set.distanceKm()[i],
+                  set.bearingDeg()[i]));
         }
       }
       return rows.iterator();

@@ -8,8 +8,8 @@ import java.util.List;
 import org.shoal.pipeline.geo.GeoPoint;
 
 /**
- * Pure static H3 helpers over one lazily created, thread-safe {@link H3Core} per JVM (never serialized, so it
- * is safe to call from Spark executors).
+ * Pure static H3 helpers over one lazily created, thread-safe {@link H3Core} per JVM (never
+ * serialized, so it is safe to call from Spark executors).
  */
 public final class H3Cells {
   public static final int MIN_RESOLUTION = 0;
@@ -46,7 +46,10 @@ public final class H3Cells {
     return core().h3ToString(cell);
   }
 
-  /** Parses an H3 address such as {@code 840c503ffffffff}; fails with the offending text if it is not a cell. */
+  /**
+   * Parses an H3 address such as {@code 840c503ffffffff}; fails with the offending text if it is
+   * not a cell.
+   */
   public static long parse(String address) {
     long cell;
     try {
@@ -94,11 +97,13 @@ public final class H3Cells {
   }
 
   /**
-   * Cells whose centroid lies inside a lat/lon box following parallels and meridians ({@code minLon > maxLon} crosses
-   * the antimeridian): the box is cut into pieces under 60° of longitude and its edges densified every degree, since
-   * H3 joins polygon vertices by great circles. Sorted, without repeats.
+   * Cells whose centroid lies inside a lat/lon box following parallels and meridians ({@code minLon
+   * > maxLon} crosses the antimeridian): the box is cut into pieces under 60° of longitude and its
+   * edges densified every degree, since H3 joins polygon vertices by great circles. Sorted, without
+   * repeats.
    */
-  public static long[] cellsCoveringBox(double minLat, double maxLat, double minLon, double maxLon, int resolution) {
+  public static long[] cellsCoveringBox(
+      double minLat, double maxLat, double minLon, double maxLon, int resolution) {
     double span = maxLon >= minLon ? maxLon - minLon : maxLon + 360 - minLon;
     int pieces = Math.max(1, (int) Math.ceil(span / 60));
     java.util.TreeSet<Long> out = new java.util.TreeSet<>();

@@ -25,22 +25,23 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shoal.pipeline.features.Splits;
 import org.shoal.pipeline.features.Normalisation;
+import org.shoal.pipeline.features.Splits;
 import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
 
 /**
- * Any long discrete-choice table (one row per alternative of each decision) to shoal's choice dataset: ids as text,
- * {@code selected} as a boolean, numeric features with their transforms (statistics from the training split), and
- * optionally one constant per alternative and alternative-specific interactions. A decision with a bad row, no
- * selected choice or more than one is rejected whole, each of its rows kept with the reason: rows in = rows kept +
- * rows rejected.
+ * Any long discrete-choice table (one row per alternative of each decision) to shoal's choice
+ * dataset: ids as text, {@code selected} as a boolean, numeric features with their transforms
+ * (statistics from the training split), and optionally one constant per alternative and
+ * alternative-specific interactions. A decision with a bad row, no selected choice or more than one
+ * is rejected whole, each of its rows kept with the reason: rows in = rows kept + rows rejected.
  */
 public final class ImportChoices {
   /** The row number in read order (1-based), for messages. */
   public static final String ROW = "row";
+
   public static final String REASON = "reason";
   public static final String ALTERNATIVE = "alternative";
   private static final String PROBLEM = "_problem";
@@ -52,11 +53,16 @@ public final class ImportChoices {
   private ImportChoices() {}
 
   /**
-   * Source columns; null = absent. {@code individual} null means one decision per individual; {@code choice} null
-   * means row order; {@code split} null means a hash split.
+   * Source columns; null = absent. {@code individual} null means one decision per individual;
+   * {@code choice} null means row order; {@code split} null means a hash split.
    */
   public record Columns(
-      String individual, String decision, String selected, String choice, String alternative, String split)
+      String individual,
+      String decision,
+      String selected,
+      String choice,
+      String alternative,
+      String split)
       implements java.io.Serializable {}
 
   /**
@@ -80,10 +86,11 @@ public final class ImportChoices {
   }
 
   /**
-   * @param choices the choice table: individual, decision, choice, selected, split, [alternative], the source
-   *     feature columns, the derived ones, then the {@code f_*} features
+   * @param choices the choice table: individual, decision, choice, selected, split, [alternative],
+   *     the source feature columns, the derived ones, then the {@code f_*} features
    * @param rejected every row of a rejected decision: row, the source columns as text, reason
-   * @param rejectedDecisions individual, decision and the reason's kind (without value and row), once per decision
+   * @param rejectedDecisions individual, decision and the reason's kind (without value and row),
+   *     once per decision
    * @param features the model's features, in order
    * @param alternatives every alternative, the base first (empty without an alternative column)
    */
@@ -119,13 +126,21 @@ public final class ImportChoices {
     problems.add(when(decisionText.isNull(), lit("missing decision id")));
     Column selectedText = text(c.selected());
     Column selected =
-        org.apache.spark.sql.functions.udf(
+        org.apache
+            .spark
+            .sql
+            .functions
+            .udf(
                 (org.apache.spark.sql.api.java.UDF1<String, Boolean>) ImportChoices::parseSelected,
                 DataTypes.BooleanType)
             .apply(selectedText);
     problems.add(
-        when(selected.isNull(), org.apache.spark.sql.functions.concat(
-            lit(c.selected() + " = '"), coalesce(selectedText, lit("")), lit("' is not a boolean (0/1, true/false, yes/no)"))));
+        when(
+            selected.isNull(),
+            org.apache.spark.sql.functions.concat(
+                lit(c.selected() + " = '"),
+                coalesce(selectedText, lit("")),
+                lit("' is not a boolean (0/1, true/false, yes/no)"))));
     List<String> numeric = new ArrayList<>(p.features().keySet());
     for (String i : p.interactions()) {
       if (!numeric.contains(i)) {
@@ -136,21 +151,30 @@ public final class ImportChoices {
       Column t = text(f);
       problems.add(when(t.isNull(), lit("missing " + f)));
       problems.add(
-          when(t.cast("double").isNull(), org.apache.spark.sql.functions.concat(lit(f + " = '"), t, lit("' is not a number"))));
+          when(
+              t.cast("double").isNull(),
+              org.apache.spark.sql.functions.concat(lit(f + " = '"), t, lit("' is not a number"))));
     }
-    Column alternativeText = c.alternative() == null ? lit(null).cast("string") : text(c.alternative());
+    Column alternativeText =
+        c.alternative() == null ? lit(null).cast("string") : text(c.alternative());
     if (c.alternative() != null) {
       problems.add(when(alternativeText.isNull(), lit("missing alternative")));
     }
     Column splitText = c.split() == null ? lit(null).cast("string") : lower(text(c.split()));
     if (c.split() != null) {
       problems.add(
-          when(splitText.isNull().or(splitText.isin(Split.TRAIN.label(), Split.VALIDATION.label()).unary_$bang()),
-              org.apache.spark.sql.functions.concat(lit(c.split() + " = '"), coalesce(splitText, lit("")),
+          when(
+              splitText
+                  .isNull()
+                  .or(splitText.isin(Split.TRAIN.label(), Split.VALIDATION.label()).unary_$bang()),
+              org.apache.spark.sql.functions.concat(
+                  lit(c.split() + " = '"),
+                  coalesce(splitText, lit("")),
                   lit("' is not train or validation"))));
     }
     if (c.choice() != null) {
-      problems.add(when(text(c.choice()).cast("int").isNull(), lit(c.choice() + " is not a whole number")));
+      problems.add(
+          when(text(c.choice()).cast("int").isNull(), lit(c.choice() + " is not a whole number")));
     }
 
     Column individualText = c.individual() == null ? decisionText : text(c.individual());
@@ -163,14 +187,22 @@ public final class ImportChoices {
             .withColumn(SEL, selected)
             .withColumn(ALT, alternativeText)
             .withColumn("_split", splitText)
-            .withColumn("_choice", c.choice() == null ? lit(null).cast("int") : text(c.choice()).cast("int"))
+            .withColumn(
+                "_choice",
+                c.choice() == null ? lit(null).cast("int") : text(c.choice()).cast("int"))
             // null when the row is fine (concat of a null is null)
-            .withColumn(PROBLEM, org.apache.spark.sql.functions.concat(
-                coalesce(problems.toArray(Column[]::new)), lit(" (row "), col(ROW).cast("string"), lit(")")));
+            .withColumn(
+                PROBLEM,
+                org.apache.spark.sql.functions.concat(
+                    coalesce(problems.toArray(Column[]::new)),
+                    lit(" (row "),
+                    col(ROW).cast("string"),
+                    lit(")")));
 
     // A decision's fate: its first bad row, else the number of selected choices.
     var decision = Window.partitionBy(IND, DEC);
-    Column firstProblem = min_by(col(PROBLEM), when(col(PROBLEM).isNotNull(), col(ROW))).over(decision);
+    Column firstProblem =
+        min_by(col(PROBLEM), when(col(PROBLEM).isNotNull(), col(ROW))).over(decision);
     Column selectedCount = sum(when(col(SEL), 1).otherwise(0)).over(decision);
     Dataset<Row> judged =
         checked
@@ -179,8 +211,10 @@ public final class ImportChoices {
                 coalesce(
                     firstProblem,
                     when(selectedCount.equalTo(0), lit("no selected choice")),
-                    when(selectedCount.gt(1), org.apache.spark.sql.functions.concat(
-                        selectedCount.cast("string"), lit(" selected choices")))))
+                    when(
+                        selectedCount.gt(1),
+                        org.apache.spark.sql.functions.concat(
+                            selectedCount.cast("string"), lit(" selected choices")))))
             .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
 
     List<Column> rawText = new ArrayList<>();
@@ -192,11 +226,16 @@ public final class ImportChoices {
     Dataset<Row> bad = judged.filter(col(REASON).isNotNull());
     Dataset<Row> rejected = bad.select(rawText.toArray(Column[]::new));
     Dataset<Row> rejectedDecisions =
-        bad.select(col(IND).as(Cols.INDIVIDUAL), col(DEC).as(Cols.DECISION), reasonKind(col(REASON)).as(REASON)).distinct();
+        bad.select(
+                col(IND).as(Cols.INDIVIDUAL),
+                col(DEC).as(Cols.DECISION),
+                reasonKind(col(REASON)).as(REASON))
+            .distinct();
     Dataset<Row> kept =
         judged
             .filter(col(REASON).isNull())
-            .drop(Cols.INDIVIDUAL, Cols.DECISION, Cols.SELECTED, ALTERNATIVE, Cols.CHOICE, Cols.SPLIT)
+            .drop(
+                Cols.INDIVIDUAL, Cols.DECISION, Cols.SELECTED, ALTERNATIVE, Cols.CHOICE, Cols.SPLIT)
             .withColumnRenamed(IND, Cols.INDIVIDUAL)
             .withColumnRenamed(DEC, Cols.DECISION)
             .withColumnRenamed(SEL, Cols.SELECTED)
@@ -215,9 +254,13 @@ public final class ImportChoices {
     List<String> alternatives = new ArrayList<>();
     Map<String, Transform> transforms = new LinkedHashMap<>(p.features());
     if (c.alternative() != null) {
-      alternatives.addAll(kept.select(ALTERNATIVE).distinct().as(Encoders.STRING()).collectAsList());
+      alternatives.addAll(
+          kept.select(ALTERNATIVE).distinct().as(Encoders.STRING()).collectAsList());
       alternatives.sort(null);
-      String base = p.baseAlternative() == null ? (alternatives.isEmpty() ? null : alternatives.get(0)) : p.baseAlternative();
+      String base =
+          p.baseAlternative() == null
+              ? (alternatives.isEmpty() ? null : alternatives.get(0))
+              : p.baseAlternative();
       if (base != null && !alternatives.isEmpty() && !alternatives.contains(base)) {
         throw new IllegalArgumentException(
             "base alternative '" + base + "' is not among the alternatives " + alternatives);
@@ -226,7 +269,8 @@ public final class ImportChoices {
       if (base != null) {
         alternatives.add(0, base);
       }
-      for (String alt : alternatives.subList(Math.min(1, alternatives.size()), alternatives.size())) {
+      for (String alt :
+          alternatives.subList(Math.min(1, alternatives.size()), alternatives.size())) {
         Column is = col(ALTERNATIVE).equalTo(alt);
         if (p.alternativeConstants()) {
           String name = "asc_" + alt;
@@ -247,13 +291,18 @@ public final class ImportChoices {
     Dataset<Row> splits =
         c.split() != null
             ? kept.select(col(Cols.INDIVIDUAL), col("_split").as(Cols.SPLIT))
-            : Splits.byHash(kept.select(Cols.INDIVIDUAL).distinct(), p.splitSeed(), p.validationFraction());
+            : Splits.byHash(
+                kept.select(Cols.INDIVIDUAL).distinct(), p.splitSeed(), p.validationFraction());
     if (c.split() != null) {
       kept = kept.withColumn(Cols.SPLIT, col("_split"));
-      long mixed = splits.distinct().groupBy(Cols.INDIVIDUAL).count().filter(col("count").gt(1)).count();
+      long mixed =
+          splits.distinct().groupBy(Cols.INDIVIDUAL).count().filter(col("count").gt(1)).count();
       if (mixed > 0) {
         throw new IllegalArgumentException(
-            mixed + " individual(s) have rows in both splits in column '" + c.split() + "'; a split is per individual");
+            mixed
+                + " individual(s) have rows in both splits in column '"
+                + c.split()
+                + "'; a split is per individual");
       }
     } else {
       kept = kept.join(splits, Cols.INDIVIDUAL);
@@ -265,7 +314,8 @@ public final class ImportChoices {
     transforms.keySet().forEach(t -> features.add(Normalisation.featureName(t)));
 
     List<Column> out = new ArrayList<>();
-    for (String n : List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.SELECTED, Cols.SPLIT)) {
+    for (String n :
+        List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.SELECTED, Cols.SPLIT)) {
       out.add(col(n));
     }
     if (c.alternative() != null) {
@@ -278,26 +328,38 @@ public final class ImportChoices {
       out.add(col("`" + f + "`"));
     }
     return new Output(
-        numbered, kept.select(out.toArray(Column[]::new)), rejected, rejectedDecisions, normalisation, features,
+        numbered,
+        kept.select(out.toArray(Column[]::new)),
+        rejected,
+        rejectedDecisions,
+        normalisation,
+        features,
         alternatives);
   }
 
-  /** A rejection's kind, for counting: the reason without the value and the row ("ic is not a number"). */
+  /**
+   * A rejection's kind, for counting: the reason without the value and the row ("ic is not a
+   * number").
+   */
   public static Column reasonKind(Column reason) {
     return org.apache.spark.sql.functions.regexp_replace(
-        org.apache.spark.sql.functions.regexp_replace(reason, " = '.*' is ", " is "), " \\(row \\d+\\)$", "");
+        org.apache.spark.sql.functions.regexp_replace(reason, " = '.*' is ", " is "),
+        " \\(row \\d+\\)$",
+        "");
   }
 
   private static Column text(String column) {
     Column t = trim(col("`" + column + "`").cast("string"));
-    return when(t.equalTo("").or(lower(t).isin("na", "null", "nan")), lit(null).cast("string")).otherwise(t);
+    return when(t.equalTo("").or(lower(t).isin("na", "null", "nan")), lit(null).cast("string"))
+        .otherwise(t);
   }
 
   /** The table with its 1-based row number in read order (file order for one file). */
   private static Dataset<Row> numbered(SparkSession spark, Dataset<Row> table) {
     StructType schema = table.schema().add(ROW, DataTypes.LongType, false);
     JavaRDD<Row> rows =
-        table.javaRDD()
+        table
+            .javaRDD()
             .zipWithIndex()
             .map(
                 t -> {
@@ -310,5 +372,4 @@ public final class ImportChoices {
                 });
     return spark.createDataFrame(rows, schema);
   }
-
 }

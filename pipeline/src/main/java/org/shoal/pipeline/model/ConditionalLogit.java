@@ -28,18 +28,22 @@ import org.shoal.pipeline.schema.Cols;
 import scala.Tuple2;
 
 /**
- * The exact conditional logit (the log-odds model without hidden layers), fitted by MLlib's L-BFGS over a
- * distributed gradient (one pass over the decisions per evaluation), on standardised features for conditioning and
- * reported in the features' own units. At the optimum one more pass gives the exact Hessian: standard errors from
- * its inverse (observed information), and cluster-robust (sandwich) standard errors by individual, since the steps
- * of one animal are not independent.
+ * The exact conditional logit (the log-odds model without hidden layers), fitted by MLlib's L-BFGS
+ * over a distributed gradient (one pass over the decisions per evaluation), on standardised
+ * features for conditioning and reported in the features' own units. At the optimum one more pass
+ * gives the exact Hessian: standard errors from its inverse (observed information), and
+ * cluster-robust (sandwich) standard errors by individual, since the steps of one animal are not
+ * independent.
  */
 public final class ConditionalLogit {
   private static final NormalDistribution NORMAL = new NormalDistribution();
 
   private ConditionalLogit() {}
 
-  /** One decision: its individual, the feature rows of its choices (in choice order) and the selected one. */
+  /**
+   * One decision: its individual, the feature rows of its choices (in choice order) and the
+   * selected one.
+   */
   public record Decision(String individual, double[][] x, int selected) implements Serializable {}
 
   /**
@@ -47,10 +51,11 @@ public final class ConditionalLogit {
    *
    * @param covariance inverse observed information
    * @param robustCovariance the sandwich by individual: cov · (Σ_i s_i s_iᵀ) · cov
-   * @param gradientNorm the largest component of the mean gradient per decision, in standardised units
+   * @param gradientNorm the largest component of the mean gradient per decision, in standardised
+   *     units
    * @param lossHistory mean negative log-likelihood per decision at each L-BFGS iteration
-   * @param notIdentified features that do not vary within any decision: not estimable by a conditional logit,
-   *     reported with estimate 0 (no effect on φ) and NaN standard errors
+   * @param notIdentified features that do not vary within any decision: not estimable by a
+   *     conditional logit, reported with estimate 0 (no effect on φ) and NaN standard errors
    */
   public record Fit(
       List<String> features,
@@ -67,7 +72,10 @@ public final class ConditionalLogit {
       double[] lossHistory,
       List<String> notIdentified) {
 
-    /** This fit on the identified features {@code kept} (indices into {@code all}), the others not identified. */
+    /**
+     * This fit on the identified features {@code kept} (indices into {@code all}), the others not
+     * identified.
+     */
     Fit within(List<String> all, List<Integer> kept) {
       int n = all.size();
       double[] b = new double[n];
@@ -92,8 +100,20 @@ public final class ConditionalLogit {
           dropped.add(all.get(k));
         }
       }
-      return new Fit(List.copyOf(all), b, c, r, logLikelihood, nullLogLikelihood, decisions, individuals, iterations,
-          converged, gradientNorm, lossHistory, dropped);
+      return new Fit(
+          List.copyOf(all),
+          b,
+          c,
+          r,
+          logLikelihood,
+          nullLogLikelihood,
+          decisions,
+          individuals,
+          iterations,
+          converged,
+          gradientNorm,
+          lossHistory,
+          dropped);
     }
 
     public double stdError(int k) {
@@ -130,7 +150,10 @@ public final class ConditionalLogit {
       return parameters() * Math.log(decisions) - 2 * logLikelihood;
     }
 
-    /** Its iterations as training epochs: the losses per iteration, the last with the validation loss and time. */
+    /**
+     * Its iterations as training epochs: the losses per iteration, the last with the validation
+     * loss and time.
+     */
     public List<Training.Epoch> history(double validationLoss, double seconds) {
       List<Training.Epoch> history = new ArrayList<>();
       for (int i = 0; i < lossHistory.length; i++) {
@@ -148,7 +171,8 @@ public final class ConditionalLogit {
 
     /** The coefficient table as CSV: feature, estimate, std_error, robust_std_error, z, p_value. */
     public String coefficientsCsv() {
-      StringBuilder table = new StringBuilder("feature,estimate,std_error,robust_std_error,z,p_value\n");
+      StringBuilder table =
+          new StringBuilder("feature,estimate,std_error,robust_std_error,z,p_value\n");
       for (int k = 0; k < features.size(); k++) {
         table.append(
             String.format(
@@ -164,10 +188,22 @@ public final class ConditionalLogit {
       return table.toString().trim();
     }
 
-    /** The fit as console lines: the coefficient table, what is not identified, and the fit statistics. */
+    /**
+     * The fit as console lines: the coefficient table, what is not identified, and the fit
+     * statistics.
+     */
     public List<String> summaryLines() {
       List<String> lines = new ArrayList<>();
-      lines.add(String.format(Locale.ROOT, "%-24s %12s %11s %11s %9s %9s", "feature", "estimate", "std.error", "robust.se", "z", "p"));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%-24s %12s %11s %11s %9s %9s",
+              "feature",
+              "estimate",
+              "std.error",
+              "robust.se",
+              "z",
+              "p"));
       for (int k = 0; k < features.size(); k++) {
         lines.add(
             String.format(
@@ -203,20 +239,26 @@ public final class ConditionalLogit {
       for (int k = 0; k < estimates.length; k++) {
         w[k][0] = estimates[k];
       }
-      return new LogOddsScorer(features, "identity", List.<double[][]>of(w), List.<double[]>of(new double[] {0}));
+      return new LogOddsScorer(
+          features, "identity", List.<double[][]>of(w), List.<double[]>of(new double[] {0}));
     }
   }
 
   /**
-   * The decisions of a choice table (individual, decision, choice, selected and the feature columns). A decision
-   * without exactly one selected choice, or with a missing feature value, fails naming it.
+   * The decisions of a choice table (individual, decision, choice, selected and the feature
+   * columns). A decision without exactly one selected choice, or with a missing feature value,
+   * fails naming it.
    */
   public static JavaRDD<Decision> decisions(Dataset<Row> choices, List<String> features) {
     List<Column> values = new ArrayList<>();
     for (String f : features) {
       values.add(col("`" + f + "`").cast("double"));
     }
-    Column row = struct(col(Cols.CHOICE).as("c"), col(Cols.SELECTED).as("s"), array(values.toArray(Column[]::new)).as("x"));
+    Column row =
+        struct(
+            col(Cols.CHOICE).as("c"),
+            col(Cols.SELECTED).as("s"),
+            array(values.toArray(Column[]::new)).as("x"));
     return choices
         .groupBy(col(Cols.INDIVIDUAL).cast("string").as(Cols.INDIVIDUAL), col(Cols.DECISION))
         .agg(collect_list(row).as("rows"))
@@ -226,7 +268,8 @@ public final class ConditionalLogit {
 
   private static Decision decision(Row r) {
     List<Row> rows = new ArrayList<>(r.getList(2));
-    rows.sort((a, b) -> Integer.compare(((Number) a.get(0)).intValue(), ((Number) b.get(0)).intValue()));
+    rows.sort(
+        (a, b) -> Integer.compare(((Number) a.get(0)).intValue(), ((Number) b.get(0)).intValue()));
     double[][] x = new double[rows.size()][];
     int selected = -1;
     for (int j = 0; j < rows.size(); j++) {
@@ -236,45 +279,63 @@ public final class ConditionalLogit {
       for (int k = 0; k < v.size(); k++) {
         if (v.get(k) == null) {
           throw new IllegalArgumentException(
-              "decision " + r.get(1) + " of individual '" + r.getString(0) + "' has a missing feature value (feature "
-                  + (k + 1) + ")");
+              "decision "
+                  + r.get(1)
+                  + " of individual '"
+                  + r.getString(0)
+                  + "' has a missing feature value (feature "
+                  + (k + 1)
+                  + ")");
         }
         x[j][k] = ((Number) v.get(k)).doubleValue();
       }
       if (!c.isNullAt(1) && c.getBoolean(1)) {
         if (selected >= 0) {
           throw new IllegalArgumentException(
-              "decision " + r.get(1) + " of individual '" + r.getString(0) + "' has more than one selected choice");
+              "decision "
+                  + r.get(1)
+                  + " of individual '"
+                  + r.getString(0)
+                  + "' has more than one selected choice");
         }
         selected = j;
       }
     }
     if (selected < 0) {
       throw new IllegalArgumentException(
-          "decision " + r.get(1) + " of individual '" + r.getString(0) + "' has no selected choice");
+          "decision "
+              + r.get(1)
+              + " of individual '"
+              + r.getString(0)
+              + "' has no selected choice");
     }
     return new Decision(r.getString(0), x, selected);
   }
 
   /**
-   * Fits β by L-BFGS to a relative change of the loss below {@code tolerance} (at most {@code maxIterations}), then
-   * polishes with Newton steps on the exact Hessian until the largest mean-gradient component (standardised units)
-   * is below 1e-9; reports whether that was reached. Features that never vary within a decision (decision-level
-   * variables such as the day of the year) are not estimable: they are left out of the fit and reported.
+   * Fits β by L-BFGS to a relative change of the loss below {@code tolerance} (at most {@code
+   * maxIterations}), then polishes with Newton steps on the exact Hessian until the largest
+   * mean-gradient component (standardised units) is below 1e-9; reports whether that was reached.
+   * Features that never vary within a decision (decision-level variables such as the day of the
+   * year) are not estimable: they are left out of the fit and reported.
    */
-  public static Fit fit(JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
+  public static Fit fit(
+      JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
     data.persist(StorageLevel.MEMORY_AND_DISK());
     Moments uniform = Moments.of(data, new double[features.size()]);
     List<Integer> kept = new ArrayList<>();
     for (int k = 0; k < features.size(); k++) {
-      // variance within decisions, relative to the feature's size: rounding, not variation, below 1e-10
+      // variance within decisions, relative to the feature's size: rounding, not variation, below
+      // 1e-10
       if (uniform.information[k][k] > 1e-10 * uniform.secondMoment[k]) {
         kept.add(k);
       }
     }
     if (kept.isEmpty()) {
       throw new IllegalArgumentException(
-          "no feature of " + features + " varies within a decision: a conditional logit has nothing to estimate");
+          "no feature of "
+              + features
+              + " varies within a decision: a conditional logit has nothing to estimate");
     }
     if (kept.size() == features.size()) {
       return fitIdentified(data, features, tolerance, maxIterations);
@@ -296,10 +357,12 @@ public final class ConditionalLogit {
     return fit;
   }
 
-  private static Fit fitIdentified(JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
+  private static Fit fitIdentified(
+      JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
     int nf = features.size();
     data.persist(StorageLevel.MEMORY_AND_DISK());
-    // Per-feature spread over every choice row: the scale of the standardised problem (a mean shift cancels
+    // Per-feature spread over every choice row: the scale of the standardised problem (a mean shift
+    // cancels
     // within a decision, so only the scale matters).
     double[] moments =
         data.treeAggregate(
@@ -335,7 +398,13 @@ public final class ConditionalLogit {
     standardised.persist(StorageLevel.MEMORY_AND_DISK());
     Tuple2<Vector, double[]> result =
         LBFGS.runLBFGS(
-            standardised.rdd(), new Gradient(nf), new SimpleUpdater(), 10, tolerance, maxIterations, 0.0,
+            standardised.rdd(),
+            new Gradient(nf),
+            new SimpleUpdater(),
+            10,
+            tolerance,
+            maxIterations,
+            0.0,
             Vectors.zeros(nf));
     standardised.unpersist(false);
     double[] beta = new double[nf];
@@ -379,8 +448,8 @@ public final class ConditionalLogit {
   }
 
   /**
-   * Σ over individuals of (Σ over its decisions of the score)(...)ᵀ, flattened, followed by the number of
-   * individuals (counted in the same pass).
+   * Σ over individuals of (Σ over its decisions of the score)(...)ᵀ, flattened, followed by the
+   * number of individuals (counted in the same pass).
    */
   private static double[] outer(JavaRDD<Decision> data, double[] beta, int nf) {
     return data.mapToPair(d -> new Tuple2<>(d.individual(), score(d, beta)))
@@ -408,7 +477,10 @@ public final class ConditionalLogit {
     return m;
   }
 
-  /** Mean negative log-likelihood per decision of {@code beta} on {@code data}; NaN when there are none. */
+  /**
+   * Mean negative log-likelihood per decision of {@code beta} on {@code data}; NaN when there are
+   * none.
+   */
   public static double meanLoss(JavaRDD<Decision> data, double[] beta) {
     double[] sums =
         data.treeAggregate(
@@ -463,7 +535,11 @@ public final class ConditionalLogit {
     long decisions;
     double[] gradient;
     double[][] information;
-    /** Σ over decisions and choices of p_j x_jk²: the scale against which within-decision variance is judged. */
+
+    /**
+     * Σ over decisions and choices of p_j x_jk²: the scale against which within-decision variance
+     * is judged.
+     */
     double[] secondMoment;
 
     static Moments of(JavaRDD<Decision> data, double[] beta) {
@@ -522,8 +598,10 @@ public final class ConditionalLogit {
 
   private static double[] solve(double[][] a, double[] b) {
     try {
-      return new LUDecomposition(new Array2DRowRealMatrix(a)).getSolver()
-          .solve(new org.apache.commons.math3.linear.ArrayRealVector(b)).toArray();
+      return new LUDecomposition(new Array2DRowRealMatrix(a))
+          .getSolver()
+          .solve(new org.apache.commons.math3.linear.ArrayRealVector(b))
+          .toArray();
     } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
       throw notIdentified(e);
     }
@@ -532,7 +610,8 @@ public final class ConditionalLogit {
   private static IllegalArgumentException notIdentified(Exception cause) {
     return new IllegalArgumentException(
         "the coefficients are not identified: some features are collinear within decisions, or the data separate "
-            + "the choices perfectly (too few decisions for this many features)", cause);
+            + "the choices perfectly (too few decisions for this many features)",
+        cause);
   }
 
   private static double[] add(double[] a, double[] b) {
@@ -542,7 +621,10 @@ public final class ConditionalLogit {
     return a;
   }
 
-  /** MLlib's per-example gradient for one decision: the features of its choices flattened, the label its choice. */
+  /**
+   * MLlib's per-example gradient for one decision: the features of its choices flattened, the label
+   * its choice.
+   */
   static final class Gradient extends org.apache.spark.mllib.optimization.Gradient {
     private final int features;
 

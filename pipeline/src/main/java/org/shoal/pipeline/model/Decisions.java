@@ -17,9 +17,9 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Decisions in memory for training: each decision's choices as feature rows (compressed: {@code start[d]} to
- * {@code start[d+1]}) and the index of its selected choice. Works for any long-format choice table with
- * individual, decision, choice, selected and numeric feature columns.
+ * Decisions in memory for training: each decision's choices as feature rows (compressed: {@code
+ * start[d]} to {@code start[d+1]}) and the index of its selected choice. Works for any long-format
+ * choice table with individual, decision, choice, selected and numeric feature columns.
  */
 public final class Decisions implements java.io.Serializable {
   private final int features;
@@ -32,7 +32,10 @@ public final class Decisions implements java.io.Serializable {
     this(features, start, x, selected, 0);
   }
 
-  /** @param padTo pad batches to at least this many choices (so all workers' batches share one shape) */
+  /**
+   * @param padTo pad batches to at least this many choices (so all workers' batches share one
+   *     shape)
+   */
   Decisions(int features, int[] start, float[] x, int[] selected, int padTo) {
     this.features = features;
     this.start = start;
@@ -74,22 +77,27 @@ public final class Decisions implements java.io.Serializable {
   }
 
   /**
-   * Collects {@code table} in (individual, decision, choice) order. Every decision must have exactly one
-   * selected choice and no missing feature; the error names the first that does not.
+   * Collects {@code table} in (individual, decision, choice) order. Every decision must have
+   * exactly one selected choice and no missing feature; the error names the first that does not.
    */
   public static Decisions collect(Dataset<Row> table, List<String> featureColumns) {
-    List<Column> cols = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
+    List<Column> cols =
+        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
     for (String f : featureColumns) {
       cols.add(col("`" + f + "`").cast("float"));
     }
     Iterator<Row> rows =
-        table.orderBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE).select(cols.toArray(Column[]::new)).toLocalIterator();
+        table
+            .orderBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+            .select(cols.toArray(Column[]::new))
+            .toLocalIterator();
     return build(rows, featureColumns);
   }
 
   /** The columns {@link #build} reads, in its order. */
   public static Column[] columns(List<String> featureColumns) {
-    List<Column> cols = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
+    List<Column> cols =
+        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
     for (String f : featureColumns) {
       cols.add(col("`" + f + "`").cast("float"));
     }
@@ -101,8 +109,8 @@ public final class Decisions implements java.io.Serializable {
   }
 
   /**
-   * From rows of (individual, decision, selected, features...) in (individual, decision, choice) order, padding
-   * batches to at least {@code padTo} choices.
+   * From rows of (individual, decision, selected, features...) in (individual, decision, choice)
+   * order, padding batches to at least {@code padTo} choices.
    */
   public static Decisions build(Iterator<Row> rows, List<String> featureColumns, int padTo) {
     int nf = featureColumns.size();
@@ -141,7 +149,13 @@ public final class Decisions implements java.io.Serializable {
       for (int f = 0; f < nf; f++) {
         if (r.isNullAt(3 + f)) {
           throw new IllegalArgumentException(
-              "feature '" + featureColumns.get(f) + "' is missing in decision " + dec + " of individual '" + ind + "'");
+              "feature '"
+                  + featureColumns.get(f)
+                  + "' is missing in decision "
+                  + dec
+                  + " of individual '"
+                  + ind
+                  + "'");
         }
         x[n * nf + f] = r.getFloat(3 + f);
       }
@@ -168,7 +182,9 @@ public final class Decisions implements java.io.Serializable {
     sel.add(selected);
   }
 
-  /** Decisions {@code order[from..to)} as features [B, F, M], mask [B, M] and one-hot labels [B, M]. */
+  /**
+   * Decisions {@code order[from..to)} as features [B, F, M], mask [B, M] and one-hot labels [B, M].
+   */
   public DataSet batch(int[] order, int from, int to, DataType dataType) {
     int b = to - from;
     int m = maxChoices;

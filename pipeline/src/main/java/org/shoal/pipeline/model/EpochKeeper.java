@@ -3,10 +3,11 @@ package org.shoal.pipeline.model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Which epoch's weights a run keeps, for every way of training. With a validation split: the epoch with the lowest
- * finite validation loss, stopping after {@code patience} epochs without improvement. Without one (no validation
- * decisions, e.g. a single animal): every epoch runs and the last is kept. A run in which no epoch has a finite
- * loss fails with one sentence rather than keeping nothing.
+ * Which epoch's weights a run keeps, for every way of training. With a validation split: the epoch
+ * with the lowest finite validation loss, stopping after {@code patience} epochs without
+ * improvement. Without one (no validation decisions, e.g. a single animal): every epoch runs and
+ * the last is kept. A run in which no epoch has a finite loss fails with one sentence rather than
+ * keeping nothing.
  */
 final class EpochKeeper {
   private final boolean validated;
@@ -54,7 +55,10 @@ final class EpochKeeper {
   private void requireAnEpoch() {
     if (bestParams == null) {
       throw new IllegalStateException(
-          "no epoch of " + lastEpoch + " reached a finite " + (validated ? "validation" : "training")
+          "no epoch of "
+              + lastEpoch
+              + " reached a finite "
+              + (validated ? "validation" : "training")
               + " loss: lower train.learning-rate, or rescale the features (a transform such as zscore)");
     }
   }

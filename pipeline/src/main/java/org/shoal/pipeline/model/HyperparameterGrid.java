@@ -19,14 +19,19 @@ public record HyperparameterGrid(
   }
 
   public int size() {
-    return hidden.size() * learningRates.size() * batchSizes.size() * dropouts.size() * seeds.size();
+    return hidden.size()
+        * learningRates.size()
+        * batchSizes.size()
+        * dropouts.size()
+        * seeds.size();
   }
 
   /**
-   * Every combination as a run on {@code features}: the seed seeds both the weights and the shuffling; epochs,
-   * patience and activation come from {@code base}.
+   * Every combination as a run on {@code features}: the seed seeds both the weights and the
+   * shuffling; epochs, patience and activation come from {@code base}.
    */
-  public List<RunSpec> runs(List<String> features, String activation, Training.Plan base, String data) {
+  public List<RunSpec> runs(
+      List<String> features, String activation, Training.Plan base, String data) {
     List<RunSpec> runs = new ArrayList<>(size());
     for (List<Integer> layers : hidden) {
       for (double lr : learningRates) {
@@ -34,7 +39,12 @@ public record HyperparameterGrid(
           for (double dropout : dropouts) {
             for (long seed : seeds) {
               NetworkSpec net = new NetworkSpec(layers, activation, dropout, lr, seed);
-              runs.add(new RunSpec(features, net, new Training.Plan(batch, base.epochs(), base.patience(), seed), data));
+              runs.add(
+                  new RunSpec(
+                      features,
+                      net,
+                      new Training.Plan(batch, base.epochs(), base.patience(), seed),
+                      data));
             }
           }
         }

@@ -26,9 +26,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the probability as the
- * softmax within each decision, with the decision's maximum subtracted before exponentiating so large log-odds cannot
- * overflow.
+ * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the
+ * probability as the softmax within each decision, with the decision's maximum subtracted before
+ * exponentiating so large log-odds cannot overflow.
  */
 public final class Inference {
   public static final String RUN_ID = "run_id";
@@ -36,20 +36,24 @@ public final class Inference {
   private Inference() {}
 
   /** A model to score with, and the columns its log-odds and probabilities go to. */
-  public record Scored(LogOddsScorer scorer, String logOddsColumn, String probabilityColumn) implements java.io.Serializable {}
+  public record Scored(LogOddsScorer scorer, String logOddsColumn, String probabilityColumn)
+      implements java.io.Serializable {}
 
   public static Dataset<Row> apply(Dataset<Row> choices, LogOddsScorer scorer, String runId) {
-    return apply(choices, List.of(new Scored(scorer, Cols.LOG_ODDS, Cols.PROBABILITY)), List.of()).withColumn(RUN_ID, lit(runId));
+    return apply(choices, List.of(new Scored(scorer, Cols.LOG_ODDS, Cols.PROBABILITY)), List.of())
+        .withColumn(RUN_ID, lit(runId));
   }
 
   /**
-   * Several models in one pass over the choices: each row is read once and scored by every model (a UDF over the
-   * model's features only, so no other column is converted), and every model's softmax uses the same window over
-   * the decision. {@code clusteredBy}: columns constant within each individual by which the caller has already
-   * hash-partitioned the rows (e.g. to write them partitioned by them); the window then reuses that partitioning
-   * instead of shuffling again. A missing feature value fails naming the feature, decision and individual.
+   * Several models in one pass over the choices: each row is read once and scored by every model (a
+   * UDF over the model's features only, so no other column is converted), and every model's softmax
+   * uses the same window over the decision. {@code clusteredBy}: columns constant within each
+   * individual by which the caller has already hash-partitioned the rows (e.g. to write them
+   * partitioned by them); the window then reuses that partitioning instead of shuffling again. A
+   * missing feature value fails naming the feature, decision and individual.
    */
-  public static Dataset<Row> apply(Dataset<Row> choices, List<Scored> models, List<String> clusteredBy) {
+  public static Dataset<Row> apply(
+      Dataset<Row> choices, List<Scored> models, List<String> clusteredBy) {
     List<String> names = Arrays.asList(choices.columns());
     Dataset<Row> scored = choices;
     for (Scored m : models) {
@@ -58,7 +62,8 @@ public final class Inference {
       Column anyMissing = lit(false);
       for (String f : m.scorer().features()) {
         if (!names.contains(f)) {
-          throw new IllegalArgumentException("the model needs feature '" + f + "', which the choices lack; columns: " + names);
+          throw new IllegalArgumentException(
+              "the model needs feature '" + f + "', which the choices lack; columns: " + names);
         }
         Column value = col("`" + f + "`").cast(DataTypes.DoubleType);
         x.add(value);
@@ -68,10 +73,18 @@ public final class Inference {
       Column error =
           raise_error(
               concat(
-                  lit("feature '"), concat_ws("', '", missing.toArray(Column[]::new)), lit("' is missing in decision "),
-                  col(Cols.DECISION).cast("string"), lit(" of individual '"), col(Cols.INDIVIDUAL).cast("string"), lit("'")));
+                  lit("feature '"),
+                  concat_ws("', '", missing.toArray(Column[]::new)),
+                  lit("' is missing in decision "),
+                  col(Cols.DECISION).cast("string"),
+                  lit(" of individual '"),
+                  col(Cols.INDIVIDUAL).cast("string"),
+                  lit("'")));
       UserDefinedFunction score = udf(new Score(m.scorer()), DataTypes.DoubleType);
-      scored = scored.withColumn(m.logOddsColumn(), when(anyMissing, error).otherwise(score.apply(array(x.toArray(Column[]::new)))));
+      scored =
+          scored.withColumn(
+              m.logOddsColumn(),
+              when(anyMissing, error).otherwise(score.apply(array(x.toArray(Column[]::new)))));
     }
     List<Column> keys = new ArrayList<>();
     clusteredBy.forEach(c -> keys.add(col(c)));
@@ -83,7 +96,8 @@ public final class Inference {
       scored =
           scored
               .withColumn("_odds", exp(lo.minus(max(lo).over(decision))))
-              .withColumn(m.probabilityColumn(), col("_odds").divide(sum(col("_odds")).over(decision)))
+              .withColumn(
+                  m.probabilityColumn(), col("_odds").divide(sum(col("_odds")).over(decision)))
               .drop("_odds");
     }
     return scored;

@@ -8,12 +8,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The best validation loss of every configuration (runs that differ only in their seed), with its spread. */
+/**
+ * The best validation loss of every configuration (runs that differ only in their seed), with its
+ * spread.
+ */
 public final class Leaderboard {
-  /** One finished run: its feature set ("" for none), its spec and its best epoch's validation loss. */
+  /**
+   * One finished run: its feature set ("" for none), its spec and its best epoch's validation loss.
+   */
   public record Entry(String featureSet, RunSpec run, double validationLoss) {}
 
-  /** One configuration's line: its seeds' best, mean, standard deviation and worst validation loss. */
+  /**
+   * One configuration's line: its seeds' best, mean, standard deviation and worst validation loss.
+   */
   public record Row(
       String config,
       int seeds,
@@ -41,7 +48,9 @@ public final class Leaderboard {
         (config, runs) -> {
           double[] losses = runs.stream().mapToDouble(Entry::validationLoss).toArray();
           double mean = Arrays.stream(losses).average().orElse(Double.NaN);
-          double sd = Math.sqrt(Arrays.stream(losses).map(v -> (v - mean) * (v - mean)).average().orElse(0));
+          double sd =
+              Math.sqrt(
+                  Arrays.stream(losses).map(v -> (v - mean) * (v - mean)).average().orElse(0));
           Entry best = best(runs);
           rows.add(
               new Row(

@@ -8,11 +8,13 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The trained network's per-choice log-odds φ as plain Java: the dense stack's weights and activations, no ND4J.
- * Small and serializable, so Spark executors load it once and score rows with no native code, and a user can
- * score any feature row (in the feature order of {@link #features()}) without the decision structure.
+ * The trained network's per-choice log-odds φ as plain Java: the dense stack's weights and
+ * activations, no ND4J. Small and serializable, so Spark executors load it once and score rows with
+ * no native code, and a user can score any feature row (in the feature order of {@link
+ * #features()}) without the decision structure.
  */
-public record LogOddsScorer(List<String> features, String activation, List<double[][]> weights, List<double[]> biases)
+public record LogOddsScorer(
+    List<String> features, String activation, List<double[][]> weights, List<double[]> biases)
     implements Serializable {
 
   /** Copies the dense layers of a trained network (all layers before the masked-choice layer). */
@@ -34,7 +36,8 @@ public record LogOddsScorer(List<String> features, String activation, List<doubl
   /** φ of one choice from its feature vector. */
   public double logOdds(double[] x) {
     if (!features.isEmpty() && x.length != features.size()) {
-      throw new IllegalArgumentException("expected " + features.size() + " features " + features + ", got " + x.length);
+      throw new IllegalArgumentException(
+          "expected " + features.size() + " features " + features + ", got " + x.length);
     }
     double[] a = x;
     for (int layer = 0; layer < weights.size(); layer++) {

@@ -15,11 +15,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A parameter-free layer from per-choice log-odds to masked logits: input φ as [batch, 1, choices] (the shared
- * dense stack's output, reshaped by a FeedForwardToRnnPreProcessor) and the feature mask [batch, choices];
- * output [batch, choices] = φ + (mask − 1)·offset. It consumes the mask, so the following softmax loss runs
- * across the choices of each decision and padded choices get probability 0. Plain Java on purpose: DL4J
- * 1.0.0-M2's SameDiff layers return wrong gradients.
+ * A parameter-free layer from per-choice log-odds to masked logits: input φ as [batch, 1, choices]
+ * (the shared dense stack's output, reshaped by a FeedForwardToRnnPreProcessor) and the feature
+ * mask [batch, choices]; output [batch, choices] = φ + (mask − 1)·offset. It consumes the mask, so
+ * the following softmax loss runs across the choices of each decision and padded choices get
+ * probability 0. Plain Java on purpose: DL4J 1.0.0-M2's SameDiff layers return wrong gradients.
  */
 public class MaskedChoiceLayer extends NoParamLayer {
   private int maxChoices;

@@ -22,7 +22,8 @@ public class MaskedChoiceLayerImpl extends AbstractLayer<MaskedChoiceLayer> {
     assertInputSet(false);
     long b = input.size(0);
     long m = input.size(2);
-    INDArray out = workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, m}, 'c');
+    INDArray out =
+        workspaces.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {b, m}, 'c');
     out.assign(input.reshape('c', b, m));
     if (maskArray != null) {
       INDArray mask = maskArray.castTo(dataType).reshape('c', b, m);
@@ -37,7 +38,8 @@ public class MaskedChoiceLayerImpl extends AbstractLayer<MaskedChoiceLayer> {
     long b = input.size(0);
     long m = input.size(2);
     INDArray grad =
-        workspaces.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, 1, m}, 'c');
+        workspaces.createUninitialized(
+            ArrayType.ACTIVATION_GRAD, dataType, new long[] {b, 1, m}, 'c');
     grad.assign(epsilon.castTo(dataType).reshape('c', b, 1, m));
     if (maskArray != null) {
       grad.muli(maskArray.castTo(dataType).reshape('c', b, 1, m));

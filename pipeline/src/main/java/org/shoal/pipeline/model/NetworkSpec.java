@@ -16,11 +16,12 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
- * The shared-weight log-odds network: {@code hidden} dense layers (same weights for every choice), a linear
- * scalar φ per choice, the masked-choice layer, and softmax cross-entropy across each decision's choices. No
- * hidden layer makes it an exact conditional (multinomial) logit.
+ * The shared-weight log-odds network: {@code hidden} dense layers (same weights for every choice),
+ * a linear scalar φ per choice, the masked-choice layer, and softmax cross-entropy across each
+ * decision's choices. No hidden layer makes it an exact conditional (multinomial) logit.
  */
-public record NetworkSpec(List<Integer> hidden, String activation, double dropout, double learningRate, long seed)
+public record NetworkSpec(
+    List<Integer> hidden, String activation, double dropout, double learningRate, long seed)
     implements Serializable {
   public static final List<String> ACTIVATIONS = List.of("relu", "tanh", "sigmoid", "identity");
 
@@ -30,7 +31,8 @@ public record NetworkSpec(List<Integer> hidden, String activation, double dropou
       throw new IllegalArgumentException("hidden layer sizes must be >= 1, got " + hidden);
     }
     if (!ACTIVATIONS.contains(activation.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException("activation must be one of " + ACTIVATIONS + ", got '" + activation + "'");
+      throw new IllegalArgumentException(
+          "activation must be one of " + ACTIVATIONS + ", got '" + activation + "'");
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
@@ -48,7 +50,10 @@ public record NetworkSpec(List<Integer> hidden, String activation, double dropou
     return configuration(features, maxChoices, new Adam(learningRate), DataType.FLOAT, 1e4);
   }
 
-  /** The full form, for tests: another updater, double precision, a finite mask offset for gradient checks. */
+  /**
+   * The full form, for tests: another updater, double precision, a finite mask offset for gradient
+   * checks.
+   */
   public MultiLayerConfiguration configuration(
       int features, int maxChoices, IUpdater updater, DataType dataType, double maskOffset) {
     NeuralNetConfiguration.ListBuilder b =
@@ -67,7 +72,11 @@ public record NetworkSpec(List<Integer> hidden, String activation, double dropou
     }
     b.layer(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build());
     b.layer(new MaskedChoiceLayer(maxChoices, maskOffset));
-    b.layer(new LossLayer.Builder().lossFunction(new LossMCXENT()).activation(Activation.SOFTMAX).build());
+    b.layer(
+        new LossLayer.Builder()
+            .lossFunction(new LossMCXENT())
+            .activation(Activation.SOFTMAX)
+            .build());
     b.setInputType(InputType.recurrent(features, maxChoices));
     return b.build();
   }

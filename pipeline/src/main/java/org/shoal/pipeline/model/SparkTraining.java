@@ -30,8 +30,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Training on Spark: parameter averaging for data that outgrows one machine (minibatches are built on the
- * executors from the choice table), and grid mode, where many independent single-JVM fits run as Spark tasks.
+ * Training on Spark: parameter averaging for data that outgrows one machine (minibatches are built
+ * on the executors from the choice table), and grid mode, where many independent single-JVM fits
+ * run as Spark tasks.
  */
 public final class SparkTraining {
   private SparkTraining() {}
@@ -39,13 +40,17 @@ public final class SparkTraining {
   /** The most choices of any decision in {@code choices} (every minibatch is padded to it). */
   public static int maxChoices(Dataset<Row> choices) {
     Row r =
-        choices.groupBy(Cols.INDIVIDUAL, Cols.DECISION).agg(count(lit(1)).as("n")).agg(max("n")).first();
+        choices
+            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
+            .agg(count(lit(1)).as("n"))
+            .agg(max("n"))
+            .first();
     return r.isNullAt(0) ? 0 : (int) r.getLong(0);
   }
 
   /**
-   * Minibatches of {@code batchSize} decisions built where the data lives: choices are partitioned by individual
-   * and each partition's decisions become DataSets padded to {@code maxChoices}.
+   * Minibatches of {@code batchSize} decisions built where the data lives: choices are partitioned
+   * by individual and each partition's decisions become DataSets padded to {@code maxChoices}.
    */
   public static JavaRDD<DataSet> minibatches(
       Dataset<Row> choices, List<String> features, int batchSize, int maxChoices, int partitions) {
@@ -58,13 +63,16 @@ public final class SparkTraining {
         .mapPartitions(
             (Iterator<Row> rows) -> {
               Decisions d = Decisions.build(rows, names, maxChoices);
-              return d.size() == 0 ? new ArrayList<DataSet>().iterator() : d.batches(batchSize, null, DataType.FLOAT).iterator();
+              return d.size() == 0
+                  ? new ArrayList<DataSet>().iterator()
+                  : d.batches(batchSize, null, DataType.FLOAT).iterator();
             });
   }
 
   /**
-   * Parameter averaging: {@code averagingFrequency} minibatches per worker between averages; {@code workers}
-   * null means one per Spark core. With one worker the data keeps its order (no repartitioning).
+   * Parameter averaging: {@code averagingFrequency} minibatches per worker between averages; {@code
+   * workers} null means one per Spark core. With one worker the data keeps its order (no
+   * repartitioning).
    */
   public static SparkDl4jMultiLayer averaging(
       JavaSparkContext sc,
@@ -73,11 +81,12 @@ public final class SparkTraining {
       int averagingFrequency,
       Integer workers,
       long seed) {
-    return new SparkDl4jMultiLayer(sc, initialised, master(sc, batchSize, averagingFrequency, workers, seed));
+    return new SparkDl4jMultiLayer(
+        sc, initialised, master(batchSize, averagingFrequency, workers, seed));
   }
 
   private static ParameterAveragingTrainingMaster master(
-      JavaSparkContext sc, int batchSize, int averagingFrequency, Integer workers, long seed) {
+      int batchSize, int averagingFrequency, Integer workers, long seed) {
     ParameterAveragingTrainingMaster.Builder builder =
         workers == null
             ? new ParameterAveragingTrainingMaster.Builder(batchSize)
@@ -99,19 +108,34 @@ public final class SparkTraining {
     return master;
   }
 
-  /** How to average: the network, the fitting plan and how many minibatches each worker fits between averages. */
+  /**
+   * How to average: the network, the fitting plan and how many minibatches each worker fits between
+   * averages.
+   */
   public record Averaging(NetworkSpec network, Training.Plan plan, int averagingFrequency) {}
 
   /**
-   * Minibatches on the executors, every one padded to {@code maxChoices}; {@code choiceRows} (the training rows)
-   * gives each epoch's throughput.
+   * Minibatches on the executors, every one padded to {@code maxChoices}; {@code choiceRows} (the
+   * training rows) gives each epoch's throughput.
    */
   public record Minibatches(
-      JavaRDD<DataSet> train, JavaRDD<DataSet> validation, int features, int maxChoices, long choiceRows) {
-    /** The training and validation choices as minibatches of {@code batchSize} decisions in {@code partitions}. */
+      JavaRDD<DataSet> train,
+      JavaRDD<DataSet> validation,
+      int features,
+      int maxChoices,
+      long choiceRows) {
+    /**
+     * The training and validation choices as minibatches of {@code batchSize} decisions in {@code
+     * partitions}.
+     */
     public static Minibatches of(
-        Dataset<Row> train, Dataset<Row> validation, List<String> features, int batchSize, int partitions) {
-      int maxChoices = Math.max(SparkTraining.maxChoices(train), SparkTraining.maxChoices(validation));
+        Dataset<Row> train,
+        Dataset<Row> validation,
+        List<String> features,
+        int batchSize,
+        int partitions) {
+      int maxChoices =
+          Math.max(SparkTraining.maxChoices(train), SparkTraining.maxChoices(validation));
       return new Minibatches(
           minibatches(train, features, batchSize, maxChoices, partitions),
           minibatches(validation, features, batchSize, maxChoices, partitions),
@@ -121,9 +145,15 @@ public final class SparkTraining {
     }
   }
 
-  /** Parameter-averaging counterpart of {@link Training#fit}: same epoch loop, early stopping and best epoch. */
+  /**
+   * Parameter-averaging counterpart of {@link Training#fit}: same epoch loop, early stopping and
+   * best epoch.
+   */
   public static Training.Result fitAveraging(
-      JavaSparkContext sc, Averaging averaging, Minibatches data, Consumer<Training.Epoch> progress) {
+      JavaSparkContext sc,
+      Averaging averaging,
+      Minibatches data,
+      Consumer<Training.Epoch> progress) {
     Training.requireTrainingDecisions(data.choiceRows());
     NetworkSpec spec = averaging.network();
     Training.Plan plan = averaging.plan();
@@ -133,7 +163,7 @@ public final class SparkTraining {
         new SparkDl4jMultiLayer(
             sc,
             Training.newNetwork(spec, data.features(), data.maxChoices()),
-            master(sc, plan.batchSize(), averaging.averagingFrequency(), null, plan.seed()));
+            master(plan.batchSize(), averaging.averagingFrequency(), null, plan.seed()));
     boolean validated = !data.validation().isEmpty();
     Training.Kept kept =
         Training.epochs(
@@ -148,10 +178,13 @@ public final class SparkTraining {
 
               @Override
               public Training.Losses score() {
-                // A plain-Java copy of the weights: in local mode DL4J's calculateScore shares (and releases) the
+                // A plain-Java copy of the weights: in local mode DL4J's calculateScore shares (and
+                // releases) the
                 // driver's parameter buffers.
-                LogOddsScorer scorer = LogOddsScorer.of(net.getNetwork(), List.of(), spec.activation());
-                return new Training.Losses(meanLoss(sc, scorer, data.train()), meanLoss(sc, scorer, data.validation()));
+                LogOddsScorer scorer =
+                    LogOddsScorer.of(net.getNetwork(), List.of(), spec.activation());
+                return new Training.Losses(
+                    meanLoss(sc, scorer, data.train()), meanLoss(sc, scorer, data.validation()));
               }
 
               @Override
@@ -167,8 +200,12 @@ public final class SparkTraining {
     return new Training.Result(result, kept.history(), kept.bestEpoch(), validated);
   }
 
-  /** Mean negative log-likelihood per decision of minibatches [B, F, M] + mask, computed on the executors. */
-  public static double meanLoss(JavaSparkContext sc, LogOddsScorer scorer, JavaRDD<DataSet> batches) {
+  /**
+   * Mean negative log-likelihood per decision of minibatches [B, F, M] + mask, computed on the
+   * executors.
+   */
+  public static double meanLoss(
+      JavaSparkContext sc, LogOddsScorer scorer, JavaRDD<DataSet> batches) {
     Broadcast<LogOddsScorer> model = sc.broadcast(scorer);
     double[] sums =
         batches
@@ -218,7 +255,8 @@ public final class SparkTraining {
       implements Serializable {
     public MultiLayerNetwork network() {
       try {
-        return ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(model), true);
+        return ModelSerializer.restoreMultiLayerNetwork(
+            new java.io.ByteArrayInputStream(model), true);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -239,7 +277,12 @@ public final class SparkTraining {
             .map(
                 run -> {
                   Training.Result r =
-                      Training.fit(run.network(), run.plan(), trainData.value(), validationData.value(), e -> {});
+                      Training.fit(
+                          run.network(),
+                          run.plan(),
+                          trainData.value(),
+                          validationData.value(),
+                          e -> {});
                   ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                   ModelSerializer.writeModel(r.network(), bytes, false);
                   return new GridResult(run, r.history(), r.bestEpoch(), bytes.toByteArray());

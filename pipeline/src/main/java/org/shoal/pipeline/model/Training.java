@@ -10,14 +10,18 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Single-JVM training with the research's fixes built in: after every epoch a full evaluation pass gives the
- * true training loss (not the running mean of minibatch scores, which is computed while the weights change and
- * with dropout on), next to the validation loss; training stops when validation has not improved for
- * {@code patience} epochs, and the best-validation epoch's weights are what is kept.
+ * Single-JVM training with the research's fixes built in: after every epoch a full evaluation pass
+ * gives the true training loss (not the running mean of minibatch scores, which is computed while
+ * the weights change and with dropout on), next to the validation loss; training stops when
+ * validation has not improved for {@code patience} epochs, and the best-validation epoch's weights
+ * are what is kept.
  */
 public final class Training {
-  /** How to fit: batch size in decisions, epochs, patience (0 = never stop early), shuffling seed. */
-  public record Plan(int batchSize, int epochs, int patience, long seed) implements java.io.Serializable {
+  /**
+   * How to fit: batch size in decisions, epochs, patience (0 = never stop early), shuffling seed.
+   */
+  public record Plan(int batchSize, int epochs, int patience, long seed)
+      implements java.io.Serializable {
     public Plan {
       if (batchSize < 1 || epochs < 1 || patience < 0) {
         throw new IllegalArgumentException("need batch size >= 1, epochs >= 1 and patience >= 0");
@@ -26,13 +30,20 @@ public final class Training {
   }
 
   /** One epoch's record; losses are mean negative log-likelihood per decision. */
-  public record Epoch(int epoch, double trainLoss, double validationLoss, double seconds, double choiceRowsPerSecond)
+  public record Epoch(
+      int epoch,
+      double trainLoss,
+      double validationLoss,
+      double seconds,
+      double choiceRowsPerSecond)
       implements java.io.Serializable {}
 
   /**
-   * @param validated whether a validation split scored the epochs; without one the last epoch is kept
+   * @param validated whether a validation split scored the epochs; without one the last epoch is
+   *     kept
    */
-  public record Result(MultiLayerNetwork network, List<Epoch> history, int bestEpoch, boolean validated) {
+  public record Result(
+      MultiLayerNetwork network, List<Epoch> history, int bestEpoch, boolean validated) {
     public Epoch best() {
       return history.get(bestEpoch - 1);
     }
@@ -40,12 +51,16 @@ public final class Training {
 
   private Training() {}
 
-  /** A freshly initialised network; the same spec (seed included) gives the same initial weights. */
+  /**
+   * A freshly initialised network; the same spec (seed included) gives the same initial weights.
+   */
   public static MultiLayerNetwork newNetwork(NetworkSpec spec, int features, int maxChoices) {
     MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(features, maxChoices));
     net.init();
-    // DL4J 1.0.0-M2 does not reproduce its weight initialisation from the configuration's seed, so the weights
-    // are drawn here: Xavier (normal, variance 2 / (fan in + fan out)), zero biases, from java.util.Random(seed).
+    // DL4J 1.0.0-M2 does not reproduce its weight initialisation from the configuration's seed, so
+    // the weights
+    // are drawn here: Xavier (normal, variance 2 / (fan in + fan out)), zero biases, from
+    // java.util.Random(seed).
     java.util.Random rng = new java.util.Random(spec.seed());
     for (int i = 0; i < net.getnLayers(); i++) {
       if (net.getLayer(i).numParams() == 0) {
@@ -70,12 +85,13 @@ public final class Training {
   }
 
   /**
-   * Mean negative log-likelihood per decision; NaN for none. Computed from the network's log-odds with a
-   * log-softmax in double precision (not the log of a float probability, which underflows to -Infinity as soon as
-   * one choice dominates, e.g. on a large raw feature).
+   * Mean negative log-likelihood per decision; NaN for none. Computed from the network's log-odds
+   * with a log-softmax in double precision (not the log of a float probability, which underflows to
+   * -Infinity as soon as one choice dominates, e.g. on a large raw feature).
    */
   public static double meanLoss(MultiLayerNetwork net, List<DataSet> batches) {
-    // The masked-choice layer's output is φ as [decisions, choices] (with no mask given, padded choices are not
+    // The masked-choice layer's output is φ as [decisions, choices] (with no mask given, padded
+    // choices are not
     // offset: they are skipped below by the batch's own mask).
     int logOddsLayer = net.getnLayers() - 2;
     double sum = 0;
@@ -86,8 +102,10 @@ public final class Training {
       int rows = (int) phi.size(0);
       int m = (int) phi.size(1);
       double[] logOdds = phi.castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
-      double[] mask = b.getFeaturesMaskArray().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
-      double[] label = b.getLabels().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
+      double[] mask =
+          b.getFeaturesMaskArray().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
+      double[] label =
+          b.getLabels().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
       for (int i = 0; i < rows; i++) {
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < m; j++) {
@@ -111,12 +129,18 @@ public final class Training {
   }
 
   public static Result fit(
-      NetworkSpec spec, Plan plan, Decisions train, Decisions validation, Consumer<Epoch> progress) {
+      NetworkSpec spec,
+      Plan plan,
+      Decisions train,
+      Decisions validation,
+      Consumer<Epoch> progress) {
     requireTrainingDecisions(train.size());
     int maxChoices = Math.max(train.maxChoices(), validation.maxChoices());
     MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
-    List<DataSet> trainEval = pad(train.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
-    List<DataSet> validationEval = pad(validation.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
+    List<DataSet> trainEval =
+        pad(train.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
+    List<DataSet> validationEval =
+        pad(validation.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
     Kept kept =
         epochs(
             plan,
@@ -126,7 +150,8 @@ public final class Training {
               @Override
               public void fit(int epoch) {
                 long shuffle = plan.seed() * 1_000_003L + epoch;
-                for (DataSet b : pad(train.batches(plan.batchSize(), shuffle, DataType.FLOAT), maxChoices)) {
+                for (DataSet b :
+                    pad(train.batches(plan.batchSize(), shuffle, DataType.FLOAT), maxChoices)) {
                   net.fit(b);
                 }
               }
@@ -149,7 +174,10 @@ public final class Training {
   /** Mean negative log-likelihood per decision on the training and the validation decisions. */
   record Losses(double train, double validation) {}
 
-  /** One way of training as the epoch loop sees it: fit an epoch, score the weights it left, hand them over. */
+  /**
+   * One way of training as the epoch loop sees it: fit an epoch, score the weights it left, hand
+   * them over.
+   */
   interface EpochRunner {
     void fit(int epoch);
 
@@ -162,10 +190,11 @@ public final class Training {
   record Kept(List<Epoch> history, int bestEpoch, INDArray params) {}
 
   /**
-   * The epoch loop every way of training shares: fit, score, report, keep the best weights ({@link EpochKeeper}),
-   * stop early. An epoch's seconds count fitting only, not scoring.
+   * The epoch loop every way of training shares: fit, score, report, keep the best weights ({@link
+   * EpochKeeper}), stop early. An epoch's seconds count fitting only, not scoring.
    */
-  static Kept epochs(Plan plan, boolean validated, long choiceRows, EpochRunner runner, Consumer<Epoch> progress) {
+  static Kept epochs(
+      Plan plan, boolean validated, long choiceRows, EpochRunner runner, Consumer<Epoch> progress) {
     List<Epoch> history = new ArrayList<>();
     EpochKeeper keeper = new EpochKeeper(validated, plan.patience());
     for (int e = 1; e <= plan.epochs(); e++) {
@@ -173,7 +202,8 @@ public final class Training {
       runner.fit(e);
       double seconds = (System.nanoTime() - t0) / 1e9;
       Losses losses = runner.score();
-      Epoch epoch = new Epoch(e, losses.train(), losses.validation(), seconds, choiceRows / seconds);
+      Epoch epoch =
+          new Epoch(e, losses.train(), losses.validation(), seconds, choiceRows / seconds);
       history.add(epoch);
       progress.accept(epoch);
       if (keeper.record(epoch, runner.params())) {
@@ -191,7 +221,10 @@ public final class Training {
     }
   }
 
-  /** Pads every batch to {@code maxChoices} choices (zero features, mask 0) so all batches share one shape. */
+  /**
+   * Pads every batch to {@code maxChoices} choices (zero features, mask 0) so all batches share one
+   * shape.
+   */
   static List<DataSet> pad(List<DataSet> batches, int maxChoices) {
     List<DataSet> out = new ArrayList<>(batches.size());
     for (DataSet b : batches) {
@@ -206,7 +239,8 @@ public final class Training {
       INDArray mask = Nd4j.zeros(b.getFeatures().dataType(), n, maxChoices);
       INDArray y = Nd4j.zeros(b.getFeatures().dataType(), n, maxChoices);
       org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
-      org.nd4j.linalg.indexing.INDArrayIndex first = org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m);
+      org.nd4j.linalg.indexing.INDArrayIndex first =
+          org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m);
       x.get(all, all, first).assign(b.getFeatures());
       mask.get(all, first).assign(b.getFeaturesMaskArray());
       y.get(all, first).assign(b.getLabels());

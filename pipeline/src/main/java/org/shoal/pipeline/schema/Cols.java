@@ -20,7 +20,11 @@ public final class Cols {
   public static final String NET_PRIMARY_PRODUCTION = "net_primary_production";
   public static final String SALINITY = "salinity";
   public static final String TEMPERATURE = "temperature";
-  /** Suffix of a covariate's count of valid grid points behind its cell mean (a count, never a feature). */
+
+  /**
+   * Suffix of a covariate's count of valid grid points behind its cell mean (a count, never a
+   * feature).
+   */
   public static final String POINTS_SUFFIX = "_points";
 
   // Decisions and choices.
@@ -29,15 +33,18 @@ public final class Cols {
   public static final String CHOICE = "choice";
   public static final String ORIGIN_CELL = "origin_cell";
   public static final String SELECTED = "selected";
+
   /** train or validation: see {@link Split}. */
   public static final String SPLIT = "split";
 
-  // Model outputs (the simulator's truth table uses them too, so the true model reads like any other model).
+  // Model outputs (the simulator's truth table uses them too, so the true model reads like any
+  // other model).
   public static final String LOG_ODDS = "log_odds";
   public static final String PROBABILITY = "probability";
 
   // Transitions and diffusion
   public static final String DESTINATION = "destination";
+
   /** Days since the start of a transition table or diffusion (0 = the start date). */
   public static final String DAY = "day";
 }

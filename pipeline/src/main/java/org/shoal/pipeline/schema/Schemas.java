@@ -17,7 +17,10 @@ import org.apache.spark.sql.types.StructType;
 public final class Schemas {
   private Schemas() {}
 
-  /** Environmental covariates, one row per (ocean cell, day). Any number of extra variables may follow. */
+  /**
+   * Environmental covariates, one row per (ocean cell, day). Any number of extra variables may
+   * follow.
+   */
   public static final List<String> SYNTHETIC_COVARIATES =
       List.of(
           Cols.MIXED_LAYER_THICKNESS, Cols.NET_PRIMARY_PRODUCTION, Cols.SALINITY, Cols.TEMPERATURE);
@@ -50,7 +53,10 @@ public final class Schemas {
               createStructField(Cols.LONGITUDE, DoubleType, false),
               createStructField(Cols.LAND, BooleanType, false)));
 
-  /** The simulator's truth: every choice of every simulated step with its true log-odds and probability. */
+  /**
+   * The simulator's truth: every choice of every simulated step with its true log-odds and
+   * probability.
+   */
   public static final StructType TRUTH =
       createStructType(
           List.of(
@@ -63,9 +69,10 @@ public final class Schemas {
               createStructField(Cols.PROBABILITY, DoubleType, false)));
 
   /**
-   * Evaluation metrics, one row per model, dataset (decisions or contrasts), subset and group of a grouping set:
-   * D-NLP is the mean over individuals of each individual's mean log-probability of the selected choice, GMP its
-   * exponential, mean_ll the plain mean over decisions (C-NLP on contrast pairs), uniform_* the same for 1/choices.
+   * Evaluation metrics, one row per model, dataset (decisions or contrasts), subset and group of a
+   * grouping set: D-NLP is the mean over individuals of each individual's mean log-probability of
+   * the selected choice, GMP its exponential, mean_ll the plain mean over decisions (C-NLP on
+   * contrast pairs), uniform_* the same for 1/choices.
    */
   public static final StructType METRICS =
       createStructType(
@@ -83,7 +90,10 @@ public final class Schemas {
               createStructField("uniform_d_nlp", DoubleType, true),
               createStructField("uniform_gmp", DoubleType, true)));
 
-  /** Daily transition probabilities: from an origin cell on a date, the probability of each destination. */
+  /**
+   * Daily transition probabilities: from an origin cell on a date, the probability of each
+   * destination.
+   */
   public static final StructType TRANSITIONS =
       createStructType(
           List.of(
@@ -101,7 +111,10 @@ public final class Schemas {
               createStructField(Cols.CELL, StringType, false),
               createStructField("mass", DoubleType, false)));
 
-  /** Training history: one row per run and epoch, losses as mean negative log-likelihood per decision. */
+  /**
+   * Training history: one row per run and epoch, losses as mean negative log-likelihood per
+   * decision.
+   */
   public static final StructType HISTORY =
       createStructType(
           List.of(

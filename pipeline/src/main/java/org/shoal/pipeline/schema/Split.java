@@ -5,7 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import java.util.Locale;
 import org.apache.spark.sql.Column;
 
-/** Which side of the train/validation split an individual is on; its label is the value of {@link Cols#SPLIT}. */
+/**
+ * Which side of the train/validation split an individual is on; its label is the value of {@link
+ * Cols#SPLIT}.
+ */
 public enum Split {
   TRAIN,
   VALIDATION;

@@ -21,9 +21,9 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Schemas;
 
 /**
- * The synthetic world as Spark tables: cells, covariates, tracks and the truth. Partitioning is derived from the
- * sizes (never from the cluster), and every random draw from (seed, individual), so a seed gives identical rows
- * in identical files on a laptop and on a cluster.
+ * The synthetic world as Spark tables: cells, covariates, tracks and the truth. Partitioning is
+ * derived from the sizes (never from the cluster), and every random draw from (seed, individual),
+ * so a seed gives identical rows in identical files on a laptop and on a cluster.
  */
 public final class SimulateWorld {
   private static final int COVARIATE_ROWS_PER_PARTITION = 250_000;
@@ -32,7 +32,10 @@ public final class SimulateWorld {
 
   /** Everything the executors need to rebuild the world and simulate any individual. */
   public record Setup(
-      SyntheticWorld.Spec world, TrueMovementModel model, SimulationSpec simulation, int individualsPerPartition)
+      SyntheticWorld.Spec world,
+      TrueMovementModel model,
+      SimulationSpec simulation,
+      int individualsPerPartition)
       implements java.io.Serializable {
     public Setup {
       if (individualsPerPartition < 1) {
@@ -56,11 +59,15 @@ public final class SimulateWorld {
     return spark.createDataFrame(rows, Schemas.CELLS).coalesce(1);
   }
 
-  /** Covariates of every ocean cell on every day the simulation can reach, ordered by (date, cell). */
-  public static Dataset<Row> covariates(SparkSession spark, SyntheticWorld world, SimulationSpec simulation) {
+  /**
+   * Covariates of every ocean cell on every day the simulation can reach, ordered by (date, cell).
+   */
+  public static Dataset<Row> covariates(
+      SparkSession spark, SyntheticWorld world, SimulationSpec simulation) {
     long[] ocean = world.oceanCells();
     long rows = (long) ocean.length * simulation.coveredDays();
-    int partitions = (int) Math.max(1, (rows + COVARIATE_ROWS_PER_PARTITION - 1) / COVARIATE_ROWS_PER_PARTITION);
+    int partitions =
+        (int) Math.max(1, (rows + COVARIATE_ROWS_PER_PARTITION - 1) / COVARIATE_ROWS_PER_PARTITION);
     return spark
         .range(0, rows, 1, partitions)
         .mapPartitions(
@@ -136,7 +143,8 @@ public final class SimulateWorld {
     TrackSimulator.Track simulate(long index) {
       if (simulator == null) {
         simulator =
-            new TrackSimulator(new SyntheticWorld(setup.world()), setup.model(), setup.simulation());
+            new TrackSimulator(
+                new SyntheticWorld(setup.world()), setup.model(), setup.simulation());
       }
       return simulator.simulate(index);
     }

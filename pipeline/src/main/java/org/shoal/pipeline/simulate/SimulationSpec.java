@@ -7,8 +7,9 @@ import java.util.SplittableRandom;
 import org.shoal.pipeline.util.SeededHash;
 
 /**
- * How many fish to release, when and for how long. Every random draw of individual {@code i} comes from a
- * generator seeded with {@code (seed, i)}, so results do not depend on how the work is partitioned.
+ * How many fish to release, when and for how long. Every random draw of individual {@code i} comes
+ * from a generator seeded with {@code (seed, i)}, so results do not depend on how the work is
+ * partitioned.
  */
 public record SimulationSpec(
     long seed,
@@ -30,7 +31,8 @@ public record SimulationSpec(
           "need 1 <= min-days <= max-days, got " + minDays + ".." + maxDays);
     }
     if (releaseWindowDays < 0) {
-      throw new IllegalArgumentException("release window must be >= 0 days, got " + releaseWindowDays);
+      throw new IllegalArgumentException(
+          "release window must be >= 0 days, got " + releaseWindowDays);
     }
   }
 
@@ -45,7 +47,8 @@ public record SimulationSpec(
 
   /** The random stream of one individual: first its attributes, then its daily moves. */
   public SplittableRandom random(long individual) {
-    return new SplittableRandom(SeededHash.murmurMix(seed) ^ SeededHash.murmurMix(individual + SeededHash.GOLDEN));
+    return new SplittableRandom(
+        SeededHash.murmurMix(seed) ^ SeededHash.murmurMix(individual + SeededHash.GOLDEN));
   }
 
   public static String individualId(long individual) {

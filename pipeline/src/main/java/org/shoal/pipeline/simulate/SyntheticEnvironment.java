@@ -1,8 +1,9 @@
 package org.shoal.pipeline.simulate;
 
 /**
- * Smooth, seasonally varying environmental fields of the synthetic world, as plain functions of a cell centroid
- * and the day of the year. Magnitudes are North-Pacific-like so that the same feature transforms suit real data.
+ * Smooth, seasonally varying environmental fields of the synthetic world, as plain functions of a
+ * cell centroid and the day of the year. Magnitudes are North-Pacific-like so that the same feature
+ * transforms suit real data.
  */
 public final class SyntheticEnvironment {
   private static final double YEAR = 365.25;
@@ -13,7 +14,9 @@ public final class SyntheticEnvironment {
     return Math.cos(2 * Math.PI * (dayOfYear - peakDay) / YEAR);
   }
 
-  /** Sea-surface temperature, deg C: colder to the north, warmest in late August, with a meander. */
+  /**
+   * Sea-surface temperature, deg C: colder to the north, warmest in late August, with a meander.
+   */
   public static double temperature(double lat, double lon, int dayOfYear) {
     return 11.0
         - 0.45 * (lat - 50.0)
@@ -36,7 +39,9 @@ public final class SyntheticEnvironment {
         + 6.0 * Math.sin(Math.toRadians(lat) * 12.0 + Math.toRadians(lon) * 3.0);
   }
 
-  /** Net primary production, mg C m^-3 day^-1 (log-normal-like, always positive): a spring bloom. */
+  /**
+   * Net primary production, mg C m^-3 day^-1 (log-normal-like, always positive): a spring bloom.
+   */
   public static double netPrimaryProduction(double lat, double lon, int dayOfYear) {
     return Math.exp(
         1.4

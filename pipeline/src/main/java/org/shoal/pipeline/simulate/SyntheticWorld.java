@@ -1,20 +1,20 @@
 package org.shoal.pipeline.simulate;
 
-import org.shoal.pipeline.geo.Region;
-
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.shoal.pipeline.geo.GeoPoint;
+import org.shoal.pipeline.geo.Region;
 import org.shoal.pipeline.h3.ChoiceSet;
 import org.shoal.pipeline.h3.ChoiceSets;
 import org.shoal.pipeline.h3.H3Cells;
 
 /**
- * The cells of the synthetic world: every H3 cell whose centroid lies in the region, split into ocean and land
- * by a fixed coastline along the eastern edge and one island. Fish can only choose ocean cells; cells outside the
- * region count as "no data", like land. Cheap to build, so each Spark task builds its own from the {@link Spec}.
+ * The cells of the synthetic world: every H3 cell whose centroid lies in the region, split into
+ * ocean and land by a fixed coastline along the eastern edge and one island. Fish can only choose
+ * ocean cells; cells outside the region count as "no data", like land. Cheap to build, so each
+ * Spark task builds its own from the {@link Spec}.
  */
 public final class SyntheticWorld {
   /** What defines a world: region, H3 resolution and choice radius. */
@@ -24,7 +24,8 @@ public final class SyntheticWorld {
         throw new IllegalArgumentException("H3 resolution must be 0..15, got " + resolution);
       }
       if (!(radiusKm >= 0) || Double.isInfinite(radiusKm)) {
-        throw new IllegalArgumentException("radius must be a finite number of km >= 0, got " + radiusKm);
+        throw new IllegalArgumentException(
+            "radius must be a finite number of km >= 0, got " + radiusKm);
       }
     }
   }
@@ -39,7 +40,8 @@ public final class SyntheticWorld {
   public SyntheticWorld(Spec spec) {
     this.spec = spec;
     Region r = spec.region();
-    this.regionCells = H3Cells.cellsInBox(r.minLat(), r.maxLat(), r.minLon(), r.maxLon(), spec.resolution());
+    this.regionCells =
+        H3Cells.cellsInBox(r.minLat(), r.maxLat(), r.minLon(), r.maxLon(), spec.resolution());
     for (long c : regionCells) {
       centroids.put(c, H3Cells.centroid(c));
     }
@@ -90,7 +92,9 @@ public final class SyntheticWorld {
     return p != null ? p : H3Cells.centroid(cell);
   }
 
-  /** The choice set of an ocean origin: cells within the radius that are ocean cells of the region. */
+  /**
+   * The choice set of an ocean origin: cells within the radius that are ocean cells of the region.
+   */
   public ChoiceSet choices(long origin) {
     return oceanChoices.computeIfAbsent(
         origin, o -> ChoiceSets.restrict(choiceSets.of(o), this::isOcean));

@@ -7,7 +7,10 @@ import java.util.SplittableRandom;
 import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.ChoiceSet;
 
-/** Moves one synthetic fish day by day by drawing its next cell from the true model's choice probabilities. */
+/**
+ * Moves one synthetic fish day by day by drawing its next cell from the true model's choice
+ * probabilities.
+ */
 public final class TrackSimulator {
   private final SyntheticWorld world;
   private final TrueMovementModel model;
@@ -21,7 +24,12 @@ public final class TrackSimulator {
 
   /** The attributes and release of one fish. */
   public record Individual(
-      String id, long releaseCell, LocalDate releaseDate, int days, double forkLengthCm, String region) {}
+      String id,
+      long releaseCell,
+      LocalDate releaseDate,
+      int days,
+      double forkLengthCm,
+      String region) {}
 
   /** One daily decision: the choices, their true log-odds and probabilities, and the one drawn. */
   public record Step(
@@ -65,7 +73,10 @@ public final class TrackSimulator {
     return new Track(ind, steps);
   }
 
-  /** Scores every choice of {@code origin} on {@code date}; {@code u} in [0,1) picks the destination. */
+  /**
+   * Scores every choice of {@code origin} on {@code date}; {@code u} in [0,1) picks the
+   * destination.
+   */
   public Step step(long origin, LocalDate date, double forkLengthCm, double u) {
     ChoiceSet choices = world.choices(origin);
     int n = choices.size();

@@ -3,9 +3,9 @@ package org.shoal.pipeline.simulate;
 import java.io.Serializable;
 
 /**
- * The log-odds model that moves the synthetic fish; trained models are judged against it. With d the step length
- * in units of 100 km, b its great-circle bearing, T and P the candidate cell's temperature and net primary
- * production that day, and L the fish's fork length:
+ * The log-odds model that moves the synthetic fish; trained models are judged against it. With d
+ * the step length in units of 100 km, b its great-circle bearing, T and P the candidate cell's
+ * temperature and net primary production that day, and L the fish's fork length:
  *
  * <pre>
  *   phi = stayPut * [d == 0]
@@ -15,8 +15,8 @@ import java.io.Serializable;
  *       + productivity * ln(P)
  * </pre>
  *
- * Linear terms a conditional logit can learn, plus a quadratic thermal preference and a size interaction that
- * need the hidden layers.
+ * Linear terms a conditional logit can learn, plus a quadratic thermal preference and a size
+ * interaction that need the hidden layers.
  */
 public record TrueMovementModel(
     double stayPut,
@@ -39,7 +39,10 @@ public record TrueMovementModel(
     } else {
       phi += heading * Math.cos(Math.toRadians(bearingDeg - preferredBearingDeg));
     }
-    phi += distance * d + distanceSquared * d * d + forkLengthDistance * d * (forkLengthCm - 75.0) / 10.0;
+    phi +=
+        distance * d
+            + distanceSquared * d * d
+            + forkLengthDistance * d * (forkLengthCm - 75.0) / 10.0;
     double t = (temperatureC - preferredTemperature) / 3.0;
     phi -= temperature * t * t;
     phi += productivity * Math.log(npp);

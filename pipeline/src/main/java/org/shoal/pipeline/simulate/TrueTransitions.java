@@ -9,21 +9,28 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.h3.ChoiceSet;
 import org.shoal.pipeline.h3.H3Cells;
-import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
 
-/** The simulator's true model as a transition table, in the same shape as {@code diffuse.Transitions.build}. */
+/**
+ * The simulator's true model as a transition table, in the same shape as {@code
+ * diffuse.Transitions.build}.
+ */
 public final class TrueTransitions {
 
   private TrueTransitions() {}
 
-  /** Every ocean cell on each of {@code days} days from {@code from}, for a fish of the given fork length. */
+  /**
+   * Every ocean cell on each of {@code days} days from {@code from}, for a fish of the given fork
+   * length.
+   */
   public static Dataset<Row> build(
-      org.apache.spark.sql.SparkSession spark, SimulateWorld.Setup setup, LocalDate from, int days, double forkLengthCm) {
+      org.apache.spark.sql.SparkSession spark,
+      SimulateWorld.Setup setup,
+      LocalDate from,
+      int days,
+      double forkLengthCm) {
     long cells = new SyntheticWorld(setup.world()).oceanCells().length;
     return spark
         .range(0, cells * days, 1, Math.max(1, (int) (cells * days / 20_000) + 1))
@@ -58,7 +65,13 @@ public final class TrueTransitions {
       List<Row> out = new ArrayList<>(c.size());
       String o = H3Cells.address(origin);
       for (int i = 0; i < c.size(); i++) {
-        out.add(RowFactory.create(o, H3Cells.address(c.cells()[i]), Date.valueOf(date), day, step.probabilities()[i]));
+        out.add(
+            RowFactory.create(
+                o,
+                H3Cells.address(c.cells()[i]),
+                Date.valueOf(date),
+                day,
+                step.probabilities()[i]));
       }
       return out.iterator();
     }

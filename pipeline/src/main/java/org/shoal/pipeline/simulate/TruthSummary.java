@@ -14,9 +14,10 @@ import org.apache.spark.sql.Row;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * What the truth table says about the simulated world: how often fish stayed put (observed, and expected under the
- * true model with its sampling error), choice-set sizes, and the log-likelihood per step of the true model, which
- * bounds what any trained model can reach on this data, next to the uniform baseline.
+ * What the truth table says about the simulated world: how often fish stayed put (observed, and
+ * expected under the true model with its sampling error), choice-set sizes, and the log-likelihood
+ * per step of the true model, which bounds what any trained model can reach on this data, next to
+ * the uniform baseline.
  */
 public record TruthSummary(
     long individuals,

@@ -37,12 +37,17 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Valid fixes to one position per individual per step (one UTC day by default, or any {@link Step}), mapped to H3 cells and cut into
- * segments wherever a step is missing, so no decision spans a gap.
+ * Valid fixes to one position per individual per step (one UTC day by default, or any {@link
+ * Step}), mapped to H3 cells and cut into segments wherever a step is missing, so no decision spans
+ * a gap.
  */
 public final class DailyPositions {
-  /** Columns added here. {@code step} counts steps since 1970-01-01; {@code next_*} are null at segment ends. */
+  /**
+   * Columns added here. {@code step} counts steps since 1970-01-01; {@code next_*} are null at
+   * segment ends.
+   */
   public static final String STEP = "step";
+
   public static final String FIXES = "fixes";
   public static final String SEGMENT = "segment";
   public static final String NEXT_CELL = "next_cell";
@@ -65,29 +70,36 @@ public final class DailyPositions {
   private DailyPositions() {}
 
   /**
-   * Valid fixes split into the first of each identical fix (individual, timestamp and position) and the copies
-   * after it. {@code simultaneous} are the unique fixes that share their individual and timestamp with another at a
-   * different position (an acoustic ping heard at two stations): kept, and merged by the step rule.
+   * Valid fixes split into the first of each identical fix (individual, timestamp and position) and
+   * the copies after it. {@code simultaneous} are the unique fixes that share their individual and
+   * timestamp with another at a different position (an acoustic ping heard at two stations): kept,
+   * and merged by the step rule.
    */
-  public record Deduplicated(Dataset<Row> unique, Dataset<Row> duplicates, Dataset<Row> simultaneous) {}
+  public record Deduplicated(
+      Dataset<Row> unique, Dataset<Row> duplicates, Dataset<Row> simultaneous) {}
 
   public static Deduplicated deduplicate(Dataset<Row> validFixes) {
     WindowSpec same =
-        Window.partitionBy(col(Cols.INDIVIDUAL), col(Cols.TIMESTAMP), col(Cols.LATITUDE), col(Cols.LONGITUDE))
+        Window.partitionBy(
+                col(Cols.INDIVIDUAL), col(Cols.TIMESTAMP), col(Cols.LATITUDE), col(Cols.LONGITUDE))
             .orderBy(col(TrackColumns.SOURCE_FILE));
     Dataset<Row> ranked = validFixes.withColumn("_copy", row_number().over(same));
     Dataset<Row> unique = ranked.filter(col("_copy").equalTo(1)).drop("_copy");
     WindowSpec sameTime =
-        Window.partitionBy(Cols.INDIVIDUAL, Cols.TIMESTAMP).orderBy(col(Cols.LATITUDE), col(Cols.LONGITUDE));
+        Window.partitionBy(Cols.INDIVIDUAL, Cols.TIMESTAMP)
+            .orderBy(col(Cols.LATITUDE), col(Cols.LONGITUDE));
     return new Deduplicated(
         unique,
         ranked.filter(col("_copy").gt(1)).drop("_copy"),
-        unique.withColumn("_other", row_number().over(sameTime)).filter(col("_other").gt(1)).drop("_other"));
+        unique
+            .withColumn("_other", row_number().over(sameTime))
+            .filter(col("_other").gt(1))
+            .drop("_other"));
   }
 
   /**
-   * Columns: individual, step, date (first day of the step), latitude, longitude, cell, fixes, the attributes
-   * (taken from the step's last fix), segment, next_cell, next_step.
+   * Columns: individual, step, date (first day of the step), latitude, longitude, cell, fixes, the
+   * attributes (taken from the step's last fix), segment, next_cell, next_step.
    */
   public static Dataset<Row> apply(
       Dataset<Row> fixes, Rule rule, Step stepLength, int resolution, List<String> attributes) {
@@ -98,11 +110,14 @@ public final class DailyPositions {
     for (String a : attributes) {
       attributeCols.add(col(a));
     }
-    // Ties (simultaneous fixes at different positions) are broken by position, so the result never depends on
+    // Ties (simultaneous fixes at different positions) are broken by position, so the result never
+    // depends on
     // the order rows arrive in.
     Column order = struct(col(Cols.TIMESTAMP), col(Cols.LATITUDE), col(Cols.LONGITUDE));
     Column lastAttributes =
-        attributes.isEmpty() ? lit(null) : max_by(struct(attributeCols.toArray(Column[]::new)), order);
+        attributes.isEmpty()
+            ? lit(null)
+            : max_by(struct(attributeCols.toArray(Column[]::new)), order);
 
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)).as(FIXES));
@@ -110,8 +125,7 @@ public final class DailyPositions {
     switch (rule) {
       case LAST, FIRST -> {
         Column position = struct(col(Cols.LATITUDE), col(Cols.LONGITUDE));
-        Column chosen =
-            rule == Rule.LAST ? max_by(position, order) : min_by(position, order);
+        Column chosen = rule == Rule.LAST ? max_by(position, order) : min_by(position, order);
         aggs.add(chosen.as("_pos"));
       }
       case MEAN -> {
@@ -131,7 +145,10 @@ public final class DailyPositions {
           perStep
               .withColumn(
                   Cols.LATITUDE,
-                  degrees(atan2(col("_z"), sqrt(col("_x").multiply(col("_x")).plus(col("_y").multiply(col("_y")))))))
+                  degrees(
+                      atan2(
+                          col("_z"),
+                          sqrt(col("_x").multiply(col("_x")).plus(col("_y").multiply(col("_y")))))))
               .withColumn(Cols.LONGITUDE, degrees(atan2(col("_y"), col("_x"))))
               .drop("_x", "_y", "_z");
     } else {
@@ -154,7 +171,8 @@ public final class DailyPositions {
             .otherwise(0);
     List<Column> ordered = new ArrayList<>();
     for (String c :
-        List.of(Cols.INDIVIDUAL, STEP, Cols.DATE, Cols.LATITUDE, Cols.LONGITUDE, Cols.CELL, FIXES)) {
+        List.of(
+            Cols.INDIVIDUAL, STEP, Cols.DATE, Cols.LATITUDE, Cols.LONGITUDE, Cols.CELL, FIXES)) {
       ordered.add(col(c));
     }
     for (String a : attributes) {
@@ -166,14 +184,16 @@ public final class DailyPositions {
     return perStep
         .withColumn(
             Cols.DATE,
-            date_from_unix_date(floor(col(STEP).multiply(stepLength.seconds()).divide(86_400L)).cast("int")))
+            date_from_unix_date(
+                floor(col(STEP).multiply(stepLength.seconds()).divide(86_400L)).cast("int")))
         .withColumn(Cols.CELL, cellOf.apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)))
         .withColumn("_new", newSegment)
-        .withColumn(SEGMENT, sum(col("_new")).over(byTime.rowsBetween(Window.unboundedPreceding(), 0)).cast("int"))
+        .withColumn(
+            SEGMENT,
+            sum(col("_new")).over(byTime.rowsBetween(Window.unboundedPreceding(), 0)).cast("int"))
         .withColumn(NEXT_STEP, lead(col(STEP), 1).over(byTime))
         .withColumn(NEXT_CELL, lead(col(Cols.CELL), 1).over(byTime))
-        .withColumn(
-            NEXT_CELL, when(col(NEXT_STEP).equalTo(col(STEP).plus(1)), col(NEXT_CELL)))
+        .withColumn(NEXT_CELL, when(col(NEXT_STEP).equalTo(col(STEP).plus(1)), col(NEXT_CELL)))
         .withColumn(NEXT_STEP, when(col(NEXT_STEP).equalTo(col(STEP).plus(1)), col(NEXT_STEP)))
         .select(ordered.toArray(Column[]::new));
   }

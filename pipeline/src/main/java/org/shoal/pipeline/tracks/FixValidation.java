@@ -15,8 +15,9 @@ import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
 
 /**
- * Parses and checks every raw fix. Valid rows get a null {@code reason}; invalid ones keep their raw text and a
- * reason naming the first problem, so they can be written to the rejected output instead of disappearing.
+ * Parses and checks every raw fix. Valid rows get a null {@code reason}; invalid ones keep their
+ * raw text and a reason naming the first problem, so they can be written to the rejected output
+ * instead of disappearing.
  */
 public final class FixValidation {
   public static final String MISSING_INDIVIDUAL = "missing individual";
@@ -33,8 +34,8 @@ public final class FixValidation {
   private FixValidation() {}
 
   /**
-   * Output columns: source_file, the raw texts, individual, timestamp, latitude, longitude, the attributes
-   * ({@code numericAttributes} as doubles, the rest as text) and reason.
+   * Output columns: source_file, the raw texts, individual, timestamp, latitude, longitude, the
+   * attributes ({@code numericAttributes} as doubles, the rest as text) and reason.
    */
   public static Dataset<Row> apply(
       Dataset<Row> raw, TrackSource source, List<String> numericAttributes) {
@@ -52,7 +53,9 @@ public final class FixValidation {
     for (String a : attributes) {
       fields.add(
           DataTypes.createStructField(
-              a, numericAttributes.contains(a) ? DataTypes.DoubleType : DataTypes.StringType, true));
+              a,
+              numericAttributes.contains(a) ? DataTypes.DoubleType : DataTypes.StringType,
+              true));
     }
     fields.add(DataTypes.createStructField(TrackColumns.REJECT_REASON, DataTypes.StringType, true));
     StructType schema = DataTypes.createStructType(fields);
@@ -61,7 +64,11 @@ public final class FixValidation {
 
   /** The first problem of one fix, or null. Plain Java so it is unit-tested without Spark. */
   public static String problem(
-      String individual, String timestamp, String latitude, String longitude, Timestamps timestamps) {
+      String individual,
+      String timestamp,
+      String latitude,
+      String longitude,
+      Timestamps timestamps) {
     if (missing(individual)) {
       return MISSING_INDIVIDUAL;
     }

@@ -6,9 +6,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The time between two decisions, written as a duration: {@code 1d} (the default, one position per UTC day),
- * {@code 12h}, {@code 6h}, {@code 30m}. Steps are aligned to UTC midnight, so a step must divide a day or be whole
- * days.
+ * The time between two decisions, written as a duration: {@code 1d} (the default, one position per
+ * UTC day), {@code 12h}, {@code 6h}, {@code 30m}. Steps are aligned to UTC midnight, so a step must
+ * divide a day or be whole days.
  */
 public record Step(long seconds) implements Serializable {
   private static final long DAY = 86_400L;
@@ -17,7 +17,9 @@ public record Step(long seconds) implements Serializable {
   public Step {
     if (seconds <= 0 || (seconds < DAY ? DAY % seconds != 0 : seconds % DAY != 0)) {
       throw new IllegalArgumentException(
-          "a step must divide a day (e.g. 6h, 12h, 30m) or be whole days (1d, 2d), got " + seconds + " s");
+          "a step must divide a day (e.g. 6h, 12h, 30m) or be whole days (1d, 2d), got "
+              + seconds
+              + " s");
     }
   }
 
@@ -31,7 +33,8 @@ public record Step(long seconds) implements Serializable {
   public static Step parse(String text) {
     Matcher m = TEXT.matcher(text.toLowerCase(Locale.ROOT));
     if (!m.matches()) {
-      throw new IllegalArgumentException("a step is a number and a unit d, h, m or s, such as 1d or 6h; got '" + text + "'");
+      throw new IllegalArgumentException(
+          "a step is a number and a unit d, h, m or s, such as 1d or 6h; got '" + text + "'");
     }
     long n = Long.parseLong(m.group(1));
     long unit =

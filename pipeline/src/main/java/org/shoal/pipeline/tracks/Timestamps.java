@@ -13,9 +13,9 @@ import java.util.Locale;
 
 /**
  * Parses the timestamps that tag exports use, in UTC unless the text carries an offset: ISO-8601
- * ({@code 2016-12-12T00:00:00Z}, {@code 2020-04-01T12:00:00+02:00}, {@code 2020-04-01T12:00:00}), SQL style
- * ({@code 2020-04-01 12:00:00[.SSS]}), a bare date, Wildlife Computers' {@code 23-Aug-2016 05:00:00}, and epoch
- * seconds. Or exactly one user-given pattern.
+ * ({@code 2016-12-12T00:00:00Z}, {@code 2020-04-01T12:00:00+02:00}, {@code 2020-04-01T12:00:00}),
+ * SQL style ({@code 2020-04-01 12:00:00[.SSS]}), a bare date, Wildlife Computers' {@code
+ * 23-Aug-2016 05:00:00}, and epoch seconds. Or exactly one user-given pattern.
  */
 public final class Timestamps {
   private static final List<DateTimeFormatter> BUILT_IN =
@@ -48,7 +48,10 @@ public final class Timestamps {
     return new Timestamps(BUILT_IN);
   }
 
-  /** Exactly one {@link DateTimeFormatter} pattern, e.g. {@code dd/MM/yyyy HH:mm}; fails fast if invalid. */
+  /**
+   * Exactly one {@link DateTimeFormatter} pattern, e.g. {@code dd/MM/yyyy HH:mm}; fails fast if
+   * invalid.
+   */
   public static Timestamps pattern(String pattern) {
     return new Timestamps(List.of(DateTimeFormatter.ofPattern(pattern, Locale.ENGLISH)));
   }

@@ -36,33 +36,45 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The files behind a track path (a file, a folder or a glob), grouped by their columns: the header line of a text
- * file, the schema of a Parquet file. Each group is read with its own header, so columns are always matched by name.
+ * The files behind a track path (a file, a folder or a glob), grouped by their columns: the header
+ * line of a text file, the schema of a Parquet file. Each group is read with its own header, so
+ * columns are always matched by name.
  */
 public final class TrackFiles {
   private TrackFiles() {}
 
-  /** A column a table must have: what it is (for messages), its name, and the setting that names it. */
+  /**
+   * A column a table must have: what it is (for messages), its name, and the setting that names it.
+   */
   public record Required(String what, String column, String setting) {}
 
   /**
-   * Any table (CSV with a header, or Parquet) read with every file's own header: files whose columns come in other
-   * orders line up by name; a file lacking a {@code required} column (looked up case-insensitively) fails naming
-   * the file and the setting to change. Columns are named as in the first file that has them.
+   * Any table (CSV with a header, or Parquet) read with every file's own header: files whose
+   * columns come in other orders line up by name; a file lacking a {@code required} column (looked
+   * up case-insensitively) fails naming the file and the setting to change. Columns are named as in
+   * the first file that has them.
    */
-  public static Dataset<Row> table(SparkSession spark, String path, boolean parquet, List<Required> required) {
+  public static Dataset<Row> table(
+      SparkSession spark, String path, boolean parquet, List<Required> required) {
     TrackFormat format = parquet ? TrackFormat.PARQUET : TrackFormat.CSV;
     Dataset<Row> out = null;
     List<String> names = new ArrayList<>();
     for (Group g : groups(spark, path, format)) {
       if (g.byPosition()) {
         throw new IllegalArgumentException(
-            "the header of " + g.files().get(0) + " has blank or repeated column names: " + g.columns());
+            "the header of "
+                + g.files().get(0)
+                + " has blank or repeated column names: "
+                + g.columns());
       }
       for (Required r : required) {
         if (org.shoal.pipeline.util.Names.find(r.column(), g.columns()).isEmpty()) {
-          throw missingColumn(g, "the " + r.what() + " column '" + r.column() + "'",
-              format.name().toLowerCase(java.util.Locale.ROOT), r.setting(), List.of(r.column()));
+          throw missingColumn(
+              g,
+              "the " + r.what() + " column '" + r.column() + "'",
+              format.name().toLowerCase(java.util.Locale.ROOT),
+              r.setting(),
+              List.of(r.column()));
         }
       }
       Dataset<Row> t = read(spark, g, format);
@@ -92,9 +104,16 @@ public final class TrackFiles {
       }
     }
     return new IllegalArgumentException(
-        what + " is not in " + group.files().get(0) + " (" + format + "); " + setting
+        what
+            + " is not in "
+            + group.files().get(0)
+            + " ("
+            + format
+            + "); "
+            + setting
             + (close.isEmpty() ? "" : "; closest columns: " + String.join(", ", close))
-            + "; its columns are " + group.columns());
+            + "; its columns are "
+            + group.columns());
   }
 
   /**
@@ -111,8 +130,8 @@ public final class TrackFiles {
     }
 
     /**
-     * Text columns are named as in the header, so Spark's own header check agrees; by position when the header
-     * has blank or repeated names, which Spark could not address.
+     * Text columns are named as in the header, so Spark's own header check agrees; by position when
+     * the header has blank or repeated names, which Spark could not address.
      */
     boolean byPosition() {
       if (basePath != null || headerLine == null) {
@@ -137,7 +156,10 @@ public final class TrackFiles {
     List<Path> files = list(conf, path, "track files");
     Map<List<String>, Group> groups = new LinkedHashMap<>();
     for (Path f : files) {
-      Group g = format == TrackFormat.PARQUET ? parquetColumns(conf, f, path) : textHeader(conf, f, format);
+      Group g =
+          format == TrackFormat.PARQUET
+              ? parquetColumns(conf, f, path)
+              : textHeader(conf, f, format);
       Group existing = groups.get(g.columns());
       if (existing == null) {
         groups.put(g.columns(), g);
@@ -183,7 +205,8 @@ public final class TrackFiles {
             .read()
             .text(g.files().toArray(String[]::new))
             .withColumn(TrackColumns.SOURCE_FILE, input_file_name())
-            .filter(trim(col("value")).notEqual("").and(col("value").startsWith("\";").unary_$bang()));
+            .filter(
+                trim(col("value")).notEqual("").and(col("value").startsWith("\";").unary_$bang()));
     List<StructField> fields = new ArrayList<>();
     for (int i = 0; i < g.columns().size(); i++) {
       String name = g.byPosition() ? positional(i) : g.columns().get(i);
@@ -207,7 +230,10 @@ public final class TrackFiles {
     return RowFactory.create(values);
   }
 
-  /** The data files at a path (a file, a folder, searched recursively, or a glob), sorted within each folder. */
+  /**
+   * The data files at a path (a file, a folder, searched recursively, or a glob), sorted within
+   * each folder.
+   */
   public static List<Path> list(Configuration conf, String path, String what) {
     try {
       Path p = new Path(path);
@@ -264,7 +290,8 @@ public final class TrackFiles {
         List<String> names = CsvLine.split(line).stream().map(String::trim).toList();
         return new Group(new ArrayList<>(List.of(display(file))), names, line, null);
       }
-      throw new IllegalArgumentException("track file " + display(file) + " is empty: no header line");
+      throw new IllegalArgumentException(
+          "track file " + display(file) + " is empty: no header line");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the track file " + file, e);
     }
@@ -284,7 +311,12 @@ public final class TrackFiles {
       }
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
-          "track file " + display(file) + " is not a Parquet file (" + firstLine(e.getMessage()) + ")", e);
+          "track file "
+              + display(file)
+              + " is not a Parquet file ("
+              + firstLine(e.getMessage())
+              + ")",
+          e);
     }
     // Partition folders (key=value) add columns too.
     String base = null;
@@ -293,7 +325,9 @@ public final class TrackFiles {
       FileSystem fs = rootPath.getFileSystem(conf);
       if (fs.exists(rootPath) && fs.getFileStatus(rootPath).isDirectory()) {
         base = rootPath.toString();
-        for (Path p = file.getParent(); p != null && !fs.makeQualified(p).equals(fs.makeQualified(rootPath)); p = p.getParent()) {
+        for (Path p = file.getParent();
+            p != null && !fs.makeQualified(p).equals(fs.makeQualified(rootPath));
+            p = p.getParent()) {
           int eq = p.getName().indexOf('=');
           if (eq > 0) {
             names.add(p.getName().substring(0, eq));

@@ -3,17 +3,30 @@ package org.shoal.pipeline.tracks;
 import java.util.List;
 
 /**
- * The track files shoal reads, each with the column names it looks for (matched case-insensitively, first found
- * wins) when the configuration names none.
+ * The track files shoal reads, each with the column names it looks for (matched case-insensitively,
+ * first found wins) when the configuration names none.
  */
 public enum TrackFormat {
   /** Any CSV with a header; columns from the configuration. */
   CSV(
-      List.of("individual_id"), List.of("timestamp"), List.of("latitude"), List.of("longitude"), List.of(), null),
+      List.of("individual_id"),
+      List.of("timestamp"),
+      List.of("latitude"),
+      List.of("longitude"),
+      List.of(),
+      null),
   /** Parquet; columns from the configuration. */
   PARQUET(
-      List.of("individual_id"), List.of("timestamp"), List.of("latitude"), List.of("longitude"), List.of(), null),
-  /** Wildlife Computers GPE3 export: comment lines starting with {@code "; }, then a CSV with a header. */
+      List.of("individual_id"),
+      List.of("timestamp"),
+      List.of("latitude"),
+      List.of("longitude"),
+      List.of(),
+      null),
+  /**
+   * Wildlife Computers GPE3 export: comment lines starting with {@code "; }, then a CSV with a
+   * header.
+   */
   GPE3(
       List.of("DeployID"),
       List.of("Date"),
@@ -22,9 +35,10 @@ public enum TrackFormat {
       List.of(),
       null),
   /**
-   * OTN/ACT detections: "matched detections" ({@code catalognumber, datecollected, latitude, longitude}) or the
-   * Darwin-Core-style "qualified detections" ({@code catalogNumber, dateCollectedUTC, decimalLatitude,
-   * decimalLongitude}). Where the catalog number is unique per row (a detection id), {@code tagName} is the animal.
+   * OTN/ACT detections: "matched detections" ({@code catalognumber, datecollected, latitude,
+   * longitude}) or the Darwin-Core-style "qualified detections" ({@code catalogNumber,
+   * dateCollectedUTC, decimalLatitude, decimalLongitude}). Where the catalog number is unique per
+   * row (a detection id), {@code tagName} is the animal.
    */
   OTN(
       List.of("catalognumber"),
@@ -36,12 +50,17 @@ public enum TrackFormat {
 
   /** Column names tried in order for each role. */
   public final List<String> individual;
+
   public final List<String> timestamp;
   public final List<String> latitude;
   public final List<String> longitude;
+
   /** Per-fix columns carried along when present and the user named no attributes. */
   public final List<String> attributes;
-  /** The animal's column when the individual column turns out to be unique per row; null if none. */
+
+  /**
+   * The animal's column when the individual column turns out to be unique per row; null if none.
+   */
   public final String individualWhenUniquePerRow;
 
   TrackFormat(

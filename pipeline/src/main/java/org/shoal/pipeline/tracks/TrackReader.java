@@ -19,17 +19,23 @@ import org.apache.spark.sql.types.DataTypes;
 import org.shoal.pipeline.util.Names;
 
 /**
- * Reads track files of any {@link TrackFormat} into the canonical raw-fix table: {@code source_file},
- * {@code individual_text}, {@code timestamp_text}, {@code latitude_text}, {@code longitude_text} and the
- * attribute columns, all as text so that validation can say exactly what was wrong with a row.
+ * Reads track files of any {@link TrackFormat} into the canonical raw-fix table: {@code
+ * source_file}, {@code individual_text}, {@code timestamp_text}, {@code latitude_text}, {@code
+ * longitude_text} and the attribute columns, all as text so that validation can say exactly what
+ * was wrong with a row.
  *
- * <p>Columns are matched by header name in every file (case-insensitively), never by position: the files of a
- * folder are grouped by their header (or Parquet schema) and each group is read with its own. A file lacking a
- * required column fails, naming the file, the setting to change and the closest column names.
+ * <p>Columns are matched by header name in every file (case-insensitively), never by position: the
+ * files of a folder are grouped by their header (or Parquet schema) and each group is read with its
+ * own. A file lacking a required column fails, naming the file, the setting to change and the
+ * closest column names.
  */
 public final class TrackReader {
-  /** Roles of the required columns, as named in the configuration ({@code shoal.expand.tracks.columns.*}). */
+  /**
+   * Roles of the required columns, as named in the configuration ({@code
+   * shoal.expand.tracks.columns.*}).
+   */
   public static final String INDIVIDUAL = "individual";
+
   public static final String TIMESTAMP = "timestamp";
   public static final String LATITUDE = "latitude";
   public static final String LONGITUDE = "longitude";
@@ -41,14 +47,23 @@ public final class TrackReader {
    * What was read.
    *
    * @param raw the canonical raw-fix table
-   * @param source the source with the column names found (as spelled in the first file) and the attributes present
+   * @param source the source with the column names found (as spelled in the first file) and the
+   *     attributes present
    * @param files the files read, in order
-   * @param individualsFrom which column identified individuals, and why when it was not the first choice
+   * @param individualsFrom which column identified individuals, and why when it was not the first
+   *     choice
    * @param attributesLeftOut optional attributes that no file has
    */
   public record Tracks(
-      Dataset<Row> raw, TrackSource source, List<String> files, String individualsFrom, List<String> attributesLeftOut) {
-    /** For reports: the path, format, files, the column found for each role, attributes carried and left out. */
+      Dataset<Row> raw,
+      TrackSource source,
+      List<String> files,
+      String individualsFrom,
+      List<String> attributesLeftOut) {
+    /**
+     * For reports: the path, format, files, the column found for each role, attributes carried and
+     * left out.
+     */
     public Map<String, Object> summary() {
       Map<String, String> columns = new LinkedHashMap<>();
       columns.put(INDIVIDUAL, source.individualColumn());
@@ -86,14 +101,26 @@ public final class TrackReader {
 
     TrackFiles.Group first = groups.get(0);
     Map<String, String> found = new LinkedHashMap<>();
-    found.put(INDIVIDUAL, resolve(first, source, INDIVIDUAL, source.individualColumn(), source.format().individual));
-    found.put(TIMESTAMP, resolve(first, source, TIMESTAMP, source.timestampColumn(), source.format().timestamp));
-    found.put(LATITUDE, resolve(first, source, LATITUDE, source.latitudeColumn(), source.format().latitude));
-    found.put(LONGITUDE, resolve(first, source, LONGITUDE, source.longitudeColumn(), source.format().longitude));
+    found.put(
+        INDIVIDUAL,
+        resolve(first, source, INDIVIDUAL, source.individualColumn(), source.format().individual));
+    found.put(
+        TIMESTAMP,
+        resolve(first, source, TIMESTAMP, source.timestampColumn(), source.format().timestamp));
+    found.put(
+        LATITUDE,
+        resolve(first, source, LATITUDE, source.latitudeColumn(), source.format().latitude));
+    found.put(
+        LONGITUDE,
+        resolve(first, source, LONGITUDE, source.longitudeColumn(), source.format().longitude));
     String alternative =
         source.individualColumn() == null
                 && source.format().individualWhenUniquePerRow != null
-                && groups.stream().allMatch(g -> Names.find(source.format().individualWhenUniquePerRow, g.columns()).isPresent())
+                && groups.stream()
+                    .allMatch(
+                        g ->
+                            Names.find(source.format().individualWhenUniquePerRow, g.columns())
+                                .isPresent())
             ? source.format().individualWhenUniquePerRow
             : null;
 
@@ -102,10 +129,35 @@ public final class TrackReader {
       Dataset<Row> table = TrackFiles.read(spark, g, source.format());
       List<Column> cols = new ArrayList<>();
       cols.add(col(TrackColumns.SOURCE_FILE));
-      cols.add(text(table, g, source, INDIVIDUAL, found.get(INDIVIDUAL), TrackColumns.INDIVIDUAL_TEXT, true));
-      cols.add(text(table, g, source, TIMESTAMP, found.get(TIMESTAMP), TrackColumns.TIMESTAMP_TEXT, true));
-      cols.add(text(table, g, source, LATITUDE, found.get(LATITUDE), TrackColumns.LATITUDE_TEXT, true));
-      cols.add(text(table, g, source, LONGITUDE, found.get(LONGITUDE), TrackColumns.LONGITUDE_TEXT, true));
+      cols.add(
+          text(
+              table,
+              g,
+              source,
+              INDIVIDUAL,
+              found.get(INDIVIDUAL),
+              TrackColumns.INDIVIDUAL_TEXT,
+              true));
+      cols.add(
+          text(
+              table,
+              g,
+              source,
+              TIMESTAMP,
+              found.get(TIMESTAMP),
+              TrackColumns.TIMESTAMP_TEXT,
+              true));
+      cols.add(
+          text(table, g, source, LATITUDE, found.get(LATITUDE), TrackColumns.LATITUDE_TEXT, true));
+      cols.add(
+          text(
+              table,
+              g,
+              source,
+              LONGITUDE,
+              found.get(LONGITUDE),
+              TrackColumns.LONGITUDE_TEXT,
+              true));
       for (String a : attributes) {
         cols.add(text(table, g, source, "attribute", a, a, source.attributes().contains(a)));
       }
@@ -145,10 +197,18 @@ public final class TrackReader {
     return new Tracks(raw, resolved, files, individualsFrom, leftOut);
   }
 
-  /** The column of {@code role} in the group's header: the configured name, else the format's first match. */
+  /**
+   * The column of {@code role} in the group's header: the configured name, else the format's first
+   * match.
+   */
   private static String resolve(
-      TrackFiles.Group group, TrackSource source, String role, String configured, List<String> candidates) {
-    List<String> wanted = configured == null || configured.isBlank() ? candidates : List.of(configured);
+      TrackFiles.Group group,
+      TrackSource source,
+      String role,
+      String configured,
+      List<String> candidates) {
+    List<String> wanted =
+        configured == null || configured.isBlank() ? candidates : List.of(configured);
     for (String w : wanted) {
       var hit = Names.find(w, group.columns());
       if (hit.isPresent()) {
@@ -185,7 +245,8 @@ public final class TrackReader {
     return TrackFiles.missingColumn(
         group,
         (role.equals("attribute") ? "track attribute column '" : "the " + role + " column '")
-            + (tried.size() > 1 ? String.join("' or '", tried) : name) + "'",
+            + (tried.size() > 1 ? String.join("' or '", tried) : name)
+            + "'",
         source.format().name().toLowerCase(Locale.ROOT) + " format",
         setting,
         tried);

@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * Where tracks come from and which columns hold what. A null column means the format's own names
- * ({@link TrackFormat}). {@code attributes} are extra per-fix columns carried through (e.g. fork length, release
- * region) that must exist; {@code optionalAttributes} are carried when present and left out, with a note, when not.
- * {@code timestampFormat} is null or blank for the built-in formats.
+ * ({@link TrackFormat}). {@code attributes} are extra per-fix columns carried through (e.g. fork
+ * length, release region) that must exist; {@code optionalAttributes} are carried when present and
+ * left out, with a note, when not. {@code timestampFormat} is null or blank for the built-in
+ * formats.
  */
 public record TrackSource(
     TrackFormat format,
@@ -28,13 +29,21 @@ public record TrackSource(
 
   /** A source with the format's own column names, carrying the format's attributes when present. */
   public static TrackSource of(TrackFormat format, String path) {
-    return new TrackSource(format, path, null, null, null, null, List.of(), format.attributes, null);
+    return new TrackSource(
+        format, path, null, null, null, null, List.of(), format.attributes, null);
   }
 
   /** This source with other attributes (all required). */
   public TrackSource withAttributes(List<String> required) {
     return new TrackSource(
-        format, path, individualColumn, timestampColumn, latitudeColumn, longitudeColumn, required, List.of(),
+        format,
+        path,
+        individualColumn,
+        timestampColumn,
+        latitudeColumn,
+        longitudeColumn,
+        required,
+        List.of(),
         timestampFormat);
   }
 

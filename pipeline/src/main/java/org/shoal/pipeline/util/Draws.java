@@ -1,9 +1,9 @@
 package org.shoal.pipeline.util;
 
-
 /**
- * Random numbers as a pure function of (seed, individual, counters): the same draw whatever the partitioning,
- * the executor count or the order rows arrive in. Never Spark's {@code rand()}, whose draws depend on both.
+ * Random numbers as a pure function of (seed, individual, counters): the same draw whatever the
+ * partitioning, the executor count or the order rows arrive in. Never Spark's {@code rand()}, whose
+ * draws depend on both.
  */
 public final class Draws {
   private Draws() {}

@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Enum values from configuration words ({@code log-zscore} is LOG_ZSCORE), with errors that list the choices. */
+/**
+ * Enum values from configuration words ({@code log-zscore} is LOG_ZSCORE), with errors that list
+ * the choices.
+ */
 public final class Enums {
   private Enums() {}
 
@@ -12,7 +15,8 @@ public final class Enums {
     try {
       return Enum.valueOf(type, name.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown " + what + " '" + name + "' (use " + words(type) + ")", e);
+      throw new IllegalArgumentException(
+          "unknown " + what + " '" + name + "' (use " + words(type) + ")", e);
     }
   }
 
@@ -25,6 +29,8 @@ public final class Enums {
     String[] all = Arrays.stream(type.getEnumConstants()).map(Enums::word).toArray(String[]::new);
     return all.length == 1
         ? all[0]
-        : Arrays.stream(all, 0, all.length - 1).collect(Collectors.joining(", ")) + " or " + all[all.length - 1];
+        : Arrays.stream(all, 0, all.length - 1).collect(Collectors.joining(", "))
+            + " or "
+            + all[all.length - 1];
   }
 }

@@ -6,11 +6,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Name matching for messages and lookups: case-insensitive resolution and "did you mean" suggestions. */
+/**
+ * Name matching for messages and lookups: case-insensitive resolution and "did you mean"
+ * suggestions.
+ */
 public final class Names {
   private Names() {}
 
-  /** {@code wanted} among {@code available}: the exact name, else the only case-insensitive match. */
+  /**
+   * {@code wanted} among {@code available}: the exact name, else the only case-insensitive match.
+   */
   public static Optional<String> find(String wanted, Collection<String> available) {
     if (available.contains(wanted)) {
       return Optional.of(wanted);
@@ -20,20 +25,24 @@ public final class Names {
   }
 
   /**
-   * Up to {@code n} names of {@code available} closest to {@code wanted}: those containing it (or contained in it)
-   * first, then by edit distance, ignoring case; only reasonably close ones.
+   * Up to {@code n} names of {@code available} closest to {@code wanted}: those containing it (or
+   * contained in it) first, then by edit distance, ignoring case; only reasonably close ones.
    */
   public static List<String> closest(String wanted, Collection<String> available, int n) {
     String w = wanted.toLowerCase(Locale.ROOT);
     return available.stream()
         .filter(a -> isClose(w, a.toLowerCase(Locale.ROOT)))
-        .sorted(Comparator.comparingInt((String a) -> score(w, a.toLowerCase(Locale.ROOT))).thenComparing(a -> a))
+        .sorted(
+            Comparator.comparingInt((String a) -> score(w, a.toLowerCase(Locale.ROOT)))
+                .thenComparing(a -> a))
         .limit(n)
         .toList();
   }
 
   private static boolean isClose(String w, String a) {
-    return a.contains(w) || (w.contains(a) && a.length() >= 3) || editDistance(w, a) <= Math.max(2, w.length() / 3);
+    return a.contains(w)
+        || (w.contains(a) && a.length() >= 3)
+        || editDistance(w, a) <= Math.max(2, w.length() / 3);
   }
 
   private static int score(String w, String a) {

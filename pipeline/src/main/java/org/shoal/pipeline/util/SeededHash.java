@@ -3,9 +3,9 @@ package org.shoal.pipeline.util;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The pieces of shoal's seeded random numbers, which are pure functions of (seed, id, counters) so that results do
- * not depend on partitioning, executors or row order: FNV-1a over an id, two 64-bit finalisers, and the map to
- * [0, 1).
+ * The pieces of shoal's seeded random numbers, which are pure functions of (seed, id, counters) so
+ * that results do not depend on partitioning, executors or row order: FNV-1a over an id, two 64-bit
+ * finalisers, and the map to [0, 1).
  */
 public final class SeededHash {
   /** The golden-ratio increment of SplitMix64, used to separate counters. */
@@ -13,7 +13,10 @@ public final class SeededHash {
 
   private SeededHash() {}
 
-  /** 64-bit FNV-1a over the UTF-8 bytes of {@code id}, starting from the offset basis xor {@code salt}. */
+  /**
+   * 64-bit FNV-1a over the UTF-8 bytes of {@code id}, starting from the offset basis xor {@code
+   * salt}.
+   */
   public static long fnv1a(long salt, String id) {
     long h = 0xcbf29ce484222325L ^ salt;
     for (byte x : id.getBytes(StandardCharsets.UTF_8)) {

@@ -16,10 +16,10 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Test;
-import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.features.Transform;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
 
@@ -27,11 +27,19 @@ class TestAddNoise {
   private final SparkSession spark = SharedSpark.session();
 
   private static final Noise SALINITY =
-      new Noise("salinity", Noise.Distribution.UNIFORM, Noise.Mode.ADDITIVE, 0.25, null, null, null);
+      new Noise(
+          "salinity", Noise.Distribution.UNIFORM, Noise.Mode.ADDITIVE, 0.25, null, null, null);
   private static final Noise MLT =
       new Noise("mlt", Noise.Distribution.UNIFORM, Noise.Mode.ADDITIVE, 5, 0.0, null, null);
   private static final Noise HEADING =
-      new Noise(ChoiceTable.BEARING_DEG, Noise.Distribution.UNIFORM, Noise.Mode.ADDITIVE, 22.5, null, null, 360.0);
+      new Noise(
+          ChoiceTable.BEARING_DEG,
+          Noise.Distribution.UNIFORM,
+          Noise.Mode.ADDITIVE,
+          22.5,
+          null,
+          null,
+          360.0);
 
   @Test
   void noiseFormulas() {
@@ -41,15 +49,23 @@ class TestAddNoise {
     assertThat(HEADING.apply(350.0, 1.0, 9)).as("wraps").isCloseTo(12.5, within(1e-9));
     assertThat(HEADING.apply(10.0, 0.0, 9)).isCloseTo(347.5, within(1e-9));
     Noise elevation =
-        new Noise("e", Noise.Distribution.UNIFORM, Noise.Mode.MULTIPLICATIVE, 0.1, null, null, null);
+        new Noise(
+            "e", Noise.Distribution.UNIFORM, Noise.Mode.MULTIPLICATIVE, 0.1, null, null, null);
     assertThat(elevation.apply(-1000, 1.0, 9)).isCloseTo(-1100, within(1e-9));
-    Noise gaussian = new Noise("g", Noise.Distribution.GAUSSIAN, Noise.Mode.ADDITIVE, 2, null, null, null);
+    Noise gaussian =
+        new Noise("g", Noise.Distribution.GAUSSIAN, Noise.Mode.ADDITIVE, 2, null, null, null);
     assertThat(gaussian.apply(1.0, 0.3, -1.5)).isEqualTo(-2.0);
-    assertThatThrownBy(() -> new Noise("x", Noise.Distribution.UNIFORM, Noise.Mode.ADDITIVE, -1, null, null, null))
+    assertThatThrownBy(
+            () ->
+                new Noise(
+                    "x", Noise.Distribution.UNIFORM, Noise.Mode.ADDITIVE, -1, null, null, null))
         .hasMessageContaining("'x'");
   }
 
-  /** Three fish (two training, one validation), two decisions of three choices each, features as expand makes them. */
+  /**
+   * Three fish (two training, one validation), two decisions of three choices each, features as
+   * expand makes them.
+   */
   private Dataset<Row> choices() {
     List<Row> rows = new ArrayList<>();
     String[] fish = {"a", "b", "v"};
@@ -58,9 +74,18 @@ class TestAddNoise {
         for (int c = 1; c <= 3; c++) {
           rows.add(
               RowFactory.create(
-                  f, d, c, Date.valueOf("2020-06-0" + d), "o", c == 1 ? "o" : "c" + c, c == 2,
-                  f.equals("v") ? "validation" : "train", c == 1 ? 0.0 : 40.0 * c, c == 1 ? 0.0 : 100.0 * c,
-                  31.0 + c + d, 1.0 + c));
+                  f,
+                  d,
+                  c,
+                  Date.valueOf("2020-06-0" + d),
+                  "o",
+                  c == 1 ? "o" : "c" + c,
+                  c == 2,
+                  f.equals("v") ? "validation" : "train",
+                  c == 1 ? 0.0 : 40.0 * c,
+                  c == 1 ? 0.0 : 100.0 * c,
+                  31.0 + c + d,
+                  1.0 + c));
         }
       }
     }
@@ -77,8 +102,10 @@ class TestAddNoise {
                     DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
                     DataTypes.createStructField(Cols.SELECTED, DataTypes.BooleanType, false),
                     DataTypes.createStructField("split", DataTypes.StringType, false),
-                    DataTypes.createStructField(ChoiceTable.DISTANCE_KM, DataTypes.DoubleType, false),
-                    DataTypes.createStructField(ChoiceTable.BEARING_DEG, DataTypes.DoubleType, false),
+                    DataTypes.createStructField(
+                        ChoiceTable.DISTANCE_KM, DataTypes.DoubleType, false),
+                    DataTypes.createStructField(
+                        ChoiceTable.BEARING_DEG, DataTypes.DoubleType, false),
                     DataTypes.createStructField("salinity", DataTypes.DoubleType, false),
                     DataTypes.createStructField("mlt", DataTypes.DoubleType, false))));
     return NORMALISATION.apply(ChoiceFeatures.add(base, 100));
@@ -97,7 +124,8 @@ class TestAddNoise {
   void copiesTrainingFishWithBoundedNoiseAndConsistentFeaturesAndLeavesValidationAlone() {
     Dataset<Row> in = choices();
     List<Row> out =
-        AddNoise.apply(in, List.of(SALINITY, MLT, HEADING), 3, 42, 100, NORMALISATION).collectAsList();
+        AddNoise.apply(in, List.of(SALINITY, MLT, HEADING), 3, 42, 100, NORMALISATION)
+            .collectAsList();
     Map<String, Row> originals = new HashMap<>();
     for (Row r : in.collectAsList()) {
       originals.put(key(r), r);
@@ -122,7 +150,8 @@ class TestAddNoise {
       assertThat(r.<Double>getAs("mlt")).isGreaterThanOrEqualTo(0.0);
       double bearing = r.getAs(ChoiceTable.BEARING_DEG);
       assertThat(bearing).isBetween(0.0, 360.0);
-      double diff = Math.abs(((bearing - o.<Double>getAs(ChoiceTable.BEARING_DEG)) % 360 + 540) % 360 - 180);
+      double diff =
+          Math.abs(((bearing - o.<Double>getAs(ChoiceTable.BEARING_DEG)) % 360 + 540) % 360 - 180);
       assertThat(diff).isLessThanOrEqualTo(22.5 + 1e-9);
       boolean moved = !r.getAs(Cols.CELL).equals(r.getAs(Cols.ORIGIN_CELL));
       assertThat(r.<Double>getAs("f_sin_bearing"))
@@ -135,14 +164,23 @@ class TestAddNoise {
 
   @Test
   void zeroNoiseCopiesEqualTheirOriginals() {
-    Noise none = new Noise("salinity", Noise.Distribution.GAUSSIAN, Noise.Mode.ADDITIVE, 0, null, null, null);
+    Noise none =
+        new Noise(
+            "salinity", Noise.Distribution.GAUSSIAN, Noise.Mode.ADDITIVE, 0, null, null, null);
     Dataset<Row> out = AddNoise.apply(choices(), List.of(none), 1, 1, 100, NORMALISATION);
     Dataset<Row> copies =
         out.filter(col(AddNoise.COPY).equalTo(1))
             .withColumn(Cols.INDIVIDUAL, col(AddNoise.SOURCE_INDIVIDUAL))
             .drop(AddNoise.COPY, AddNoise.SOURCE_INDIVIDUAL);
     Dataset<Row> train = choices().filter(col("split").equalTo("train"));
-    assertThat(copies.exceptAll(train.select(copies.columns()[0], java.util.Arrays.copyOfRange(copies.columns(), 1, copies.columns().length))).count()).isZero();
+    assertThat(
+            copies
+                .exceptAll(
+                    train.select(
+                        copies.columns()[0],
+                        java.util.Arrays.copyOfRange(copies.columns(), 1, copies.columns().length)))
+                .count())
+        .isZero();
   }
 
   @Test

@@ -28,21 +28,31 @@ final class ChoiceTables {
   private ChoiceTables() {}
 
   /**
-   * {@code decisions[i]} decisions for individual i, each with {@code choices} choices; the selected one is the
-   * stay-put choice with probability {@code stayRate}, else a uniformly chosen other one.
+   * {@code decisions[i]} decisions for individual i, each with {@code choices} choices; the
+   * selected one is the stay-put choice with probability {@code stayRate}, else a uniformly chosen
+   * other one.
    */
-  static Dataset<Row> make(SparkSession spark, int[] decisions, int choices, double stayRate, long seed) {
+  static Dataset<Row> make(
+      SparkSession spark, int[] decisions, int choices, double stayRate, long seed) {
     Random rng = new Random(seed);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < decisions.length; i++) {
       String id = "fish-" + i;
       String split = i % 3 == 0 ? "validation" : "train";
       for (int d = 1; d <= decisions[i]; d++) {
-        int selected = choices == 1 || rng.nextDouble() < stayRate ? 1 : 2 + rng.nextInt(choices - 1);
+        int selected =
+            choices == 1 || rng.nextDouble() < stayRate ? 1 : 2 + rng.nextInt(choices - 1);
         for (int c = 1; c <= choices; c++) {
           rows.add(
               RowFactory.create(
-                  id, d, c, "o" + d, c == 1 ? "o" + d : "c" + d + "-" + c, c == selected, split, d * 100.0 + c));
+                  id,
+                  d,
+                  c,
+                  "o" + d,
+                  c == 1 ? "o" + d : "c" + d + "-" + c,
+                  c == selected,
+                  split,
+                  d * 100.0 + c));
         }
       }
     }

@@ -43,14 +43,18 @@ class TestSampleContrasts {
       assertThat(alt.<Boolean>getAs(Cols.SELECTED)).isFalse();
       assertThat(alt.<Integer>getAs(SampleContrasts.SOURCE_DECISION))
           .isEqualTo(sel.<Integer>getAs(SampleContrasts.SOURCE_DECISION));
-      assertThat(alt.<Integer>getAs(SampleContrasts.DRAW)).isEqualTo(sel.<Integer>getAs(SampleContrasts.DRAW));
+      assertThat(alt.<Integer>getAs(SampleContrasts.DRAW))
+          .isEqualTo(sel.<Integer>getAs(SampleContrasts.DRAW));
       // features travel with their choice
       assertThat(alt.<Double>getAs("f_x"))
-          .isEqualTo(alt.<Integer>getAs(SampleContrasts.SOURCE_DECISION) * 100.0 + alt.<Integer>getAs(SampleContrasts.SOURCE_CHOICE));
+          .isEqualTo(
+              alt.<Integer>getAs(SampleContrasts.SOURCE_DECISION) * 100.0
+                  + alt.<Integer>getAs(SampleContrasts.SOURCE_CHOICE));
       assertThat(alt.<String>getAs("split")).isEqualTo(sel.<String>getAs("split"));
     }
     assertThat(perIndividual).hasSize(4).allSatisfy((id, n) -> assertThat(n).isEqualTo(25 * 4));
-    assertThat(rows.stream().map(r -> r.<Integer>getAs(Cols.DECISION)).distinct().count()).isEqualTo(100);
+    assertThat(rows.stream().map(r -> r.<Integer>getAs(Cols.DECISION)).distinct().count())
+        .isEqualTo(100);
   }
 
   @Test
@@ -61,7 +65,8 @@ class TestSampleContrasts {
     Map<Integer, List<Integer>> byDraw = new HashMap<>();
     for (Row r : rows) {
       if (!r.<Boolean>getAs(Cols.SELECTED)) {
-        byDraw.computeIfAbsent(r.getAs(SampleContrasts.DRAW), k -> new java.util.ArrayList<>())
+        byDraw
+            .computeIfAbsent(r.getAs(SampleContrasts.DRAW), k -> new java.util.ArrayList<>())
             .add(r.getAs(SampleContrasts.SOURCE_CHOICE));
       }
     }
@@ -86,14 +91,17 @@ class TestSampleContrasts {
     SampleContrasts.Result r = SampleContrasts.apply(single.unionByName(normal), pairs(10, 2, 1));
     List<Row> skipped = r.skipped().orderBy(Cols.DECISION).collectAsList();
     assertThat(skipped).hasSize(2);
-    assertThat(skipped).allSatisfy(s -> assertThat(s.<String>getAs("reason")).isEqualTo(SampleContrasts.NO_ALTERNATIVE));
+    assertThat(skipped)
+        .allSatisfy(
+            s -> assertThat(s.<String>getAs("reason")).isEqualTo(SampleContrasts.NO_ALTERNATIVE));
     assertThat(r.rows().filter(col(Cols.INDIVIDUAL).equalTo("fish-0")).count()).isZero();
-    assertThat(r.rows().filter(col(Cols.INDIVIDUAL).equalTo("fish-1")).count()).isEqualTo(10 * 2 * 2);
+    assertThat(r.rows().filter(col(Cols.INDIVIDUAL).equalTo("fish-1")).count())
+        .isEqualTo(10 * 2 * 2);
   }
 
   /**
-   * The research log's relation: with stay-put rate p and A alternatives drawn from the M - 1 = A others, the
-   * stay-put choice wins p*A / (p*A + (1 - p)) of the pairs it takes part in.
+   * The research log's relation: with stay-put rate p and A alternatives drawn from the M - 1 = A
+   * others, the stay-put choice wins p*A / (p*A + (1 - p)) of the pairs it takes part in.
    */
   @Test
   void theStayPutWinRateMatchesTheResearchLogsRelation() {
@@ -138,18 +146,33 @@ class TestSampleContrasts {
   void decisionModeKeepsWholeDecisionsBalancedOrAllOnce() {
     Dataset<Row> choices = ChoiceTables.make(spark, new int[] {2, 9}, 5, 0.5, 6);
     List<Row> balanced =
-        sorted(SampleContrasts.apply(choices, new SampleContrasts.Params(SampleContrasts.Mode.DECISIONS, 6, 0, 1)).rows());
+        sorted(
+            SampleContrasts.apply(
+                    choices, new SampleContrasts.Params(SampleContrasts.Mode.DECISIONS, 6, 0, 1))
+                .rows());
     assertThat(balanced).hasSize(2 * 6 * 5);
-    assertThat(balanced.stream().filter(r -> r.<Boolean>getAs(Cols.SELECTED)).count()).isEqualTo(12);
+    assertThat(balanced.stream().filter(r -> r.<Boolean>getAs(Cols.SELECTED)).count())
+        .isEqualTo(12);
     List<Row> all =
-        sorted(SampleContrasts.apply(choices, new SampleContrasts.Params(SampleContrasts.Mode.DECISIONS, 0, 0, 1)).rows());
+        sorted(
+            SampleContrasts.apply(
+                    choices, new SampleContrasts.Params(SampleContrasts.Mode.DECISIONS, 0, 0, 1))
+                .rows());
     assertThat(all).hasSize(11 * 5);
     assertThat(all)
         .extracting(
-            r -> r.getAs(Cols.INDIVIDUAL) + "/" + r.<Integer>getAs(SampleContrasts.SOURCE_DECISION) + "/"
-                + r.<Integer>getAs(SampleContrasts.SOURCE_CHOICE))
+            r ->
+                r.getAs(Cols.INDIVIDUAL)
+                    + "/"
+                    + r.<Integer>getAs(SampleContrasts.SOURCE_DECISION)
+                    + "/"
+                    + r.<Integer>getAs(SampleContrasts.SOURCE_CHOICE))
         .doesNotHaveDuplicates();
-    assertThat(all.stream().max(Comparator.comparing(r -> r.<Integer>getAs(Cols.DECISION))).get().<Integer>getAs(Cols.DECISION))
+    assertThat(
+            all.stream()
+                .max(Comparator.comparing(r -> r.<Integer>getAs(Cols.DECISION)))
+                .get()
+                .<Integer>getAs(Cols.DECISION))
         .isEqualTo(9);
   }
 }

@@ -11,7 +11,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.geo.LatLonBox;
 
-/** Grid points to H3 cells, CF time axes, depth bins and boxes: plain Java, against independent loops. */
+/**
+ * Grid points to H3 cells, CF time axes, depth bins and boxes: plain Java, against independent
+ * loops.
+ */
 class TestGridToCells {
   private static Grid regular(double lat0, double lon0, double step, int ny, int nx) {
     double[] lats = new double[ny];
@@ -75,7 +78,9 @@ class TestGridToCells {
           best = p;
         }
       }
-      assertThat(Math.pow(grid.lat(cells.fillPoints()[i]) - c.lat, 2) + Math.pow(grid.lon(cells.fillPoints()[i]) - c.lng, 2))
+      assertThat(
+              Math.pow(grid.lat(cells.fillPoints()[i]) - c.lat, 2)
+                  + Math.pow(grid.lon(cells.fillPoints()[i]) - c.lng, 2))
           .isLessThanOrEqualTo(bestD + 1e-12);
       assertThat(best).isNotNegative();
     }
@@ -94,21 +99,31 @@ class TestGridToCells {
     assertThat(GridCells.nearest(lons, 179.99, true)).isEqualTo(0);
     assertThat(GridCells.nearest(lons, -179.99, true)).isEqualTo(0);
     assertThat(GridCells.nearest(lons, 179.86, true)).isEqualTo(3);
-    assertThat(GridCells.lonRange(new double[] {170, 175, 179, -179, -175})).containsExactly(170, -175);
+    assertThat(GridCells.lonRange(new double[] {170, 175, 179, -179, -175}))
+        .containsExactly(170, -175);
   }
 
   @Test
   void cfTimeAxes() {
-    assertThat(CfTime.parse("hours since 1950-01-01", "gregorian", "f").date(613608)).isEqualTo(LocalDate.of(2020, 1, 1));
-    assertThat(CfTime.parse("hours since 1950-01-01", null, "f").date(613655.5)).isEqualTo(LocalDate.of(2020, 1, 2));
-    assertThat(CfTime.parse("seconds since 1970-01-01 00:00:00", "standard", "f").date(1577880000)).isEqualTo(LocalDate.of(2020, 1, 1));
-    assertThat(CfTime.parse("days since 2000-01-01T12:00:00Z", "proleptic_gregorian", "f").date(0.5)).isEqualTo(LocalDate.of(2000, 1, 2));
-    assertThat(CfTime.parse("days since 2000-1-1 0:00:00 -6:00", null, "f").date(0)).isEqualTo(LocalDate.of(2000, 1, 1));
+    assertThat(CfTime.parse("hours since 1950-01-01", "gregorian", "f").date(613608))
+        .isEqualTo(LocalDate.of(2020, 1, 1));
+    assertThat(CfTime.parse("hours since 1950-01-01", null, "f").date(613655.5))
+        .isEqualTo(LocalDate.of(2020, 1, 2));
+    assertThat(CfTime.parse("seconds since 1970-01-01 00:00:00", "standard", "f").date(1577880000))
+        .isEqualTo(LocalDate.of(2020, 1, 1));
+    assertThat(
+            CfTime.parse("days since 2000-01-01T12:00:00Z", "proleptic_gregorian", "f").date(0.5))
+        .isEqualTo(LocalDate.of(2000, 1, 2));
+    assertThat(CfTime.parse("days since 2000-1-1 0:00:00 -6:00", null, "f").date(0))
+        .isEqualTo(LocalDate.of(2000, 1, 1));
     assertThatThrownBy(() -> CfTime.parse("days since 2000-01-01", "noleap", "a.nc variable time"))
-        .hasMessageContaining("a.nc variable time").hasMessageContaining("noleap");
-    assertThatThrownBy(() -> CfTime.parse("fortnights since 2000-01-01", null, "a.nc variable time"))
+        .hasMessageContaining("a.nc variable time")
+        .hasMessageContaining("noleap");
+    assertThatThrownBy(
+            () -> CfTime.parse("fortnights since 2000-01-01", null, "a.nc variable time"))
         .hasMessageContaining("fortnights");
-    assertThatThrownBy(() -> CfTime.parse(null, null, "a.nc variable time")).hasMessageContaining("a.nc variable time");
+    assertThatThrownBy(() -> CfTime.parse(null, null, "a.nc variable time"))
+        .hasMessageContaining("a.nc variable time");
   }
 
   @Test
@@ -123,7 +138,8 @@ class TestGridToCells {
     assertThat(bins.column("temperature", 0)).isEqualTo("temperature");
     assertThat(bins.column("temperature", 2)).isEqualTo("temperature_50_500m");
     assertThatThrownBy(() -> new DepthBins(new double[] {0, 25}, 1)).hasMessageContaining("1..1");
-    assertThatThrownBy(() -> new DepthBins(new double[] {25, 0}, 0)).hasMessageContaining("increase");
+    assertThatThrownBy(() -> new DepthBins(new double[] {25, 0}, 0))
+        .hasMessageContaining("increase");
   }
 
   @Test

@@ -25,8 +25,9 @@ import org.shoal.pipeline.testing.SharedSpark;
 import org.shoal.pipeline.testing.TrackFixtures;
 
 /**
- * The NetCDF fixtures of src/test/resources/covariates (written by make_fixtures.py there): cell means worked out by
- * hand, against a plain loop over the same values, and the long-table path against the NetCDF path.
+ * The NetCDF fixtures of src/test/resources/covariates (written by make_fixtures.py there): cell
+ * means worked out by hand, against a plain loop over the same values, and the long-table path
+ * against the NetCDF path.
  */
 class TestGriddedCovariates {
   private static final SparkSession SPARK = SharedSpark.session();
@@ -41,12 +42,20 @@ class TestGriddedCovariates {
     return params(resolution, cosLatitude, true);
   }
 
-  private static GriddedCovariates.Params params(int resolution, boolean cosLatitude, boolean nearestFill) {
+  private static GriddedCovariates.Params params(
+      int resolution, boolean cosLatitude, boolean nearestFill) {
     Map<String, String> variables = new LinkedHashMap<>();
     variables.put("thetao", "temperature");
     variables.put("mlotst", "mixed_layer_thickness");
     return new GriddedCovariates.Params(
-        variables, new DepthBins(new double[] {0, 25}, 0), LatLonBox.WORLD, null, null, resolution, cosLatitude, nearestFill);
+        variables,
+        new DepthBins(new double[] {0, 25}, 0),
+        LatLonBox.WORLD,
+        null,
+        null,
+        resolution,
+        cosLatitude,
+        nearestFill);
   }
 
   private static String fixture(String name) {
@@ -81,7 +90,8 @@ class TestGriddedCovariates {
   @Test
   void cellMeansWorkedOutByHand() {
     Map<String, Row> got = byCellAndDate(netcdfCells("grid.nc", params(4, false)));
-    // cell A, 2020-01-01: thetao of the 0.494 m level (30 m lies outside the 0-25 m bin) at 4 points
+    // cell A, 2020-01-01: thetao of the 0.494 m level (30 m lies outside the 0-25 m bin) at 4
+    // points
     Row a1 = got.get(A + " 2020-01-01");
     assertThat(a1.getLong(2)).isEqualTo(4);
     assertThat(a1.getDouble(3)).isCloseTo((10.000 + 10.001 + 10.010 + 10.011) / 4, within(1e-12));
@@ -96,7 +106,8 @@ class TestGriddedCovariates {
     Row a3 = got.get(A + " 2020-01-03");
     assertThat(a3.getDouble(4)).isCloseTo((18 + 19 + 21) / 3.0, within(1e-12));
     assertThat(a3.getLong(6)).isEqualTo(3);
-    assertThat(got.get(B + " 2020-01-01").getDouble(3)).isCloseTo((10.002 + 10.012) / 2, within(1e-12));
+    assertThat(got.get(B + " 2020-01-01").getDouble(3))
+        .isCloseTo((10.002 + 10.012) / 2, within(1e-12));
     // cell D holds only the land point: no temperature, a mixed layer
     Row d1 = got.get(D + " 2020-01-01");
     assertThat(d1.isNullAt(3)).isTrue();
@@ -114,7 +125,8 @@ class TestGriddedCovariates {
       for (int t = 0; t < 3; t++) {
         for (int y = 0; y < 3; y++) {
           for (int x = 0; x < 3; x++) {
-            String key = h3.latLngToCellAddress(LATS[y], LONS[x], 4) + " " + LocalDate.of(2020, 1, 1 + t);
+            String key =
+                h3.latLngToCellAddress(LATS[y], LONS[x], 4) + " " + LocalDate.of(2020, 1, 1 + t);
             double[] e = expected.computeIfAbsent(key, k -> new double[7]);
             double w = cosLatitude ? Math.cos(Math.toRadians(LATS[y])) : 1;
             e[0]++;
@@ -160,7 +172,8 @@ class TestGriddedCovariates {
         if (a.get(k).isNullAt(i)) {
           assertThat(b.get(k).isNullAt(i)).isTrue();
         } else {
-          assertThat(((Number) b.get(k).get(i)).doubleValue()).isCloseTo(((Number) a.get(k).get(i)).doubleValue(), within(1e-5));
+          assertThat(((Number) b.get(k).get(i)).doubleValue())
+              .isCloseTo(((Number) a.get(k).get(i)).doubleValue(), within(1e-5));
         }
       }
     }
@@ -170,7 +183,9 @@ class TestGriddedCovariates {
   void cellsSmallerThanTheGridTakeTheNearestPoint() {
     Map<String, Row> got = byCellAndDate(netcdfCells("grid.nc", params(6, false)));
     // (50.2, -149.7) lies between grid points; its nearest is (1,1) = (50.05, -149.95)
-    String cell = org.shoal.pipeline.h3.H3Cells.address(org.shoal.pipeline.h3.H3Cells.cellOf(50.2, -149.7, 6));
+    String cell =
+        org.shoal.pipeline.h3.H3Cells.address(
+            org.shoal.pipeline.h3.H3Cells.cellOf(50.2, -149.7, 6));
     Row r = got.get(cell + " 2020-01-01");
     assertThat(r).isNotNull();
     assertThat(r.getDouble(3)).isCloseTo(10.011, within(1e-12));
@@ -206,27 +221,39 @@ class TestGriddedCovariates {
       for (int y = 0; y < 3; y++) {
         for (int x = 0; x < 3; x++) {
           for (int z = 0; z < 2; z++) {
-            thetaoRows.add(RowFactory.create(LATS[y], LONS[x] + 360, time, depths[z], thetao(t, z, y, x)));
+            thetaoRows.add(
+                RowFactory.create(LATS[y], LONS[x] + 360, time, depths[z], thetao(t, z, y, x)));
           }
           mlotstRows.add(RowFactory.create(LATS[y], LONS[x], time, mlotst(t, y, x)));
         }
       }
     }
-    GriddedCovariates.TableColumns withDepth = new GriddedCovariates.TableColumns("Latitude", "lon", "time", "depth");
-    GriddedCovariates.TableColumns surface = new GriddedCovariates.TableColumns("Latitude", "lon", "time", null);
+    GriddedCovariates.TableColumns withDepth =
+        new GriddedCovariates.TableColumns("Latitude", "lon", "time", "depth");
+    GriddedCovariates.TableColumns surface =
+        new GriddedCovariates.TableColumns("Latitude", "lon", "time", null);
     List<GriddedCovariates.Source> tables =
         List.of(
-            GriddedCovariates.table(SPARK, "thetao", SPARK.createDataFrame(thetaoRows, thetaoSchema), withDepth, p),
-            GriddedCovariates.table(SPARK, "mlotst", SPARK.createDataFrame(mlotstRows, mlotstSchema), surface, p));
-    Dataset<Row> fromTables = GriddedCovariates.join(tables, tables.stream().map(GriddedCovariates::cells).toList(), true);
-    GriddedCovariates.Source nc = GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), p);
-    Dataset<Row> fromNetcdf = GriddedCovariates.join(List.of(nc), List.of(GriddedCovariates.cells(nc)), true);
+            GriddedCovariates.table(
+                SPARK, "thetao", SPARK.createDataFrame(thetaoRows, thetaoSchema), withDepth, p),
+            GriddedCovariates.table(
+                SPARK, "mlotst", SPARK.createDataFrame(mlotstRows, mlotstSchema), surface, p));
+    Dataset<Row> fromTables =
+        GriddedCovariates.join(
+            tables, tables.stream().map(GriddedCovariates::cells).toList(), true);
+    GriddedCovariates.Source nc =
+        GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), p);
+    Dataset<Row> fromNetcdf =
+        GriddedCovariates.join(List.of(nc), List.of(GriddedCovariates.cells(nc)), true);
 
     assertThat(fromTables.columns()).containsExactly(fromNetcdf.columns());
     Map<String, Row> a = byCellAndDate(fromNetcdf);
     Map<String, Row> b = byCellAndDate(fromTables);
-    // cells A, B, C on three days, and cells filled from a nearest point; D (land) has no temperature
-    assertThat(a).containsKeys(A + " 2020-01-01", B + " 2020-01-03").doesNotContainKey(D + " 2020-01-01");
+    // cells A, B, C on three days, and cells filled from a nearest point; D (land) has no
+    // temperature
+    assertThat(a)
+        .containsKeys(A + " 2020-01-01", B + " 2020-01-03")
+        .doesNotContainKey(D + " 2020-01-01");
     assertThat(b.keySet()).isEqualTo(a.keySet());
     for (String k : a.keySet()) {
       assertThat(b.get(k).getDouble(2)).isCloseTo(a.get(k).getDouble(2), within(1e-12));
@@ -240,14 +267,20 @@ class TestGriddedCovariates {
   void aStaticLayerHasNoDate() {
     Map<String, String> v = Map.of("elevation", "elevation");
     GriddedCovariates.Params p =
-        new GriddedCovariates.Params(v, new DepthBins(new double[] {0, 25}, 0), LatLonBox.WORLD, null, null, 4, false, true);
-    GriddedCovariates.Source s = GriddedCovariates.netcdf(SPARK, "bathymetry.nc", List.of(fixture("bathymetry.nc")), p);
+        new GriddedCovariates.Params(
+            v, new DepthBins(new double[] {0, 25}, 0), LatLonBox.WORLD, null, null, 4, false, true);
+    GriddedCovariates.Source s =
+        GriddedCovariates.netcdf(SPARK, "bathymetry.nc", List.of(fixture("bathymetry.nc")), p);
     assertThat(s.daily()).isFalse();
-    Dataset<Row> cells = GriddedCovariates.join(List.of(s), List.of(GriddedCovariates.cells(s)), false);
+    Dataset<Row> cells =
+        GriddedCovariates.join(List.of(s), List.of(GriddedCovariates.cells(s)), false);
     assertThat(cells.columns()).containsExactly(Cols.CELL, "elevation", "elevation_points");
     Map<String, Double> got = new HashMap<>();
     cells.collectAsList().forEach(r -> got.put(r.getString(0), r.getDouble(1)));
-    assertThat(got).containsEntry(A, (-100 - 101 - 200 - 201) / 4.0).containsEntry(B, -152.0).containsEntry(D, -302.0);
+    assertThat(got)
+        .containsEntry(A, (-100 - 101 - 200 - 201) / 4.0)
+        .containsEntry(B, -152.0)
+        .containsEntry(D, -302.0);
   }
 
   @Test
@@ -255,8 +288,16 @@ class TestGriddedCovariates {
     GriddedCovariates.Params all = params(4, false);
     GriddedCovariates.Params p =
         new GriddedCovariates.Params(
-            all.variables(), all.bins(), new LatLonBox(49, 51, -150.5, -149.5), null, LocalDate.of(2020, 1, 2), 4, false, true);
-    GriddedCovariates.Source s = GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), p);
+            all.variables(),
+            all.bins(),
+            new LatLonBox(49, 51, -150.5, -149.5),
+            null,
+            LocalDate.of(2020, 1, 2),
+            4,
+            false,
+            true);
+    GriddedCovariates.Source s =
+        GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), p);
     assertThat(s.gridPoints()).isEqualTo(6);
     Map<String, Row> got = byCellAndDate(GriddedCovariates.cells(s));
     assertThat(got.keySet()).allMatch(k -> !k.startsWith(B) && !k.endsWith("2020-01-03"));
@@ -268,14 +309,30 @@ class TestGriddedCovariates {
   void mistakesNameTheFileAndSetting() {
     Map<String, String> v = Map.of("chl", "chlorophyll");
     GriddedCovariates.Params p =
-        new GriddedCovariates.Params(v, new DepthBins(new double[] {0, 25}, 0), LatLonBox.WORLD, null, null, 4, false, true);
-    assertThatThrownBy(() -> GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), p))
-        .hasMessageContaining("grid.nc").hasMessageContaining("[chl]").hasMessageContaining("covariates.variables");
+        new GriddedCovariates.Params(
+            v, new DepthBins(new double[] {0, 25}, 0), LatLonBox.WORLD, null, null, 4, false, true);
+    assertThatThrownBy(
+            () -> GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), p))
+        .hasMessageContaining("grid.nc")
+        .hasMessageContaining("[chl]")
+        .hasMessageContaining("covariates.variables");
     GriddedCovariates.Params outside =
-        new GriddedCovariates.Params(params(4, false).variables(), p.bins(), new LatLonBox(0, 10, 0, 10), null, null, 4, false, true);
-    assertThatThrownBy(() -> GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), outside))
-        .hasMessageContaining("no grid point").hasMessageContaining("covariates.region");
-    assertThatThrownBy(() -> GriddedCovariates.netcdf(SPARK, "x", List.of(fixture("make_fixtures.py")), p))
-        .hasMessageContaining("make_fixtures.py").hasMessageContaining("not a NetCDF-4");
+        new GriddedCovariates.Params(
+            params(4, false).variables(),
+            p.bins(),
+            new LatLonBox(0, 10, 0, 10),
+            null,
+            null,
+            4,
+            false,
+            true);
+    assertThatThrownBy(
+            () -> GriddedCovariates.netcdf(SPARK, "grid.nc", List.of(fixture("grid.nc")), outside))
+        .hasMessageContaining("no grid point")
+        .hasMessageContaining("covariates.region");
+    assertThatThrownBy(
+            () -> GriddedCovariates.netcdf(SPARK, "x", List.of(fixture("make_fixtures.py")), p))
+        .hasMessageContaining("make_fixtures.py")
+        .hasMessageContaining("not a NetCDF-4");
   }
 }

@@ -26,13 +26,18 @@ import org.shoal.pipeline.simulate.SyntheticWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
 
-/** Transition tables from a (hand-set) model and diffusion through them, against plain-Java expectations. */
+/**
+ * Transition tables from a (hand-set) model and diffusion through them, against plain-Java
+ * expectations.
+ */
 class TestDiffusion {
   private final SparkSession spark = SharedSpark.session();
   private static final List<String> FEATURES =
       List.of("f_distance", "f_sin_bearing", "f_cos_bearing", "f_stay_put", "f_temperature");
   private static final Normalisation NORMALISATION =
-      new Normalisation(Map.of("temperature", Transform.ZSCORE), Map.of("temperature", new ColumnStats(1, 10, 3, 0, 20)));
+      new Normalisation(
+          Map.of("temperature", Transform.ZSCORE),
+          Map.of("temperature", new ColumnStats(1, 10, 3, 0, 20)));
   private static final SyntheticWorld WORLD = new SyntheticWorld(Worlds.SMALL);
   private static final LocalDate FROM = LocalDate.of(2020, 6, 1);
 
@@ -42,14 +47,17 @@ class TestDiffusion {
     for (int i = 0; i < w.length; i++) {
       weights[i][0] = w[i];
     }
-    return new LogOddsScorer(FEATURES, "identity", List.<double[][]>of(weights), List.<double[]>of(new double[] {0}));
+    return new LogOddsScorer(
+        FEATURES, "identity", List.<double[][]>of(weights), List.<double[]>of(new double[] {0}));
   }
 
   private Dataset<Row> transitions(LogOddsScorer model, int days) {
     SimulationSpec spec = new SimulationSpec(1, 1, days, days, FROM, 0, 75, 7);
     Dataset<Row> covariates = SimulateWorld.covariates(spark, WORLD, spec);
-    Dataset<Row> origins = covariates.filter(col(Cols.DATE).lt(java.sql.Date.valueOf(FROM.plusDays(days))));
-    return Transitions.build(origins, covariates, FROM, Worlds.SMALL.radiusKm(), Map.of(), NORMALISATION, model);
+    Dataset<Row> origins =
+        covariates.filter(col(Cols.DATE).lt(java.sql.Date.valueOf(FROM.plusDays(days))));
+    return Transitions.build(
+        origins, covariates, FROM, Worlds.SMALL.radiusKm(), Map.of(), NORMALISATION, model);
   }
 
   private static Map<String, Double> uniform() {
@@ -79,11 +87,13 @@ class TestDiffusion {
   @Test
   void anEastwardPreferenceMovesTheCentreOfMassEastByTheExpectedAmount() {
     LogOddsScorer east = linear(0, 2, 0, 0, 0);
-    List<Map<String, List<Diffusion.Move>>> moves = Diffusion.byDay(transitions(east, 1).collectAsList(), 1);
+    List<Map<String, List<Diffusion.Move>>> moves =
+        Diffusion.byDay(transitions(east, 1).collectAsList(), 1);
     long origin = WORLD.oceanCells()[WORLD.oceanCells().length / 2];
     List<Diffusion.Day> days = Diffusion.run(Map.of(H3Cells.address(origin), 1.0), moves);
 
-    // plain Java: softmax of 2 sin(bearing) over the origin's ocean choices (the cells with covariates)
+    // plain Java: softmax of 2 sin(bearing) over the origin's ocean choices (the cells with
+    // covariates)
     ChoiceSet choices = WORLD.choices(origin);
     double[] p = new double[choices.size()];
     double z = 0;
@@ -110,8 +120,10 @@ class TestDiffusion {
     List<Map<String, List<Diffusion.Move>>> moves =
         Diffusion.byDay(transitions(linear(-1, 0.5, 0.3, 1, -0.2), 3).collectAsList(), 3);
     Map<String, Double> initial = uniform();
-    // start one unit of mass in a land cell: it has no transitions and must be reported lost on day 1
-    long land = java.util.Arrays.stream(WORLD.regionCells()).filter(WORLD::isLand).findFirst().getAsLong();
+    // start one unit of mass in a land cell: it has no transitions and must be reported lost on day
+    // 1
+    long land =
+        java.util.Arrays.stream(WORLD.regionCells()).filter(WORLD::isLand).findFirst().getAsLong();
     initial.put(H3Cells.address(land), 1.0);
     List<Diffusion.Day> days = Diffusion.run(initial, moves);
     double lost = 0;
@@ -121,6 +133,7 @@ class TestDiffusion {
     }
     assertThat(days.get(1).lost()).isCloseTo(1.0, within(1e-12));
     assertThat(Diffusion.totalVariation(days.get(0).density(), days.get(0).density())).isZero();
-    assertThat(Diffusion.totalVariation(days.get(0).density(), days.get(3).density())).isBetween(0.0, 1.0);
+    assertThat(Diffusion.totalVariation(days.get(0).density(), days.get(3).density()))
+        .isBetween(0.0, 1.0);
   }
 }

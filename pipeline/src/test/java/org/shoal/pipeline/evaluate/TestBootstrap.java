@@ -53,7 +53,9 @@ class TestBootstrap {
   @Test
   void quantilesInterpolateBetweenOrderStatistics() {
     assertThat(Bootstrap.quantile(new double[] {1, 2, 3, 4}, 0.5)).isEqualTo(2.5);
-    assertThat(Bootstrap.quantile(new double[] {1, 2, 3, 4}, 0.025)).isCloseTo(1.075, within(1e-12));
-    assertThat(Bootstrap.quantile(new double[] {1, 2, 3, 4}, 0.975)).isCloseTo(3.925, within(1e-12));
+    assertThat(Bootstrap.quantile(new double[] {1, 2, 3, 4}, 0.025))
+        .isCloseTo(1.075, within(1e-12));
+    assertThat(Bootstrap.quantile(new double[] {1, 2, 3, 4}, 0.975))
+        .isCloseTo(3.925, within(1e-12));
   }
 }

@@ -19,7 +19,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
-import org.shoal.pipeline.schema.Schemas;
 
 /** Every metric against a plain-Java loop over the same rows. */
 class TestEvaluation {
@@ -38,7 +37,10 @@ class TestEvaluation {
               DataTypes.createStructField("region", DataTypes.StringType, false),
               DataTypes.createStructField(Cols.PROBABILITY, DataTypes.DoubleType, true)));
 
-  /** Individuals with 1..9 decisions of 2..6 choices; choice 1 stays put; random softmax probabilities. */
+  /**
+   * Individuals with 1..9 decisions of 2..6 choices; choice 1 stays put; random softmax
+   * probabilities.
+   */
   static List<Row> predictions(long seed) {
     Random rng = new Random(seed);
     List<Row> rows = new ArrayList<>();
@@ -55,7 +57,17 @@ class TestEvaluation {
         }
         int sel = rng.nextInt(m);
         for (int j = 0; j < m; j++) {
-          rows.add(RowFactory.create("f" + i, d, j + 1, "o", j == 0 ? "o" : "c" + j, j == sel, j * 30.0, region, p[j] / z));
+          rows.add(
+              RowFactory.create(
+                  "f" + i,
+                  d,
+                  j + 1,
+                  "o",
+                  j == 0 ? "o" : "c" + j,
+                  j == sel,
+                  j * 30.0,
+                  region,
+                  p[j] / z));
         }
       }
     }
@@ -81,7 +93,10 @@ class TestEvaluation {
 
   private DecisionTable table(List<Row> rows, Map<String, String> subsets) {
     return DecisionTable.of(
-        frame(rows), List.of(new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY))), subsets, List.of("region"));
+        frame(rows),
+        List.of(new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY))),
+        subsets,
+        List.of("region"));
   }
 
   /** The metrics row of one model and group. */
@@ -97,20 +112,28 @@ class TestEvaluation {
     Map<String, List<Double>> ref = reference(rows, null);
     assertThat(all.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(ref), within(1e-12));
     assertThat(all.<Double>getAs("mean_ll")).isCloseTo(Metrics.plainMean(ref), within(1e-12));
-    assertThat(all.<Double>getAs("gmp")).isCloseTo(Math.exp(Metrics.decisionNlp(ref)), within(1e-12));
+    assertThat(all.<Double>getAs("gmp"))
+        .isCloseTo(Math.exp(Metrics.decisionNlp(ref)), within(1e-12));
     assertThat(all.<Long>getAs("individuals")).isEqualTo(7);
-    assertThat(all.<Long>getAs("decisions")).isEqualTo(ref.values().stream().mapToLong(List::size).sum());
+    assertThat(all.<Long>getAs("decisions"))
+        .isEqualTo(ref.values().stream().mapToLong(List::size).sum());
     assertThat(table.decisions()).isEqualTo(ref.values().stream().mapToLong(List::size).sum());
-    List<Row> byRegion = table.metrics("decisions", DecisionTable.ALL, List.of("region")).collectAsList();
+    List<Row> byRegion =
+        table.metrics("decisions", DecisionTable.ALL, List.of("region")).collectAsList();
     assertThat(byRegion).hasSize(2);
     for (Row g : byRegion) {
       String region = g.<String>getAs("group").replace("region=", "");
-      assertThat(g.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(reference(rows, region)), within(1e-12));
+      assertThat(g.<Double>getAs("d_nlp"))
+          .isCloseTo(Metrics.decisionNlp(reference(rows, region)), within(1e-12));
       assertThat(g.<String>getAs("grouping")).isEqualTo("region");
       assertThat(g.<String>getAs("dataset")).isEqualTo("decisions");
     }
     // f0 has a single decision: its group is that decision's ll
-    Row single = metric(table.metrics("decisions", DecisionTable.ALL, List.of(Cols.INDIVIDUAL)), MODEL, "individual=f0");
+    Row single =
+        metric(
+            table.metrics("decisions", DecisionTable.ALL, List.of(Cols.INDIVIDUAL)),
+            MODEL,
+            "individual=f0");
     assertThat(single.<Double>getAs("d_nlp")).isCloseTo(ref.get("f0").get(0), within(1e-12));
     assertThat(table.metrics("decisions", DecisionTable.ALL, List.of()).schema().simpleString())
         .isEqualTo(org.shoal.pipeline.schema.Schemas.METRICS.simpleString());
@@ -119,20 +142,34 @@ class TestEvaluation {
   @Test
   void theUniformBaselineIsOneOverTheChoiceCount() {
     List<Row> rows = predictions(2);
-    Row all = metric(table(rows, Map.of()).metrics("decisions", DecisionTable.ALL, List.of()), MODEL, "all");
+    Row all =
+        metric(
+            table(rows, Map.of()).metrics("decisions", DecisionTable.ALL, List.of()), MODEL, "all");
     Map<String, List<Double>> uniform = new HashMap<>();
     Map<String, Map<Integer, Integer>> counts = new HashMap<>();
     for (Row r : rows) {
-      counts.computeIfAbsent(r.getString(0), k -> new HashMap<>()).merge(r.getInt(1), 1, Integer::sum);
+      counts
+          .computeIfAbsent(r.getString(0), k -> new HashMap<>())
+          .merge(r.getInt(1), 1, Integer::sum);
     }
-    counts.forEach((ind, byDecision) -> byDecision.values().forEach(n -> uniform.computeIfAbsent(ind, k -> new ArrayList<>()).add(Math.log(1.0 / n))));
-    assertThat(all.<Double>getAs("uniform_d_nlp")).isCloseTo(Metrics.decisionNlp(uniform), within(1e-12));
+    counts.forEach(
+        (ind, byDecision) ->
+            byDecision
+                .values()
+                .forEach(
+                    n ->
+                        uniform
+                            .computeIfAbsent(ind, k -> new ArrayList<>())
+                            .add(Math.log(1.0 / n))));
+    assertThat(all.<Double>getAs("uniform_d_nlp"))
+        .isCloseTo(Metrics.decisionNlp(uniform), within(1e-12));
   }
 
   @Test
   void subsetsRenormaliseAndKeepDecisionsWhoseSelectedChoiceSurvives() {
     List<Row> rows = predictions(3);
-    DecisionTable table = table(rows, Map.of("moved", "distance_km > 0", "far", "distance_km > 1000"));
+    DecisionTable table =
+        table(rows, Map.of("moved", "distance_km > 0", "far", "distance_km > 1000"));
     // plain Java: drop stay-put choices, renormalise, keep decisions whose selection moved
     Map<String, List<Double>> ref = new HashMap<>();
     Map<String, List<Double>> uniform = new HashMap<>();
@@ -147,14 +184,17 @@ class TestEvaluation {
     for (Row r : rows) {
       if (r.getBoolean(5) && r.getDouble(6) > 0) {
         double[] s = sums.get(r.getString(0) + "/" + r.getInt(1));
-        ref.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(Math.log(r.getDouble(8) / s[0]));
+        ref.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+            .add(Math.log(r.getDouble(8) / s[0]));
         uniform.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(-Math.log(s[1]));
       }
     }
     Row moved = metric(table.metrics("decisions", "moved", List.of()), MODEL, "all");
     assertThat(moved.<Double>getAs("d_nlp")).isCloseTo(Metrics.decisionNlp(ref), within(1e-12));
-    assertThat(moved.<Double>getAs("uniform_d_nlp")).isCloseTo(Metrics.decisionNlp(uniform), within(1e-12));
-    assertThat(moved.<Long>getAs("decisions")).isEqualTo(ref.values().stream().mapToLong(List::size).sum());
+    assertThat(moved.<Double>getAs("uniform_d_nlp"))
+        .isCloseTo(Metrics.decisionNlp(uniform), within(1e-12));
+    assertThat(moved.<Long>getAs("decisions"))
+        .isEqualTo(ref.values().stream().mapToLong(List::size).sum());
     assertThat(moved.<String>getAs("subset")).isEqualTo("moved");
     // an empty subset is reported with no decisions, not an error
     Row empty = metric(table.metrics("decisions", "far", List.of()), MODEL, "all");
@@ -166,24 +206,31 @@ class TestEvaluation {
   @Test
   void everyModelOfOneTableEqualsItsOwnTableAndLogOddsAreASoftmax() {
     List<Row> rows = predictions(6);
-    Dataset<Row> frame = frame(rows).withColumn("half", col(Cols.PROBABILITY).multiply(0.5).plus(0.1));
+    Dataset<Row> frame =
+        frame(rows).withColumn("half", col(Cols.PROBABILITY).multiply(0.5).plus(0.1));
     Map<String, String> subsets = Map.of("moved", "distance_km > 0");
     // log p + 3 is a log-odds whose softmax is p: the same ll in every subset
     List<DecisionTable.Model> models =
         List.of(
             new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY)),
             new DecisionTable.Probability("half", col("half")),
-            new DecisionTable.LogOdds("odds", org.apache.spark.sql.functions.log(col(Cols.PROBABILITY)).plus(3)));
+            new DecisionTable.LogOdds(
+                "odds", org.apache.spark.sql.functions.log(col(Cols.PROBABILITY)).plus(3)));
     DecisionTable together = DecisionTable.of(frame, models, subsets, List.of("region"));
     List<DecisionTable.GroupingSet> sets =
-        List.of(new DecisionTable.GroupingSet(DecisionTable.ALL, List.of("region")), new DecisionTable.GroupingSet("moved", List.of("region")));
+        List.of(
+            new DecisionTable.GroupingSet(DecisionTable.ALL, List.of("region")),
+            new DecisionTable.GroupingSet("moved", List.of("region")));
     Map<String, Row> joint = new HashMap<>();
     for (Row r : together.metrics("decisions", sets).collectAsList()) {
       joint.put(r.getAs("model") + "|" + r.getAs("subset") + "|" + r.getAs("group"), r);
     }
     assertThat(joint).hasSize(3 * 2 * 2);
     for (DecisionTable.Model m : models.subList(0, 2)) {
-      for (Row r : DecisionTable.of(frame, List.of(m), subsets, List.of("region")).metrics("decisions", sets).collectAsList()) {
+      for (Row r :
+          DecisionTable.of(frame, List.of(m), subsets, List.of("region"))
+              .metrics("decisions", sets)
+              .collectAsList()) {
         Row j = joint.get(m.name() + "|" + r.getAs("subset") + "|" + r.getAs("group"));
         assertThat(j.<Double>getAs("d_nlp")).isEqualTo(r.<Double>getAs("d_nlp"));
         assertThat(j.<Double>getAs("mean_ll")).isEqualTo(r.<Double>getAs("mean_ll"));
@@ -201,18 +248,67 @@ class TestEvaluation {
     List<Row> rows = new ArrayList<>(predictions(4));
     Row first = rows.stream().filter(r -> r.getBoolean(5)).findFirst().get();
     int at = rows.indexOf(first);
-    rows.set(at, RowFactory.create(first.get(0), first.get(1), first.get(2), first.get(3), first.get(4), true, first.get(6), first.get(7), 0.0));
+    rows.set(
+        at,
+        RowFactory.create(
+            first.get(0),
+            first.get(1),
+            first.get(2),
+            first.get(3),
+            first.get(4),
+            true,
+            first.get(6),
+            first.get(7),
+            0.0));
     assertThatThrownBy(() -> table(rows, Map.of()))
         .hasMessageContaining("decision " + first.get(1) + " of individual '" + first.get(0) + "'")
         .hasMessageContaining("probability 0.0 under model 'm'");
-    rows.set(at, RowFactory.create(first.get(0), first.get(1), first.get(2), first.get(3), first.get(4), true, first.get(6), first.get(7), Double.NaN));
+    rows.set(
+        at,
+        RowFactory.create(
+            first.get(0),
+            first.get(1),
+            first.get(2),
+            first.get(3),
+            first.get(4),
+            true,
+            first.get(6),
+            first.get(7),
+            Double.NaN));
     assertThatThrownBy(() -> table(rows, Map.of())).hasMessageContaining("probability NaN");
     Row other = rows.stream().filter(r -> !r.getBoolean(5)).findFirst().get();
     rows.set(at, first);
-    rows.set(rows.indexOf(other), RowFactory.create(other.get(0), other.get(1), other.get(2), other.get(3), other.get(4), false, other.get(6), other.get(7), null));
+    rows.set(
+        rows.indexOf(other),
+        RowFactory.create(
+            other.get(0),
+            other.get(1),
+            other.get(2),
+            other.get(3),
+            other.get(4),
+            false,
+            other.get(6),
+            other.get(7),
+            null));
     assertThatThrownBy(() -> table(rows, Map.of()))
-        .hasMessageContaining("decision " + other.get(1) + " of individual '" + other.get(0) + "' has 1 choice(s) without a probability");
-    rows.set(rows.indexOf(rows.stream().filter(r -> r.get(8) == null).findFirst().get()), RowFactory.create(other.get(0), other.get(1), other.get(2), other.get(3), other.get(4), true, other.get(6), other.get(7), 0.5));
+        .hasMessageContaining(
+            "decision "
+                + other.get(1)
+                + " of individual '"
+                + other.get(0)
+                + "' has 1 choice(s) without a probability");
+    rows.set(
+        rows.indexOf(rows.stream().filter(r -> r.get(8) == null).findFirst().get()),
+        RowFactory.create(
+            other.get(0),
+            other.get(1),
+            other.get(2),
+            other.get(3),
+            other.get(4),
+            true,
+            other.get(6),
+            other.get(7),
+            0.5));
     assertThatThrownBy(() -> table(rows, Map.of())).hasMessageContaining("has 2 selected choices");
   }
 
@@ -225,17 +321,21 @@ class TestEvaluation {
     }
     // against the uniform model
     List<Row> perIndividual =
-        Evaluation.individualDifferences(table(a, Map.of()), MODEL, DecisionTable.UNIFORM, "region").collectAsList();
+        Evaluation.individualDifferences(table(a, Map.of()), MODEL, DecisionTable.UNIFORM, "region")
+            .collectAsList();
     Map<String, List<Double>> ref = new HashMap<>();
     for (Row r : a) {
       if (r.getBoolean(5)) {
         ref.computeIfAbsent(r.getString(0), k -> new ArrayList<>())
-            .add(Math.log(r.getDouble(8)) - Math.log(1.0 / m.get(r.getString(0) + "/" + r.getInt(1))));
+            .add(
+                Math.log(r.getDouble(8))
+                    - Math.log(1.0 / m.get(r.getString(0) + "/" + r.getInt(1))));
       }
     }
     double previous = Double.POSITIVE_INFINITY;
     for (Row r : perIndividual) {
-      double expected = ref.get(r.getString(0)).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+      double expected =
+          ref.get(r.getString(0)).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
       assertThat(r.<Double>getAs("mean_ll_diff")).isCloseTo(expected, within(1e-12));
       assertThat(r.<Double>getAs("mean_ll_diff")).isLessThanOrEqualTo(previous);
       assertThat(r.<Long>getAs("decisions")).isEqualTo(ref.get(r.getString(0)).size());

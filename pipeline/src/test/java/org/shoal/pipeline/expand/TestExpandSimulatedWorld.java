@@ -24,7 +24,10 @@ import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
-/** Expanding the simulator's tracks with its covariates gives back exactly its choice sets and selections. */
+/**
+ * Expanding the simulator's tracks with its covariates gives back exactly its choice sets and
+ * selections.
+ */
 class TestExpandSimulatedWorld {
   private final SparkSession spark = SharedSpark.session();
   @TempDir Path dir;
@@ -34,12 +37,15 @@ class TestExpandSimulatedWorld {
     SimulateWorld.Setup setup =
         new SimulateWorld.Setup(Worlds.SMALL, Worlds.MODEL, Worlds.simulation(17, 8), 4);
     String tracks = dir.resolve("tracks").toString();
-    SimulateWorld.tracks(spark, setup).write().mode(SaveMode.Overwrite).option("header", true).csv(tracks);
+    SimulateWorld.tracks(spark, setup)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("header", true)
+        .csv(tracks);
     Dataset<Row> covariates =
         SimulateWorld.covariates(spark, new SyntheticWorld(setup.world()), setup.simulation());
     TrackSource csv = TrackSource.of(TrackFormat.CSV, tracks);
-    TrackSource source =
-        csv.withAttributes(List.of("fork_length_cm"));
+    TrackSource source = csv.withAttributes(List.of("fork_length_cm"));
     ExpandParams params =
         new ExpandParams(
             source,
@@ -57,7 +63,8 @@ class TestExpandSimulatedWorld {
 
     String[] key = {Cols.INDIVIDUAL, Cols.DATE, Cols.ORIGIN_CELL, Cols.CELL, Cols.SELECTED};
     Dataset<Row> expanded = out.choices().select(key[0], key[1], key[2], key[3], key[4]);
-    Dataset<Row> truth = SimulateWorld.truth(spark, setup).select(key[0], key[1], key[2], key[3], key[4]);
+    Dataset<Row> truth =
+        SimulateWorld.truth(spark, setup).select(key[0], key[1], key[2], key[3], key[4]);
     long n = truth.count();
     assertThat(n).isGreaterThan(1000);
     assertThat(expanded.count()).isEqualTo(n);

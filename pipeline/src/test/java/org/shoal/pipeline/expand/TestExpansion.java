@@ -19,23 +19,23 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shoal.pipeline.features.ChoiceFeatures;
+import org.shoal.pipeline.features.Splits;
 import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.geo.Geodesy;
 import org.shoal.pipeline.h3.ChoiceSet;
 import org.shoal.pipeline.h3.ChoiceSets;
+import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.testing.SharedSpark;
 import org.shoal.pipeline.testing.TrackFixtures;
 import org.shoal.pipeline.tracks.DailyPositions;
-import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.FixValidation;
+import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
-import org.shoal.pipeline.schema.Split;
-import org.shoal.pipeline.h3.ChoiceTable;
-import org.shoal.pipeline.features.Splits;
 
 /** Expansion of a small hand-written track file whose every row has a known fate. */
 class TestExpansion {
@@ -44,25 +44,25 @@ class TestExpansion {
 
   static final String TRACKS =
       String.join(
-          "\n",
-          "individual_id,timestamp,latitude,longitude,fork_length_cm,release_region",
-          "A,2020-05-01T06:00:00Z,55.00,-145.00,80,north",
-          "A,2020-05-02T06:00:00Z,55.10,-145.30,80,north",
-          "A,2020-05-02T20:00:00Z,55.30,-145.60,80,north",
-          "A,2020-05-03T06:00:00Z,55.30,-145.60,80,north",
-          "A,2020-05-03T06:00:00Z,55.20,-145.60,80,north",
-          "A,2020-05-03T06:00:00Z,55.30,-145.60,80,north",
-          "B,2020-05-01,54.00,-150.00,70,south",
-          "B,2020-05-02,54.20,-150.20,70,south",
-          "B,2020-05-05,54.20,-150.20,70,south",
-          "B,2020-05-06,54.00,-150.00,70,south",
-          "C,2020-05-01,56.00,-140.00,90,central",
-          "C,2020-05-02,58.50,-140.00,90,central",
-          ",2020-05-01,55,-145,80,x",
-          "D,yesterday,55,-145,80,x",
-          "D,2020-05-01,95,-145,80,x",
-          "D,2020-05-02,55,abc,80,x",
-          "D,2020-05-03,55,-145,,x")
+              "\n",
+              "individual_id,timestamp,latitude,longitude,fork_length_cm,release_region",
+              "A,2020-05-01T06:00:00Z,55.00,-145.00,80,north",
+              "A,2020-05-02T06:00:00Z,55.10,-145.30,80,north",
+              "A,2020-05-02T20:00:00Z,55.30,-145.60,80,north",
+              "A,2020-05-03T06:00:00Z,55.30,-145.60,80,north",
+              "A,2020-05-03T06:00:00Z,55.20,-145.60,80,north",
+              "A,2020-05-03T06:00:00Z,55.30,-145.60,80,north",
+              "B,2020-05-01,54.00,-150.00,70,south",
+              "B,2020-05-02,54.20,-150.20,70,south",
+              "B,2020-05-05,54.20,-150.20,70,south",
+              "B,2020-05-06,54.00,-150.00,70,south",
+              "C,2020-05-01,56.00,-140.00,90,central",
+              "C,2020-05-02,58.50,-140.00,90,central",
+              ",2020-05-01,55,-145,80,x",
+              "D,yesterday,55,-145,80,x",
+              "D,2020-05-01,95,-145,80,x",
+              "D,2020-05-02,55,abc,80,x",
+              "D,2020-05-03,55,-145,,x")
           + "\n";
 
   private static long cell(double lat, double lon) {
@@ -105,13 +105,20 @@ class TestExpansion {
     assertThat(r.fixesRejected())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                FixValidation.MISSING_INDIVIDUAL, 1L,
-                FixValidation.BAD_TIMESTAMP, 1L,
-                FixValidation.LATITUDE_RANGE, 1L,
-                FixValidation.BAD_LONGITUDE, 1L,
-                "missing fork_length_cm", 1L,
-                FixValidation.DUPLICATE_FIX, 1L));
-    // A's two fixes on May 2, and on May 3 a fix heard at the same time at another position (merged, not rejected)
+                FixValidation.MISSING_INDIVIDUAL,
+                1L,
+                FixValidation.BAD_TIMESTAMP,
+                1L,
+                FixValidation.LATITUDE_RANGE,
+                1L,
+                FixValidation.BAD_LONGITUDE,
+                1L,
+                "missing fork_length_cm",
+                1L,
+                FixValidation.DUPLICATE_FIX,
+                1L));
+    // A's two fixes on May 2, and on May 3 a fix heard at the same time at another position
+    // (merged, not rejected)
     assertThat(r.fixesMergedIntoPositions()).isEqualTo(2);
     assertThat(r.fixesSimultaneous()).isEqualTo(1);
     assertThat(r.positions()).isEqualTo(9);
@@ -125,18 +132,25 @@ class TestExpansion {
 
     Row dropped = out.dropped().first();
     assertThat(dropped.<String>getAs(Cols.INDIVIDUAL)).isEqualTo("C");
-    assertThat(dropped.<String>getAs(DailyPositions.NEXT_CELL)).isEqualTo(H3Cells.address(cell(58.5, -140)));
-    // the distance it moved, centroid to centroid (about 2.5 degrees of latitude), and the report's largest
-    double moved = Geodesy.distanceKm(H3Cells.centroid(cell(56, -140)), H3Cells.centroid(cell(58.5, -140)));
+    assertThat(dropped.<String>getAs(DailyPositions.NEXT_CELL))
+        .isEqualTo(H3Cells.address(cell(58.5, -140)));
+    // the distance it moved, centroid to centroid (about 2.5 degrees of latitude), and the report's
+    // largest
+    double moved =
+        Geodesy.distanceKm(H3Cells.centroid(cell(56, -140)), H3Cells.centroid(cell(58.5, -140)));
     assertThat(moved).isBetween(250.0, 310.0);
-    assertThat(dropped.<Double>getAs(ExpandDecisions.DISTANCE_MOVED_KM)).isCloseTo(moved, within(1e-9));
+    assertThat(dropped.<Double>getAs(ExpandDecisions.DISTANCE_MOVED_KM))
+        .isCloseTo(moved, within(1e-9));
     assertThat(r.largestDroppedMoveKm()).isCloseTo(moved, within(1e-9));
     assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of("train", 2L));
 
     List<Row> rejected = out.rejected().orderBy("reason").collectAsList();
     assertThat(rejected).hasSize(6);
     Row duplicate =
-        rejected.stream().filter(x -> x.getAs("reason").equals(FixValidation.DUPLICATE_FIX)).findFirst().get();
+        rejected.stream()
+            .filter(x -> x.getAs("reason").equals(FixValidation.DUPLICATE_FIX))
+            .findFirst()
+            .get();
     assertThat(duplicate.<String>getAs("latitude_text")).isEqualTo("55.30");
     assertThat(duplicate.<String>getAs("source_file")).endsWith("tracks.csv");
   }
@@ -169,11 +183,14 @@ class TestExpansion {
       double bearing = Math.toRadians(Geodesy.bearingDeg(o, p));
       boolean stay = c == origin;
       assertThat(r.<Double>getAs("f_stay_put")).isEqualTo(stay ? 1.0 : 0.0);
-      assertThat(r.<Double>getAs("f_sin_bearing")).isCloseTo(stay ? 0 : Math.sin(bearing), within(1e-12));
-      assertThat(r.<Double>getAs("f_cos_bearing")).isCloseTo(stay ? 0 : Math.cos(bearing), within(1e-12));
+      assertThat(r.<Double>getAs("f_sin_bearing"))
+          .isCloseTo(stay ? 0 : Math.sin(bearing), within(1e-12));
+      assertThat(r.<Double>getAs("f_cos_bearing"))
+          .isCloseTo(stay ? 0 : Math.cos(bearing), within(1e-12));
       // 2020 is a leap year: May 1 is day 122 of 366
       assertThat(r.<Integer>getAs(ChoiceFeatures.DAY_OF_YEAR)).isEqualTo(122);
-      assertThat(r.<Double>getAs("f_sin_doy")).isCloseTo(Math.sin(2 * Math.PI * 121 / 366), within(1e-12));
+      assertThat(r.<Double>getAs("f_sin_doy"))
+          .isCloseTo(Math.sin(2 * Math.PI * 121 / 366), within(1e-12));
       assertThat(r.<Double>getAs("fork_length_cm")).isEqualTo(80.0);
       assertThat(r.<String>getAs("release_region")).isEqualTo("north");
       boolean isNext = c == next;
@@ -184,14 +201,23 @@ class TestExpansion {
 
     Row a2Selected =
         out.choices()
-            .filter(col(Cols.INDIVIDUAL).equalTo("A").and(col(Cols.DECISION).equalTo(2)).and(col(Cols.SELECTED)))
+            .filter(
+                col(Cols.INDIVIDUAL)
+                    .equalTo("A")
+                    .and(col(Cols.DECISION).equalTo(2))
+                    .and(col(Cols.SELECTED)))
             .first();
     assertThat(a2Selected.<String>getAs(Cols.CELL)).isEqualTo(a2Selected.getAs(Cols.ORIGIN_CELL));
 
     // B's decisions: May 1 -> 2 and May 5 -> 6, never across the gap
     List<Row> b =
-        out.choices().filter(col(Cols.INDIVIDUAL).equalTo("B").and(col(Cols.SELECTED))).orderBy(Cols.DECISION).collectAsList();
-    assertThat(b).extracting(x -> x.<Date>getAs(Cols.DATE).toString()).containsExactly("2020-05-01", "2020-05-05");
+        out.choices()
+            .filter(col(Cols.INDIVIDUAL).equalTo("B").and(col(Cols.SELECTED)))
+            .orderBy(Cols.DECISION)
+            .collectAsList();
+    assertThat(b)
+        .extracting(x -> x.<Date>getAs(Cols.DATE).toString())
+        .containsExactly("2020-05-01", "2020-05-05");
     assertThat(b).extracting(x -> x.<Integer>getAs(DailyPositions.SEGMENT)).containsExactly(1, 2);
   }
 
@@ -215,7 +241,8 @@ class TestExpansion {
     assertThat(n).as("the fixture has training rows").isPositive();
     double mean = sum / n;
     double sd = Math.sqrt(sumSq / n - mean * mean);
-    assertThat(out.normalisation().stats().get("fork_length_cm").mean()).isCloseTo(mean, within(1e-9));
+    assertThat(out.normalisation().stats().get("fork_length_cm").mean())
+        .isCloseTo(mean, within(1e-9));
     for (Row r : rows) {
       double x = r.getAs("fork_length_cm");
       if (sd > 0) {
@@ -224,11 +251,18 @@ class TestExpansion {
     }
     assertThat(out.features())
         .containsExactly(
-            "f_distance", "f_sin_bearing", "f_cos_bearing", "f_stay_put", "f_sin_doy", "f_cos_doy", "f_fork_length_cm");
+            "f_distance",
+            "f_sin_bearing",
+            "f_cos_bearing",
+            "f_stay_put",
+            "f_sin_doy",
+            "f_cos_doy",
+            "f_fork_length_cm");
   }
 
   @Test
-  void choicesWithoutCovariatesAreRemovedAndCountedAndTheirDecisionsDroppedWithAReason() throws IOException {
+  void choicesWithoutCovariatesAreRemovedAndCountedAndTheirDecisionsDroppedWithAReason()
+      throws IOException {
     long a1 = cell(55.0, -145.0);
     long a1Next = cell(55.3, -145.6);
     List<Row> cov = new ArrayList<>();
@@ -245,18 +279,28 @@ class TestExpansion {
       }
     }
     for (int i = 0; i < kept.size(); i++) {
-      cov.add(RowFactory.create(H3Cells.address(kept.get(i)), Date.valueOf("2020-05-02"), 10.0 + i));
+      cov.add(
+          RowFactory.create(H3Cells.address(kept.get(i)), Date.valueOf("2020-05-02"), 10.0 + i));
     }
     Dataset<Row> covariates =
         spark.createDataFrame(
             cov,
             org.apache.spark.sql.types.DataTypes.createStructType(
                 List.of(
-                    org.apache.spark.sql.types.DataTypes.createStructField(Cols.CELL, org.apache.spark.sql.types.DataTypes.StringType, false),
-                    org.apache.spark.sql.types.DataTypes.createStructField(Cols.DATE, org.apache.spark.sql.types.DataTypes.DateType, false),
-                    org.apache.spark.sql.types.DataTypes.createStructField("sst", org.apache.spark.sql.types.DataTypes.DoubleType, false))));
+                    org.apache.spark.sql.types.DataTypes.createStructField(
+                        Cols.CELL, org.apache.spark.sql.types.DataTypes.StringType, false),
+                    org.apache.spark.sql.types.DataTypes.createStructField(
+                        Cols.DATE, org.apache.spark.sql.types.DataTypes.DateType, false),
+                    org.apache.spark.sql.types.DataTypes.createStructField(
+                        "sst", org.apache.spark.sql.types.DataTypes.DoubleType, false))));
     Expansion.Output out =
-        Expansion.run(spark, params(Map.of("sst", Transform.IDENTITY), Map.of()), covariates, null, null, null);
+        Expansion.run(
+            spark,
+            params(Map.of("sst", Transform.IDENTITY), Map.of()),
+            covariates,
+            null,
+            null,
+            null);
     ExpandReport r = ExpandReport.of(out);
     assertThat(r.decisions()).isEqualTo(1); // only A's stay on May 2 keeps its next cell
     assertThat(r.decisionsDropped())
@@ -280,8 +324,17 @@ class TestExpansion {
     ExpandParams p = params(Map.of());
     ExpandParams failing =
         new ExpandParams(
-            p.tracks(), p.dailyRule(), Step.DAILY, 4, 100, ExpandDecisions.MissingCovariates.FAIL,
-            p.baseFeatures(), Map.of(), p.attributeTransforms(), 8, 0.5);
+            p.tracks(),
+            p.dailyRule(),
+            Step.DAILY,
+            4,
+            100,
+            ExpandDecisions.MissingCovariates.FAIL,
+            p.baseFeatures(),
+            Map.of(),
+            p.attributeTransforms(),
+            8,
+            0.5);
     assertThatThrownBy(() -> Expansion.run(spark, failing, covariates, null, null, null))
         .hasMessageContaining("no covariates for choice cell")
         .hasMessageMatching("(?s).*on 2020-05-0\\d.*");
@@ -292,10 +345,28 @@ class TestExpansion {
     ExpandParams p = params(Map.of());
     TrackSource wrong =
         new TrackSource(
-            TrackFormat.CSV, p.tracks().path(), "tag", "timestamp", "latitude", "longitude", List.of(), List.of(), null);
+            TrackFormat.CSV,
+            p.tracks().path(),
+            "tag",
+            "timestamp",
+            "latitude",
+            "longitude",
+            List.of(),
+            List.of(),
+            null);
     ExpandParams bad =
         new ExpandParams(
-            wrong, p.dailyRule(), Step.DAILY, 4, 100, p.missingCovariates(), p.baseFeatures(), Map.of(), Map.of(), 8, 0.5);
+            wrong,
+            p.dailyRule(),
+            Step.DAILY,
+            4,
+            100,
+            p.missingCovariates(),
+            p.baseFeatures(),
+            Map.of(),
+            Map.of(),
+            8,
+            0.5);
     assertThatThrownBy(() -> Expansion.run(spark, bad, null, null, null, null))
         .hasMessageContaining("the individual column 'tag' is not in " + p.tracks().path())
         .hasMessageContaining("set shoal.expand.tracks.columns.individual = <column>")
@@ -304,10 +375,13 @@ class TestExpansion {
 
   @Test
   void aSplitFileDecidesTheSideAndIndividualsMissingFromItAreDropped() throws IOException {
-    Dataset<Row> splits = spark.sql("select 'A' as individual, 'validation' as split union all select 'B', 'train'");
-    Expansion.Output out = Expansion.run(spark, params(Map.of(), Map.of()), null, null, splits, null);
+    Dataset<Row> splits =
+        spark.sql("select 'A' as individual, 'validation' as split union all select 'B', 'train'");
+    Expansion.Output out =
+        Expansion.run(spark, params(Map.of(), Map.of()), null, null, splits, null);
     ExpandReport r = ExpandReport.of(out);
-    assertThat(r.decisionsBySplit()).containsOnlyKeys(Split.TRAIN.label(), Split.VALIDATION.label());
+    assertThat(r.decisionsBySplit())
+        .containsOnlyKeys(Split.TRAIN.label(), Split.VALIDATION.label());
     assertThat(r.decisionsBySplit().get(Split.VALIDATION.label())).isEqualTo(2);
     assertThat(r.decisionsBySplit().get(Split.TRAIN.label())).isEqualTo(2);
     assertThat(r.balances()).isTrue();
@@ -316,32 +390,52 @@ class TestExpansion {
   @Test
   void anAttributesTableJoinsByIndividualAndItsNumbersCanBeFeatures() throws IOException {
     Dataset<Row> attributes =
-        spark.sql("select 'A' as individual, 4.5d as weight_kg union all select 'B', 3.0d union all select 'C', 6.0d");
+        spark.sql(
+            "select 'A' as individual, 4.5d as weight_kg union all select 'B', 3.0d union all select 'C', 6.0d");
     ExpandParams p = params(Map.of(), Map.of("weight_kg", Transform.IDENTITY));
     Expansion.Output out = Expansion.run(spark, p, null, attributes, null, null);
-    for (Row r : out.choices().select(Cols.INDIVIDUAL, "weight_kg", "f_weight_kg").distinct().collectAsList()) {
+    for (Row r :
+        out.choices()
+            .select(Cols.INDIVIDUAL, "weight_kg", "f_weight_kg")
+            .distinct()
+            .collectAsList()) {
       double expected = r.getString(0).equals("A") ? 4.5 : 3.0;
       assertThat(r.<Double>getAs("weight_kg")).isEqualTo(expected);
       assertThat(r.<Double>getAs("f_weight_kg")).isEqualTo(expected);
     }
     assertThat(out.features()).contains("f_weight_kg");
-    // D's only valid-looking rows have no attributes row and no fork length: still rejected, not dropped silently
+    // D's only valid-looking rows have no attributes row and no fork length: still rejected, not
+    // dropped silently
     assertThat(ExpandReport.of(out).balances()).isTrue();
     Dataset<Row> noId = spark.sql("select 'A' as tag, 1.0d as weight_kg");
-    assertThatThrownBy(() -> Expansion.run(spark, p, null, noId, null, null)).hasMessageContaining("'individual' column");
+    assertThatThrownBy(() -> Expansion.run(spark, p, null, noId, null, null))
+        .hasMessageContaining("'individual' column");
   }
 
   private static ExpandParams plain(TrackSource source, Step step, double validationFraction) {
     return new ExpandParams(
-        source, DailyPositions.Rule.LAST, step, 4, 100, ExpandDecisions.MissingCovariates.DROP,
-        List.of(ChoiceFeatures.Base.values()), Map.of(), Map.of(), 8, validationFraction);
+        source,
+        DailyPositions.Rule.LAST,
+        step,
+        4,
+        100,
+        ExpandDecisions.MissingCovariates.DROP,
+        List.of(ChoiceFeatures.Base.values()),
+        Map.of(),
+        Map.of(),
+        8,
+        validationFraction);
   }
 
-  /** An acoustic ping heard at the same second at two stations is merged by the step rule, not rejected. */
+  /**
+   * An acoustic ping heard at the same second at two stations is merged by the step rule, not
+   * rejected.
+   */
   @Test
   void simultaneousFixesAtTwoPositionsAreMergedAndIdenticalOnesRejected() {
     TrackSource source = TrackSource.of(TrackFormat.CSV, TrackFixtures.path("simultaneous.csv"));
-    Expansion.Output out = Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null);
+    Expansion.Output out =
+        Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null);
     ExpandReport r = ExpandReport.of(out);
     assertThat(r.fixesIn()).isEqualTo(4);
     assertThat(r.fixesRejected()).containsExactly(Map.entry(FixValidation.DUPLICATE_FIX, 1L));
@@ -349,40 +443,56 @@ class TestExpansion {
     assertThat(r.fixesMergedIntoPositions()).isEqualTo(1);
     assertThat(r.positions()).isEqualTo(2);
     assertThat(r.balances()).isTrue();
-    // the last fix of the day, ties broken by position (the larger latitude), whatever the row order
+    // the last fix of the day, ties broken by position (the larger latitude), whatever the row
+    // order
     Row first = out.positions().orderBy(DailyPositions.STEP).first();
     assertThat(first.<Double>getAs(Cols.LATITUDE)).isEqualTo(-0.30);
     assertThat(first.<Double>getAs(Cols.LONGITUDE)).isEqualTo(-91.60);
   }
 
-  /** One tagged animal whose hash falls in validation still trains: training is never left empty. */
+  /**
+   * One tagged animal whose hash falls in validation still trains: training is never left empty.
+   */
   @Test
   void aSingleAnimalIsATrainingIndividualWhateverItsHash() {
-    TrackSource source = TrackSource.of(TrackFormat.GPE3, TrackFixtures.path("gpe3-one-animal.csv"));
+    TrackSource source =
+        TrackSource.of(TrackFormat.GPE3, TrackFixtures.path("gpe3-one-animal.csv"));
     assertThat(Splits.side("14P0911", 8, 0.999)).isEqualTo(Split.VALIDATION.label());
-    ExpandReport r = ExpandReport.of(Expansion.run(spark, plain(source, Step.DAILY, 0.999), null, null, null, null));
+    ExpandReport r =
+        ExpandReport.of(
+            Expansion.run(spark, plain(source, Step.DAILY, 0.999), null, null, null, null));
     assertThat(r.decisions()).isEqualTo(11);
     assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of(Split.TRAIN.label(), 1L));
   }
 
-  /** Steps shorter than a day: four 6-hourly fixes are four positions and three decisions, all dated that day. */
+  /**
+   * Steps shorter than a day: four 6-hourly fixes are four positions and three decisions, all dated
+   * that day.
+   */
   @Test
   void sixHourStepsMakeFourPositionsOfOneDay() throws IOException {
     Path f = dir.resolve("gps.csv");
-    Files.writeString(f, String.join("\n",
-        "individual_id,timestamp,latitude,longitude",
-        "G,2021-06-01T00:10:00Z,48.50,-125.00",
-        "G,2021-06-01T06:10:00Z,48.60,-125.20",
-        "G,2021-06-01T12:10:00Z,48.70,-125.40",
-        "G,2021-06-01T18:10:00Z,48.80,-125.60") + "\n");
+    Files.writeString(
+        f,
+        String.join(
+                "\n",
+                "individual_id,timestamp,latitude,longitude",
+                "G,2021-06-01T00:10:00Z,48.50,-125.00",
+                "G,2021-06-01T06:10:00Z,48.60,-125.20",
+                "G,2021-06-01T12:10:00Z,48.70,-125.40",
+                "G,2021-06-01T18:10:00Z,48.80,-125.60")
+            + "\n");
     TrackSource source = TrackSource.of(TrackFormat.CSV, f.toString());
-    Expansion.Output sixHours = Expansion.run(spark, plain(source, Step.parse("6h"), 0), null, null, null, null);
+    Expansion.Output sixHours =
+        Expansion.run(spark, plain(source, Step.parse("6h"), 0), null, null, null, null);
     ExpandReport r = ExpandReport.of(sixHours);
     assertThat(r.positions()).isEqualTo(4);
     assertThat(r.decisions()).isEqualTo(3);
     assertThat(sixHours.choices().select(Cols.DATE).distinct().collectAsList())
-        .extracting(row -> row.get(0).toString()).containsExactly("2021-06-01");
-    ExpandReport daily = ExpandReport.of(Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null));
+        .extracting(row -> row.get(0).toString())
+        .containsExactly("2021-06-01");
+    ExpandReport daily =
+        ExpandReport.of(Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null));
     assertThat(daily.positions()).isEqualTo(1);
     assertThat(daily.decisions()).isZero();
     assertThat(daily.noDecisionsReason()).isEqualTo("the only individual has a single position");

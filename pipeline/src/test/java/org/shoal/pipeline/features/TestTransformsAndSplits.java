@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
-import org.shoal.pipeline.features.Splits;
 import org.shoal.pipeline.schema.Split;
 
 class TestTransformsAndSplits {
@@ -17,8 +16,10 @@ class TestTransformsAndSplits {
     assertThat(Transform.ZSCORE.apply(10.0, stats)).isEqualTo(2.0);
     assertThat(Transform.MINMAX.apply(3.0, stats)).isEqualTo(0.5);
     assertThat(Transform.LOG.apply(Math.E - 0.001, stats)).isCloseTo(1.0, within(1e-12));
-    assertThat(Transform.LOG_ZSCORE.apply(Math.exp(6) - 0.001, stats)).isCloseTo(1.0, within(1e-12));
-    assertThat(Transform.LOG_MINMAX.apply(Math.exp(3) - 0.001, stats)).isCloseTo(0.5, within(1e-12));
+    assertThat(Transform.LOG_ZSCORE.apply(Math.exp(6) - 0.001, stats))
+        .isCloseTo(1.0, within(1e-12));
+    assertThat(Transform.LOG_MINMAX.apply(Math.exp(3) - 0.001, stats))
+        .isCloseTo(0.5, within(1e-12));
   }
 
   @Test

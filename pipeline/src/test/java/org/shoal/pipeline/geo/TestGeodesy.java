@@ -11,12 +11,14 @@ class TestGeodesy {
   @Test
   void oneDegreeAlongTheEquatorIsTheWgs84Value() {
     // a * pi / 180 with a = 6378.137 km
-    assertThat(Geodesy.distanceKm(EQUATOR_0, new GeoPoint(0, 1))).isCloseTo(111.319491, within(1e-6));
+    assertThat(Geodesy.distanceKm(EQUATOR_0, new GeoPoint(0, 1)))
+        .isCloseTo(111.319491, within(1e-6));
   }
 
   @Test
   void oneDegreeOfLatitudeFromTheEquatorIsShorter() {
-    assertThat(Geodesy.distanceKm(EQUATOR_0, new GeoPoint(1, 0))).isCloseTo(110.574389, within(1e-5));
+    assertThat(Geodesy.distanceKm(EQUATOR_0, new GeoPoint(1, 0)))
+        .isCloseTo(110.574389, within(1e-5));
   }
 
   @Test

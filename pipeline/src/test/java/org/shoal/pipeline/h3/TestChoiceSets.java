@@ -89,7 +89,8 @@ class TestChoiceSets {
       west |= lon > 0;
     }
     assertThat(east && west).as("cells on both sides of 180").isTrue();
-    assertThat(java.util.Arrays.stream(set.distanceKm()).max().getAsDouble()).isLessThanOrEqualTo(100);
+    assertThat(java.util.Arrays.stream(set.distanceKm()).max().getAsDouble())
+        .isLessThanOrEqualTo(100);
   }
 
   @Test

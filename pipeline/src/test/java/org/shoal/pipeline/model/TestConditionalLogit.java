@@ -14,12 +14,17 @@ import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.testing.SharedSpark;
 
 /**
- * The L-BFGS conditional logit against an independent Newton–Raphson written here in plain Java: estimates,
- * standard errors from the inverse Hessian, the sandwich by individual, and the truth of a simulated MNL.
+ * The L-BFGS conditional logit against an independent Newton–Raphson written here in plain Java:
+ * estimates, standard errors from the inverse Hessian, the sandwich by individual, and the truth of
+ * a simulated MNL.
  */
 class TestConditionalLogit {
-  /** x1 ~ N(0,1), x2 ~ U(0,10), constants of alternatives 2 and 3, income × [alternative 2], a 0/1 attribute. */
+  /**
+   * x1 ~ N(0,1), x2 ~ U(0,10), constants of alternatives 2 and 3, income × [alternative 2], a 0/1
+   * attribute.
+   */
   static final double[] TRUTH = {0.8, -0.25, 0.5, -0.4, 0.03, 1.2};
+
   static final List<String> FEATURES = List.of("x1", "x2", "asc_2", "asc_3", "income_2", "x3");
   private static List<ConditionalLogit.Decision> data;
   private static ConditionalLogit.Fit fit;
@@ -33,8 +38,15 @@ class TestConditionalLogit {
       for (int d = 0; d < 10; d++) {
         double[][] x = new double[5][];
         for (int j = 0; j < 5; j++) {
-          x[j] = new double[] {rng.nextGaussian(), 10 * rng.nextDouble(), j == 1 ? 1 : 0, j == 2 ? 1 : 0,
-              j == 1 ? income : 0, rng.nextBoolean() ? 1 : 0};
+          x[j] =
+              new double[] {
+                rng.nextGaussian(),
+                10 * rng.nextDouble(),
+                j == 1 ? 1 : 0,
+                j == 2 ? 1 : 0,
+                j == 1 ? income : 0,
+                rng.nextBoolean() ? 1 : 0
+              };
         }
         double[] p = probabilities(x, TRUTH);
         double r = rng.nextDouble();
@@ -192,7 +204,8 @@ class TestConditionalLogit {
   }
 
   private static JavaRDD<ConditionalLogit.Decision> rdd(int partitions) {
-    return JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext()).parallelize(data, partitions);
+    return JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext())
+        .parallelize(data, partitions);
   }
 
   @BeforeAll
@@ -209,18 +222,24 @@ class TestConditionalLogit {
     assertThat(fit.individuals()).isEqualTo(5_000);
     for (int k = 0; k < TRUTH.length; k++) {
       double se = Math.sqrt(reference.covariance()[k][k]);
-      assertThat(fit.estimates()[k]).as(FEATURES.get(k)).isCloseTo(reference.beta()[k], within(1e-6 * se));
+      assertThat(fit.estimates()[k])
+          .as(FEATURES.get(k))
+          .isCloseTo(reference.beta()[k], within(1e-6 * se));
       assertThat(fit.stdError(k)).as(FEATURES.get(k)).isCloseTo(se, within(1e-6 * se));
       assertThat(fit.robustStdError(k))
           .as(FEATURES.get(k))
-          .isCloseTo(Math.sqrt(reference.sandwich()[k][k]), within(1e-6 * Math.sqrt(reference.sandwich()[k][k])));
+          .isCloseTo(
+              Math.sqrt(reference.sandwich()[k][k]),
+              within(1e-6 * Math.sqrt(reference.sandwich()[k][k])));
       assertThat(Math.abs(fit.estimates()[k] - TRUTH[k])).as(FEATURES.get(k)).isLessThan(3 * se);
     }
     assertThat(fit.logLikelihood()).isCloseTo(reference.logLikelihood(), within(1e-6));
     assertThat(fit.nullLogLikelihood()).isCloseTo(-50_000 * Math.log(5), within(1e-6));
-    assertThat(fit.rho2()).isCloseTo(1 - reference.logLikelihood() / (-50_000 * Math.log(5)), within(1e-9));
+    assertThat(fit.rho2())
+        .isCloseTo(1 - reference.logLikelihood() / (-50_000 * Math.log(5)), within(1e-9));
     assertThat(fit.aic()).isCloseTo(12 - 2 * reference.logLikelihood(), within(1e-6));
-    assertThat(fit.bic()).isCloseTo(6 * Math.log(50_000) - 2 * reference.logLikelihood(), within(1e-6));
+    assertThat(fit.bic())
+        .isCloseTo(6 * Math.log(50_000) - 2 * reference.logLikelihood(), within(1e-6));
     assertThat(fit.pValue(0)).isLessThan(1e-10);
   }
 
@@ -245,7 +264,10 @@ class TestConditionalLogit {
     assertThat(fit.scorer().logOdds(d.x()[2])).isCloseTo(phi, within(1e-12));
   }
 
-  /** The day of the year, say: the same for every choice of a decision, so it cannot change a choice. */
+  /**
+   * The day of the year, say: the same for every choice of a decision, so it cannot change a
+   * choice.
+   */
   @Test
   void aFeatureThatNeverVariesWithinADecisionIsLeftOutAndReported() {
     List<ConditionalLogit.Decision> decisionLevel = new ArrayList<>();
@@ -253,18 +275,28 @@ class TestConditionalLogit {
       ConditionalLogit.Decision d = data.get(i);
       double[][] x = new double[d.x().length][];
       for (int j = 0; j < x.length; j++) {
-        x[j] = new double[] {d.x()[j][0], 40.0 + i % 7}; // the same for every choice of the decision
+        x[j] =
+            new double[] {d.x()[j][0], 40.0 + i % 7}; // the same for every choice of the decision
       }
       decisionLevel.add(new ConditionalLogit.Decision(d.individual(), x, d.selected()));
     }
     JavaRDD<ConditionalLogit.Decision> rdd =
-        JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext()).parallelize(decisionLevel, 2);
+        JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext())
+            .parallelize(decisionLevel, 2);
     ConditionalLogit.Fit withIt = ConditionalLogit.fit(rdd, List.of("x1", "income"), 1e-12, 100);
     ConditionalLogit.Fit without =
         ConditionalLogit.fit(
-            rdd.map(d -> new ConditionalLogit.Decision(d.individual(), java.util.Arrays.stream(d.x()).map(r -> new double[] {r[0]})
-                .toArray(double[][]::new), d.selected())),
-            List.of("x1"), 1e-12, 100);
+            rdd.map(
+                d ->
+                    new ConditionalLogit.Decision(
+                        d.individual(),
+                        java.util.Arrays.stream(d.x())
+                            .map(r -> new double[] {r[0]})
+                            .toArray(double[][]::new),
+                        d.selected())),
+            List.of("x1"),
+            1e-12,
+            100);
     assertThat(withIt.notIdentified()).containsExactly("income");
     assertThat(withIt.estimates()[0]).isCloseTo(without.estimates()[0], within(1e-12));
     assertThat(withIt.estimates()[1]).isZero();
@@ -272,8 +304,14 @@ class TestConditionalLogit {
     assertThat(withIt.stdError(0)).isCloseTo(without.stdError(0), within(1e-12));
     assertThat(withIt.aic()).isCloseTo(without.aic(), within(1e-9));
     JavaRDD<ConditionalLogit.Decision> incomeOnly =
-        rdd.map(d -> new ConditionalLogit.Decision(d.individual(), java.util.Arrays.stream(d.x()).map(r -> new double[] {r[1]})
-            .toArray(double[][]::new), d.selected()));
+        rdd.map(
+            d ->
+                new ConditionalLogit.Decision(
+                    d.individual(),
+                    java.util.Arrays.stream(d.x())
+                        .map(r -> new double[] {r[1]})
+                        .toArray(double[][]::new),
+                    d.selected()));
     assertThatThrownBy(() -> ConditionalLogit.fit(incomeOnly, List.of("income"), 1e-12, 100))
         .hasMessageStartingWith("no feature of [income] varies within a decision");
   }

@@ -35,7 +35,9 @@ class TestInference {
       new LogOddsScorer(
           List.of("a", "b"),
           "tanh",
-          List.of(new double[][] {{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}}, new double[][] {{1.0}, {-2.0}, {0.5}}),
+          List.of(
+              new double[][] {{0.5, -1.0, 2.0}, {1.5, 0.25, -0.75}},
+              new double[][] {{1.0}, {-2.0}, {0.5}}),
           List.of(new double[] {0.1, -0.2, 0.3}, new double[] {0.05}));
 
   @Test
@@ -46,17 +48,29 @@ class TestInference {
       for (int d = 1; d <= 5; d++) {
         int m = 1 + rng.nextInt(6);
         for (int c = 1; c <= m; c++) {
-          rows.add(RowFactory.create("f" + i, d, c, i < 3 ? "train" : "validation", rng.nextGaussian() * 3, (float) rng.nextGaussian()));
+          rows.add(
+              RowFactory.create(
+                  "f" + i,
+                  d,
+                  c,
+                  i < 3 ? "train" : "validation",
+                  rng.nextGaussian() * 3,
+                  (float) rng.nextGaussian()));
         }
       }
     }
     Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA).repartition(3);
     LogOddsScorer linear =
-        new LogOddsScorer(List.of("b"), "identity", List.<double[][]>of(new double[][] {{-1.0}}), List.<double[]>of(new double[] {0}));
+        new LogOddsScorer(
+            List.of("b"),
+            "identity",
+            List.<double[][]>of(new double[][] {{-1.0}}),
+            List.<double[]>of(new double[] {0}));
     List<Row> out =
         Inference.apply(
                 choices,
-                List.of(new Inference.Scored(NETWORK, Cols.LOG_ODDS, Cols.PROBABILITY),
+                List.of(
+                    new Inference.Scored(NETWORK, Cols.LOG_ODDS, Cols.PROBABILITY),
                     new Inference.Scored(linear, "_phi_linear", "probability_linear")),
                 List.of("split"))
             .collectAsList();
@@ -64,7 +78,10 @@ class TestInference {
     Map<String, Double> zLinear = new HashMap<>();
     for (Row r : rows) {
       String key = r.getString(0) + "/" + r.getInt(1);
-      z.merge(key, Math.exp(NETWORK.logOdds(new double[] {r.getDouble(4), r.getFloat(5)})), Double::sum);
+      z.merge(
+          key,
+          Math.exp(NETWORK.logOdds(new double[] {r.getDouble(4), r.getFloat(5)})),
+          Double::sum);
       zLinear.merge(key, Math.exp(-r.getFloat(5)), Double::sum);
     }
     assertThat(out).hasSize(rows.size());
@@ -74,15 +91,19 @@ class TestInference {
       double b = r.<Float>getAs("b");
       double phi = NETWORK.logOdds(new double[] {a, b});
       assertThat(r.<Double>getAs(Cols.LOG_ODDS)).isEqualTo(phi);
-      assertThat(r.<Double>getAs(Cols.PROBABILITY)).isCloseTo(Math.exp(phi) / z.get(key), within(1e-12));
-      assertThat(r.<Double>getAs("probability_linear")).isCloseTo(Math.exp(-b) / zLinear.get(key), within(1e-12));
+      assertThat(r.<Double>getAs(Cols.PROBABILITY))
+          .isCloseTo(Math.exp(phi) / z.get(key), within(1e-12));
+      assertThat(r.<Double>getAs("probability_linear"))
+          .isCloseTo(Math.exp(-b) / zLinear.get(key), within(1e-12));
     }
   }
 
   @Test
   void aMissingFeatureIsNamedWithItsDecision() {
     List<Row> rows =
-        List.of(RowFactory.create("f1", 1, 1, "train", 1.0, 2f), RowFactory.create("f1", 2, 1, "train", null, 2f));
+        List.of(
+            RowFactory.create("f1", 1, 1, "train", 1.0, 2f),
+            RowFactory.create("f1", 2, 1, "train", null, 2f));
     Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA);
     assertThatThrownBy(() -> Inference.apply(choices, NETWORK, "run").collectAsList())
         .hasStackTraceContaining("feature 'a' is missing in decision 2 of individual 'f1'");

@@ -20,7 +20,9 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
-/** The network against exact references: numerical gradients and the closed-form conditional logit. */
+/**
+ * The network against exact references: numerical gradients and the closed-form conditional logit.
+ */
 class TestLogOddsNetwork {
   private static final List<String> F = List.of("d", "c", "s");
 
@@ -44,7 +46,12 @@ class TestLogOddsNetwork {
       for (int j = 0; j < m; j++) {
         rows.add(
             RowFactory.create(
-                "i", d, j == sel, (float) rng.nextDouble(), (float) (2 * rng.nextDouble() - 1), (float) (2 * rng.nextDouble() - 1)));
+                "i",
+                d,
+                j == sel,
+                (float) rng.nextDouble(),
+                (float) (2 * rng.nextDouble() - 1),
+                (float) (2 * rng.nextDouble() - 1)));
       }
     }
     return Decisions.build(rows.iterator(), F);
@@ -80,7 +87,8 @@ class TestLogOddsNetwork {
     NetworkSpec spec = new NetworkSpec(List.of(5, 4), "tanh", 0, 0.1, 12);
     // a finite mask offset: the check disables log clipping, and exp(-1e4) would give 0 * log 0
     MultiLayerNetwork net =
-        new MultiLayerNetwork(spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 30.0));
+        new MultiLayerNetwork(
+            spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 30.0));
     net.init();
     boolean ok =
         GradientCheckUtil.checkGradients(
@@ -103,7 +111,8 @@ class TestLogOddsNetwork {
     DataSet ds = data.batches(25, null, DataType.DOUBLE).get(0);
     NetworkSpec linear = new NetworkSpec(List.of(), "relu", 0, 0.1, 1);
     MultiLayerNetwork net =
-        new MultiLayerNetwork(linear.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
+        new MultiLayerNetwork(
+            linear.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
     net.init();
     double[] beta = {-2.0, 0.5, 0.3};
     net.getLayer(0).setParam("W", Nd4j.create(new double[][] {{beta[0]}, {beta[1]}, {beta[2]}}));
@@ -140,7 +149,9 @@ class TestLogOddsNetwork {
     Decisions data = decisions(20, 7);
     DataSet ds = data.batches(20, null, DataType.DOUBLE).get(0);
     NetworkSpec spec = new NetworkSpec(List.of(6, 5), "relu", 0, 0.1, 3);
-    MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
     net.init();
     INDArray p = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
     LogOddsScorer scorer = LogOddsScorer.of(net, F, "relu");
@@ -154,7 +165,9 @@ class TestLogOddsNetwork {
           continue;
         }
         total += p.getDouble(d, j);
-        phi[j] = scorer.logOdds(new double[] {data.feature(d, j, 0), data.feature(d, j, 1), data.feature(d, j, 2)});
+        phi[j] =
+            scorer.logOdds(
+                new double[] {data.feature(d, j, 0), data.feature(d, j, 1), data.feature(d, j, 2)});
         max = Math.max(max, phi[j]);
       }
       assertThat(total).isCloseTo(1.0, within(1e-12));
@@ -172,11 +185,16 @@ class TestLogOddsNetwork {
   void theSeedFixesTheInitialWeights() {
     NetworkSpec a = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 4);
     NetworkSpec b = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 5);
-    assertThat(Training.newNetwork(a, 3, 4).params()).isEqualTo(Training.newNetwork(a, 3, 4).params());
-    assertThat(Training.newNetwork(a, 3, 4).params()).isNotEqualTo(Training.newNetwork(b, 3, 4).params());
+    assertThat(Training.newNetwork(a, 3, 4).params())
+        .isEqualTo(Training.newNetwork(a, 3, 4).params());
+    assertThat(Training.newNetwork(a, 3, 4).params())
+        .isNotEqualTo(Training.newNetwork(b, 3, 4).params());
   }
 
-  /** No validation decisions (one animal): every epoch runs, the last is kept, and the result says so. */
+  /**
+   * No validation decisions (one animal): every epoch runs, the last is kept, and the result says
+   * so.
+   */
   @Test
   void withoutValidationDecisionsTrainingKeepsTheLastEpoch() {
     Decisions train = decisions(40, 3);
@@ -186,10 +204,14 @@ class TestLogOddsNetwork {
     Training.Result r =
         Training.fit(new NetworkSpec(List.of(4), "relu", 0, 0.01, 1), plan, train, none, seen::add);
     assertThat(r.validated()).isFalse();
-    assertThat(r.history()).hasSize(4); // patience 1 would have stopped a validated run whose loss is NaN
+    assertThat(r.history())
+        .hasSize(4); // patience 1 would have stopped a validated run whose loss is NaN
     assertThat(r.bestEpoch()).isEqualTo(4);
     assertThat(r.history()).allSatisfy(e -> assertThat(e.validationLoss()).isNaN());
-    assertThat(Training.meanLoss(r.network(), Training.pad(train.batches(10, null, DataType.DOUBLE), train.maxChoices())))
+    assertThat(
+            Training.meanLoss(
+                r.network(),
+                Training.pad(train.batches(10, null, DataType.DOUBLE), train.maxChoices())))
         .isCloseTo(r.history().get(3).trainLoss(), within(1e-9));
   }
 
@@ -197,23 +219,43 @@ class TestLogOddsNetwork {
   void noTrainingDecisionsIsOneSentence() {
     Decisions none = Decisions.build(java.util.Collections.emptyIterator(), F);
     assertThatThrownBy(
-            () -> Training.fit(new NetworkSpec(List.of(4), "relu", 0, 0.01, 1), new Training.Plan(10, 2, 0, 0), none,
-                decisions(5, 1), e -> {}))
+            () ->
+                Training.fit(
+                    new NetworkSpec(List.of(4), "relu", 0, 0.01, 1),
+                    new Training.Plan(10, 2, 0, 0),
+                    none,
+                    decisions(5, 1),
+                    e -> {}))
         .hasMessageStartingWith("there are no training decisions");
   }
 
-  /** A large raw feature makes one choice's probability round to 1 and the others' to 0 in float: still finite. */
+  /**
+   * A large raw feature makes one choice's probability round to 1 and the others' to 0 in float:
+   * still finite.
+   */
   @Test
   void theLossStaysFiniteWhenAChoiceDominates() {
     List<Row> rows = new ArrayList<>();
     for (int d = 0; d < 20; d++) {
       for (int j = 0; j < 3; j++) {
-        rows.add(RowFactory.create("i", d, j == 0, (float) (500 * j), 0f, 0f)); // the selected choice is the unlikely one
+        rows.add(
+            RowFactory.create(
+                "i",
+                d,
+                j == 0,
+                (float) (500 * j),
+                0f,
+                0f)); // the selected choice is the unlikely one
       }
     }
     Decisions data = Decisions.build(rows.iterator(), F);
-    MultiLayerNetwork net = Training.newNetwork(new NetworkSpec(List.of(), "identity", 0, 0.01, 1), 3, 3);
-    net.getLayer(0).setParam("W", Nd4j.create(new double[][] {{1}, {0}, {0}}).castTo(net.getLayer(0).getParam("W").dataType()));
+    MultiLayerNetwork net =
+        Training.newNetwork(new NetworkSpec(List.of(), "identity", 0, 0.01, 1), 3, 3);
+    net.getLayer(0)
+        .setParam(
+            "W",
+            Nd4j.create(new double[][] {{1}, {0}, {0}})
+                .castTo(net.getLayer(0).getParam("W").dataType()));
     double loss = Training.meanLoss(net, Training.pad(data.batches(10, null, DataType.FLOAT), 3));
     // φ = 0, 500, 1000 for choices 1..3: −log p(first) = log(1 + e^500 + e^1000) ≈ 1000
     assertThat(loss).isCloseTo(1000 + Math.log1p(Math.exp(-500) + Math.exp(-1000)), within(1e-3));

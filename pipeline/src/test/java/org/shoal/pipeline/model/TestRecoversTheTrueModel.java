@@ -30,8 +30,9 @@ import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
 /**
- * The whole modelling chain on a simulated world: a network trained on expanded decisions must reach, on the
- * validation fish, a log-likelihood per decision within 1 % of the true model's, far above the uniform baseline.
+ * The whole modelling chain on a simulated world: a network trained on expanded decisions must
+ * reach, on the validation fish, a log-likelihood per decision within 1 % of the true model's, far
+ * above the uniform baseline.
  */
 class TestRecoversTheTrueModel {
   private final SparkSession spark = SharedSpark.session();
@@ -42,22 +43,36 @@ class TestRecoversTheTrueModel {
     SimulateWorld.Setup setup =
         new SimulateWorld.Setup(Worlds.SMALL, Worlds.MODEL, Worlds.simulation(2024, 900), 100);
     String tracks = dir.resolve("tracks").toString();
-    SimulateWorld.tracks(spark, setup).write().mode(SaveMode.Overwrite).option("header", true).csv(tracks);
-    Dataset<Row> covariates = SimulateWorld.covariates(spark, new SyntheticWorld(setup.world()), setup.simulation());
+    SimulateWorld.tracks(spark, setup)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("header", true)
+        .csv(tracks);
+    Dataset<Row> covariates =
+        SimulateWorld.covariates(spark, new SyntheticWorld(setup.world()), setup.simulation());
     TrackSource csv = TrackSource.of(TrackFormat.CSV, tracks);
     ExpandParams params =
         new ExpandParams(
             csv.withAttributes(List.of("fork_length_cm")),
-            DailyPositions.Rule.LAST, Step.DAILY, 4, 100, ExpandDecisions.MissingCovariates.DROP,
-            List.of(ChoiceFeatures.Base.DISTANCE, ChoiceFeatures.Base.HEADING, ChoiceFeatures.Base.STAY_PUT),
+            DailyPositions.Rule.LAST,
+            Step.DAILY,
+            4,
+            100,
+            ExpandDecisions.MissingCovariates.DROP,
+            List.of(
+                ChoiceFeatures.Base.DISTANCE,
+                ChoiceFeatures.Base.HEADING,
+                ChoiceFeatures.Base.STAY_PUT),
             Map.of("temperature", Transform.ZSCORE, "net_primary_production", Transform.LOG_ZSCORE),
             Map.of("fork_length_cm", Transform.ZSCORE),
             5,
             0.3);
     Expansion.Output out = Expansion.run(spark, params, covariates, null, null, null);
     Dataset<Row> choices = out.choices().cache();
-    Decisions train = Decisions.collect(choices.filter(col("split").equalTo("train")), out.features());
-    Decisions validation = Decisions.collect(choices.filter(col("split").equalTo("validation")), out.features());
+    Decisions train =
+        Decisions.collect(choices.filter(col("split").equalTo("train")), out.features());
+    Decisions validation =
+        Decisions.collect(choices.filter(col("split").equalTo("validation")), out.features());
 
     Training.Result fit =
         Training.fit(
@@ -65,14 +80,22 @@ class TestRecoversTheTrueModel {
             new Training.Plan(500, 60, 10, 7),
             train,
             validation,
-            e -> System.out.printf("epoch %d train %.4f validation %.4f%n", e.epoch(), e.trainLoss(), e.validationLoss()));
+            e ->
+                System.out.printf(
+                    "epoch %d train %.4f validation %.4f%n",
+                    e.epoch(), e.trainLoss(), e.validationLoss()));
 
     Dataset<Row> truth = SimulateWorld.truth(spark, setup);
     Dataset<Row> validationKeys =
-        choices.filter(col("split").equalTo("validation").and(col(Cols.SELECTED))).select(Cols.INDIVIDUAL, Cols.DATE);
+        choices
+            .filter(col("split").equalTo("validation").and(col(Cols.SELECTED)))
+            .select(Cols.INDIVIDUAL, Cols.DATE);
     double trueLoss =
-        -truth.filter(col(Cols.SELECTED))
-            .join(validationKeys, new scala.collection.immutable.Set.Set2<>(Cols.INDIVIDUAL, Cols.DATE).toSeq())
+        -truth
+            .filter(col(Cols.SELECTED))
+            .join(
+                validationKeys,
+                new scala.collection.immutable.Set.Set2<>(Cols.INDIVIDUAL, Cols.DATE).toSeq())
             .agg(mean(log(col(Cols.PROBABILITY))))
             .first()
             .getDouble(0);

@@ -19,7 +19,8 @@ import org.shoal.pipeline.testing.SharedSpark;
 
 /** Parameter averaging and grid mode against single-JVM training. */
 class TestSparkTraining {
-  private final JavaSparkContext sc = JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext());
+  private final JavaSparkContext sc =
+      JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext());
   private static final List<String> F = List.of("d", "c", "s");
 
   /** Decisions whose choices follow phi = -3 d + cos h (features d, cos h, sin h). */
@@ -47,7 +48,9 @@ class TestSparkTraining {
         }
       }
       for (int j = 0; j < m; j++) {
-        rows.add(RowFactory.create("i" + (i % 50), i, j == sel, (float) x[j][0], (float) x[j][1], (float) x[j][2]));
+        rows.add(
+            RowFactory.create(
+                "i" + (i % 50), i, j == sel, (float) x[j][0], (float) x[j][1], (float) x[j][2]));
       }
     }
     return Decisions.build(rows.iterator(), F, 10);
@@ -55,7 +58,8 @@ class TestSparkTraining {
 
   @Test
   void oneWorkerAveragingEveryStepEqualsSingleJvmTraining() {
-    // One minibatch per fit: averaging then splits nothing at random, so the update sequence is the same.
+    // One minibatch per fit: averaging then splits nothing at random, so the update sequence is the
+    // same.
     Decisions data = linearWorld(200, 1);
     List<DataSet> batches = data.batches(200, null, DataType.FLOAT);
     NetworkSpec spec = new NetworkSpec(List.of(8), "tanh", 0, 0.1, 3);
@@ -71,8 +75,11 @@ class TestSparkTraining {
       spark.fit(rdd);
     }
 
-    assertThat(spark.getNetwork().params().sub(local.params()).amaxNumber().doubleValue()).isLessThan(1e-5);
-    assertThat(local.params().sub(initial).amaxNumber().doubleValue()).as("training moved the weights").isGreaterThan(1e-3);
+    assertThat(spark.getNetwork().params().sub(local.params()).amaxNumber().doubleValue())
+        .isLessThan(1e-5);
+    assertThat(local.params().sub(initial).amaxNumber().doubleValue())
+        .as("training moved the weights")
+        .isGreaterThan(1e-3);
   }
 
   @Test
@@ -83,20 +90,24 @@ class TestSparkTraining {
     Training.Plan plan = new Training.Plan(500, 8, 0, 5);
     Training.Result single = Training.fit(spec, plan, train, validation, e -> {});
     JavaRDD<DataSet> trainRdd = sc.parallelize(train.batches(500, 9L, DataType.FLOAT), 2);
-    JavaRDD<DataSet> validationRdd = sc.parallelize(validation.batches(500, null, DataType.FLOAT), 2);
+    JavaRDD<DataSet> validationRdd =
+        sc.parallelize(validation.batches(500, null, DataType.FLOAT), 2);
     Training.Result averaged =
         SparkTraining.fitAveraging(
             sc,
             new SparkTraining.Averaging(spec, plan, 2),
-            new SparkTraining.Minibatches(trainRdd, validationRdd, 3, train.maxChoices(), train.choiceRows()),
+            new SparkTraining.Minibatches(
+                trainRdd, validationRdd, 3, train.maxChoices(), train.choiceRows()),
             e -> {});
     double a = averaged.best().validationLoss();
     double s = single.best().validationLoss();
     System.out.printf("validation NLL: single JVM %.5f, parameter averaging %.5f%n", s, a);
     assertThat(Math.abs(a - s) / s).isLessThan(0.01);
     // the distributed "true" training loss is the mean per decision, like the local one
-    double localLoss = Training.meanLoss(averaged.network(), train.batches(1000, null, DataType.FLOAT));
-    assertThat(averaged.history().get(averaged.bestEpoch() - 1).trainLoss()).isCloseTo(localLoss, org.assertj.core.api.Assertions.within(1e-3));
+    double localLoss =
+        Training.meanLoss(averaged.network(), train.batches(1000, null, DataType.FLOAT));
+    assertThat(averaged.history().get(averaged.bestEpoch() - 1).trainLoss())
+        .isCloseTo(localLoss, org.assertj.core.api.Assertions.within(1e-3));
   }
 
   @Test
@@ -107,7 +118,12 @@ class TestSparkTraining {
     for (List<Integer> hidden : List.of(List.<Integer>of(), List.of(8))) {
       for (double lr : new double[] {0.05, 0.1}) {
         for (long seed : new long[] {0, 1}) {
-          runs.add(new RunSpec(F, new NetworkSpec(hidden, "tanh", 0, lr, seed), new Training.Plan(100, 3, 0, seed), "t"));
+          runs.add(
+              new RunSpec(
+                  F,
+                  new NetworkSpec(hidden, "tanh", 0, lr, seed),
+                  new Training.Plan(100, 3, 0, seed),
+                  "t"));
         }
       }
     }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Ids and text the simulator writes are the same under every default locale (the odd-locale run checks it). */
+/**
+ * Ids and text the simulator writes are the same under every default locale (the odd-locale run
+ * checks it).
+ */
 class TestLocaleIndependence {
   @Test
   void simulatedIdsUseAsciiDigits() {

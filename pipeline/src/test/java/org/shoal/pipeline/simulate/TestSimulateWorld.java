@@ -71,10 +71,7 @@ class TestSimulateWorld {
     Row start = first.get(0);
     String cell = H3Cells.address(H3Cells.cellOf(start.getDouble(2), start.getDouble(3), 4));
     Row firstStep =
-        selected
-            .filter(col(Cols.INDIVIDUAL).equalTo("sim-00000"))
-            .orderBy(Cols.DATE)
-            .first();
+        selected.filter(col(Cols.INDIVIDUAL).equalTo("sim-00000")).orderBy(Cols.DATE).first();
     assertThat(firstStep.getAs(Cols.ORIGIN_CELL).toString()).isEqualTo(cell);
   }
 

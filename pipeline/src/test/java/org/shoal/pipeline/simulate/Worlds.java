@@ -1,8 +1,7 @@
 package org.shoal.pipeline.simulate;
 
-import org.shoal.pipeline.geo.Region;
-
 import java.time.LocalDate;
+import org.shoal.pipeline.geo.Region;
 
 /** Small worlds for tests: fast to build and simulate, same model as the default demo. */
 public final class Worlds {

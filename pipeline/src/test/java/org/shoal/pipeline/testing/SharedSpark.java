@@ -2,7 +2,10 @@ package org.shoal.pipeline.testing;
 
 import org.apache.spark.sql.SparkSession;
 
-/** One local Spark session for the whole test JVM: local[2], 2 shuffle partitions, no UI, UTC, loopback. */
+/**
+ * One local Spark session for the whole test JVM: local[2], 2 shuffle partitions, no UI, UTC,
+ * loopback.
+ */
 public final class SharedSpark {
   private static SparkSession session;
 

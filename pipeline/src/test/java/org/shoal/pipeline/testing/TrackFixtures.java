@@ -6,9 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The track files in pipeline/src/test/resources/tracks, each reproducing a case from real exports (mixed column
- * orders, simultaneous detections, a header-only file, a Darwin-Core OTN export, a one-animal GPE3 file, a text file
- * named .parquet). Tests of either module read them in place.
+ * The track files in pipeline/src/test/resources/tracks, each reproducing a case from real exports
+ * (mixed column orders, simultaneous detections, a header-only file, a Darwin-Core OTN export, a
+ * one-animal GPE3 file, a text file named .parquet). Tests of either module read them in place.
  */
 public final class TrackFixtures {
   private TrackFixtures() {}
@@ -27,8 +27,12 @@ public final class TrackFixtures {
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }
-    // From the jobs module the fixtures sit in the pipeline's test jar: read the source folder instead.
-    Path source = Path.of("..", "pipeline", "src", "test", "resources", folder, name).toAbsolutePath().normalize();
+    // From the jobs module the fixtures sit in the pipeline's test jar: read the source folder
+    // instead.
+    Path source =
+        Path.of("..", "pipeline", "src", "test", "resources", folder, name)
+            .toAbsolutePath()
+            .normalize();
     if (!Files.exists(source)) {
       throw new IllegalStateException("fixture not found: " + folder + "/" + name);
     }

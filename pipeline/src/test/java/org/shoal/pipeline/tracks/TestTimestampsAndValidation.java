@@ -18,7 +18,8 @@ class TestTimestampsAndValidation {
     assertThat(flexible.parse("2020-04-01 12:00:00")).isEqualTo(noonUtc);
     assertThat(flexible.parse("2020-04-01 12:00:00.000")).isEqualTo(noonUtc);
     assertThat(flexible.parse("2020-04-01")).isEqualTo(Instant.parse("2020-04-01T00:00:00Z"));
-    assertThat(flexible.parse("23-Aug-2016 05:00:00")).isEqualTo(Instant.parse("2016-08-23T05:00:00Z"));
+    assertThat(flexible.parse("23-Aug-2016 05:00:00"))
+        .isEqualTo(Instant.parse("2016-08-23T05:00:00Z"));
     // epoch seconds, as the original research stored them: 2013-12-19 00:00Z
     assertThat(flexible.parse("1387411200")).isEqualTo(Instant.parse("2013-12-19T00:00:00Z"));
     assertThat(flexible.parse(" 2020-04-01 ")).isEqualTo(Instant.parse("2020-04-01T00:00:00Z"));
@@ -36,7 +37,8 @@ class TestTimestampsAndValidation {
     Timestamps dayFirst = Timestamps.pattern("dd/MM/yyyy HH:mm");
     assertThat(dayFirst.parse("01/04/2020 12:00")).isEqualTo(Instant.parse("2020-04-01T12:00:00Z"));
     assertThat(dayFirst.parse("2020-04-01T12:00:00Z")).isNull();
-    assertThatThrownBy(() -> Timestamps.pattern("qqqq-zz-{")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Timestamps.pattern("qqqq-zz-{"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -63,6 +65,7 @@ class TestTimestampsAndValidation {
 
   @Test
   void csvLinesHonourQuotes() {
-    assertThat(CsvLine.split("a,\"b, c\",\"say \"\"hi\"\"\",")).containsExactly("a", "b, c", "say \"hi\"", "");
+    assertThat(CsvLine.split("a,\"b, c\",\"say \"\"hi\"\"\","))
+        .containsExactly("a", "b, c", "say \"hi\"", "");
   }
 }
