@@ -3,7 +3,6 @@ package org.shoal.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +15,7 @@ import org.shoal.pipeline.augment.Noise;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.h3.ChoiceTable;
+import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
 import picocli.CommandLine.Command;
 
@@ -25,10 +25,7 @@ import picocli.CommandLine.Command;
  * plus report.json with the mean and standard deviation of every noised column and its feature,
  * before and after, over the training rows.
  */
-@Command(
-    name = "augment",
-    mixinStandardHelpOptions = true,
-    description = "Add noisy copies of the training individuals as pseudo-individuals.")
+@Command(name = "augment", description = "Add noisy copies of the training individuals.")
 final class AugmentJob extends JobCommand<AugmentConfig> {
   AugmentJob() {
     super(AugmentConfig::from);
@@ -72,6 +69,69 @@ final class AugmentJob extends JobCommand<AugmentConfig> {
     progress.finished("written to " + config.output());
 
     progress.stage("summarising");
+    Report report =
+        Report.of(
+            choices,
+            Datasets.choices(spark, config.output()),
+            noisedColumns(noise, manifest),
+            config);
+    Outputs.json(spark, report, config.output() + "/report.json");
+    progress.finished(
+        String.format(
+            Locale.ROOT,
+            "%d rows in, %d rows out; %d training individuals became %d",
+            report.rowsIn(),
+            report.rowsOut(),
+            report.trainingIndividualsIn(),
+            report.trainingIndividualsOut()));
+    report.before().keySet().forEach(c -> progress.info(report.change(c)));
+  }
+
+  /**
+   * report.json: rows and training individuals before and after, and the mean and standard
+   * deviation of every noised column and its feature over the training rows, before ({@code copy =
+   * 0}) and after.
+   */
+  record Report(
+      int copies,
+      long seed,
+      long rowsIn,
+      long rowsOut,
+      long trainingIndividualsIn,
+      long trainingIndividualsOut,
+      long validationRows,
+      Map<String, Map<String, Double>> before,
+      Map<String, Map<String, Double>> after) {
+    static Report of(
+        Dataset<Row> choices, Dataset<Row> written, List<String> columns, AugmentConfig config) {
+      Dataset<Row> train = written.filter(Split.TRAIN.rows());
+      Dataset<Row> originals = train.filter(col(AddNoise.COPY).equalTo(0));
+      return new Report(
+          config.copies(),
+          config.seed(),
+          choices.count(),
+          written.count(),
+          originals.select(Cols.INDIVIDUAL).distinct().count(),
+          train.select(Cols.INDIVIDUAL).distinct().count(),
+          written.filter(Split.VALIDATION.rows()).count(),
+          ColumnSummary.of(originals, columns),
+          ColumnSummary.of(train, columns));
+    }
+
+    String change(String column) {
+      return String.format(
+          Locale.ROOT,
+          "%-28s mean %10.4f -> %10.4f   std %10.4f -> %10.4f",
+          column,
+          before.get(column).get("mean"),
+          after.get(column).get("mean"),
+          before.get(column).get("std"),
+          after.get(column).get("std"));
+    }
+  }
+
+  /** Every noised column, each followed by the feature derived from it (when there is one). */
+  private static List<String> noisedColumns(List<Noise> noise, FeatureManifest manifest) {
     List<String> columns = new ArrayList<>();
     for (Noise n : noise) {
       columns.add(n.column());
@@ -80,45 +140,7 @@ final class AugmentJob extends JobCommand<AugmentConfig> {
         columns.add(feature);
       }
     }
-    Dataset<Row> written = Datasets.choices(spark, config.output());
-    Dataset<Row> train = written.filter(Split.TRAIN.rows());
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("copies", config.copies());
-    report.put("seed", config.seed());
-    report.put("rowsIn", choices.count());
-    report.put("rowsOut", written.count());
-    report.put(
-        "trainingIndividualsIn",
-        train.filter(col(AddNoise.COPY).equalTo(0)).select("individual").distinct().count());
-    report.put("trainingIndividualsOut", train.select("individual").distinct().count());
-    report.put("validationRows", written.filter(Split.VALIDATION.rows()).count());
-    report.put("before", ColumnSummary.of(train.filter(col(AddNoise.COPY).equalTo(0)), columns));
-    report.put("after", ColumnSummary.of(train, columns));
-    Outputs.json(spark, report, config.output() + "/report.json");
-    progress.finished(
-        String.format(
-            Locale.ROOT,
-            "%d rows in, %d rows out; %d training individuals became %d",
-            (Long) report.get("rowsIn"),
-            (Long) report.get("rowsOut"),
-            (Long) report.get("trainingIndividualsIn"),
-            (Long) report.get("trainingIndividualsOut")));
-    @SuppressWarnings("unchecked")
-    Map<String, Map<String, Double>> before =
-        (Map<String, Map<String, Double>>) report.get("before");
-    @SuppressWarnings("unchecked")
-    Map<String, Map<String, Double>> after = (Map<String, Map<String, Double>>) report.get("after");
-    for (String c : columns) {
-      progress.info(
-          String.format(
-              Locale.ROOT,
-              "%-28s mean %10.4f -> %10.4f   std %10.4f -> %10.4f",
-              c,
-              before.get(c).get("mean"),
-              after.get(c).get("mean"),
-              before.get(c).get("std"),
-              after.get(c).get("std")));
-    }
+    return columns;
   }
 
   private static String derivedFeature(String column, FeatureManifest manifest) {

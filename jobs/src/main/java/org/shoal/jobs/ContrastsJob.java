@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -29,10 +30,7 @@ import picocli.CommandLine.Command;
  * with the reason), features.json and report.json (decisions per individual and split, skipped by
  * reason, the stay-put win rate).
  */
-@Command(
-    name = "contrasts",
-    mixinStandardHelpOptions = true,
-    description = "Sample balanced contrasts (pairs) or whole decisions per individual.")
+@Command(name = "contrasts", description = "Sample contrast pairs or whole decisions.")
 final class ContrastsJob extends JobCommand<ContrastsConfig> {
   ContrastsJob() {
     super(ContrastsConfig::from);
@@ -41,69 +39,97 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     SampleContrasts.Params p = config.params();
-    progress.stage(
-        p.mode() == SampleContrasts.Mode.PAIRS
-            ? String.format(
-                Locale.ROOT,
-                "sampling %d decisions x %d alternatives per individual",
-                p.decisionsPerIndividual(),
-                p.alternativesPerDecision())
-            : String.format(
-                Locale.ROOT,
-                "sampling %d whole decisions per individual",
-                p.decisionsPerIndividual()));
+    progress.stage(plan(p));
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
-    Dataset<Row> choices = Datasets.choices(spark, config.input());
-    SampleContrasts.Result result = SampleContrasts.apply(choices, p);
+    SampleContrasts.Result result =
+        SampleContrasts.apply(Datasets.choices(spark, config.input()), p);
     Datasets.writeChoices(result.rows(), config.output());
     Outputs.parquet(result.skipped().coalesce(1), config.output() + "/skipped");
     Outputs.text(spark, manifest.toJson(), config.output() + Datasets.MANIFEST);
     progress.finished("written to " + config.output());
 
     progress.stage("summarising");
-    Dataset<Row> written = Datasets.choices(spark, config.output());
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("mode", p.mode().name().toLowerCase(Locale.ROOT));
-    report.put("decisionsPerIndividual", p.decisionsPerIndividual());
-    report.put("alternativesPerDecision", p.alternativesPerDecision());
-    report.put("seed", p.seed());
-    report.put("rows", written.count());
-    Map<String, Object> bySplit = new LinkedHashMap<>();
-    Dataset<Row> perIndividual =
-        written
-            .groupBy(Cols.SPLIT, Cols.INDIVIDUAL)
-            .agg(countDistinct(col(Cols.DECISION)).as("decisions"))
-            .groupBy(Cols.SPLIT)
-            .agg(count(lit(1)), min("decisions"), max("decisions"), sum("decisions"));
-    for (Row r : perIndividual.collectAsList()) {
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("individuals", r.getLong(1));
-      s.put("minDecisionsPerIndividual", r.getLong(2));
-      s.put("maxDecisionsPerIndividual", r.getLong(3));
-      s.put("decisions", r.getLong(4));
-      bySplit.put(r.getString(0), s);
+    Report report = Report.of(Datasets.choices(spark, config.output()), result.skipped(), p);
+    Outputs.json(spark, report, config.output() + "/report.json");
+    if (report.stayPutWinRate() != null) {
+      progress.info(
+          String.format(
+              Locale.ROOT, "stay-put wins %.3f of the pairs it is in", report.stayPutWinRate()));
     }
-    report.put("splits", bySplit);
-    Map<String, Long> skipped = new LinkedHashMap<>();
-    for (Row r : result.skipped().groupBy("reason").count().collectAsList()) {
-      skipped.put(r.getString(0), r.getLong(1));
+    progress.finished(
+        String.format(
+            Locale.ROOT, "%s; skipped decisions %s", report.splits(), report.skippedDecisions()));
+  }
+
+  private static String plan(SampleContrasts.Params p) {
+    return p.mode() == SampleContrasts.Mode.PAIRS
+        ? String.format(
+            Locale.ROOT,
+            "sampling %d decisions x %d alternatives per individual",
+            p.decisionsPerIndividual(),
+            p.alternativesPerDecision())
+        : String.format(
+            Locale.ROOT, "sampling %d whole decisions per individual", p.decisionsPerIndividual());
+  }
+
+  /** One split's sampled decisions. */
+  record SplitCounts(
+      long individuals,
+      long minDecisionsPerIndividual,
+      long maxDecisionsPerIndividual,
+      long decisions) {}
+
+  /**
+   * report.json: the sampling settings, rows written, decisions per split, skipped decisions by
+   * reason, and (pairs) how often the stay-put choice is the selected one of the pairs it is in.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Report(
+      String mode,
+      int decisionsPerIndividual,
+      int alternativesPerDecision,
+      long seed,
+      long rows,
+      Map<String, SplitCounts> splits,
+      Map<String, Long> skippedDecisions,
+      Double stayPutWinRate) {
+    static Report of(Dataset<Row> written, Dataset<Row> skipped, SampleContrasts.Params p) {
+      Map<String, SplitCounts> bySplit = new LinkedHashMap<>();
+      Dataset<Row> perIndividual =
+          written
+              .groupBy(Cols.SPLIT, Cols.INDIVIDUAL)
+              .agg(countDistinct(col(Cols.DECISION)).as("decisions"))
+              .groupBy(Cols.SPLIT)
+              .agg(count(lit(1)), min("decisions"), max("decisions"), sum("decisions"));
+      for (Row r : perIndividual.collectAsList()) {
+        bySplit.put(
+            r.getString(0),
+            new SplitCounts(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)));
+      }
+      Map<String, Long> skippedByReason = new LinkedHashMap<>();
+      for (Row r : skipped.groupBy("reason").count().collectAsList()) {
+        skippedByReason.put(r.getString(0), r.getLong(1));
+      }
+      return new Report(
+          p.mode().name().toLowerCase(Locale.ROOT),
+          p.decisionsPerIndividual(),
+          p.alternativesPerDecision(),
+          p.seed(),
+          written.count(),
+          bySplit,
+          skippedByReason,
+          p.mode() == SampleContrasts.Mode.PAIRS ? stayPutWinRate(written) : null);
     }
-    report.put("skippedDecisions", skipped);
-    if (p.mode() == SampleContrasts.Mode.PAIRS) {
+
+    private static double stayPutWinRate(Dataset<Row> pairs) {
       Column stays = col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL));
       Row w =
-          written
+          pairs
               .agg(
                   sum(when(stays.and(col(Cols.SELECTED)), 1).otherwise(0)),
-                  sum(when(stays, 1).otherwise(0)),
-                  sum(when(col(Cols.SELECTED).and(col(Cols.CHOICE).equalTo(1)), 1).otherwise(0)))
+                  sum(when(stays, 1).otherwise(0)))
               .first();
-      double winRate = w.getLong(1) == 0 ? Double.NaN : w.getLong(0) / (double) w.getLong(1);
-      report.put("stayPutWinRate", winRate);
-      progress.info(
-          String.format(Locale.ROOT, "stay-put wins %.3f of the pairs it is in", winRate));
+      return w.getLong(1) == 0 ? Double.NaN : w.getLong(0) / (double) w.getLong(1);
     }
-    Outputs.json(spark, report, config.output() + "/report.json");
-    progress.finished(String.format(Locale.ROOT, "%s; skipped decisions %s", bySplit, skipped));
   }
 }

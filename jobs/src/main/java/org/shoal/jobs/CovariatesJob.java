@@ -4,9 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,11 +33,7 @@ import picocli.CommandLine.Command;
  * under shoal.covariates.output, {@code daily/} (cell, date, variables, their {@code _points};
  * partitioned by date), {@code static/} for time-less layers, and {@code report.json}.
  */
-@Command(
-    name = "covariates",
-    mixinStandardHelpOptions = true,
-    description =
-        "Gridded ocean data (NetCDF-4, CSV or Parquet) to covariates per H3 cell and day (Parquet).")
+@Command(name = "covariates", description = "Gridded ocean data to covariates per cell and day.")
 final class CovariatesJob extends JobCommand<CovariatesConfig> {
   CovariatesJob() {
     super(CovariatesConfig::from);
@@ -55,56 +55,21 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
     List<GriddedCovariates.Source> sources = new ArrayList<>();
     for (String input : config.inputs()) {
       progress.stage("reading " + input);
-      GriddedCovariates.Source s = source(spark, input);
-      sources.add(s);
-      progress.finished(
-          String.format(
-              Locale.ROOT,
-              "%s, %d file(s), %d grid points in the region, variables %s%s",
-              s.kind(),
-              s.files().size(),
-              s.gridPoints(),
-              s.columns(),
-              s.daily() ? "" : " (static: no time axis)"));
+      sources.add(source(spark, input));
+      progress.finished(sources.get(sources.size() - 1).description());
     }
 
     progress.stage(
         "grid points to cells at resolution " + p.resolution() + ", means per cell and day");
     List<Dataset<Row>> cells = new ArrayList<>();
-    List<Map<String, Object>> inputs = new ArrayList<>();
-    long pointDays = 0;
+    List<InputReport> inputs = new ArrayList<>();
     for (GriddedCovariates.Source s : sources) {
       Dataset<Row> c = GriddedCovariates.cells(s).persist(StorageLevel.MEMORY_AND_DISK());
       cells.add(c);
-      GriddedCovariates.Counts counts = GriddedCovariates.counts(s, c);
-      pointDays += counts.pointDays();
-      inputs.add(inputReport(s, counts));
-      if (s.note() != null) {
-        progress.info(s.path() + ": " + s.note());
-      }
-      if (s.filledCells() > 0) {
-        progress.info(
-            String.format(
-                Locale.ROOT,
-                "%s: %d cells hold no grid point (finer than the grid) and take their nearest point's values",
-                s.path(),
-                s.filledCells()));
-      }
-      progress.info(
-          String.format(
-              Locale.ROOT,
-              "%s: %d cell rows, %d left out without a valid value for every variable;"
-                  + " point-days without a value (land, NaN): %s",
-              s.path(),
-              counts.rows(),
-              counts.incomplete(),
-              counts.invalidPointDays()));
+      inputs.add(InputReport.of(s, GriddedCovariates.counts(s, c)));
+      inputs.get(inputs.size() - 1).notes().forEach(progress::info);
     }
-    List<String> missing = new ArrayList<>(p.variables().values());
-    sources.forEach(
-        s ->
-            missing.removeIf(
-                v -> s.columns().stream().anyMatch(c -> c.equals(v) || c.startsWith(v + "_"))));
+    List<String> missing = variablesNotFound(sources, p);
     if (!missing.isEmpty()) {
       progress.info("variables in no input (left out): " + missing);
     }
@@ -114,49 +79,244 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
 
     String out = config.output();
     progress.stage("writing " + out);
-    Map<String, Object> written = new LinkedHashMap<>();
-    if (daily != null) {
-      daily
-          .repartition(col(Cols.DATE))
-          .write()
-          .mode(SaveMode.Overwrite)
-          .partitionBy(Cols.DATE)
-          .parquet(out + DAILY);
-      written.put("daily", summary(spark.read().parquet(out + DAILY), true));
-    }
-    if (statics != null) {
-      Outputs.parquet(statics.coalesce(1), out + STATIC);
-      written.put("static", summary(spark.read().parquet(out + STATIC), false));
-    }
+    TableSummary dailySummary = daily == null ? null : writeDaily(spark, daily, out + DAILY);
+    TableSummary staticSummary = statics == null ? null : writeStatic(spark, statics, out + STATIC);
     cells.forEach(Dataset::unpersist);
     double seconds = (System.nanoTime() - start) / 1e9;
-    progress.finished(written.keySet() + " written");
+    progress.finished("written");
 
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("resolution", p.resolution());
-    report.put("depthBins", p.bins().edges());
-    report.put("featureBin", p.bins().featureBin() + 1);
-    report.put("region", p.box().toString());
-    report.put("startDate", p.start() == null ? null : p.start().toString());
-    report.put("endDate", p.end() == null ? null : p.end().toString());
-    report.put("weighting", p.cosLatitude() ? "cos-latitude" : "equal");
-    report.put("inputs", inputs);
-    report.put("variablesNotFound", missing);
-    report.putAll(written);
-    report.put("seconds", seconds);
-    report.put("gridPointDaysPerSecond", pointDays / seconds);
+    Report report = Report.of(p, inputs, missing, dailySummary, staticSummary, seconds);
     Outputs.json(spark, report, out + "/report.json");
-    for (Map.Entry<String, Object> w : written.entrySet()) {
-      progress.info(w.getKey() + ": " + w.getValue());
-    }
-    progress.info(
-        String.format(
-            Locale.ROOT,
-            "%d grid point-days in %.1f s (%.0f per second)",
-            pointDays,
-            seconds,
-            pointDays / seconds));
+    report.lines().forEach(progress::info);
     progress.info("wrote " + out + "/report.json");
+  }
+
+  /** Covariate variables that no input has (neither as a column nor as depth-binned columns). */
+  private static List<String> variablesNotFound(
+      List<GriddedCovariates.Source> sources, GriddedCovariates.Params p) {
+    List<String> missing = new ArrayList<>(p.variables().values());
+    sources.forEach(
+        s ->
+            missing.removeIf(
+                v -> s.columns().stream().anyMatch(c -> c.equals(v) || c.startsWith(v + "_"))));
+    return missing;
+  }
+
+  private static TableSummary writeDaily(SparkSession spark, Dataset<Row> daily, String path) {
+    daily
+        .repartition(col(Cols.DATE))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy(Cols.DATE)
+        .parquet(path);
+    return TableSummary.of(spark.read().parquet(path), true);
+  }
+
+  private static TableSummary writeStatic(SparkSession spark, Dataset<Row> statics, String path) {
+    Outputs.parquet(statics.coalesce(1), path);
+    return TableSummary.of(spark.read().parquet(path), false);
+  }
+
+  /**
+   * report.json: the gridding settings, what each input held and gave, the variables not found, the
+   * written tables' summaries and the throughput.
+   */
+  @JsonPropertyOrder({
+    "resolution",
+    "depthBins",
+    "featureBin",
+    "region",
+    "startDate",
+    "endDate",
+    "weighting",
+    "inputs",
+    "variablesNotFound",
+    "daily",
+    "static",
+    "seconds",
+    "gridPointDaysPerSecond"
+  })
+  record Report(
+      int resolution,
+      double[] depthBins,
+      int featureBin,
+      String region,
+      String startDate,
+      String endDate,
+      String weighting,
+      List<InputReport> inputs,
+      List<String> variablesNotFound,
+      @JsonInclude(JsonInclude.Include.NON_NULL) TableSummary daily,
+      @JsonProperty("static") @JsonInclude(JsonInclude.Include.NON_NULL) TableSummary statics,
+      double seconds,
+      double gridPointDaysPerSecond) {
+    static Report of(
+        GriddedCovariates.Params p,
+        List<InputReport> inputs,
+        List<String> missing,
+        TableSummary daily,
+        TableSummary statics,
+        double seconds) {
+      long pointDays = inputs.stream().mapToLong(InputReport::gridPointDays).sum();
+      return new Report(
+          p.resolution(),
+          p.bins().edges(),
+          p.bins().featureBin() + 1,
+          p.box().toString(),
+          p.start() == null ? null : p.start().toString(),
+          p.end() == null ? null : p.end().toString(),
+          p.cosLatitude() ? "cos-latitude" : "equal",
+          inputs,
+          missing,
+          daily,
+          statics,
+          seconds,
+          pointDays / seconds);
+    }
+
+    List<String> lines() {
+      List<String> lines = new ArrayList<>();
+      if (daily != null) {
+        lines.add("daily: " + daily);
+      }
+      if (statics != null) {
+        lines.add("static: " + statics);
+      }
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%.0f grid point-days in %.1f s (%.0f per second)",
+              gridPointDaysPerSecond * seconds,
+              seconds,
+              gridPointDaysPerSecond));
+      return lines;
+    }
+  }
+
+  /** One input: what it held and what gridding it to cells gave. */
+  @JsonPropertyOrder({
+    "path",
+    "kind",
+    "static",
+    "files",
+    "firstFiles",
+    "gridPoints",
+    "columns",
+    "cellsFilledFromNearestPoint",
+    "note",
+    "cellRows",
+    "cellRowsWithoutEveryVariable",
+    "gridPointDays",
+    "gridPointDaysWithoutValue"
+  })
+  record InputReport(
+      String path,
+      String kind,
+      @JsonProperty("static") boolean isStatic,
+      int files,
+      List<String> firstFiles,
+      long gridPoints,
+      List<String> columns,
+      long cellsFilledFromNearestPoint,
+      String note,
+      long cellRows,
+      long cellRowsWithoutEveryVariable,
+      long gridPointDays,
+      Map<String, Long> gridPointDaysWithoutValue) {
+    static InputReport of(GriddedCovariates.Source s, GriddedCovariates.Counts counts) {
+      return new InputReport(
+          s.path(),
+          s.kind(),
+          !s.daily(),
+          s.files().size(),
+          s.files().subList(0, Math.min(5, s.files().size())),
+          s.gridPoints(),
+          s.columns(),
+          s.filledCells(),
+          s.note(),
+          counts.rows(),
+          counts.incomplete(),
+          counts.pointDays(),
+          counts.invalidPointDays());
+    }
+
+    /** What the console says about this input. */
+    List<String> notes() {
+      List<String> lines = new ArrayList<>();
+      if (note != null) {
+        lines.add(path + ": " + note);
+      }
+      if (cellsFilledFromNearestPoint > 0) {
+        lines.add(
+            String.format(
+                Locale.ROOT,
+                "%s: %d cells hold no grid point (finer than the grid) and take their nearest point's"
+                    + " values",
+                path,
+                cellsFilledFromNearestPoint));
+      }
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%s: %d cell rows, %d left out without a valid value for every variable;"
+                  + " point-days without a value (land, NaN): %s",
+              path,
+              cellRows,
+              cellRowsWithoutEveryVariable,
+              gridPointDaysWithoutValue));
+      return lines;
+    }
+  }
+
+  /**
+   * A written table: rows, cells, (daily) days and cells per day (min, median, max), every
+   * variable's range.
+   */
+  record TableSummary(
+      long rows,
+      long cells,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long days,
+      @JsonInclude(JsonInclude.Include.NON_NULL) List<Long> cellsPerDay,
+      Map<String, List<Double>> minMeanMax) {
+    static TableSummary of(Dataset<Row> t, boolean daily) {
+      List<String> variables = new ArrayList<>();
+      for (String c : t.columns()) {
+        if (!c.equals(Cols.CELL) && !c.equals(Cols.DATE) && !c.endsWith(Cols.POINTS_SUFFIX)) {
+          variables.add(c);
+        }
+      }
+      List<Column> aggs = new ArrayList<>(List.of(countDistinct(Cols.CELL)));
+      for (String v : variables) {
+        aggs.add(min(v));
+        aggs.add(expr("avg(`" + v + "`)"));
+        aggs.add(max(v));
+      }
+      Row r = t.agg(count(lit(1)), aggs.toArray(Column[]::new)).first();
+      Long days = null;
+      List<Long> cellsPerDay = null;
+      if (daily) {
+        Row d =
+            t.groupBy(Cols.DATE)
+                .count()
+                .agg(
+                    count(lit(1)),
+                    min("count"),
+                    expr("percentile_approx(`count`, 0.5)"),
+                    max("count"))
+                .first();
+        days = d.getLong(0);
+        cellsPerDay = d.isNullAt(1) ? List.of() : List.of(d.getLong(1), d.getLong(2), d.getLong(3));
+      }
+      Map<String, List<Double>> ranges = new LinkedHashMap<>();
+      for (int i = 0; i < variables.size(); i++) {
+        ranges.put(
+            variables.get(i),
+            r.isNullAt(2 + 3 * i)
+                ? null
+                : List.of(r.getDouble(2 + 3 * i), r.getDouble(3 + 3 * i), r.getDouble(4 + 3 * i)));
+      }
+      return new TableSummary(r.getLong(0), r.getLong(1), days, cellsPerDay, ranges);
+    }
   }
 
   private GriddedCovariates.Source source(SparkSession spark, String input) {
@@ -238,70 +398,5 @@ final class CovariatesJob extends JobCommand<CovariatesConfig> {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("no covariate input found at " + input, e);
     }
-  }
-
-  private static Map<String, Object> inputReport(
-      GriddedCovariates.Source s, GriddedCovariates.Counts counts) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", s.path());
-    m.put("kind", s.kind());
-    m.put("static", !s.daily());
-    m.put("files", s.files().size());
-    m.put("firstFiles", s.files().subList(0, Math.min(5, s.files().size())));
-    m.put("gridPoints", s.gridPoints());
-    m.put("columns", s.columns());
-    m.put("cellsFilledFromNearestPoint", s.filledCells());
-    m.put("note", s.note());
-    m.put("cellRows", counts.rows());
-    m.put("cellRowsWithoutEveryVariable", counts.incomplete());
-    m.put("gridPointDays", counts.pointDays());
-    m.put("gridPointDaysWithoutValue", counts.invalidPointDays());
-    return m;
-  }
-
-  /** Rows, cells, days, cells per day and every variable's range, from what was written. */
-  private static Map<String, Object> summary(Dataset<Row> t, boolean daily) {
-    List<String> variables = new ArrayList<>();
-    for (String c : t.columns()) {
-      if (!c.equals(Cols.CELL) && !c.equals(Cols.DATE) && !c.endsWith(Cols.POINTS_SUFFIX)) {
-        variables.add(c);
-      }
-    }
-    List<Column> aggs = new ArrayList<>(List.of(countDistinct(Cols.CELL)));
-    for (String v : variables) {
-      aggs.add(min(v));
-      aggs.add(expr("avg(`" + v + "`)"));
-      aggs.add(max(v));
-    }
-    Row r =
-        t.agg(count(org.apache.spark.sql.functions.lit(1)), aggs.toArray(Column[]::new)).first();
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("rows", r.getLong(0));
-    m.put("cells", r.getLong(1));
-    if (daily) {
-      Row d =
-          t.groupBy(Cols.DATE)
-              .count()
-              .agg(
-                  count(org.apache.spark.sql.functions.lit(1)),
-                  min("count"),
-                  expr("percentile_approx(`count`, 0.5)"),
-                  max("count"))
-              .first();
-      m.put("days", d.getLong(0));
-      m.put(
-          "cellsPerDay",
-          d.isNullAt(1) ? List.of() : List.of(d.getLong(1), d.getLong(2), d.getLong(3)));
-    }
-    Map<String, Object> ranges = new LinkedHashMap<>();
-    for (int i = 0; i < variables.size(); i++) {
-      ranges.put(
-          variables.get(i),
-          r.isNullAt(2 + 3 * i)
-              ? null
-              : List.of(r.getDouble(2 + 3 * i), r.getDouble(3 + 3 * i), r.getDouble(4 + 3 * i)));
-    }
-    m.put("minMeanMax", ranges);
-    return m;
   }
 }

@@ -13,10 +13,10 @@ import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.shoal.jobs.config.DiffuseConfig;
 import org.shoal.pipeline.diffuse.Diffusion;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Schemas;
 import picocli.CommandLine.Command;
 
 /**
@@ -25,57 +25,73 @@ import picocli.CommandLine.Command;
  * total-variation distance to the reference), day-N.png for the chosen days and diffusion.gif under
  * shoal.diffuse.output. Re-seeding reuses the transition table: only this job reruns.
  */
-@Command(
-    name = "diffuse",
-    mixinStandardHelpOptions = true,
-    description = "Diffuse abundance through daily transitions.")
+@Command(name = "diffuse", description = "Diffuse abundance through daily transitions.")
 final class DiffuseJob extends JobCommand<DiffuseConfig> {
   DiffuseJob() {
     super(DiffuseConfig::from);
   }
 
   /**
+   * One day of the diffusion: its mass, the mass lost off the map, and its distance to the
+   * reference.
+   */
+  record DaySummary(int day, double mass, double lost, double totalVariationToReference) {
+    String csv() {
+      return String.format(
+          Locale.ROOT,
+          "%d,%.12g,%.12g,%s",
+          day,
+          mass,
+          lost,
+          Double.isNaN(totalVariationToReference)
+              ? ""
+              : String.format(Locale.ROOT, "%.6f", totalVariationToReference));
+    }
+
+    Map<String, Object> htmlRow() {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("day", day);
+      row.put("mass", mass);
+      row.put("lost", lost);
+      row.put(
+          "total variation to reference",
+          Double.isNaN(totalVariationToReference) ? "–" : totalVariationToReference);
+      return row;
+    }
+  }
+
+  /** report.json: how long the diffusion ran, from how many cells, and how fast. */
+  record Report(int days, int cellsSeeded, double diffusionStepsPerSecond) {}
+
+  /**
    * A page linking the pictures (relative paths, so the folder can be moved) above the per-day
    * summary.
    */
-  private String report(String summaryCsv) {
-    List<Map<String, Object>> rows = new ArrayList<>();
-    String[] lines = summaryCsv.split("\n");
-    String[] header = lines[0].split(",");
-    for (int i = 1; i < lines.length; i++) {
-      String[] cells = lines[i].split(",", -1);
-      Map<String, Object> row = new LinkedHashMap<>();
-      for (int j = 0; j < header.length; j++) {
-        row.put(header[j], cells[j].isEmpty() ? "–" : cells[j]);
-      }
-      rows.add(row);
-    }
-    StringBuilder pictures = new StringBuilder();
+  private String page(List<DaySummary> perDay) {
+    StringBuilder body =
+        new StringBuilder(
+            "<h2>Over the period</h2><img src=\"diffusion.gif\" alt=\"diffusion over every day\">"
+                + "<h2>Chosen days</h2>");
     for (int day : config.pictures()) {
       if (day <= config.days()) {
-        pictures
-            .append("<figure><img src=\"day-")
-            .append(day)
-            .append(".png\" alt=\"day ")
-            .append(day)
-            .append("\"><figcaption>day ")
-            .append(day)
-            .append("</figcaption></figure>");
+        body.append(
+            String.format(
+                Locale.ROOT,
+                "<figure><img src=\"day-%d.png\" alt=\"day %d\"><figcaption>day %d</figcaption></figure>",
+                day,
+                day,
+                day));
       }
     }
-    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>shoal diffusion</title><style>"
-        + "body{font-family:sans-serif;max-width:1100px;margin:2em auto}table{border-collapse:collapse;font-size:13px}"
-        + "td,th{border:1px solid #ccc;padding:3px 6px}figure{display:inline-block;margin:0.5em}</style></head><body>"
-        + "<h1>shoal diffusion</h1><p>Transitions: "
-        + Html.escape(config.transitions())
-        + (config.reference() == null ? "" : "; reference: " + Html.escape(config.reference()))
-        + ".</p>"
-        + "<h2>Over the period</h2><img src=\"diffusion.gif\" alt=\"diffusion over every day\">"
-        + "<h2>Chosen days</h2>"
-        + pictures
-        + "<h2>Per day</h2>"
-        + Html.table("summary", rows)
-        + "</body></html>";
+    body.append("<h2>Per day</h2>")
+        .append(Html.table("summary", perDay.stream().map(DaySummary::htmlRow).toList()));
+    return Html.page(
+        "shoal diffusion",
+        "Transitions: "
+            + config.transitions()
+            + (config.reference() == null ? "" : "; reference: " + config.reference())
+            + ".",
+        body);
   }
 
   private List<Map<String, List<Diffusion.Move>>> load(SparkSession spark, String folder) {
@@ -94,17 +110,7 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
   protected void run(SparkSession spark, Progress progress) throws Exception {
     progress.stage("loading transitions from " + config.transitions());
     List<Map<String, List<Diffusion.Move>>> transitions = load(spark, config.transitions());
-    Map<String, Double> initial = new HashMap<>();
-    if (config.initial() == null) {
-      transitions.get(0).keySet().forEach(c -> initial.put(c, 1.0));
-    } else {
-      for (Row r : Inputs.table(spark, config.initial(), "initial abundance").collectAsList()) {
-        initial.merge(
-            String.valueOf(r.<Object>getAs(Cols.CELL)),
-            Double.parseDouble(String.valueOf(r.<Object>getAs("mass"))),
-            Double::sum);
-      }
-    }
+    Map<String, Double> initial = initialMass(spark, transitions);
     progress.finished(initial.size() + " cells seeded, " + transitions.size() + " days");
 
     progress.stage("diffusing");
@@ -115,43 +121,90 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
         config.reference() == null ? null : Diffusion.run(initial, load(spark, config.reference()));
     progress.finished(String.format(Locale.ROOT, "%.1f diffusion steps/s", stepsPerSecond));
 
+    List<DaySummary> perDay = writeDays(spark, days, reference);
+
+    progress.stage("drawing");
+    draw(spark, days, initial.keySet());
+    Outputs.text(spark, page(perDay), config.output() + "/report.html");
+    Outputs.json(
+        spark,
+        new Report(transitions.size(), initial.size(), stepsPerSecond),
+        config.output() + "/report.json");
+    progress.finished("report.html, day-N.png and diffusion.gif in " + config.output());
+    DaySummary first = perDay.get(0);
+    DaySummary last = perDay.get(perDay.size() - 1);
+    progress.info(
+        String.format(
+            Locale.ROOT,
+            "mass: %.6f at day 0, %.6f at day %d",
+            first.mass(),
+            last.mass(),
+            last.day()));
+    if (reference != null) {
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "total-variation distance to the reference at day %d: %.4f",
+              last.day(),
+              last.totalVariationToReference()));
+    }
+  }
+
+  /** densities/ (every cell's mass each day) and summary.csv (mass, loss, distance per day). */
+  private List<DaySummary> writeDays(
+      SparkSession spark, List<Diffusion.Day> days, List<Diffusion.Day> reference)
+      throws java.io.IOException {
+    List<DaySummary> perDay = new ArrayList<>();
     List<Row> densities = new ArrayList<>();
-    StringBuilder summary = new StringBuilder("day,mass,lost,total_variation_to_reference\n");
-    double max = 0;
-    TreeSet<String> cells = new TreeSet<>(initial.keySet());
     for (Diffusion.Day d : days) {
-      for (Map.Entry<String, Double> e : d.density().entrySet()) {
-        densities.add(RowFactory.create(d.day(), e.getKey(), e.getValue()));
-        max = Math.max(max, e.getValue());
-        cells.add(e.getKey());
-      }
+      d.density().forEach((cell, mass) -> densities.add(RowFactory.create(d.day(), cell, mass)));
       double tv =
           reference == null
               ? Double.NaN
               : Diffusion.totalVariation(d.density(), reference.get(d.day()).density());
-      summary.append(
-          String.format(
-              Locale.ROOT,
-              "%d,%.12g,%.12g,%s%n",
-              d.day(),
-              d.mass(),
-              d.lost(),
-              Double.isNaN(tv) ? "" : String.format(Locale.ROOT, "%.6f", tv)));
+      perDay.add(new DaySummary(d.day(), d.mass(), d.lost(), tv));
     }
     Outputs.parquet(
-        spark
-            .createDataFrame(
-                densities,
-                DataTypes.createStructType(
-                    List.of(
-                        DataTypes.createStructField(Cols.DAY, DataTypes.IntegerType, false),
-                        DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
-                        DataTypes.createStructField("mass", DataTypes.DoubleType, false))))
-            .coalesce(1),
+        spark.createDataFrame(densities, Schemas.DENSITIES).coalesce(1),
         config.output() + "/densities");
-    Outputs.text(spark, summary.toString().trim(), config.output() + "/summary.csv");
+    Outputs.text(
+        spark,
+        "day,mass,lost,total_variation_to_reference\n"
+            + String.join("\n", perDay.stream().map(DaySummary::csv).toList()),
+        config.output() + "/summary.csv");
+    return perDay;
+  }
 
-    progress.stage("drawing");
+  /** One unit per origin cell of day 0, or the configured initial abundance (cell, mass). */
+  private Map<String, Double> initialMass(
+      SparkSession spark, List<Map<String, List<Diffusion.Move>>> transitions) {
+    Map<String, Double> initial = new HashMap<>();
+    if (config.initial() == null) {
+      transitions.get(0).keySet().forEach(c -> initial.put(c, 1.0));
+      return initial;
+    }
+    for (Row r : Inputs.table(spark, config.initial(), "initial abundance").collectAsList()) {
+      initial.merge(
+          String.valueOf(r.<Object>getAs(Cols.CELL)),
+          Double.parseDouble(String.valueOf(r.<Object>getAs("mass"))),
+          Double::sum);
+    }
+    return initial;
+  }
+
+  /**
+   * Every day as a frame of diffusion.gif, the chosen days also as day-N.png, on one colour scale.
+   */
+  private void draw(SparkSession spark, List<Diffusion.Day> days, java.util.Set<String> seeded)
+      throws java.io.IOException {
+    TreeSet<String> cells = new TreeSet<>(seeded);
+    double max = 0;
+    for (Diffusion.Day d : days) {
+      cells.addAll(d.density().keySet());
+      max =
+          Math.max(
+              max, d.density().values().stream().mapToDouble(Double::doubleValue).max().orElse(0));
+    }
     DensityPictures pictures = new DensityPictures(cells, max);
     List<BufferedImage> frames = new ArrayList<>();
     for (Diffusion.Day d : days) {
@@ -165,28 +218,5 @@ final class DiffuseJob extends JobCommand<DiffuseConfig> {
       }
     }
     Outputs.bytes(spark, DensityPictures.gif(frames, 200), config.output() + "/diffusion.gif");
-    Outputs.text(spark, report(summary.toString().trim()), config.output() + "/report.html");
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("days", transitions.size());
-    report.put("cellsSeeded", initial.size());
-    report.put("diffusionStepsPerSecond", stepsPerSecond);
-    Outputs.json(spark, report, config.output() + "/report.json");
-    progress.finished("report.html, day-N.png and diffusion.gif in " + config.output());
-    Diffusion.Day last = days.get(days.size() - 1);
-    progress.info(
-        String.format(
-            Locale.ROOT,
-            "mass: %.6f at day 0, %.6f at day %d",
-            days.get(0).mass(),
-            last.mass(),
-            last.day()));
-    if (reference != null) {
-      progress.info(
-          String.format(
-              Locale.ROOT,
-              "total-variation distance to the reference at day %d: %.4f",
-              last.day(),
-              Diffusion.totalVariation(last.density(), reference.get(last.day()).density())));
-    }
   }
 }

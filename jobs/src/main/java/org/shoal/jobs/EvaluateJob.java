@@ -3,6 +3,7 @@ package org.shoal.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -18,15 +19,14 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.EvaluateConfig;
 import org.shoal.pipeline.evaluate.Baselines;
-import org.shoal.pipeline.evaluate.Bootstrap;
 import org.shoal.pipeline.evaluate.DecisionTable;
 import org.shoal.pipeline.evaluate.Evaluation;
+import org.shoal.pipeline.evaluate.Results;
 import org.shoal.pipeline.geo.GeoPoint;
 import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
-import org.shoal.pipeline.schema.Schemas;
 import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.tracks.DailyPositions;
 import picocli.CommandLine.Command;
@@ -38,11 +38,7 @@ import picocli.CommandLine.Command;
  * log-likelihood differences), calibration.csv, summary.json and report.html (self-contained: open
  * it in any browser).
  */
-@Command(
-    name = "evaluate",
-    mixinStandardHelpOptions = true,
-    description =
-        "Evaluate predictions: D-NLP, GMP and more across grouping columns, with report.html.")
+@Command(name = "evaluate", description = "Metrics per group and model (D-NLP, GMP), report.html.")
 final class EvaluateJob extends JobCommand<EvaluateConfig> {
   EvaluateJob() {
     super(EvaluateConfig::from);
@@ -57,10 +53,91 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
    */
   private String model = TRAINED;
 
+  /**
+   * What evaluate reads, resolved against the predictions: usable groupings, subsets and models.
+   */
+  private record Prepared(
+      Dataset<Row> predictions,
+      JsonNode scoredWith,
+      List<List<String>> groupBy,
+      Map<String, String> subsets,
+      Dataset<Row> choices,
+      Map<String, String> scored,
+      List<DecisionTable.Model> models,
+      String baseline) {}
+
+  /** summary.json: the results table, what the models are compared with, and the speed. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Summary(
+      List<Results.Result> results,
+      String comparedWith,
+      long decisions,
+      int groupingSets,
+      String validation,
+      double seconds,
+      double decisionsPerSecond) {
+    static Summary of(
+        List<Results.Result> results,
+        String comparedWith,
+        long decisions,
+        int groupingSets,
+        double seconds) {
+      boolean validated =
+          results.stream()
+              .anyMatch(r -> r.split().equals(Split.VALIDATION.label()) && r.decisions() > 0);
+      return new Summary(
+          results,
+          comparedWith,
+          decisions,
+          groupingSets,
+          validated ? null : "unavailable: no validation decisions",
+          seconds,
+          decisions / seconds);
+    }
+  }
+
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     String out = config.output();
     long start = System.nanoTime();
+    Prepared in = prepare(spark, progress);
+    progress.stage("one row per decision with every model's log-likelihood");
+    DecisionTable table =
+        DecisionTable.of(in.choices(), in.models(), in.subsets(), keptColumns(in.groupBy()));
+    long decisions = table.decisions();
+    progress.finished(decisions + " decisions");
+    progress.stage("computing metrics for " + (in.groupBy().size() + 1) + " grouping sets");
+    DecisionTable contrasts = contrasts(spark, in.scored());
+    Dataset<Row> metricsTable = metrics(table, contrasts, in.groupBy(), in.subsets()).cache();
+    List<Results.Metric> metrics =
+        metricsTable.collectAsList().stream().map(Results.Metric::of).toList();
+    Outputs.parquet(metricsTable.coalesce(1), out + "/metrics");
+    Outputs.text(spark, Results.csv(metrics), out + "/metrics.csv");
+    progress.finished(metrics.size() + " metric rows");
+
+    List<Results.Result> results = results(metrics, table, progress);
+    Summary summary =
+        Summary.of(
+            results,
+            in.baseline(),
+            decisions,
+            in.groupBy().size(),
+            (System.nanoTime() - start) / 1e9);
+    Outputs.json(spark, summary, out + "/summary.json");
+    print(summary, progress);
+
+    report(spark, progress, in, table, results, metrics);
+    table.unpersist();
+    if (contrasts != null) {
+      contrasts.unpersist();
+    }
+    progress.finished("open " + out + "/report.html in a browser");
+  }
+
+  /**
+   * Reads the predictions and resolves the groupings, subsets, reference and models to evaluate.
+   */
+  private Prepared prepare(SparkSession spark, Progress progress) throws java.io.IOException {
     progress.stage("reading predictions from " + config.predictions());
     Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions");
     JsonNode scoredWith = scoredWith(spark, config.predictions());
@@ -74,70 +151,64 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
         referencePath == null ? predictions : withReference(spark, predictions, referencePath);
     Map<String, String> scored = scoredColumns(scoredWith);
     List<DecisionTable.Model> models = models(predictions, scored, referencePath != null, progress);
+    String baseline = referencePath != null ? config.referenceName() : DecisionTable.UNIFORM;
+    return new Prepared(
+        predictions, scoredWith, groupBy, subsets, choices, scored, models, baseline);
+  }
 
-    progress.stage("one row per decision with every model's log-likelihood");
-    DecisionTable table = DecisionTable.of(choices, models, subsets, keptColumns(groupBy));
-    long decisionCount = table.decisions();
-    progress.finished(decisionCount + " decisions");
-    progress.stage("computing metrics for " + (groupBy.size() + 1) + " grouping sets");
-    DecisionTable contrasts = contrasts(spark, scored);
-    Dataset<Row> metricsTable = metrics(table, contrasts, groupBy, subsets).cache();
-    List<Map<String, Object>> metrics = new ArrayList<>();
-    for (Row r : metricsTable.collectAsList()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      for (String f : Schemas.METRICS.fieldNames()) {
-        m.put(f, r.getAs(f));
-      }
-      metrics.add(m);
+  /** The results table, with bootstrap intervals when evaluate.bootstrap asks for them. */
+  private List<Results.Result> results(
+      List<Results.Metric> metrics, DecisionTable table, Progress progress) {
+    List<Results.Result> results = Results.table(metrics, model);
+    if (config.bootstrap() <= 0) {
+      return results;
     }
-    progress.finished(metrics.size() + " metric rows");
+    progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
+    results =
+        Results.withIntervals(
+            results,
+            individualMeans(table),
+            model,
+            BASELINES,
+            config.bootstrap(),
+            config.bootstrapSeed());
+    progress.finished(
+        "95 % intervals of D-NLP and of each model's difference to the best baseline");
+    return results;
+  }
 
-    progress.stage("comparing individuals, calibration");
-    String baselineName = referencePath != null ? config.referenceName() : DecisionTable.UNIFORM;
+  /** individuals.csv, calibration.csv and report.html. */
+  private void report(
+      SparkSession spark,
+      Progress progress,
+      Prepared in,
+      DecisionTable table,
+      List<Results.Result> results,
+      List<Results.Metric> metrics)
+      throws java.io.IOException {
+    progress.stage("comparing individuals, calibration, report.html");
     String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Cols.SPLIT;
     Dataset<Row> individuals =
-        Evaluation.individualDifferences(table, model, baselineName, colorBy).cache();
+        Evaluation.individualDifferences(table, model, in.baseline(), colorBy).cache();
     List<Row> perIndividual = individuals.collectAsList();
-    Dataset<Row> calibrationTable =
-        Evaluation.calibration(predictions, config.calibrationBins()).cache();
-    List<Row> calibration = calibrationTable.collectAsList();
-    progress.finished(perIndividual.size() + " individuals");
-    Outputs.parquet(metricsTable.coalesce(1), out + "/metrics");
-    Outputs.text(spark, csv(metrics), out + "/metrics.csv");
-    Outputs.singleCsv(spark, individuals, out + "/individuals.csv", "mean_ll_diff");
-    Outputs.singleCsv(spark, calibrationTable, out + "/calibration.csv", "bin");
-
-    List<Map<String, Object>> results = resultsTable(metrics, model);
-    if (config.bootstrap() > 0) {
-      progress.stage(config.bootstrap() + " bootstrap replicates over individuals");
-      intervals(results, individualMeans(table));
-      progress.finished(
-          "95 % intervals of D-NLP and of each model's difference to the best baseline");
-    }
-    double seconds = (System.nanoTime() - start) / 1e9;
-    Outputs.json(
-        spark,
-        summary(results, baselineName, decisionCount, groupBy.size(), seconds, progress),
-        out + "/summary.json");
-    print(results, progress);
-
-    progress.stage("writing report.html");
+    Dataset<Row> calibration =
+        Evaluation.calibration(in.predictions(), config.calibrationBins()).cache();
+    Outputs.singleCsv(spark, individuals, config.output() + "/individuals.csv", "mean_ll_diff");
+    Outputs.singleCsv(spark, calibration, config.output() + "/calibration.csv", "bin");
     String html =
-        new ReportBuilder(config, baselineName)
+        new ReportBuilder(config, in.baseline())
             .results(results)
-            .metrics(metrics)
-            .training(trainingCurves(spark, scoredWith))
+            .metrics(metrics.stream().map(Results.Metric::cells).toList())
+            .training(trainingCurves(spark, in.scoredWith()))
             .individuals(perIndividual)
-            .calibration(calibration)
+            .calibration(calibration.collectAsList())
             .exemplars(
-                hasCells(table.rows()) ? exemplars(table, baselineName, perIndividual) : List.of())
+                hasCells(table.rows()) ? exemplars(table, in.baseline(), perIndividual) : List.of())
             .html();
-    Outputs.text(spark, html, out + "/report.html");
-    table.unpersist();
-    if (contrasts != null) {
-      contrasts.unpersist();
-    }
-    progress.finished("open " + out + "/report.html in a browser");
+    Outputs.text(spark, html, config.output() + "/report.html");
+    individuals.unpersist();
+    calibration.unpersist();
+    progress.finished(perIndividual.size() + " individuals");
   }
 
   /**
@@ -230,39 +301,18 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     return metrics.orderBy("dataset", "subset", "grouping", "group", "model");
   }
 
-  private static Map<String, Object> summary(
-      List<Map<String, Object>> results,
-      String comparedWith,
-      long decisions,
-      int groupingSets,
-      double seconds,
-      Progress progress) {
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("results", results);
-    summary.put("comparedWith", comparedWith);
-    summary.put("decisions", decisions);
-    summary.put("groupingSets", groupingSets);
-    if (results.stream()
-        .noneMatch(
-            r ->
-                r.get("split").equals(Split.VALIDATION.label()) && (Long) r.get("decisions") > 0)) {
-      summary.put("validation", "unavailable: no validation decisions");
+  /** The results table on the console, like the research's, then the speed. */
+  private void print(Summary summary, Progress progress) {
+    if (summary.validation() != null) {
       progress.info("validation: unavailable, there are no validation decisions");
     }
-    summary.put("seconds", seconds);
-    summary.put("decisionsPerSecond", decisions / seconds);
     progress.info(
         String.format(
             Locale.ROOT,
             "speed: %.0f decisions/s (%.1f s for %d grouping sets)",
-            decisions / seconds,
-            seconds,
-            groupingSets));
-    return summary;
-  }
-
-  /** The results table on the console, like the research's. */
-  private void print(List<Map<String, Object>> results, Progress progress) {
+            summary.decisionsPerSecond(),
+            summary.seconds(),
+            summary.groupingSets()));
     progress.info(
         String.format(
             Locale.ROOT,
@@ -276,21 +326,21 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
             "D-NLP 95% interval",
             "vs best",
             "baseline 95% int."));
-    for (Map<String, Object> r : results) {
+    for (Results.Result r : summary.results()) {
       progress.info(
           String.format(
               Locale.ROOT,
               "%-16s %-11s %9d %9s %9s %8s %19s %9s %19s%s",
-              r.get("model"),
-              r.get("split"),
-              (Long) r.get("decisions"),
-              number((Double) r.get("c_nlp")),
-              number((Double) r.get("d_nlp")),
-              number((Double) r.get("gmp")),
-              range(r, "d_nlp_low", "d_nlp_high"),
-              r.containsKey("vs_best_baseline") ? number((Double) r.get("vs_best_baseline")) : "",
-              range(r, "vs_best_baseline_low", "vs_best_baseline_high"),
-              Boolean.TRUE.equals(r.get("beyond_noise")) ? " *" : ""));
+              r.model(),
+              r.split(),
+              r.decisions(),
+              number(r.cNlp()),
+              number(r.dNlp()),
+              number(r.gmp()),
+              range(r.dNlpLow(), r.dNlpHigh()),
+              r.vsBestBaseline() != null ? number(r.vsBestBaseline()) : "",
+              range(r.vsBestBaselineLow(), r.vsBestBaselineHigh()),
+              Boolean.TRUE.equals(r.beyondNoise()) ? " *" : ""));
     }
     if (config.bootstrap() > 0) {
       progress.info(
@@ -357,13 +407,11 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     return Arrays.asList(rows.columns()).contains(column);
   }
 
-  private static String range(Map<String, Object> r, String low, String high) {
-    Object lo = r.get(low);
-    Object hi = r.get(high);
-    if (!(lo instanceof Double l) || !(hi instanceof Double h) || l.isNaN()) {
+  private static String range(Double low, Double high) {
+    if (low == null || high == null || low.isNaN()) {
       return "";
     }
-    return "[" + number(l) + ", " + number(h) + "]";
+    return "[" + number(low) + ", " + number(high) + "]";
   }
 
   /**
@@ -383,67 +431,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     return out;
   }
 
-  /**
-   * Adds to every results row its D-NLP's 95 % bootstrap interval and its difference to the split's
-   * best baseline (the baseline with the highest D-NLP), with that difference's interval and
-   * whether it excludes zero.
-   */
-  private void intervals(
-      List<Map<String, Object>> results, Map<String, Map<String, Map<String, Double>>> means) {
-    for (Map<String, Object> row : results) {
-      for (String k :
-          List.of(
-              "d_nlp_low",
-              "d_nlp_high",
-              "vs_best_baseline",
-              "vs_best_baseline_low",
-              "vs_best_baseline_high")) {
-        row.put(k, Double.NaN);
-      }
-      row.put("best_baseline", "");
-      row.put("beyond_noise", false);
-    }
-    for (Map.Entry<String, Map<String, Map<String, Double>>> split : means.entrySet()) {
-      List<String> models = new ArrayList<>(split.getValue().keySet());
-      List<String> individuals = new ArrayList<>(split.getValue().get(model).keySet());
-      double[][] values = new double[models.size()][individuals.size()];
-      for (int m = 0; m < models.size(); m++) {
-        for (int i = 0; i < individuals.size(); i++) {
-          values[m][i] =
-              split.getValue().get(models.get(m)).getOrDefault(individuals.get(i), Double.NaN);
-        }
-      }
-      int best = -1;
-      for (int m = 0; m < models.size(); m++) {
-        if (BASELINES.contains(models.get(m))
-            && (best < 0 || mean(values[m]) > mean(values[best]))) {
-          best = m;
-        }
-      }
-      Bootstrap.Interval[][] r =
-          Bootstrap.dNlp(values, best, config.bootstrap(), config.bootstrapSeed());
-      for (Map<String, Object> row : results) {
-        int m = models.indexOf((String) row.get("model"));
-        if (!split.getKey().equals(row.get("split")) || m < 0) {
-          continue;
-        }
-        row.put("d_nlp_low", r[m][0].low());
-        row.put("d_nlp_high", r[m][0].high());
-        row.put("best_baseline", models.get(best));
-        row.put("vs_best_baseline", r[m][1].value());
-        row.put("vs_best_baseline_low", r[m][1].low());
-        row.put("vs_best_baseline_high", r[m][1].high());
-        row.put("beyond_noise", m != best && r[m][1].excludesZero());
-      }
-    }
-  }
-
   private static final List<String> BASELINES =
       List.of(DecisionTable.UNIFORM, Baselines.STAY_PUT_RATE, Baselines.DISTANCE);
-
-  private static double mean(double[] v) {
-    return Arrays.stream(v).average().orElse(Double.NaN);
-  }
 
   private static boolean hasCells(Dataset<Row> rows) {
     return Arrays.asList(rows.columns()).containsAll(List.of(Cols.ORIGIN_CELL, Cols.CELL));
@@ -553,72 +542,6 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   }
 
   /**
-   * Like the paper's table: per split and model, C-NLP (contrasts), D-NLP and GMP (full decisions).
-   */
-  static List<Map<String, Object>> resultsTable(List<Map<String, Object>> metrics, String primary) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    List<String> models = metrics.stream().map(m -> (String) m.get("model")).distinct().toList();
-    for (String split : List.of(Split.TRAIN.label(), Split.VALIDATION.label())) {
-      Map<String, Object> uniform = null;
-      for (String model : models) {
-        Map<String, Object> d = find(metrics, model, "decisions", split);
-        if (d == null) {
-          continue;
-        }
-        Map<String, Object> c = find(metrics, model, "contrasts", split);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("model", model);
-        row.put("split", split);
-        row.put("decisions", d.get("decisions"));
-        row.put("individuals", d.get("individuals"));
-        row.put("c_nlp", c == null ? Double.NaN : c.get("mean_ll"));
-        row.put("d_nlp", d.get("d_nlp"));
-        row.put("gmp", d.get("gmp"));
-        out.add(row);
-        if (uniform == null) {
-          uniform = new LinkedHashMap<>();
-          uniform.put("model", DecisionTable.UNIFORM);
-          uniform.put("split", split);
-          uniform.put("decisions", d.get("decisions"));
-          uniform.put("individuals", d.get("individuals"));
-          uniform.put("c_nlp", Math.log(0.5));
-          uniform.put("d_nlp", d.get("uniform_d_nlp"));
-          uniform.put("gmp", d.get("uniform_gmp"));
-        }
-      }
-      if (uniform != null) {
-        out.add(uniform);
-      } else if (split.equals(Split.VALIDATION.label())) {
-        // Shown, not hidden: a reader must see that this model was not validated.
-        Map<String, Object> unavailable = new LinkedHashMap<>();
-        unavailable.put("model", primary);
-        unavailable.put("split", split);
-        unavailable.put("decisions", 0L);
-        unavailable.put("individuals", 0L);
-        unavailable.put("c_nlp", Double.NaN);
-        unavailable.put("d_nlp", Double.NaN);
-        unavailable.put("gmp", Double.NaN);
-        out.add(unavailable);
-      }
-    }
-    return out;
-  }
-
-  private static Map<String, Object> find(
-      List<Map<String, Object>> metrics, String model, String dataset, String split) {
-    for (Map<String, Object> m : metrics) {
-      if (m.get("model").equals(model)
-          && m.get("dataset").equals(dataset)
-          && m.get("subset").equals("all")
-          && m.get("grouping").equals(Cols.SPLIT)
-          && m.get("group").equals(Cols.SPLIT + "=" + split)) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  /**
    * The evaluated model's own training curves: the run infer scored with (its model.json), never
    * whatever else sits in a train folder; {@code evaluate.training}'s best run only for predictions
    * that do not name their model.
@@ -719,20 +642,5 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       out.add(new ReportBuilder.Exemplar(id, ind.getAs("mean_ll_diff"), lon, lat, diff, tracks));
     }
     return out;
-  }
-
-  static String csv(List<Map<String, Object>> rows) {
-    StringBuilder b =
-        new StringBuilder(String.join(",", Schemas.METRICS.fieldNames())).append('\n');
-    for (Map<String, Object> r : rows) {
-      List<String> cells = new ArrayList<>();
-      for (Object v : r.values()) {
-        String s =
-            v instanceof Double d ? String.format(Locale.ROOT, "%.10g", d) : String.valueOf(v);
-        cells.add(s.contains(",") ? "\"" + s + "\"" : s);
-      }
-      b.append(String.join(",", cells)).append('\n');
-    }
-    return b.toString().trim();
   }
 }

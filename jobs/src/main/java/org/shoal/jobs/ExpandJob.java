@@ -37,21 +37,87 @@ import picocli.CommandLine.Command;
  *   <li>{@code report.json} where every row went.
  * </ul>
  */
-@Command(
-    name = "expand",
-    mixinStandardHelpOptions = true,
-    description = "Expand tracks into decision/choice rows with features (Parquet).")
+@Command(name = "expand", description = "Expand tracks into decision/choice rows (Parquet).")
 final class ExpandJob extends JobCommand<ExpandConfig> {
   ExpandJob() {
     super(ExpandConfig::from);
   }
 
+  /**
+   * The tracks read, the parameters resolved against them, and the expansion (lazy, cached parts).
+   */
+  private record Prepared(
+      TrackReader.Tracks tracks,
+      ExpandParams params,
+      Expansion.Output expansion,
+      boolean reusedNormalisation,
+      List<String> notes) {}
+
+  /**
+   * report.json: every row accounted for (ExpandReport), the decisions or why there are none, how
+   * the tracks were read, the notes, and the speed.
+   */
+  record Report(
+      ExpandReport report,
+      boolean balances,
+      long decisions,
+      String noDecisions,
+      Map<String, Object> tracks,
+      List<String> notes,
+      String step,
+      double seconds,
+      double choiceRowsPerSecond) {}
+
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     String out = config.output();
     long start = System.nanoTime();
-    List<String> notes = new ArrayList<>(config.notes());
     progress.stage("reading " + config.params().tracks().path());
+    Prepared in = prepare(spark, progress);
+    progress.finished(
+        "inputs checked; normalisation "
+            + (in.reusedNormalisation() ? "reused" : "fitted on training rows"));
+
+    write(spark, progress, in.expansion(), out);
+
+    progress.stage("counting");
+    ExpandReport report = ExpandReport.of(in.expansion());
+    in.expansion().release();
+    progress.finished(
+        String.format(
+            Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
+
+    Outputs.text(spark, manifest(in.params(), in.expansion()).toJson(), out + Datasets.MANIFEST);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Report json =
+        new Report(
+            report,
+            report.balances(),
+            report.decisions(),
+            report.noDecisionsReason(),
+            in.tracks().summary(),
+            in.notes(),
+            in.params().step().toString(),
+            seconds,
+            report.choiceRows() / seconds);
+    Outputs.json(spark, json, out + "/report.json");
+
+    print(progress, report, in.expansion().features(), in.params().radiusKm(), seconds);
+    if (!report.balances()) {
+      throw new IllegalStateException(
+          "row accounting does not balance; see " + out + "/report.json");
+    }
+    progress.info("wrote " + out + "/report.json");
+    if (report.noDecisionsReason() != null) {
+      progress.info("no decisions: " + report.noDecisionsReason());
+    }
+  }
+
+  /**
+   * Reads the tracks and every optional input, resolves the parameters, and plans the expansion.
+   */
+  private Prepared prepare(SparkSession spark, Progress progress) throws java.io.IOException {
+    List<String> notes = new ArrayList<>(config.notes());
     TrackReader.Tracks tracks = TrackReader.read(spark, config.params().tracks());
     if (!tracks.attributesLeftOut().isEmpty()) {
       notes.add(
@@ -91,42 +157,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
             + " file(s)");
     Expansion.Output expansion =
         Expansion.run(params, tracks, covariates, attributes, splitTable, reuse);
-    progress.finished(
-        "inputs checked; normalisation " + (reuse == null ? "fitted on training rows" : "reused"));
-
-    write(spark, progress, expansion, out);
-
-    progress.stage("counting");
-    ExpandReport report = ExpandReport.of(expansion);
-    expansion.release();
-    progress.finished(
-        String.format(
-            Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
-
-    FeatureManifest manifest = manifest(params, expansion);
-    Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("report", report);
-    json.put("balances", report.balances());
-    json.put("decisions", report.decisions());
-    json.put("noDecisions", report.noDecisionsReason());
-    json.put("tracks", tracks.summary());
-    json.put("notes", notes);
-    json.put("step", params.step().toString());
-    json.put("seconds", seconds);
-    json.put("choiceRowsPerSecond", report.choiceRows() / seconds);
-    Outputs.json(spark, json, out + "/report.json");
-
-    print(progress, report, expansion.features(), params.radiusKm(), seconds);
-    if (!report.balances()) {
-      throw new IllegalStateException(
-          "row accounting does not balance; see " + out + "/report.json");
-    }
-    progress.info("wrote " + out + "/report.json");
-    if (report.noDecisionsReason() != null) {
-      progress.info("no decisions: " + report.noDecisionsReason());
-    }
+    return new Prepared(tracks, params, expansion, reuse != null, notes);
   }
 
   /**

@@ -12,6 +12,27 @@ import java.util.Map;
 final class Html {
   private Html() {}
 
+  /**
+   * The one page shell of every report: a self-contained HTML page (inline CSS, no scripts, no
+   * network) titled {@code title}, with an escaped introduction line above {@code body}.
+   */
+  static String page(String title, String intro, CharSequence body) {
+    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+        + escape(title)
+        + "</title><style>"
+        + "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        + "table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px}"
+        + "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}"
+        + "figure{display:inline-block;margin:0.5em}svg{font-size:11px}"
+        + "</style></head><body><h1>"
+        + escape(title)
+        + "</h1><p>"
+        + escape(intro)
+        + "</p>"
+        + body
+        + "</body></html>";
+  }
+
   static String escape(Object o) {
     return String.valueOf(o)
         .replace("&", "&amp;")

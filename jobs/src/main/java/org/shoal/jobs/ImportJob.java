@@ -23,11 +23,7 @@ import picocli.CommandLine.Command;
  * {@code shoal import}: any long discrete-choice table to a choice dataset (choices/,
  * features.json, rejected/, report.json) that train, infer and evaluate accept like expand's.
  */
-@Command(
-    name = "import",
-    mixinStandardHelpOptions = true,
-    description =
-        "Import a long discrete-choice table (one row per alternative of each decision) as a choice dataset.")
+@Command(name = "import", description = "Import a long discrete-choice table as choices.")
 final class ImportJob extends JobCommand<ImportConfig> {
   ImportJob() {
     super(ImportConfig::from);
@@ -38,6 +34,43 @@ final class ImportJob extends JobCommand<ImportConfig> {
     String out = config.output();
     ImportChoices.Params p = config.params();
     progress.stage("reading " + config.path());
+    List<TrackFiles.Required> required = requiredColumns(p);
+    Dataset<Row> table = TrackFiles.table(spark, config.path(), config.parquet(), required);
+    ImportChoices.Output imported = ImportChoices.run(spark, resolved(table, required), p);
+    progress.finished(String.join(", ", table.columns()));
+
+    progress.stage("writing " + out);
+    Datasets.writeChoices(imported.choices(), out);
+    Outputs.parquet(imported.rejected().coalesce(1), out + "/rejected");
+    FeatureManifest manifest =
+        FeatureManifest.of(
+            imported.features(), null, null, null, imported.normalisation(), splitRecord(p));
+    Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
+    progress.finished("choices, rejected and features.json");
+
+    progress.stage("counting");
+    Report report =
+        Report.of(spark.read().parquet(out + Datasets.CHOICES), imported, config.path());
+    Outputs.json(spark, report, out + "/report.json");
+    progress.finished(report.summary());
+    progress.info("features: " + String.join(", ", imported.features()));
+    if (!imported.rejected().isEmpty()) {
+      progress.info(
+          "first rejection: "
+              + imported.rejected().orderBy(ImportChoices.ROW).first().getAs(ImportChoices.REASON)
+              + "; every rejected row is in "
+              + out
+              + "/rejected");
+    }
+    if (!report.balances()) {
+      throw new IllegalStateException(
+          "row accounting does not balance; see " + out + "/report.json");
+    }
+    progress.info("wrote " + out + "/report.json");
+  }
+
+  /** Every configured column, with the key to set or check when the table lacks it. */
+  private static List<TrackFiles.Required> requiredColumns(ImportChoices.Params p) {
     ImportChoices.Columns c = p.columns();
     List<TrackFiles.Required> required = new ArrayList<>();
     String[][] roles = {
@@ -65,84 +98,82 @@ final class ImportJob extends JobCommand<ImportConfig> {
             f ->
                 required.add(
                     new TrackFiles.Required("interaction", f, "check shoal.import.interactions")));
-    Dataset<Row> table = TrackFiles.table(spark, config.path(), config.parquet(), required);
-    ImportChoices.Output imported = ImportChoices.run(spark, resolved(table, required), p);
-    progress.finished(String.join(", ", table.columns()));
+    return required;
+  }
 
-    progress.stage("writing " + out);
-    Datasets.writeChoices(imported.choices(), out);
-    Outputs.parquet(imported.rejected().coalesce(1), out + "/rejected");
+  /** How the split was made, for features.json. */
+  private static Map<String, Object> splitRecord(ImportChoices.Params p) {
     Map<String, Object> split = new LinkedHashMap<>();
-    split.put("mode", c.split() != null ? "column" : "hash");
-    split.put("column", c.split());
+    split.put("mode", p.columns().split() != null ? "column" : "hash");
+    split.put("column", p.columns().split());
     split.put("seed", p.splitSeed());
     split.put("validationFraction", p.validationFraction());
-    FeatureManifest manifest =
-        FeatureManifest.of(imported.features(), null, null, null, imported.normalisation(), split);
-    Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
-    progress.finished("choices, rejected and features.json");
+    return split;
+  }
 
-    progress.stage("counting");
-    Dataset<Row> written =
-        spark.read().parquet(out + Datasets.CHOICES).persist(StorageLevel.MEMORY_AND_DISK());
-    long rowsIn = imported.rowsIn().count();
-    long rowsKept = written.count();
-    long rowsRejected = imported.rejected().count();
-    Map<String, Long> rejectedDecisions = new TreeMap<>();
-    for (Row r :
-        imported.rejectedDecisions().groupBy(ImportChoices.REASON).count().collectAsList()) {
-      rejectedDecisions.put(r.getString(0), r.getLong(1));
+  /**
+   * report.json: every row of the table accounted for (kept or rejected, with the reason per
+   * decision), the decisions and individuals per split, the alternatives and the features.
+   */
+  record Report(
+      String path,
+      long rowsIn,
+      long rowsKept,
+      long rowsRejected,
+      boolean balances,
+      long decisions,
+      Map<String, Long> decisionsRejected,
+      Map<String, Long> decisionsBySplit,
+      Map<String, Long> individualsBySplit,
+      List<String> alternatives,
+      List<String> features) {
+    static Report of(Dataset<Row> written, ImportChoices.Output imported, String path) {
+      written.persist(StorageLevel.MEMORY_AND_DISK());
+      long rowsIn = imported.rowsIn().count();
+      long rowsKept = written.count();
+      long rowsRejected = imported.rejected().count();
+      Map<String, Long> rejectedDecisions = new TreeMap<>();
+      for (Row r :
+          imported.rejectedDecisions().groupBy(ImportChoices.REASON).count().collectAsList()) {
+        rejectedDecisions.put(r.getString(0), r.getLong(1));
+      }
+      Map<String, Long> decisionsBySplit = new TreeMap<>();
+      Map<String, Long> individualsBySplit = new TreeMap<>();
+      for (Row r :
+          written
+              .groupBy(Cols.SPLIT)
+              .agg(countDistinct(Cols.INDIVIDUAL, Cols.DECISION), countDistinct(Cols.INDIVIDUAL))
+              .collectAsList()) {
+        decisionsBySplit.put(r.getString(0), r.getLong(1));
+        individualsBySplit.put(r.getString(0), r.getLong(2));
+      }
+      written.unpersist();
+      return new Report(
+          path,
+          rowsIn,
+          rowsKept,
+          rowsRejected,
+          rowsIn == rowsKept + rowsRejected,
+          decisionsBySplit.values().stream().mapToLong(Long::longValue).sum(),
+          rejectedDecisions,
+          decisionsBySplit,
+          individualsBySplit,
+          imported.alternatives(),
+          imported.features());
     }
-    Map<String, Long> decisionsBySplit = new TreeMap<>();
-    Map<String, Long> individualsBySplit = new TreeMap<>();
-    for (Row r :
-        written
-            .groupBy(Cols.SPLIT)
-            .agg(countDistinct(Cols.INDIVIDUAL, Cols.DECISION), countDistinct(Cols.INDIVIDUAL))
-            .collectAsList()) {
-      decisionsBySplit.put(r.getString(0), r.getLong(1));
-      individualsBySplit.put(r.getString(0), r.getLong(2));
+
+    String summary() {
+      return String.format(
+          Locale.ROOT,
+          "%d rows in: %d kept in %d decisions %s, %d rejected in %d decisions %s",
+          rowsIn,
+          rowsKept,
+          decisions,
+          decisionsBySplit,
+          rowsRejected,
+          decisionsRejected.values().stream().mapToLong(Long::longValue).sum(),
+          decisionsRejected);
     }
-    written.unpersist();
-    long decisions = decisionsBySplit.values().stream().mapToLong(Long::longValue).sum();
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("path", config.path());
-    report.put("rowsIn", rowsIn);
-    report.put("rowsKept", rowsKept);
-    report.put("rowsRejected", rowsRejected);
-    report.put("balances", rowsIn == rowsKept + rowsRejected);
-    report.put("decisions", decisions);
-    report.put("decisionsRejected", rejectedDecisions);
-    report.put("decisionsBySplit", decisionsBySplit);
-    report.put("individualsBySplit", individualsBySplit);
-    report.put("alternatives", imported.alternatives());
-    report.put("features", imported.features());
-    Outputs.json(spark, report, out + "/report.json");
-    progress.finished(
-        String.format(
-            Locale.ROOT,
-            "%d rows in: %d kept in %d decisions %s, %d rejected in %d decisions %s",
-            rowsIn,
-            rowsKept,
-            decisions,
-            decisionsBySplit,
-            rowsRejected,
-            rejectedDecisions.values().stream().mapToLong(Long::longValue).sum(),
-            rejectedDecisions));
-    progress.info("features: " + String.join(", ", imported.features()));
-    if (!imported.rejected().isEmpty()) {
-      progress.info(
-          "first rejection: "
-              + imported.rejected().orderBy(ImportChoices.ROW).first().getAs(ImportChoices.REASON)
-              + "; every rejected row is in "
-              + out
-              + "/rejected");
-    }
-    if (rowsIn != rowsKept + rowsRejected) {
-      throw new IllegalStateException(
-          "row accounting does not balance; see " + out + "/report.json");
-    }
-    progress.info("wrote " + out + "/report.json");
   }
 
   /**

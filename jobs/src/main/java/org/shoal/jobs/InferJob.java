@@ -1,10 +1,9 @@
 package org.shoal.jobs;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -21,10 +20,7 @@ import picocli.CommandLine.Command;
  * shoal.infer.output (the input columns plus log_odds, probability and run_id, partitioned by
  * split) and model.json naming the run used.
  */
-@Command(
-    name = "infer",
-    mixinStandardHelpOptions = true,
-    description = "Score every choice with a trained model.")
+@Command(name = "infer", description = "Score every choice with a trained model.")
 final class InferJob extends JobCommand<InferConfig> {
   InferJob() {
     super(InferConfig::from);
@@ -62,25 +58,33 @@ final class InferJob extends JobCommand<InferConfig> {
     if (config.contrasts() != null) {
       score(spark, progress, config.contrasts(), "contrasts", models);
     }
-    Model first = models.get(0);
-    Map<String, Object> model = new LinkedHashMap<>();
-    if (!first.run().featureSet().isEmpty()) {
-      model.put("name", first.run().featureSet());
+    Outputs.json(spark, ScoredWith.of(models), config.output() + "/model.json");
+  }
+
+  /** Another model scored into the predictions: its name, run and probability column. */
+  record OtherModel(String name, String runId, String path, String column) {}
+
+  /**
+   * model.json: the model the predictions' {@code probability} comes from (its feature set's name
+   * when it has one) and the other models scored beside it.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record ScoredWith(
+      String name, String runId, String path, List<String> features, List<OtherModel> models) {
+    static ScoredWith of(List<Model> models) {
+      TrainedModels.Run first = models.get(0).run();
+      return new ScoredWith(
+          first.featureSet().isEmpty() ? null : first.featureSet(),
+          first.id(),
+          first.folder(),
+          first.scorer().features(),
+          models.subList(1, models.size()).stream()
+              .map(
+                  m ->
+                      new OtherModel(
+                          m.name(), m.run().id(), m.run().folder(), probabilityColumn(m.name())))
+              .toList());
     }
-    model.put("runId", first.run().id());
-    model.put("path", first.run().folder());
-    model.put("features", first.run().scorer().features());
-    List<Map<String, Object>> extra = new ArrayList<>();
-    for (Model m : models.subList(1, models.size())) {
-      Map<String, Object> e = new LinkedHashMap<>();
-      e.put("name", m.name());
-      e.put("runId", m.run().id());
-      e.put("path", m.run().folder());
-      e.put("column", probabilityColumn(m.name()));
-      extra.add(e);
-    }
-    model.put("models", extra);
-    Outputs.json(spark, model, config.output() + "/model.json");
   }
 
   /**

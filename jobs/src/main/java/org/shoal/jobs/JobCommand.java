@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
  * parsed and validated before Spark starts, one SparkSession, and its stage marker. A job is its
  * {@code @Command} name, a config parser and {@link #run}.
  */
+@Command(mixinStandardHelpOptions = true) // --help and --version on every job
 abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
   private final Function<Settings, C> parse;
 

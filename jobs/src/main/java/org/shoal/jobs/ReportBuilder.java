@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.shoal.jobs.config.EvaluateConfig;
+import org.shoal.pipeline.evaluate.Results;
 
 /** report.html: one self-contained page (inline CSS and SVG, no scripts, no network). */
 final class ReportBuilder {
@@ -27,8 +28,8 @@ final class ReportBuilder {
     this.comparedWith = comparedWith;
   }
 
-  ReportBuilder results(List<Map<String, Object>> results) {
-    boolean intervals = !results.isEmpty() && results.get(0).containsKey("d_nlp_low");
+  ReportBuilder results(List<Results.Result> results) {
+    boolean intervals = !results.isEmpty() && results.get(0).hasIntervals();
     body.append(
             "<h2>Results</h2><p>Per split and model: C-NLP is the mean log-probability of the selected choice over "
                 + "contrast pairs, D-NLP the mean over individuals of each individual's mean log-probability over full "
@@ -38,36 +39,40 @@ final class ReportBuilder {
                         + " to the split's best of uniform, stay-put rate and distance logit, marked * when its interval excludes 0."
                     : "")
                 + "</p>")
-        .append(Html.table("results", intervals ? compact(results) : results));
+        .append(Html.table("results", results.stream().map(r -> cells(r, intervals)).toList()));
     return this;
   }
 
-  /** The results with each interval folded into one cell, so the table fits a page. */
-  private static List<Map<String, Object>> compact(List<Map<String, Object>> results) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    for (Map<String, Object> r : results) {
-      Map<String, Object> c = new java.util.LinkedHashMap<>();
-      for (String k :
-          List.of("model", "split", "decisions", "individuals", "c_nlp", "d_nlp", "gmp")) {
-        c.put(k, r.get(k));
-      }
-      c.put("D-NLP 95 % interval", interval(r.get("d_nlp_low"), r.get("d_nlp_high")));
-      c.put("vs best baseline", r.get("vs_best_baseline"));
+  /**
+   * A results row as table cells; with intervals, each folded into one cell so the table fits a
+   * page.
+   */
+  private static Map<String, Object> cells(Results.Result r, boolean intervals) {
+    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("model", r.model());
+    c.put("split", r.split());
+    c.put("decisions", r.decisions());
+    c.put("individuals", r.individuals());
+    c.put("c_nlp", r.cNlp());
+    c.put("d_nlp", r.dNlp());
+    c.put("gmp", r.gmp());
+    if (intervals) {
+      c.put("D-NLP 95 % interval", interval(r.dNlpLow(), r.dNlpHigh()));
+      c.put("vs best baseline", r.vsBestBaseline());
       c.put(
           "its 95 % interval",
-          interval(r.get("vs_best_baseline_low"), r.get("vs_best_baseline_high"))
-              + (Boolean.TRUE.equals(r.get("beyond_noise")) ? " *" : ""));
-      c.put("best baseline", r.get("best_baseline"));
-      out.add(c);
+          interval(r.vsBestBaselineLow(), r.vsBestBaselineHigh())
+              + (Boolean.TRUE.equals(r.beyondNoise()) ? " *" : ""));
+      c.put("best baseline", r.bestBaseline());
     }
-    return out;
+    return c;
   }
 
-  private static String interval(Object low, Object high) {
-    if (!(low instanceof Double l) || !(high instanceof Double h) || l.isNaN()) {
+  private static String interval(Double low, Double high) {
+    if (low == null || high == null || low.isNaN()) {
       return "–";
     }
-    return String.format(Locale.ROOT, "[%.4f, %.4f]", l, h);
+    return String.format(Locale.ROOT, "[%.4f, %.4f]", low, high);
   }
 
   ReportBuilder metrics(List<Map<String, Object>> metrics) {
@@ -141,17 +146,9 @@ final class ReportBuilder {
   }
 
   String html() {
-    return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>shoal evaluation</title><style>"
-        + "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-        + "table{border-collapse:collapse;font-size:13px;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 6px}"
-        + "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}"
-        + "figure{display:inline-block;margin:0.5em}svg{font-size:11px}"
-        + "</style></head><body><h1>shoal evaluation</h1><p>Predictions: "
-        + Html.escape(config.predictions())
-        + "; compared with: "
-        + Html.escape(comparedWith)
-        + ".</p>"
-        + body
-        + "</body></html>";
+    return Html.page(
+        "shoal evaluation",
+        "Predictions: " + config.predictions() + "; compared with: " + comparedWith + ".",
+        body);
   }
 }

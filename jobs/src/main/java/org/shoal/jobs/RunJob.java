@@ -8,10 +8,8 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,11 +30,7 @@ import picocli.CommandLine.Option;
  * <work-dir>/published/<run>/} with a manifest, and {@code published/latest.json} is replaced
  * atomically, so a failed run never replaces the last good results.
  */
-@Command(
-    name = "run",
-    mixinStandardHelpOptions = true,
-    description =
-        "Run the whole pipeline (simulate, covariates when inputs are set, expand, augment, contrasts, train, infer, evaluate), skipping unchanged stages.")
+@Command(name = "run", description = "Run the whole pipeline, skipping unchanged stages.")
 final class RunJob extends JobCommand<RunJob.RunConfig> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -68,6 +62,25 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
   /** What the run did with one stage, for the published manifest. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record StageRun(String stage, String fingerprint, boolean ran, Double seconds) {}
+
+  /**
+   * published/<run>/manifest.json: versions, timings, the best model, every stage, the config, the
+   * results.
+   */
+  record Manifest(
+      String run,
+      String shoal,
+      String spark,
+      String java,
+      double seconds,
+      String model,
+      double validationLoss,
+      List<StageRun> stages,
+      JsonNode config,
+      JsonNode results) {}
+
+  /** published/latest.json: the last good run, replaced atomically. */
+  record Latest(String run, String path, String model, String report) {}
 
   RunJob() {
     super(RunConfig::from);
@@ -173,30 +186,24 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     for (String f : List.of("report.html", "summary.json", "metrics.csv")) {
       FileUtil.copy(fs, new Path(evaluate, f), fs, new Path(target, f), false, hadoop);
     }
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("run", runName);
-    manifest.put("shoal", Version.current());
-    manifest.put("spark", spark.version());
-    manifest.put("java", System.getProperty("java.version"));
-    manifest.put("seconds", seconds);
-    manifest.put("model", best.at("/runId").asText());
-    manifest.put("validationLoss", best.at("/validationLoss").asDouble());
-    manifest.put("stages", record);
-    manifest.put(
-        "config",
-        JSON.readTree(
-            settings.config().getConfig("shoal").root().render(ConfigRenderOptions.concise())));
-    manifest.put(
-        "results",
-        JSON.readTree(Inputs.text(spark, evaluate + "/summary.json", "evaluation summary"))
-            .at("/results"));
+    Manifest manifest =
+        new Manifest(
+            runName,
+            Version.current(),
+            spark.version(),
+            System.getProperty("java.version"),
+            seconds,
+            best.at("/runId").asText(),
+            best.at("/validationLoss").asDouble(),
+            record,
+            JSON.readTree(
+                settings.config().getConfig("shoal").root().render(ConfigRenderOptions.concise())),
+            JSON.readTree(Inputs.text(spark, evaluate + "/summary.json", "evaluation summary"))
+                .at("/results"));
     Outputs.json(spark, manifest, target + "/manifest.json");
 
-    Map<String, Object> latest = new LinkedHashMap<>();
-    latest.put("run", runName);
-    latest.put("path", target.toString());
-    latest.put("model", target + "/model");
-    latest.put("report", target + "/report.html");
+    Latest latest =
+        new Latest(runName, target.toString(), target + "/model", target + "/report.html");
     Path tmp = new Path(published, ".latest.json.tmp");
     Outputs.json(spark, latest, tmp.toString());
     FileContext.getFileContext(tmp.toUri(), hadoop)

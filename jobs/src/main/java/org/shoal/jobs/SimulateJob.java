@@ -1,10 +1,7 @@
 package org.shoal.jobs;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.SimulateConfig;
 import org.shoal.pipeline.schema.Cols;
@@ -27,10 +24,7 @@ import picocli.CommandLine.Command;
  *   <li>{@code report.json} counts, stay-put rates and the true model's log-likelihood.
  * </ul>
  */
-@Command(
-    name = "simulate",
-    mixinStandardHelpOptions = true,
-    description = "Simulate tagged fish moving through a synthetic ocean under a known true model.")
+@Command(name = "simulate", description = "Simulate tagged fish in a synthetic ocean.")
 final class SimulateJob extends JobCommand<SimulateConfig> {
   SimulateJob() {
     super(SimulateConfig::from);
@@ -58,8 +52,7 @@ final class SimulateJob extends JobCommand<SimulateConfig> {
     progress.stage(
         String.format(Locale.ROOT, "simulating %d fish", setup.simulation().individuals()));
     Outputs.parquet(SimulateWorld.truth(spark, setup), out + "/truth");
-    Dataset<Row> truth = spark.read().parquet(out + "/truth");
-    TruthSummary summary = TruthSummary.of(truth);
+    TruthSummary summary = TruthSummary.of(spark.read().parquet(out + "/truth"));
     double seconds =
         progress.finished(
             String.format(
@@ -75,33 +68,35 @@ final class SimulateJob extends JobCommand<SimulateConfig> {
     progress.finished(
         String.format(Locale.ROOT, "%d positions", summary.steps() + summary.individuals()));
 
-    double stepsPerSecond = summary.steps() / seconds;
-    progress.info(
-        String.format(
-            Locale.ROOT,
-            "stay-put rate %.3f (true model expects %.3f +- %.3f); %d-%d choices per step",
-            summary.stayPutRate(),
-            summary.expectedStayPutRate(),
-            summary.stayPutRateStdError(),
-            summary.minChoices(),
-            summary.maxChoices()));
-    progress.info(
-        String.format(
-            Locale.ROOT,
-            "true model: mean log-likelihood per step %.4f (GMP %.4f); uniform baseline %.4f (GMP %.4f)",
-            summary.trueMeanLogLikelihood(),
-            Math.exp(summary.trueMeanLogLikelihood()),
-            summary.uniformMeanLogLikelihood(),
-            Math.exp(summary.uniformMeanLogLikelihood())));
-    progress.info(String.format(Locale.ROOT, "simulation speed: %.0f steps/s", stepsPerSecond));
-
-    Map<String, Object> report = new LinkedHashMap<>();
-    report.put("seed", setup.simulation().seed());
-    report.put("oceanCells", ocean);
-    report.put("landCells", land);
-    report.put("summary", summary);
-    report.put("stepsPerSecond", stepsPerSecond);
+    Report report =
+        new Report(setup.simulation().seed(), ocean, land, summary, summary.steps() / seconds);
+    report.lines().forEach(progress::info);
     Outputs.json(spark, report, out + "/report.json");
     progress.info("wrote " + out + "/report.json");
+  }
+
+  /** report.json: the world's size, the simulated truth's summary and the simulation speed. */
+  record Report(
+      long seed, int oceanCells, int landCells, TruthSummary summary, double stepsPerSecond) {
+    List<String> lines() {
+      return List.of(
+          String.format(
+              Locale.ROOT,
+              "stay-put rate %.3f (true model expects %.3f +- %.3f); %d-%d choices per step",
+              summary.stayPutRate(),
+              summary.expectedStayPutRate(),
+              summary.stayPutRateStdError(),
+              summary.minChoices(),
+              summary.maxChoices()),
+          String.format(
+              Locale.ROOT,
+              "true model: mean log-likelihood per step %.4f (GMP %.4f); uniform baseline %.4f (GMP"
+                  + " %.4f)",
+              summary.trueMeanLogLikelihood(),
+              Math.exp(summary.trueMeanLogLikelihood()),
+              summary.uniformMeanLogLikelihood(),
+              Math.exp(summary.uniformMeanLogLikelihood())),
+          String.format(Locale.ROOT, "simulation speed: %.0f steps/s", stepsPerSecond));
+    }
   }
 }

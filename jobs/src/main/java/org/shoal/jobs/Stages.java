@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,6 +109,15 @@ final class Stages {
     marker.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(marker, false);
   }
 
+  /** A finished stage's marker: what ran, on which inputs, with which configuration, when. */
+  record Marker(
+      String stage,
+      String fingerprint,
+      List<String> inputs,
+      JsonNode config,
+      double seconds,
+      String finished) {}
+
   /**
    * Marks the stage finished: its fingerprint, inputs, time and resolved configuration (every key
    * it ran with, defaults included) in {@link #MARKER}.
@@ -117,13 +125,14 @@ final class Stages {
   static void record(
       SparkSession spark, Config config, Stage stage, String fingerprint, double seconds)
       throws IOException {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("stage", stage.name());
-    m.put("fingerprint", fingerprint);
-    m.put("inputs", List.copyOf(stage.inputs()));
-    m.put("config", JSON.readTree(resolved(config, stage)));
-    m.put("seconds", seconds);
-    m.put("finished", java.time.Instant.now().toString());
-    Outputs.json(spark, m, stage.output() + "/" + MARKER);
+    Marker marker =
+        new Marker(
+            stage.name(),
+            fingerprint,
+            List.copyOf(stage.inputs()),
+            JSON.readTree(resolved(config, stage)),
+            seconds,
+            java.time.Instant.now().toString());
+    Outputs.json(spark, marker, stage.output() + "/" + MARKER);
   }
 }

@@ -42,11 +42,7 @@ import picocli.CommandLine.Command;
  * features.json, run.json, history.csv); the job writes history/ (Parquet), leaderboard.csv and
  * best.json (the run with the lowest validation loss).
  */
-@Command(
-    name = "train",
-    mixinStandardHelpOptions = true,
-    description =
-        "Train the shared-weight log-odds model (local, Spark parameter averaging, or a grid).")
+@Command(name = "train", description = "Train the log-odds model (local, averaging or grid).")
 final class TrainJob extends JobCommand<TrainConfig> {
   TrainJob() {
     super(TrainConfig::from);

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -112,7 +113,19 @@ public final class GriddedCovariates {
       long gridPoints,
       int filledCells,
       String note,
-      Dataset<Row> partials) {}
+      Dataset<Row> partials) {
+    /** The source in one line: kind, files, grid points in the region, variables. */
+    public String description() {
+      return String.format(
+          Locale.ROOT,
+          "%s, %d file(s), %d grid points in the region, variables %s%s",
+          kind,
+          files.size(),
+          gridPoints,
+          columns,
+          daily ? "" : " (static: no time axis)");
+    }
+  }
 
   // ----------------------------------------------------------------------------------------------
   // NetCDF
