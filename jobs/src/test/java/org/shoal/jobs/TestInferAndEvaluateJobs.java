@@ -48,14 +48,7 @@ class TestInferAndEvaluateJobs {
     Path infer = dir.resolve("infer");
     evaluate = dir.resolve("evaluate");
     SmallWorlds.simulateAndExpand(world, expand, "10");
-    assertThat(
-            Shoal.execute(
-                "contrasts",
-                "-Dcontrasts.input=" + expand,
-                "-Dcontrasts.output=" + contrasts,
-                "-Dcontrasts.decisions-per-individual=40",
-                "-Dcontrasts.alternatives-per-decision=5"))
-        .isZero();
+    SmallWorlds.sampleContrasts(expand, contrasts);
     assertThat(
             Shoal.execute(
                 "train",

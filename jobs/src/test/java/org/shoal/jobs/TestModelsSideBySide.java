@@ -43,13 +43,7 @@ class TestModelsSideBySide {
       "-Dsimulate.individuals-per-partition=10"
     };
     assertThat(Shoal.execute(simulate)).isZero();
-    assertThat(
-            Shoal.execute(
-                "expand",
-                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
-                "-Dexpand.covariates=" + world.resolve("covariates"),
-                "-Dexpand.output=" + expand))
-        .isZero();
+    SmallWorlds.expand(world, expand);
     assertThat(
             Shoal.execute(
                 "train",

@@ -14,7 +14,7 @@ public record ContrastsConfig(String input, String output, SampleContrasts.Param
   }
 
   public static ContrastsConfig from(Settings s) {
-    SampleContrasts.Mode mode = s.choice(K + "mode", SampleContrasts.Mode::parse);
+    SampleContrasts.Mode mode = s.choice(K + "mode", SampleContrasts.Mode.class, "contrast mode");
     int perIndividual =
         s.integer(
             K + "decisions-per-individual", mode == SampleContrasts.Mode.PAIRS ? 1 : 0, 10_000_000);

@@ -18,18 +18,14 @@ public record DiffuseConfig(
 
   @Override
   public List<String> inputs() {
-    return java.util.stream.Stream.of(transitions, reference, initial)
-        .filter(java.util.Objects::nonNull)
-        .toList();
+    return StageConfig.present(transitions, reference, initial);
   }
 
   public static DiffuseConfig from(Settings s) {
-    String reference = s.string(K + "reference");
-    String initial = s.string(K + "initial");
     return new DiffuseConfig(
         s.string(K + "transitions"),
-        reference.isBlank() ? null : reference,
-        initial.isBlank() ? null : initial,
+        s.optionalString(K + "reference"),
+        s.optionalString(K + "initial"),
         s.integer(K + "days", 1, 100_000),
         s.config().getIntList(K + "pictures"),
         s.string(K + "output"));

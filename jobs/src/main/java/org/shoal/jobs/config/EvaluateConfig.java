@@ -34,9 +34,7 @@ public record EvaluateConfig(
 
   @Override
   public List<String> inputs() {
-    return java.util.stream.Stream.of(predictions, reference, training)
-        .filter(java.util.Objects::nonNull)
-        .toList();
+    return StageConfig.present(predictions, reference, training);
   }
 
   public static EvaluateConfig from(Settings s) {
@@ -54,7 +52,7 @@ public record EvaluateConfig(
       groups.add(cols);
     }
     List<String> notes = new ArrayList<>();
-    String reference = blankToNull(s.string(K + "reference"));
+    String reference = s.optionalString(K + "reference");
     if (reference != null && s.isDefault(K + "reference") && !s.tracksAreSimulated()) {
       notes.add(
           "no reference model: the default ("
@@ -73,7 +71,7 @@ public record EvaluateConfig(
         s.string(K + "predictions"),
         reference,
         s.string(K + "reference-name"),
-        blankToNull(s.string(K + "training")),
+        s.optionalString(K + "training"),
         s.string(K + "output"),
         groups,
         subsets,
@@ -86,9 +84,5 @@ public record EvaluateConfig(
         List.copyOf(notes),
         s.integer(K + "bootstrap", 0, 1_000_000),
         s.integer(K + "bootstrap-seed"));
-  }
-
-  private static String blankToNull(String v) {
-    return v.isBlank() ? null : v;
   }
 }

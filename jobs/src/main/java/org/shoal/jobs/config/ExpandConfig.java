@@ -46,7 +46,7 @@ public record ExpandConfig(
 
   public static ExpandConfig from(Settings s) {
     List<String> notes = new ArrayList<>();
-    TrackFormat format = s.choice(K + "tracks.format", TrackFormat::parse);
+    TrackFormat format = s.choice(K + "tracks.format", TrackFormat.class, "track format");
     String c = K + "tracks.columns.";
     List<String> attributes = s.strings(K + "tracks.attributes");
     boolean defaultAttributes = s.isDefault(K + "tracks.attributes");
@@ -58,11 +58,11 @@ public record ExpandConfig(
     TrackSource tracks =
         new TrackSource(
             format,
-            required(s, K + "tracks.path"),
-            orNull(s.string(c + "individual")),
-            orNull(s.string(c + "timestamp")),
-            orNull(s.string(c + "latitude")),
-            orNull(s.string(c + "longitude")),
+            s.requiredString(K + "tracks.path", "must not be empty"),
+            s.optionalString(c + "individual"),
+            s.optionalString(c + "timestamp"),
+            s.optionalString(c + "latitude"),
+            s.optionalString(c + "longitude"),
             defaultAttributes ? List.of() : attributes,
             optional,
             s.string(K + "tracks.timestamp-format"));
@@ -72,12 +72,12 @@ public record ExpandConfig(
     List<ChoiceFeatures.Base> base = new ArrayList<>();
     for (String b : s.strings(K + "features.base")) {
       try {
-        base.add(ChoiceFeatures.Base.parse(b));
+        base.add(org.shoal.pipeline.util.Enums.parse(ChoiceFeatures.Base.class, b, "base feature"));
       } catch (IllegalArgumentException e) {
         throw s.invalid(K + "features.base", e.getMessage());
       }
     }
-    String covariates = optional(s, K + "covariates");
+    String covariates = s.optionalString(K + "covariates");
     if (s.isDefault(K + "covariates") && CovariatesConfig.enabled(s)) {
       covariates = s.string("shoal.covariates.output");
       notes.add(
@@ -125,11 +125,14 @@ public record ExpandConfig(
     ExpandParams params =
         new ExpandParams(
             tracks,
-            s.choice(K + "daily-rule", DailyPositions.Rule::parse),
+            s.choice(K + "daily-rule", DailyPositions.Rule.class, "daily rule"),
             s.choice(K + "step", Step::parse),
             s.integer(K + "resolution", 0, 15),
             s.number(K + "radius-km", 0, 20_000),
-            s.choice(K + "missing-covariates", ExpandDecisions.MissingCovariates::parse),
+            s.choice(
+                K + "missing-covariates",
+                ExpandDecisions.MissingCovariates.class,
+                "missing-covariates policy"),
             base,
             covariateTransforms,
             attributeTransforms,
@@ -139,9 +142,9 @@ public record ExpandConfig(
         s.string(K + "output"),
         params,
         covariates,
-        optional(s, K + "attributes-table"),
-        optional(s, K + "split.file"),
-        optional(s, K + "normalisation-from"),
+        s.optionalString(K + "attributes-table"),
+        s.optionalString(K + "split.file"),
+        s.optionalString(K + "normalisation-from"),
         s.integer(K + "buckets", 1, 10_000),
         defaultFeatures,
         List.copyOf(notes));
@@ -191,22 +194,5 @@ public record ExpandConfig(
       }
     }
     return out;
-  }
-
-  private static String orNull(String value) {
-    return value.isBlank() ? null : value;
-  }
-
-  private static String optional(Settings s, String key) {
-    String v = s.string(key);
-    return v.isBlank() ? null : v;
-  }
-
-  private static String required(Settings s, String key) {
-    String v = s.string(key);
-    if (v.isBlank()) {
-      throw s.invalid(key, "must not be empty");
-    }
-    return v;
   }
 }

@@ -37,12 +37,12 @@ public record ImportConfig(String path, boolean parquet, String output, ImportCh
     String c = K + "columns.";
     ImportChoices.Columns columns =
         new ImportChoices.Columns(
-            optional(s, c + "individual"),
-            required(s, c + "decision"),
-            required(s, c + "selected"),
-            optional(s, c + "choice"),
-            optional(s, c + "alternative"),
-            optional(s, c + "split"));
+            s.optionalString(c + "individual"),
+            s.requiredString(c + "decision", "must name a column"),
+            s.requiredString(c + "selected", "must name a column"),
+            s.optionalString(c + "choice"),
+            s.optionalString(c + "alternative"),
+            s.optionalString(c + "split"));
     Map<String, Transform> features = new LinkedHashMap<>();
     if (s.config().getValue(K + "features").valueType() == ConfigValueType.OBJECT) {
       for (String f : new TreeMap<>(s.flatStrings(K + "features")).keySet()) {
@@ -67,22 +67,9 @@ public record ImportConfig(String path, boolean parquet, String output, ImportCh
             columns,
             features,
             constants,
-            optional(s, K + "base-alternative"),
+            s.optionalString(K + "base-alternative"),
             s.strings(K + "interactions"),
             s.integer(K + "split.seed"),
             s.number(K + "split.validation-fraction", 0, 1)));
-  }
-
-  private static String optional(Settings s, String key) {
-    String v = s.string(key).trim();
-    return v.isEmpty() ? null : v;
-  }
-
-  private static String required(Settings s, String key) {
-    String v = optional(s, key);
-    if (v == null) {
-      throw s.invalid(key, "must name a column");
-    }
-    return v;
   }
 }

@@ -28,13 +28,12 @@ public record InferConfig(
   }
 
   public static InferConfig from(Settings s) {
-    String contrasts = s.string(K + "contrasts");
     return new InferConfig(
         s.string(K + "model"),
         s.strings(K + "models"),
         s.string("shoal.train.output"),
         s.string(K + "decisions"),
-        contrasts.isBlank() ? null : contrasts,
+        s.optionalString(K + "contrasts"),
         s.string(K + "output"));
   }
 

@@ -63,6 +63,21 @@ public final class Settings {
     return read(key, () -> config.getString(key));
   }
 
+  /** The key's value trimmed, or null when it is blank (an optional path or column name). */
+  public String optionalString(String key) {
+    String v = string(key).trim();
+    return v.isEmpty() ? null : v;
+  }
+
+  /** The key's value trimmed; blank fails naming the key ({@code what}: "must name a column"). */
+  public String requiredString(String key, String what) {
+    String v = optionalString(key);
+    if (v == null) {
+      throw invalid(key, what);
+    }
+    return v;
+  }
+
   public java.util.List<? extends Config> objects(String key) {
     return read(key, () -> config.getConfigList(key));
   }
@@ -82,6 +97,11 @@ public final class Settings {
     } catch (IllegalArgumentException e) {
       throw invalid(key, e.getMessage());
     }
+  }
+
+  /** One of an enum's values, written as a configuration word ({@code log-zscore}). */
+  public <E extends Enum<E>> E choice(String key, Class<E> type, String what) {
+    return choice(key, v -> org.shoal.pipeline.util.Enums.parse(type, v, what));
   }
 
   public long integer(String key) {

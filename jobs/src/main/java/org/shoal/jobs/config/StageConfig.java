@@ -12,4 +12,9 @@ public interface StageConfig {
 
   /** The files and folders the stage reads; their listings are part of the stage's fingerprint. */
   List<String> inputs();
+
+  /** The paths that are set (optional inputs are null when not configured). */
+  static List<String> present(String... paths) {
+    return java.util.Arrays.stream(paths).filter(java.util.Objects::nonNull).toList();
+  }
 }

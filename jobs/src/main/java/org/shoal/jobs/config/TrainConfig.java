@@ -39,10 +39,6 @@ public record TrainConfig(
     LOCAL,
     SPARK,
     GRID;
-
-    static Mode parse(String name) {
-      return org.shoal.pipeline.util.Enums.parse(Mode.class, name, "training mode");
-    }
   }
 
   public static TrainConfig from(Settings s) {
@@ -92,7 +88,7 @@ public record TrainConfig(
             s.config().getIntList(g + "batch-size"),
             s.config().getDoubleList(g + "dropout"),
             s.config().getLongList(g + "seeds"));
-    Mode mode = s.choice(K + "mode", Mode::parse);
+    Mode mode = s.choice(K + "mode", Mode.class, "training mode");
     if (mode == Mode.GRID && grid.size() == 0) {
       throw s.invalid(g + "seeds", "the grid is empty: every grid list needs at least one value");
     }

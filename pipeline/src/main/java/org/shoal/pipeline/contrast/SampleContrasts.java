@@ -49,10 +49,6 @@ public final class SampleContrasts {
   public enum Mode {
     PAIRS,
     DECISIONS;
-
-    public static Mode parse(String name) {
-      return org.shoal.pipeline.util.Enums.parse(Mode.class, name, "contrast mode");
-    }
   }
 
   public record Params(

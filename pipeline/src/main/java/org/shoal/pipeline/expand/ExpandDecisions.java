@@ -46,11 +46,6 @@ public final class ExpandDecisions {
     DROP,
     /** Stop with an error naming the first such (cell, date). */
     FAIL;
-
-    public static MissingCovariates parse(String name) {
-      return org.shoal.pipeline.util.Enums.parse(
-          MissingCovariates.class, name, "missing-covariates policy");
-    }
   }
 
   /**

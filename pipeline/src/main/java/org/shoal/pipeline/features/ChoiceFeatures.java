@@ -41,10 +41,6 @@ public final class ChoiceFeatures {
     Base(List<String> columns) {
       this.columns = columns;
     }
-
-    public static Base parse(String name) {
-      return org.shoal.pipeline.util.Enums.parse(Base.class, name, "base feature");
-    }
   }
 
   private ChoiceFeatures() {}

@@ -169,21 +169,20 @@ public final class ConditionalLogit {
       return history;
     }
 
+    /** Feature k's row of the coefficient table: name, estimate, std. errors, z, p. */
+    private Object[] coefficient(int k) {
+      return new Object[] {
+        features.get(k), estimates[k], stdError(k), robustStdError(k), z(k), pValue(k)
+      };
+    }
+
     /** The coefficient table as CSV: feature, estimate, std_error, robust_std_error, z, p_value. */
     public String coefficientsCsv() {
       StringBuilder table =
           new StringBuilder("feature,estimate,std_error,robust_std_error,z,p_value\n");
       for (int k = 0; k < features.size(); k++) {
         table.append(
-            String.format(
-                Locale.ROOT,
-                "%s,%.10g,%.10g,%.10g,%.6f,%.6g%n",
-                features.get(k),
-                estimates[k],
-                stdError(k),
-                robustStdError(k),
-                z(k),
-                pValue(k)));
+            String.format(Locale.ROOT, "%s,%.10g,%.10g,%.10g,%.6f,%.6g%n", coefficient(k)));
       }
       return table.toString().trim();
     }
@@ -206,15 +205,7 @@ public final class ConditionalLogit {
               "p"));
       for (int k = 0; k < features.size(); k++) {
         lines.add(
-            String.format(
-                Locale.ROOT,
-                "%-24s %12.6f %11.6f %11.6f %9.3f %9.4f",
-                features.get(k),
-                estimates[k],
-                stdError(k),
-                robustStdError(k),
-                z(k),
-                pValue(k)));
+            String.format(Locale.ROOT, "%-24s %12.6f %11.6f %11.6f %9.3f %9.4f", coefficient(k)));
       }
       if (!notIdentified.isEmpty()) {
         lines.add("not identified (the same for every choice of a decision): " + notIdentified);

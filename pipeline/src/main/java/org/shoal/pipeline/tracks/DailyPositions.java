@@ -61,10 +61,6 @@ public final class DailyPositions {
     FIRST,
     /** The spherical mean (mean of unit vectors, antimeridian-safe). */
     MEAN;
-
-    public static Rule parse(String name) {
-      return org.shoal.pipeline.util.Enums.parse(Rule.class, name, "daily rule");
-    }
   }
 
   private DailyPositions() {}

@@ -7,22 +7,10 @@ import java.util.List;
  * first found wins) when the configuration names none.
  */
 public enum TrackFormat {
-  /** Any CSV with a header; columns from the configuration. */
-  CSV(
-      List.of("individual_id"),
-      List.of("timestamp"),
-      List.of("latitude"),
-      List.of("longitude"),
-      List.of(),
-      null),
-  /** Parquet; columns from the configuration. */
-  PARQUET(
-      List.of("individual_id"),
-      List.of("timestamp"),
-      List.of("latitude"),
-      List.of("longitude"),
-      List.of(),
-      null),
+  /** Any CSV with a header; columns from the configuration, else shoal's own names. */
+  CSV,
+  /** Parquet; columns from the configuration, else shoal's own names. */
+  PARQUET,
   /**
    * Wildlife Computers GPE3 export: comment lines starting with {@code "; }, then a CSV with a
    * header.
@@ -63,6 +51,17 @@ public enum TrackFormat {
    */
   public final String individualWhenUniquePerRow;
 
+  /** A plain table: shoal's own column names (those the simulator writes). */
+  TrackFormat() {
+    this(
+        List.of("individual_id"),
+        List.of("timestamp"),
+        List.of("latitude"),
+        List.of("longitude"),
+        List.of(),
+        null);
+  }
+
   TrackFormat(
       List<String> individual,
       List<String> timestamp,
@@ -76,9 +75,5 @@ public enum TrackFormat {
     this.longitude = longitude;
     this.attributes = attributes;
     this.individualWhenUniquePerRow = individualWhenUniquePerRow;
-  }
-
-  public static TrackFormat parse(String name) {
-    return org.shoal.pipeline.util.Enums.parse(TrackFormat.class, name, "track format");
   }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +20,10 @@ import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.simulate.SimulateWorld;
-import org.shoal.pipeline.simulate.SyntheticWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.Step;
-import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
 /**
@@ -42,18 +39,11 @@ class TestRecoversTheTrueModel {
   void validationLogLikelihoodIsWithinOnePercentOfTheTruth() {
     SimulateWorld.Setup setup =
         new SimulateWorld.Setup(Worlds.SMALL, Worlds.MODEL, Worlds.simulation(2024, 900), 100);
-    String tracks = dir.resolve("tracks").toString();
-    SimulateWorld.tracks(spark, setup)
-        .write()
-        .mode(SaveMode.Overwrite)
-        .option("header", true)
-        .csv(tracks);
-    Dataset<Row> covariates =
-        SimulateWorld.covariates(spark, new SyntheticWorld(setup.world()), setup.simulation());
-    TrackSource csv = TrackSource.of(TrackFormat.CSV, tracks);
+    TrackSource source = Worlds.csvTracks(spark, setup, dir);
+    Dataset<Row> covariates = Worlds.covariates(spark, setup);
     ExpandParams params =
         new ExpandParams(
-            csv.withAttributes(List.of("fork_length_cm")),
+            source,
             DailyPositions.Rule.LAST,
             Step.DAILY,
             4,

@@ -1,7 +1,15 @@
 package org.shoal.pipeline.simulate;
 
+import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.shoal.pipeline.geo.Region;
+import org.shoal.pipeline.tracks.TrackFormat;
+import org.shoal.pipeline.tracks.TrackSource;
 
 /** Small worlds for tests: fast to build and simulate, same model as the default demo. */
 public final class Worlds {
@@ -15,5 +23,21 @@ public final class Worlds {
 
   public static SimulationSpec simulation(long seed, int individuals) {
     return new SimulationSpec(seed, individuals, 20, 40, LocalDate.of(2020, 4, 1), 10, 75.5, 7.0);
+  }
+
+  /** The world's tracks written as CSV under {@code dir/tracks}, read back with the fork length. */
+  public static TrackSource csvTracks(SparkSession spark, SimulateWorld.Setup setup, Path dir) {
+    String tracks = dir.resolve("tracks").toString();
+    SimulateWorld.tracks(spark, setup)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("header", true)
+        .csv(tracks);
+    return TrackSource.of(TrackFormat.CSV, tracks).withAttributes(List.of("fork_length_cm"));
+  }
+
+  /** The world's covariates per (cell, day). */
+  public static Dataset<Row> covariates(SparkSession spark, SimulateWorld.Setup setup) {
+    return SimulateWorld.covariates(spark, new SyntheticWorld(setup.world()), setup.simulation());
   }
 }
