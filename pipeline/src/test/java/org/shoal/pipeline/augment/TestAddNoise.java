@@ -14,7 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Normalisation;
@@ -92,22 +92,8 @@ class TestAddNoise {
     Dataset<Row> base =
         spark.createDataFrame(
             rows,
-            DataTypes.createStructType(
-                List.of(
-                    DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-                    DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false),
-                    DataTypes.createStructField(Cols.CHOICE, DataTypes.IntegerType, false),
-                    DataTypes.createStructField(Cols.DATE, DataTypes.DateType, false),
-                    DataTypes.createStructField(Cols.ORIGIN_CELL, DataTypes.StringType, false),
-                    DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
-                    DataTypes.createStructField(Cols.SELECTED, DataTypes.BooleanType, false),
-                    DataTypes.createStructField("split", DataTypes.StringType, false),
-                    DataTypes.createStructField(
-                        ChoiceTable.DISTANCE_KM, DataTypes.DoubleType, false),
-                    DataTypes.createStructField(
-                        ChoiceTable.BEARING_DEG, DataTypes.DoubleType, false),
-                    DataTypes.createStructField("salinity", DataTypes.DoubleType, false),
-                    DataTypes.createStructField("mlt", DataTypes.DoubleType, false))));
+            StructType.fromDDL(
+                "individual STRING, decision INT, choice INT, date DATE, origin_cell STRING, cell STRING, selected BOOLEAN, split STRING, distance_km DOUBLE, bearing_deg DOUBLE, salinity DOUBLE, mlt DOUBLE"));
     return NORMALISATION.apply(ChoiceFeatures.add(base, 100));
   }
 

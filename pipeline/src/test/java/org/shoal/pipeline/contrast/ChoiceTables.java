@@ -7,23 +7,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.shoal.pipeline.schema.Cols;
 
 /** Hand-made decision/choice tables: choice 1 is staying put (cell == origin_cell). */
 final class ChoiceTables {
   static final StructType SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.CHOICE, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.ORIGIN_CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.SELECTED, DataTypes.BooleanType, false),
-              DataTypes.createStructField("split", DataTypes.StringType, false),
-              DataTypes.createStructField("f_x", DataTypes.DoubleType, false)));
+      StructType.fromDDL(
+          "individual STRING, decision INT, choice INT, origin_cell STRING, cell STRING, selected BOOLEAN, split STRING, f_x DOUBLE");
 
   private ChoiceTables() {}
 

@@ -16,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.geo.LatLonBox;
@@ -199,20 +198,10 @@ class TestGriddedCovariates {
   void aLongTableGivesWhatTheNetcdfFileGives() {
     GriddedCovariates.Params p = params(4, true);
     StructType thetaoSchema =
-        DataTypes.createStructType(
-            List.of(
-                DataTypes.createStructField("Latitude", DataTypes.DoubleType, false),
-                DataTypes.createStructField("lon", DataTypes.DoubleType, false),
-                DataTypes.createStructField("time", DataTypes.StringType, false),
-                DataTypes.createStructField("depth", DataTypes.DoubleType, false),
-                DataTypes.createStructField("thetao", DataTypes.DoubleType, true)));
+        StructType.fromDDL(
+            "`Latitude` DOUBLE, lon DOUBLE, time STRING, depth DOUBLE, thetao DOUBLE");
     StructType mlotstSchema =
-        DataTypes.createStructType(
-            List.of(
-                DataTypes.createStructField("Latitude", DataTypes.DoubleType, false),
-                DataTypes.createStructField("lon", DataTypes.DoubleType, false),
-                DataTypes.createStructField("time", DataTypes.StringType, false),
-                DataTypes.createStructField("mlotst", DataTypes.DoubleType, true)));
+        StructType.fromDDL("`Latitude` DOUBLE, lon DOUBLE, time STRING, mlotst DOUBLE");
     List<Row> thetaoRows = new ArrayList<>();
     List<Row> mlotstRows = new ArrayList<>();
     double[] depths = {0.494, 30.0};

@@ -17,15 +17,8 @@ import org.shoal.pipeline.testing.SharedSpark;
 /** The stay-put-rate baseline against probabilities worked out by hand. */
 class TestBaselines {
   private static final StructType SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.ORIGIN_CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.SELECTED, DataTypes.BooleanType, false),
-              DataTypes.createStructField("split", DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.PROBABILITY, DataTypes.DoubleType, false)));
+      StructType.fromDDL(
+          "individual STRING, decision INT, origin_cell STRING, cell STRING, selected BOOLEAN, split STRING, probability DOUBLE");
 
   private static Row row(
       String ind, int d, String origin, String cell, boolean selected, String split) {

@@ -14,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.schema.Cols;
@@ -25,17 +24,8 @@ class TestEvaluation {
   private final SparkSession spark = SharedSpark.session();
 
   static final StructType SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.CHOICE, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.ORIGIN_CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.SELECTED, DataTypes.BooleanType, false),
-              DataTypes.createStructField("distance_km", DataTypes.DoubleType, false),
-              DataTypes.createStructField("region", DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.PROBABILITY, DataTypes.DoubleType, true)));
+      StructType.fromDDL(
+          "individual STRING, decision INT, choice INT, origin_cell STRING, cell STRING, selected BOOLEAN, distance_km DOUBLE, region STRING, probability DOUBLE");
 
   /**
    * Individuals with 1..9 decisions of 2..6 choices; choice 1 stays put; random softmax
@@ -243,38 +233,26 @@ class TestEvaluation {
     }
   }
 
+  /** The row with another probability (its last column). */
+  private static Row withProbability(Row r, Double probability) {
+    Object[] values = new Object[r.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = r.get(i);
+    }
+    values[values.length - 1] = probability;
+    return RowFactory.create(values);
+  }
+
   @Test
   void zeroOrMissingProbabilitiesAreNamedErrors() {
     List<Row> rows = new ArrayList<>(predictions(4));
     Row first = rows.stream().filter(r -> r.getBoolean(5)).findFirst().get();
     int at = rows.indexOf(first);
-    rows.set(
-        at,
-        RowFactory.create(
-            first.get(0),
-            first.get(1),
-            first.get(2),
-            first.get(3),
-            first.get(4),
-            true,
-            first.get(6),
-            first.get(7),
-            0.0));
+    rows.set(at, withProbability(first, 0.0));
     assertThatThrownBy(() -> table(rows, Map.of()))
         .hasMessageContaining("decision " + first.get(1) + " of individual '" + first.get(0) + "'")
         .hasMessageContaining("probability 0.0 under model 'm'");
-    rows.set(
-        at,
-        RowFactory.create(
-            first.get(0),
-            first.get(1),
-            first.get(2),
-            first.get(3),
-            first.get(4),
-            true,
-            first.get(6),
-            first.get(7),
-            Double.NaN));
+    rows.set(at, withProbability(first, Double.NaN));
     assertThatThrownBy(() -> table(rows, Map.of())).hasMessageContaining("probability NaN");
     Row other = rows.stream().filter(r -> !r.getBoolean(5)).findFirst().get();
     rows.set(at, first);

@@ -12,7 +12,6 @@ import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.schema.Cols;
@@ -21,14 +20,8 @@ import org.shoal.pipeline.testing.SharedSpark;
 /** Inference against a plain-Java softmax of the scorer's log-odds, with a hand-written network. */
 class TestInference {
   private static final StructType SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.CHOICE, DataTypes.IntegerType, false),
-              DataTypes.createStructField("split", DataTypes.StringType, false),
-              DataTypes.createStructField("a", DataTypes.DoubleType, true),
-              DataTypes.createStructField("b", DataTypes.FloatType, true)));
+      StructType.fromDDL(
+          "individual STRING, decision INT, choice INT, split STRING, a DOUBLE, b FLOAT");
 
   /** 2 inputs -> 3 tanh units -> 1. */
   private static final LogOddsScorer NETWORK =
