@@ -68,6 +68,15 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     return new Stages.Stage(jobName(), config.output(), config.inputs());
   }
 
+  /** Sizes the session's shuffle to this stage's input ({@link Sparks#fitToInput}), saying so. */
+  final void fitSessionToInput(SparkSession spark, SparkConfig sparkConfig, Progress progress)
+      throws java.io.IOException {
+    String chosen = Sparks.fitToInput(spark, sparkConfig, Stages.inputBytes(spark, stage()));
+    if (chosen != null) {
+      progress.info(chosen);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Settings settings = ConfigLoader.settings(confFile, overrides);
@@ -84,6 +93,7 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
         // A job run on its own also keeps its stage marker true, so `shoal run` never skips over
         // its outputs.
         Stages.forget(spark, stage());
+        fitSessionToInput(spark, sparkConfig, progress);
         long t0 = System.nanoTime();
         run(spark, progress);
         Stages.record(

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.Settings;
+import org.shoal.jobs.config.SparkConfig;
 import org.shoal.jobs.config.StageConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -139,6 +140,7 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     Stages.forget(spark, stage.stage());
     long t0 = System.nanoTime();
     Progress stageProgress = new Progress(stage.jobName());
+    stage.fitSessionToInput(spark, SparkConfig.from(config.settings()), stageProgress);
     stage.run(spark, stageProgress);
     double seconds = (System.nanoTime() - t0) / 1e9;
     stageProgress.done();

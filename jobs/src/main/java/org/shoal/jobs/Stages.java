@@ -88,6 +88,19 @@ final class Stages {
     return out;
   }
 
+  /** The total size of the stage's inputs in bytes (missing inputs count 0). */
+  static long inputBytes(SparkSession spark, Stage stage) throws IOException {
+    long total = 0;
+    for (String input : stage.inputs()) {
+      Path root = new Path(input);
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(root)) {
+        total += fs.getContentSummary(root).getLength();
+      }
+    }
+    return total;
+  }
+
   /** The stage's resolved configuration (its shoal.<name> subtree), as JSON. */
   private static String resolved(Config config, Stage stage) {
     return config.getConfig("shoal." + stage.name()).root().render(ConfigRenderOptions.concise());

@@ -3,7 +3,8 @@ package org.shoal.jobs.config;
 import java.util.Map;
 
 /** How shoal builds its SparkSession (see shoal.spark in reference.conf). */
-public record SparkConfig(String master, String appName, Map<String, String> properties) {
+public record SparkConfig(
+    String master, String appName, Map<String, String> properties, long smallInputBytes) {
   public SparkConfig {
     properties = Map.copyOf(properties);
   }
@@ -12,6 +13,7 @@ public record SparkConfig(String master, String appName, Map<String, String> pro
     return new SparkConfig(
         s.string("shoal.spark.master"),
         s.string("shoal.spark.app-name"),
-        s.flatStrings("shoal.spark.properties"));
+        s.flatStrings("shoal.spark.properties"),
+        s.integer("shoal.spark.small-input-mb", 0, 1_000_000) * 1024L * 1024L);
   }
 }
