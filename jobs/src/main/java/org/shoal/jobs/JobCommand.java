@@ -68,13 +68,18 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     return new Stages.Stage(jobName(), config.output(), config.inputs());
   }
 
-  /** Sizes the session's shuffle to this stage's input ({@link Sparks#fitToInput}), saying so. */
-  final void fitSessionToInput(SparkSession spark, SparkConfig sparkConfig, Progress progress)
+  /**
+   * Sizes the session's shuffle to this stage's input ({@link Sparks#fitToInput}), saying so;
+   * returns the input's size in bytes.
+   */
+  final long fitSessionToInput(SparkSession spark, SparkConfig sparkConfig, Progress progress)
       throws java.io.IOException {
-    String chosen = Sparks.fitToInput(spark, sparkConfig, Stages.inputBytes(spark, stage()));
+    long bytes = Stages.inputBytes(spark, stage());
+    String chosen = Sparks.fitToInput(spark, sparkConfig, bytes);
     if (chosen != null) {
       progress.info(chosen);
     }
+    return bytes;
   }
 
   @Override
@@ -93,7 +98,7 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
         // A job run on its own also keeps its stage marker true, so `shoal run` never skips over
         // its outputs.
         Stages.forget(spark, stage());
-        fitSessionToInput(spark, sparkConfig, progress);
+        long inputBytes = fitSessionToInput(spark, sparkConfig, progress);
         long t0 = System.nanoTime();
         run(spark, progress);
         Stages.record(
@@ -101,7 +106,7 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
             config,
             stage(),
             Stages.fingerprint(spark, config, stage()),
-            (System.nanoTime() - t0) / 1e9);
+            Stages.Measures.of(t0, inputBytes, progress));
       } else {
         run(spark, progress);
       }
@@ -110,7 +115,11 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
         spark.stop();
       }
     }
-    progress.done();
+    if (recordsStage()) {
+      progress.done();
+    } else {
+      progress.doneInAll(); // each stage printed its own heap
+    }
     return 0;
   }
 }

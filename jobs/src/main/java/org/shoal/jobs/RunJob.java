@@ -62,7 +62,8 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
 
   /** What the run did with one stage, for the published manifest. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record StageRun(String stage, String fingerprint, boolean ran, Double seconds) {}
+  record StageRun(
+      String stage, String fingerprint, boolean ran, Double seconds, Double peakHeapMb) {}
 
   /**
    * published/<run>/manifest.json: versions, timings, the best model, every stage, the config, the
@@ -134,20 +135,22 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     String fingerprint = Stages.fingerprint(spark, config.settings().config(), stage.stage());
     if (!force && fingerprint.equals(Stages.recorded(spark, stage.stage()))) {
       progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
-      return new StageRun(stage.jobName(), fingerprint, false, null);
+      return new StageRun(stage.jobName(), fingerprint, false, null, null);
     }
     progress.info("stage " + stage.jobName());
     Stages.forget(spark, stage.stage());
-    long t0 = System.nanoTime();
     Progress stageProgress = new Progress(stage.jobName());
-    stage.fitSessionToInput(spark, SparkConfig.from(config.settings()), stageProgress);
+    long inputBytes =
+        stage.fitSessionToInput(spark, SparkConfig.from(config.settings()), stageProgress);
+    long t0 = System.nanoTime();
     stage.run(spark, stageProgress);
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    Stages.Measures measures = Stages.Measures.of(t0, inputBytes, stageProgress);
     stageProgress.done();
     // The inputs were listed before the stage ran; a stage never writes its own inputs, so the
     // listing stands.
-    Stages.record(spark, config.settings().config(), stage.stage(), fingerprint, seconds);
-    return new StageRun(stage.jobName(), fingerprint, true, seconds);
+    Stages.record(spark, config.settings().config(), stage.stage(), fingerprint, measures);
+    return new StageRun(
+        stage.jobName(), fingerprint, true, measures.seconds(), measures.peakHeapMb());
   }
 
   /**

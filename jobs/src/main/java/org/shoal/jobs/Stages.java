@@ -129,14 +129,31 @@ final class Stages {
       List<String> inputs,
       JsonNode config,
       double seconds,
+      double inputMb,
+      double peakHeapMb,
+      double peakLiveHeapMb,
       String finished) {}
+
+  /**
+   * What a stage cost: wall seconds, the size of what it read, and the most heap in use while it
+   * ran (garbage not yet collected included).
+   */
+  record Measures(double seconds, double inputMb, double peakHeapMb, double peakLiveHeapMb) {
+    static Measures of(long startNanos, long inputBytes, Progress progress) {
+      return new Measures(
+          (System.nanoTime() - startNanos) / 1e9,
+          inputBytes / 1048576.0,
+          progress.peakHeapMb(),
+          progress.peakLiveHeapMb());
+    }
+  }
 
   /**
    * Marks the stage finished: its fingerprint, inputs, time and resolved configuration (every key
    * it ran with, defaults included) in {@link #MARKER}.
    */
   static void record(
-      SparkSession spark, Config config, Stage stage, String fingerprint, double seconds)
+      SparkSession spark, Config config, Stage stage, String fingerprint, Measures measures)
       throws IOException {
     Marker marker =
         new Marker(
@@ -144,7 +161,10 @@ final class Stages {
             fingerprint,
             List.copyOf(stage.inputs()),
             JSON.readTree(resolved(config, stage)),
-            seconds,
+            measures.seconds(),
+            measures.inputMb(),
+            measures.peakHeapMb(),
+            measures.peakLiveHeapMb(),
             java.time.Instant.now().toString());
     Outputs.json(spark, marker, stage.output() + "/" + MARKER);
   }

@@ -43,6 +43,23 @@ class TestExpandJob {
 
     JsonNode report = JSON.readTree(first.resolve("report.json").toFile());
     JsonNode truth = JSON.readTree(world.resolve("report.json").toFile());
+    // the marker says what the stage read (tracks and covariates, every file) and that heap was
+    // used
+    JsonNode marker = JSON.readTree(first.resolve(Stages.MARKER).toFile());
+    long bytes = Files.size(world.resolve("tracks.csv"));
+    try (var files = Files.walk(world.resolve("covariates"))) {
+      // Hadoop's local file system hides its .crc checksum files
+      bytes +=
+          files
+              .filter(f -> Files.isRegularFile(f) && !f.getFileName().toString().startsWith("."))
+              .mapToLong(f -> f.toFile().length())
+              .sum();
+    }
+    assertThat(marker.at("/inputMb").asDouble())
+        .isCloseTo(bytes / 1048576.0, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(marker.at("/peakHeapMb").asDouble()).isPositive();
+    assertThat(marker.at("/peakLiveHeapMb").asDouble())
+        .isBetween(0.0, marker.at("/peakHeapMb").asDouble());
     assertThat(report.at("/balances").asBoolean()).isTrue();
     assertThat(report.at("/report/decisions").asLong())
         .isEqualTo(truth.at("/summary/steps").asLong());
