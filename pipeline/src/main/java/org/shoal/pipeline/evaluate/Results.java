@@ -166,21 +166,8 @@ public final class Results {
 
     /** Without a model to compare (no such split in the bootstrap): every interval NaN. */
     Result withoutIntervals() {
-      return new Result(
-          model,
-          split,
-          decisions,
-          individuals,
-          cNlp,
-          dNlp,
-          gmp,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          Double.NaN,
-          "",
-          false);
+      Bootstrap.Interval none = new Bootstrap.Interval(Double.NaN, Double.NaN, Double.NaN);
+      return withIntervals(none, none, "", false);
     }
 
     public boolean hasIntervals() {
