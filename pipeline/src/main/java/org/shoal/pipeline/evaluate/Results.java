@@ -224,6 +224,9 @@ public final class Results {
     return out;
   }
 
+  /** A split with fewer individuals keeps NaN intervals and is never marked beyond noise. */
+  public static final int MIN_BOOTSTRAP_INDIVIDUALS = 2;
+
   /**
    * Every row with its D-NLP's 95 % bootstrap interval over individuals and its difference to the
    * split's best baseline (of {@code baselines}, the one with the highest mean), paired by
@@ -241,6 +244,9 @@ public final class Results {
     for (Map.Entry<String, Map<String, Map<String, Double>>> split : means.entrySet()) {
       List<String> models = new ArrayList<>(split.getValue().keySet());
       List<String> individuals = new ArrayList<>(split.getValue().get(reference).keySet());
+      if (individuals.size() < MIN_BOOTSTRAP_INDIVIDUALS) {
+        continue; // resampling one animal gives a zero-width interval that would pass for certainty
+      }
       double[][] values = new double[models.size()][individuals.size()];
       for (int m = 0; m < models.size(); m++) {
         for (int i = 0; i < individuals.size(); i++) {

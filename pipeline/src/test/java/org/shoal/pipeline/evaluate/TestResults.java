@@ -132,6 +132,24 @@ class TestResults {
         .isEqualTo(expected[0][1].low());
   }
 
+  @Test
+  void oneIndividualGivesNoIntervalRatherThanAZeroWidthOne() {
+    List<Results.Result> table =
+        Results.table(
+            List.of(
+                decisions("net", "train", -1.0, -3.0), decisions("distance", "train", -2.0, -3.0)),
+            "net");
+    Map<String, Map<String, Double>> train = new LinkedHashMap<>();
+    train.put("net", Map.of("a", -1.0));
+    train.put("distance", Map.of("a", -2.0));
+    train.put("uniform", Map.of("a", -3.0));
+    List<Results.Result> rows =
+        Results.withIntervals(
+            table, Map.of("train", train), "net", List.of("uniform", "distance"), 200, 7);
+    assertThat(rows).allSatisfy(r -> assertThat(r.dNlpLow()).isNaN());
+    assertThat(rows).noneMatch(Results.Result::beyondNoise);
+  }
+
   private static List<String> iterable(JsonNode node) {
     List<String> names = new ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);
