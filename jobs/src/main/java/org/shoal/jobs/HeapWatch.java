@@ -4,6 +4,7 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -11,17 +12,19 @@ import javax.management.NotificationEmitter;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The most heap a stage kept alive: after every garbage collection, the heap still in use (what
- * survived it), the largest since {@link #reset}. Unlike the heap's peak use, which with a large
- * {@code -Xmx} is mostly garbage not yet collected, this is what the stage needed at least.
+ * A stage's heap, since {@link #reset}: its peak use ({@link #peakMb}, garbage not yet collected
+ * included, so an upper bound) and the most still in use just after a garbage collection ({@link
+ * #peakLiveMb}, what survived: what the stage needed at least; with a large {@code -Xmx} the two
+ * differ by the garbage the JVM had no reason to collect yet).
  */
 final class HeapWatch {
   private static final AtomicLong PEAK_AFTER_GC = new AtomicLong();
-  private static final Set<String> HEAP_POOLS =
+  private static final List<MemoryPoolMXBean> HEAP =
       ManagementFactory.getMemoryPoolMXBeans().stream()
           .filter(p -> p.getType() == MemoryType.HEAP)
-          .map(MemoryPoolMXBean::getName)
-          .collect(Collectors.toUnmodifiableSet());
+          .toList();
+  private static final Set<String> HEAP_POOLS =
+      HEAP.stream().map(MemoryPoolMXBean::getName).collect(Collectors.toUnmodifiableSet());
 
   static {
     for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -50,9 +53,15 @@ final class HeapWatch {
 
   private HeapWatch() {}
 
-  /** Starts a new peak (a stage begins). */
+  /** Starts new peaks (a stage begins). */
   static void reset() {
+    HEAP.forEach(MemoryPoolMXBean::resetPeakUsage);
     PEAK_AFTER_GC.set(0);
+  }
+
+  /** The most heap in use since {@link #reset}, in MB: the sum of the heap pools' peaks. */
+  static double peakMb() {
+    return HEAP.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1048576.0;
   }
 
   /** The largest heap in use just after a collection since {@link #reset}, in MB; 0 without one. */

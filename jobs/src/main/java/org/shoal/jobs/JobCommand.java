@@ -106,7 +106,7 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
             config,
             stage(),
             Stages.fingerprint(spark, config, stage()),
-            Stages.Measures.of(t0, inputBytes, progress));
+            Stages.Measures.of(t0, inputBytes));
       } else {
         run(spark, progress);
       }

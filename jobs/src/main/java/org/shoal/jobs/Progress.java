@@ -13,22 +13,7 @@ final class Progress {
   Progress(String job) {
     this.job = job;
     // Peaks count from here, so each stage of `shoal run` reports its own.
-    heapPools().forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
     HeapWatch.reset();
-  }
-
-  private static java.util.List<java.lang.management.MemoryPoolMXBean> heapPools() {
-    return java.lang.management.ManagementFactory.getMemoryPoolMXBeans().stream()
-        .filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
-        .toList();
-  }
-
-  /**
-   * The most heap in use since this progress began, in MB: the sum of the heap pools' peaks, which
-   * counts garbage not yet collected, so an upper bound on what the stage needed.
-   */
-  double peakHeapMb() {
-    return heapPools().stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() / 1048576.0;
   }
 
   void stage(String what) {
@@ -54,11 +39,6 @@ final class Progress {
     out.printf(Locale.ROOT, "[%s] %s%n", job, line);
   }
 
-  /** The most heap in use just after a garbage collection since this progress began, in MB. */
-  double peakLiveHeapMb() {
-    return HeapWatch.peakLiveMb();
-  }
-
   /** The closing line of a job that is not one stage (`shoal run`): its time only. */
   void doneInAll() {
     out.printf(Locale.ROOT, "[%s] done in %.1f s%n", job, (System.nanoTime() - start) / 1e9);
@@ -71,9 +51,9 @@ final class Progress {
         "[%s] done in %.1f s, peak heap %.0f MB (%s)%n",
         job,
         (System.nanoTime() - start) / 1e9,
-        peakHeapMb(),
-        peakLiveHeapMb() > 0
-            ? String.format(Locale.ROOT, "%.0f MB live after a collection", peakLiveHeapMb())
+        HeapWatch.peakMb(),
+        HeapWatch.peakLiveMb() > 0
+            ? String.format(Locale.ROOT, "%.0f MB live after a collection", HeapWatch.peakLiveMb())
             : "no collection");
   }
 }

@@ -44,9 +44,10 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
    * The whole configuration and the stages it includes, each configured from it; the run writes
    * published/.
    */
-  record RunConfig(Settings settings, List<JobCommand<?>> stages) implements StageConfig {
+  record RunConfig(Settings settings, SparkConfig spark, List<JobCommand<?>> stages)
+      implements StageConfig {
     static RunConfig from(Settings settings) {
-      return new RunConfig(settings, Catalogue.pipeline(settings));
+      return new RunConfig(settings, SparkConfig.from(settings), Catalogue.pipeline(settings));
     }
 
     @Override
@@ -140,11 +141,10 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     progress.info("stage " + stage.jobName());
     Stages.forget(spark, stage.stage());
     Progress stageProgress = new Progress(stage.jobName());
-    long inputBytes =
-        stage.fitSessionToInput(spark, SparkConfig.from(config.settings()), stageProgress);
+    long inputBytes = stage.fitSessionToInput(spark, config.spark(), stageProgress);
     long t0 = System.nanoTime();
     stage.run(spark, stageProgress);
-    Stages.Measures measures = Stages.Measures.of(t0, inputBytes, stageProgress);
+    Stages.Measures measures = Stages.Measures.of(t0, inputBytes);
     stageProgress.done();
     // The inputs were listed before the stage ran; a stage never writes its own inputs, so the
     // listing stands.

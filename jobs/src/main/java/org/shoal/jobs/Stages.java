@@ -139,12 +139,12 @@ final class Stages {
    * ran (garbage not yet collected included).
    */
   record Measures(double seconds, double inputMb, double peakHeapMb, double peakLiveHeapMb) {
-    static Measures of(long startNanos, long inputBytes, Progress progress) {
+    static Measures of(long startNanos, long inputBytes) {
       return new Measures(
           (System.nanoTime() - startNanos) / 1e9,
           inputBytes / 1048576.0,
-          progress.peakHeapMb(),
-          progress.peakLiveHeapMb());
+          HeapWatch.peakMb(),
+          HeapWatch.peakLiveMb());
     }
   }
 
