@@ -28,7 +28,6 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
-import org.shoal.pipeline.tracks.DailyPositions;
 import picocli.CommandLine.Command;
 
 /**
@@ -375,7 +374,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
                 Cols.CELL,
                 Cols.ORIGIN_CELL,
                 ChoiceTable.DISTANCE_KM,
-                DailyPositions.SEGMENT,
+                Cols.SEGMENT,
                 config.colorBy()));
     groupBy.forEach(kept::addAll);
     return List.copyOf(kept);
@@ -592,7 +591,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     // Segments (no decision spans a gap in the track) are drawn as separate lines; tables without
     // them are one.
     Dataset<Row> rows = table.rows();
-    boolean segmented = hasColumn(rows, DailyPositions.SEGMENT);
+    boolean segmented = hasColumn(rows, Cols.SEGMENT);
     Map<String, List<Row>> stepsOf = new LinkedHashMap<>();
     for (Row r :
         rows.filter(
@@ -604,7 +603,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
                 col(Cols.INDIVIDUAL).cast("string"),
                 col(Cols.ORIGIN_CELL),
                 col(Cols.CELL),
-                segmented ? col(DailyPositions.SEGMENT) : lit(0),
+                segmented ? col(Cols.SEGMENT) : lit(0),
                 col(table.ll(model, DecisionTable.ALL))
                     .minus(col(table.ll(baseline, DecisionTable.ALL))))
             .collectAsList()) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -197,17 +198,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
         spark,
         written
             .filter(col(Cols.DECISION).leq(5))
-            .select(
-                Cols.INDIVIDUAL,
-                Cols.DECISION,
-                Cols.CHOICE,
-                Cols.DATE,
-                Cols.ORIGIN_CELL,
-                Cols.CELL,
-                Cols.SELECTED,
-                Cols.SPLIT,
-                "distance_km",
-                "bearing_deg")
+            .select(Expansion.LEADING_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
             .orderBy(Cols.INDIVIDUAL)
             .limit(2000),
         out + "/sample-choices.csv",

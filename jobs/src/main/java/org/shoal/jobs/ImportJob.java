@@ -57,7 +57,7 @@ final class ImportJob extends JobCommand<ImportConfig> {
     if (!imported.rejected().isEmpty()) {
       progress.info(
           "first rejection: "
-              + imported.rejected().orderBy(ImportChoices.ROW).first().getAs(ImportChoices.REASON)
+              + imported.rejected().orderBy(Cols.ROW).first().getAs(Cols.REASON)
               + "; every rejected row is in "
               + out
               + "/rejected");
@@ -133,8 +133,7 @@ final class ImportJob extends JobCommand<ImportConfig> {
       long rowsKept = written.count();
       long rowsRejected = imported.rejected().count();
       Map<String, Long> rejectedDecisions = new TreeMap<>();
-      for (Row r :
-          imported.rejectedDecisions().groupBy(ImportChoices.REASON).count().collectAsList()) {
+      for (Row r : imported.rejectedDecisions().groupBy(Cols.REASON).count().collectAsList()) {
         rejectedDecisions.put(r.getString(0), r.getLong(1));
       }
       Map<String, Long> decisionsBySplit = new TreeMap<>();

@@ -38,9 +38,6 @@ import org.shoal.pipeline.util.Draws;
  * the same rows on any cluster.
  */
 public final class SampleContrasts {
-  public static final String SOURCE_DECISION = "source_decision";
-  public static final String SOURCE_CHOICE = "source_choice";
-  public static final String DRAW = "draw";
   private static final String RANK = "_rank";
   private static final String ALTERNATIVES = "_alternatives";
   private static final String DECISIONS = "_decisions";
@@ -113,12 +110,12 @@ public final class SampleContrasts {
             .select(Cols.INDIVIDUAL, DECISIONS)
             .flatMap(new DrawDecisions(p), Encoders.row(DRAW_SCHEMA))
             .join(pool, toSeq(Cols.INDIVIDUAL, RANK))
-            .select(Cols.INDIVIDUAL, DRAW, Cols.DECISION, ALTERNATIVES);
+            .select(Cols.INDIVIDUAL, Cols.DRAW, Cols.DECISION, ALTERNATIVES);
 
     Dataset<Row> renamed =
         choices
-            .withColumnRenamed(Cols.DECISION, SOURCE_DECISION)
-            .withColumnRenamed(Cols.CHOICE, SOURCE_CHOICE);
+            .withColumnRenamed(Cols.DECISION, Cols.SOURCE_DECISION)
+            .withColumnRenamed(Cols.CHOICE, Cols.SOURCE_CHOICE);
     List<Column> out = new ArrayList<>();
     for (String c : choices.columns()) {
       out.add(
@@ -126,18 +123,18 @@ public final class SampleContrasts {
               ? col(Cols.DECISION)
               : c.equals(Cols.CHOICE) ? col(Cols.CHOICE) : col("`" + c + "`"));
     }
-    out.add(col(SOURCE_DECISION));
-    out.add(col(SOURCE_CHOICE));
-    out.add(col(DRAW));
+    out.add(col(Cols.SOURCE_DECISION));
+    out.add(col(Cols.SOURCE_CHOICE));
+    out.add(col(Cols.DRAW));
     Column[] outCols = out.toArray(Column[]::new);
 
     if (p.mode() == Mode.DECISIONS) {
       Dataset<Row> rows =
           draws
-              .withColumnRenamed(Cols.DECISION, SOURCE_DECISION)
-              .join(renamed, toSeq(Cols.INDIVIDUAL, SOURCE_DECISION))
-              .withColumn(Cols.DECISION, col(DRAW))
-              .withColumn(Cols.CHOICE, col(SOURCE_CHOICE));
+              .withColumnRenamed(Cols.DECISION, Cols.SOURCE_DECISION)
+              .join(renamed, toSeq(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
+              .withColumn(Cols.DECISION, col(Cols.DRAW))
+              .withColumn(Cols.CHOICE, col(Cols.SOURCE_CHOICE));
       return new Result(rows.select(outCols), skipped);
     }
 
@@ -151,19 +148,20 @@ public final class SampleContrasts {
                 RANK,
                 row_number()
                     .over(
-                        Window.partitionBy(Cols.INDIVIDUAL, SOURCE_DECISION).orderBy(SOURCE_CHOICE))
+                        Window.partitionBy(Cols.INDIVIDUAL, Cols.SOURCE_DECISION)
+                            .orderBy(Cols.SOURCE_CHOICE))
                     .minus(1));
     Column pairId =
-        col(DRAW).minus(1).multiply(p.alternativesPerDecision()).plus(col(SLOT)).plus(1);
+        col(Cols.DRAW).minus(1).multiply(p.alternativesPerDecision()).plus(col(SLOT)).plus(1);
     Dataset<Row> alternatives =
         slots
-            .join(unselected, toSeq(Cols.INDIVIDUAL, SOURCE_DECISION, RANK))
+            .join(unselected, toSeq(Cols.INDIVIDUAL, Cols.SOURCE_DECISION, RANK))
             .withColumn(Cols.DECISION, pairId)
             .withColumn(Cols.CHOICE, lit(2));
     Dataset<Row> selected =
         slots
-            .select(Cols.INDIVIDUAL, SOURCE_DECISION, DRAW, SLOT)
-            .join(renamed.filter(col(Cols.SELECTED)), toSeq(Cols.INDIVIDUAL, SOURCE_DECISION))
+            .select(Cols.INDIVIDUAL, Cols.SOURCE_DECISION, Cols.DRAW, SLOT)
+            .join(renamed.filter(col(Cols.SELECTED)), toSeq(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
             .withColumn(Cols.DECISION, pairId)
             .withColumn(Cols.CHOICE, lit(1));
     return new Result(selected.select(outCols).unionByName(alternatives.select(outCols)), skipped);
@@ -177,15 +175,15 @@ public final class SampleContrasts {
       DataTypes.createStructType(
           List.of(
               DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(DRAW, DataTypes.IntegerType, false),
+              DataTypes.createStructField(Cols.DRAW, DataTypes.IntegerType, false),
               DataTypes.createStructField(RANK, DataTypes.IntegerType, false)));
 
   private static final StructType SLOT_SCHEMA =
       DataTypes.createStructType(
           List.of(
               DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(SOURCE_DECISION, DataTypes.IntegerType, false),
-              DataTypes.createStructField(DRAW, DataTypes.IntegerType, false),
+              DataTypes.createStructField(Cols.SOURCE_DECISION, DataTypes.IntegerType, false),
+              DataTypes.createStructField(Cols.DRAW, DataTypes.IntegerType, false),
               DataTypes.createStructField(SLOT, DataTypes.IntegerType, false),
               DataTypes.createStructField(RANK, DataTypes.IntegerType, false)));
 

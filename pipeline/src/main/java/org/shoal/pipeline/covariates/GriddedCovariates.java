@@ -56,7 +56,6 @@ import org.shoal.pipeline.schema.Cols;
  * them into means.
  */
 public final class GriddedCovariates {
-  public static final String POINTS = "points";
   private static final String SUM = "__sum";
   private static final String WEIGHT = "__weight";
   private static final String N = "__n";
@@ -333,7 +332,7 @@ public final class GriddedCovariates {
     if (daily) {
       f.add(DataTypes.createStructField(Cols.DATE, DataTypes.DateType, false));
     }
-    f.add(DataTypes.createStructField(POINTS, DataTypes.LongType, false));
+    f.add(DataTypes.createStructField(Cols.POINTS, DataTypes.LongType, false));
     for (String c : columns) {
       f.add(DataTypes.createStructField(c + SUM, DataTypes.DoubleType, false));
       f.add(DataTypes.createStructField(c + WEIGHT, DataTypes.DoubleType, false));
@@ -522,7 +521,7 @@ public final class GriddedCovariates {
     Dataset<Row> partials =
         joined
             .groupBy(key.toArray(Column[]::new))
-            .agg(sum(when(inside, 1L).otherwise(0L)).as(POINTS), aggs.toArray(Column[]::new));
+            .agg(sum(when(inside, 1L).otherwise(0L)).as(Cols.POINTS), aggs.toArray(Column[]::new));
     distinct.unpersist();
     return new Source(
         path, "table", daily, columns, List.of(path), pointCount, filled, note, partials);
@@ -580,9 +579,9 @@ public final class GriddedCovariates {
     Dataset<Row> merged =
         s.partials()
             .groupBy(key.toArray(Column[]::new))
-            .agg(sum(POINTS).as(POINTS), aggs.toArray(Column[]::new));
+            .agg(sum(Cols.POINTS).as(Cols.POINTS), aggs.toArray(Column[]::new));
     List<Column> out = new ArrayList<>(key);
-    out.add(col(POINTS));
+    out.add(col(Cols.POINTS));
     for (String c : s.columns()) {
       out.add(when(col(c + WEIGHT).gt(0), col(c + SUM).divide(col(c + WEIGHT))).as(c));
     }
@@ -616,7 +615,7 @@ public final class GriddedCovariates {
   public static Counts counts(Source s, Dataset<Row> cells) {
     List<Column> aggs = new ArrayList<>();
     aggs.add(sum(when(complete(s.columns()), 0).otherwise(1)).as("incomplete"));
-    aggs.add(sum(POINTS).as(POINTS));
+    aggs.add(sum(Cols.POINTS).as(Cols.POINTS));
     for (String c : s.columns()) {
       aggs.add(sum(c + Cols.POINTS_SUFFIX).as(c));
     }
@@ -651,7 +650,7 @@ public final class GriddedCovariates {
         values.add(c);
         counts.add(c + Cols.POINTS_SUFFIX);
       }
-      Dataset<Row> t = cells.get(i).filter(complete(s.columns())).drop(POINTS);
+      Dataset<Row> t = cells.get(i).filter(complete(s.columns())).drop(Cols.POINTS);
       out =
           out == null
               ? t

@@ -19,7 +19,6 @@ import org.shoal.pipeline.geo.Geodesy;
 import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
-import org.shoal.pipeline.tracks.DailyPositions;
 
 /**
  * Positions to the long decision/choice table. A decision is a position whose next step is present
@@ -28,15 +27,8 @@ import org.shoal.pipeline.tracks.DailyPositions;
  * reason, never silently away.
  */
 public final class ExpandDecisions {
-  public static final String REASON = "reason";
   public static final String BEYOND_RADIUS = "next cell beyond radius";
   public static final String NO_COVARIATES = "next cell has no covariates";
-
-  /**
-   * Geodesic km between the centroids of a decision's origin and next cell (dropped decisions carry
-   * it).
-   */
-  public static final String DISTANCE_MOVED_KM = "distance_moved_km";
 
   private static final String HAS_COVARIATES = "_has_covariates";
 
@@ -68,16 +60,15 @@ public final class ExpandDecisions {
 
   public static Result apply(
       Dataset<Row> positions, Dataset<Row> covariates, double radiusKm, MissingCovariates missing) {
-    WindowSpec byIndividual = Window.partitionBy(Cols.INDIVIDUAL).orderBy(DailyPositions.STEP);
+    WindowSpec byIndividual = Window.partitionBy(Cols.INDIVIDUAL).orderBy(Cols.STEP);
     Dataset<Row> decisions =
         positions
-            .filter(col(DailyPositions.NEXT_CELL).isNotNull())
+            .filter(col(Cols.NEXT_CELL).isNotNull())
             .withColumn(Cols.DECISION, row_number().over(byIndividual))
             .withColumnRenamed(Cols.CELL, Cols.ORIGIN_CELL)
-            .drop(Cols.LATITUDE, Cols.LONGITUDE, DailyPositions.NEXT_STEP, DailyPositions.FIXES)
+            .drop(Cols.LATITUDE, Cols.LONGITUDE, Cols.NEXT_STEP, Cols.FIXES)
             .withColumn(
-                DISTANCE_MOVED_KM,
-                distanceKm(col(Cols.ORIGIN_CELL), col(DailyPositions.NEXT_CELL)));
+                Cols.DISTANCE_MOVED_KM, distanceKm(col(Cols.ORIGIN_CELL), col(Cols.NEXT_CELL)));
 
     Dataset<Row> choices = decisions.join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL);
     if (covariates != null) {
@@ -101,36 +92,26 @@ public final class ExpandDecisions {
     }
 
     WindowSpec byDecision = Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION);
-    Column isNext = col(Cols.CELL).equalTo(col(DailyPositions.NEXT_CELL));
+    Column isNext = col(Cols.CELL).equalTo(col(Cols.NEXT_CELL));
     Dataset<Row> flagged =
         choices
             .withColumn("_in_radius", max(isNext).over(byDecision))
             .withColumn("_next_has_cov", max(isNext.and(hasCovariates)).over(byDecision))
             .withColumn(
-                REASON,
+                Cols.REASON,
                 when(col("_in_radius").unary_$bang(), lit(BEYOND_RADIUS))
                     .when(col("_next_has_cov").unary_$bang(), lit(NO_COVARIATES)))
             .persist(StorageLevel.MEMORY_AND_DISK());
 
     Dataset<Row> dropped =
-        flagged
-            .filter(col(REASON).isNotNull())
-            .select(
-                Cols.INDIVIDUAL,
-                Cols.DECISION,
-                Cols.DATE,
-                Cols.ORIGIN_CELL,
-                DailyPositions.NEXT_CELL,
-                DISTANCE_MOVED_KM,
-                REASON)
-            .distinct();
-    Dataset<Row> kept = flagged.filter(col(REASON).isNull());
+        droppedDecisions(flagged.filter(col(Cols.REASON).isNotNull()), col(Cols.REASON));
+    Dataset<Row> kept = flagged.filter(col(Cols.REASON).isNull());
     Dataset<Row> removed =
         kept.filter(hasCovariates.unary_$bang())
-            .drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES);
+            .drop("_in_radius", "_next_has_cov", Cols.REASON, HAS_COVARIATES);
     Dataset<Row> out =
         kept.filter(hasCovariates)
-            .drop("_in_radius", "_next_has_cov", REASON, HAS_COVARIATES)
+            .drop("_in_radius", "_next_has_cov", Cols.REASON, HAS_COVARIATES)
             .withColumn(Cols.SELECTED, isNext)
             .withColumn(Cols.CHOICE, row_number().over(byDecision.orderBy(Cols.CELL)));
     return new Result(out, dropped, removed, flagged);
@@ -162,5 +143,21 @@ public final class ExpandDecisions {
               + first.get(0).get(1)
               + " (and maybe others); set expand.missing-covariates = drop to remove such choices");
     }
+  }
+
+  /**
+   * One row per decision of {@code choices}, as the dropped table holds it, with {@code reason}.
+   */
+  static Dataset<Row> droppedDecisions(Dataset<Row> choices, Column reason) {
+    return choices
+        .select(
+            col(Cols.INDIVIDUAL),
+            col(Cols.DECISION),
+            col(Cols.DATE),
+            col(Cols.ORIGIN_CELL),
+            col(Cols.NEXT_CELL),
+            col(Cols.DISTANCE_MOVED_KM),
+            reason.as(Cols.REASON))
+        .distinct();
   }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Transform;
-import org.shoal.pipeline.h3.H3Cells;
+import org.shoal.pipeline.h3.ChoiceSets;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackSource;
@@ -30,13 +30,7 @@ public record ExpandParams(
     implements Serializable {
 
   public ExpandParams {
-    if (resolution < H3Cells.MIN_RESOLUTION || resolution > H3Cells.MAX_RESOLUTION) {
-      throw new IllegalArgumentException("H3 resolution must be 0..15, got " + resolution);
-    }
-    if (!(radiusKm >= 0) || Double.isInfinite(radiusKm)) {
-      throw new IllegalArgumentException(
-          "radius must be a finite number of km >= 0, got " + radiusKm);
-    }
+    ChoiceSets.check(resolution, radiusKm);
     baseFeatures = List.copyOf(baseFeatures);
     covariateTransforms = new LinkedHashMap<>(covariateTransforms);
     attributeTransforms = new LinkedHashMap<>(attributeTransforms);

@@ -16,8 +16,6 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.shoal.pipeline.schema.Cols;
-import org.shoal.pipeline.tracks.DailyPositions;
-import org.shoal.pipeline.tracks.TrackColumns;
 
 /**
  * Where every input row went. The books balance: fixes in = rejected + kept in positions (as {@code
@@ -88,15 +86,15 @@ public record ExpandReport(
 
   public static ExpandReport of(Expansion.Output out) {
     long fixesIn = out.fixesIn().count();
-    Map<String, Long> rejected = countBy(out.rejected(), TrackColumns.REJECT_REASON);
+    Map<String, Long> rejected = countBy(out.rejected(), Cols.REASON);
     Row pos =
         out.positions()
             .agg(
                 count(lit(1)),
-                sum(DailyPositions.FIXES),
+                sum(Cols.FIXES),
                 countDistinct(col(Cols.INDIVIDUAL)),
-                countDistinct(col(Cols.INDIVIDUAL), col(DailyPositions.SEGMENT)),
-                sum(when(col(DailyPositions.NEXT_CELL).isNull(), 1).otherwise(0)))
+                countDistinct(col(Cols.INDIVIDUAL), col(Cols.SEGMENT)),
+                sum(when(col(Cols.NEXT_CELL).isNull(), 1).otherwise(0)))
             .first();
     long positions = pos.getLong(0);
     long fixesInPositions = orZero(pos, 1);
@@ -105,8 +103,8 @@ public record ExpandReport(
     Double largestMove = null;
     for (Row r :
         out.dropped()
-            .groupBy(ExpandDecisions.REASON)
-            .agg(count(lit(1)), max(ExpandDecisions.DISTANCE_MOVED_KM))
+            .groupBy(Cols.REASON)
+            .agg(count(lit(1)), max(Cols.DISTANCE_MOVED_KM))
             .collectAsList()) {
       dropped.put(String.valueOf(r.get(0)), r.getLong(1));
       if (!r.isNullAt(2)) {

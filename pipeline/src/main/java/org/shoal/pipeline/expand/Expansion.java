@@ -135,14 +135,14 @@ public final class Expansion {
         FixValidation.apply(raw, source, List.copyOf(p.attributeTransforms().keySet()))
             .persist(StorageLevel.MEMORY_AND_DISK());
     DailyPositions.Deduplicated unique =
-        DailyPositions.deduplicate(checked.filter(col(TrackColumns.REJECT_REASON).isNull()));
+        DailyPositions.deduplicate(checked.filter(col(Cols.REASON).isNull()));
     Dataset<Row> rejected =
         checked
-            .filter(col(TrackColumns.REJECT_REASON).isNotNull())
+            .filter(col(Cols.REASON).isNotNull())
             .unionByName(
                 unique
                     .duplicates()
-                    .withColumn(TrackColumns.REJECT_REASON, lit(FixValidation.DUPLICATE_FIX)))
+                    .withColumn(Cols.REASON, lit(FixValidation.Problem.DUPLICATE_FIX.text())))
             .select(rawColumns(source));
 
     Dataset<Row> positions =
@@ -162,10 +162,7 @@ public final class Expansion {
               positions.select(Cols.INDIVIDUAL).distinct(),
               // individuals with a decision to make (positions is cached; the choices are not
               // computed yet)
-              positions
-                  .filter(col(DailyPositions.NEXT_CELL).isNotNull())
-                  .select(Cols.INDIVIDUAL)
-                  .distinct(),
+              positions.filter(col(Cols.NEXT_CELL).isNotNull()).select(Cols.INDIVIDUAL).distinct(),
               p.splitSeed(),
               p.validationFraction());
     } else {
@@ -175,17 +172,8 @@ public final class Expansion {
     choices = choices.join(splits, Cols.INDIVIDUAL, "left");
     dropped =
         dropped.unionByName(
-            choices
-                .filter(col(Cols.SPLIT).isNull())
-                .select(
-                    Cols.INDIVIDUAL,
-                    Cols.DECISION,
-                    Cols.DATE,
-                    Cols.ORIGIN_CELL,
-                    DailyPositions.NEXT_CELL,
-                    ExpandDecisions.DISTANCE_MOVED_KM)
-                .distinct()
-                .withColumn(ExpandDecisions.REASON, lit(NOT_IN_SPLIT_FILE)));
+            ExpandDecisions.droppedDecisions(
+                choices.filter(col(Cols.SPLIT).isNull()), lit(NOT_IN_SPLIT_FILE)));
     choices = choices.filter(col(Cols.SPLIT).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> unnormalised = choices;
 
@@ -228,9 +216,25 @@ public final class Expansion {
     for (String a : source.attributes()) {
       cols.add(col("`" + a + "`").cast("string"));
     }
-    cols.add(col(TrackColumns.REJECT_REASON));
+    cols.add(col(Cols.REASON));
     return cols.toArray(Column[]::new);
   }
+
+  /** A choice's ids, split and geometry: the first columns of every choice table expand writes. */
+  public static final List<String> LEADING_COLUMNS =
+      List.of(
+          Cols.INDIVIDUAL,
+          Cols.DECISION,
+          Cols.CHOICE,
+          Cols.DATE,
+          Cols.ORIGIN_CELL,
+          Cols.CELL,
+          Cols.NEXT_CELL,
+          Cols.SELECTED,
+          Cols.SEGMENT,
+          Cols.SPLIT,
+          ChoiceTable.DISTANCE_KM,
+          ChoiceTable.BEARING_DEG);
 
   /** Ids, then raw values, then the model's features; stable order for readers and notebooks. */
   private static Column[] outputColumns(
@@ -239,23 +243,9 @@ public final class Expansion {
       Dataset<Row> covariates,
       List<String> attributes) {
     Set<String> names = new LinkedHashSet<>();
+    names.addAll(LEADING_COLUMNS);
     names.addAll(
-        List.of(
-            Cols.INDIVIDUAL,
-            Cols.DECISION,
-            Cols.CHOICE,
-            Cols.DATE,
-            Cols.ORIGIN_CELL,
-            Cols.CELL,
-            DailyPositions.NEXT_CELL,
-            Cols.SELECTED,
-            DailyPositions.SEGMENT,
-            Cols.SPLIT,
-            ChoiceTable.DISTANCE_KM,
-            ChoiceTable.BEARING_DEG,
-            ChoiceFeatures.STAY_PUT,
-            ChoiceFeatures.DAY_OF_YEAR,
-            ChoiceFeatures.MONTH));
+        List.of(ChoiceFeatures.STAY_PUT, ChoiceFeatures.DAY_OF_YEAR, ChoiceFeatures.MONTH));
     if (covariates != null) {
       for (String c : covariates.columns()) {
         if (!c.equals(Cols.CELL) && !c.equals(Cols.DATE)) {

@@ -21,10 +21,23 @@ public final class ChoiceSets {
   private final Map<Long, ChoiceSet> cache = new ConcurrentHashMap<>();
 
   public ChoiceSets(double maxKm) {
-    if (!(maxKm >= 0) || Double.isInfinite(maxKm)) {
-      throw new IllegalArgumentException("radius must be a finite number of km >= 0, got " + maxKm);
+    this.maxKm = checkRadius(maxKm);
+  }
+
+  /** The resolution and radius of a choice set, checked; the message names the bad one. */
+  public static void check(int resolution, double radiusKm) {
+    if (resolution < H3Cells.MIN_RESOLUTION || resolution > H3Cells.MAX_RESOLUTION) {
+      throw new IllegalArgumentException("H3 resolution must be 0..15, got " + resolution);
     }
-    this.maxKm = maxKm;
+    checkRadius(radiusKm);
+  }
+
+  private static double checkRadius(double radiusKm) {
+    if (!(radiusKm >= 0) || Double.isInfinite(radiusKm)) {
+      throw new IllegalArgumentException(
+          "radius must be a finite number of km >= 0, got " + radiusKm);
+    }
+    return radiusKm;
   }
 
   public double maxKm() {

@@ -39,11 +39,7 @@ import org.shoal.pipeline.schema.Split;
  * is rejected whole, each of its rows kept with the reason: rows in = rows kept + rows rejected.
  */
 public final class ImportChoices {
-  /** The row number in read order (1-based), for messages. */
-  public static final String ROW = "row";
 
-  public static final String REASON = "reason";
-  public static final String ALTERNATIVE = "alternative";
   private static final String PROBLEM = "_problem";
   private static final String IND = "_individual";
   private static final String DEC = "_decision";
@@ -196,18 +192,18 @@ public final class ImportChoices {
                 org.apache.spark.sql.functions.concat(
                     coalesce(problems.toArray(Column[]::new)),
                     lit(" (row "),
-                    col(ROW).cast("string"),
+                    col(Cols.ROW).cast("string"),
                     lit(")")));
 
     // A decision's fate: its first bad row, else the number of selected choices.
     var decision = Window.partitionBy(IND, DEC);
     Column firstProblem =
-        min_by(col(PROBLEM), when(col(PROBLEM).isNotNull(), col(ROW))).over(decision);
+        min_by(col(PROBLEM), when(col(PROBLEM).isNotNull(), col(Cols.ROW))).over(decision);
     Column selectedCount = sum(when(col(SEL), 1).otherwise(0)).over(decision);
     Dataset<Row> judged =
         checked
             .withColumn(
-                REASON,
+                Cols.REASON,
                 coalesce(
                     firstProblem,
                     when(selectedCount.equalTo(0), lit("no selected choice")),
@@ -218,28 +214,33 @@ public final class ImportChoices {
             .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
 
     List<Column> rawText = new ArrayList<>();
-    rawText.add(col(ROW));
+    rawText.add(col(Cols.ROW));
     for (String a : available) {
       rawText.add(col("`" + a + "`").cast("string").as(a));
     }
-    rawText.add(col(REASON));
-    Dataset<Row> bad = judged.filter(col(REASON).isNotNull());
+    rawText.add(col(Cols.REASON));
+    Dataset<Row> bad = judged.filter(col(Cols.REASON).isNotNull());
     Dataset<Row> rejected = bad.select(rawText.toArray(Column[]::new));
     Dataset<Row> rejectedDecisions =
         bad.select(
                 col(IND).as(Cols.INDIVIDUAL),
                 col(DEC).as(Cols.DECISION),
-                reasonKind(col(REASON)).as(REASON))
+                reasonKind(col(Cols.REASON)).as(Cols.REASON))
             .distinct();
     Dataset<Row> kept =
         judged
-            .filter(col(REASON).isNull())
+            .filter(col(Cols.REASON).isNull())
             .drop(
-                Cols.INDIVIDUAL, Cols.DECISION, Cols.SELECTED, ALTERNATIVE, Cols.CHOICE, Cols.SPLIT)
+                Cols.INDIVIDUAL,
+                Cols.DECISION,
+                Cols.SELECTED,
+                Cols.ALTERNATIVE,
+                Cols.CHOICE,
+                Cols.SPLIT)
             .withColumnRenamed(IND, Cols.INDIVIDUAL)
             .withColumnRenamed(DEC, Cols.DECISION)
             .withColumnRenamed(SEL, Cols.SELECTED)
-            .withColumnRenamed(ALT, ALTERNATIVE);
+            .withColumnRenamed(ALT, Cols.ALTERNATIVE);
     for (String f : numeric) {
       kept = kept.withColumn(f, col("`" + f + "`").cast("double"));
     }
@@ -247,7 +248,8 @@ public final class ImportChoices {
         kept.withColumn(
             Cols.CHOICE,
             c.choice() == null
-                ? row_number().over(Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION).orderBy(ROW))
+                ? row_number()
+                    .over(Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION).orderBy(Cols.ROW))
                 : col("_choice"));
 
     // Alternative constants and interactions: one column per non-base alternative.
@@ -255,7 +257,7 @@ public final class ImportChoices {
     Map<String, Transform> transforms = new LinkedHashMap<>(p.features());
     if (c.alternative() != null) {
       alternatives.addAll(
-          kept.select(ALTERNATIVE).distinct().as(Encoders.STRING()).collectAsList());
+          kept.select(Cols.ALTERNATIVE).distinct().as(Encoders.STRING()).collectAsList());
       alternatives.sort(null);
       String base =
           p.baseAlternative() == null
@@ -271,7 +273,7 @@ public final class ImportChoices {
       }
       for (String alt :
           alternatives.subList(Math.min(1, alternatives.size()), alternatives.size())) {
-        Column is = col(ALTERNATIVE).equalTo(alt);
+        Column is = col(Cols.ALTERNATIVE).equalTo(alt);
         if (p.alternativeConstants()) {
           String name = "asc_" + alt;
           kept = kept.withColumn(name, when(is, 1.0).otherwise(0.0));
@@ -319,7 +321,7 @@ public final class ImportChoices {
       out.add(col(n));
     }
     if (c.alternative() != null) {
-      out.add(col(ALTERNATIVE));
+      out.add(col(Cols.ALTERNATIVE));
     }
     for (String t : transforms.keySet()) {
       out.add(col("`" + t + "`"));
@@ -356,7 +358,7 @@ public final class ImportChoices {
 
   /** The table with its 1-based row number in read order (file order for one file). */
   private static Dataset<Row> numbered(SparkSession spark, Dataset<Row> table) {
-    StructType schema = table.schema().add(ROW, DataTypes.LongType, false);
+    StructType schema = table.schema().add(Cols.ROW, DataTypes.LongType, false);
     JavaRDD<Row> rows =
         table
             .javaRDD()

@@ -27,12 +27,42 @@ public final class Cols {
    */
   public static final String POINTS_SUFFIX = "_points";
 
+  /** How many grid points lie in a cell (the covariates' lookup table). */
+  public static final String POINTS = "points";
+
   // Decisions and choices.
   public static final String INDIVIDUAL = "individual";
   public static final String DECISION = "decision";
   public static final String CHOICE = "choice";
   public static final String ORIGIN_CELL = "origin_cell";
   public static final String SELECTED = "selected";
+
+  // Daily positions (tracks -> decisions). {@code step} counts steps since 1970-01-01; {@code
+  // next_*} are null at segment ends.
+  public static final String STEP = "step";
+  public static final String FIXES = "fixes";
+  public static final String SEGMENT = "segment";
+  public static final String NEXT_CELL = "next_cell";
+  public static final String NEXT_STEP = "next_step";
+
+  /**
+   * Geodesic km between the centroids of a decision's origin and next cell (dropped decisions carry
+   * it).
+   */
+  public static final String DISTANCE_MOVED_KM = "distance_moved_km";
+
+  /** Why a row was rejected or dropped, in every table of rejected or dropped rows. */
+  public static final String REASON = "reason";
+
+  // Imported choice tables: the row number in read order (1-based, for messages) and the
+  // alternative's label.
+  public static final String ROW = "row";
+  public static final String ALTERNATIVE = "alternative";
+
+  // Contrasts: the decision and choice a pair came from, and the draw that picked it.
+  public static final String SOURCE_DECISION = "source_decision";
+  public static final String SOURCE_CHOICE = "source_choice";
+  public static final String DRAW = "draw";
 
   /** train or validation: see {@link Split}. */
   public static final String SPLIT = "split";

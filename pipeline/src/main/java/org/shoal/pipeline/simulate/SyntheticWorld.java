@@ -20,13 +20,7 @@ public final class SyntheticWorld {
   /** What defines a world: region, H3 resolution and choice radius. */
   public record Spec(Region region, int resolution, double radiusKm) implements Serializable {
     public Spec {
-      if (resolution < H3Cells.MIN_RESOLUTION || resolution > H3Cells.MAX_RESOLUTION) {
-        throw new IllegalArgumentException("H3 resolution must be 0..15, got " + resolution);
-      }
-      if (!(radiusKm >= 0) || Double.isInfinite(radiusKm)) {
-        throw new IllegalArgumentException(
-            "radius must be a finite number of km >= 0, got " + radiusKm);
-      }
+      ChoiceSets.check(resolution, radiusKm);
     }
   }
 

@@ -42,16 +42,6 @@ import org.shoal.pipeline.schema.Cols;
  * a gap.
  */
 public final class DailyPositions {
-  /**
-   * Columns added here. {@code step} counts steps since 1970-01-01; {@code next_*} are null at
-   * segment ends.
-   */
-  public static final String STEP = "step";
-
-  public static final String FIXES = "fixes";
-  public static final String SEGMENT = "segment";
-  public static final String NEXT_CELL = "next_cell";
-  public static final String NEXT_STEP = "next_step";
 
   /** How several fixes within one step become one position. */
   public enum Rule {
@@ -100,7 +90,7 @@ public final class DailyPositions {
   public static Dataset<Row> apply(
       Dataset<Row> fixes, Rule rule, Step stepLength, int resolution, List<String> attributes) {
     Column step = floor(unix_seconds(col(Cols.TIMESTAMP)).divide(stepLength.seconds()));
-    Dataset<Row> stepped = fixes.withColumn(STEP, step);
+    Dataset<Row> stepped = fixes.withColumn(Cols.STEP, step);
 
     List<Column> attributeCols = new ArrayList<>();
     for (String a : attributes) {
@@ -116,7 +106,7 @@ public final class DailyPositions {
             : max_by(struct(attributeCols.toArray(Column[]::new)), order);
 
     List<Column> aggs = new ArrayList<>();
-    aggs.add(count(lit(1)).as(FIXES));
+    aggs.add(count(lit(1)).as(Cols.FIXES));
     aggs.add(lastAttributes.as("_attrs"));
     switch (rule) {
       case LAST, FIRST -> {
@@ -134,7 +124,7 @@ public final class DailyPositions {
     }
     Dataset<Row> perStep =
         stepped
-            .groupBy(col(Cols.INDIVIDUAL), col(STEP))
+            .groupBy(col(Cols.INDIVIDUAL), col(Cols.STEP))
             .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
     if (rule == Rule.MEAN) {
       perStep =
@@ -160,37 +150,47 @@ public final class DailyPositions {
     perStep = perStep.drop("_attrs");
 
     UserDefinedFunction cellOf = cellUdf(resolution);
-    WindowSpec byTime = Window.partitionBy(Cols.INDIVIDUAL).orderBy(STEP);
+    WindowSpec byTime = Window.partitionBy(Cols.INDIVIDUAL).orderBy(Cols.STEP);
     Column newSegment =
-        when(lag(col(STEP), 1).over(byTime).isNull(), 1)
-            .when(col(STEP).minus(lag(col(STEP), 1).over(byTime)).gt(1), 1)
+        when(lag(col(Cols.STEP), 1).over(byTime).isNull(), 1)
+            .when(col(Cols.STEP).minus(lag(col(Cols.STEP), 1).over(byTime)).gt(1), 1)
             .otherwise(0);
     List<Column> ordered = new ArrayList<>();
     for (String c :
         List.of(
-            Cols.INDIVIDUAL, STEP, Cols.DATE, Cols.LATITUDE, Cols.LONGITUDE, Cols.CELL, FIXES)) {
+            Cols.INDIVIDUAL,
+            Cols.STEP,
+            Cols.DATE,
+            Cols.LATITUDE,
+            Cols.LONGITUDE,
+            Cols.CELL,
+            Cols.FIXES)) {
       ordered.add(col(c));
     }
     for (String a : attributes) {
       ordered.add(col("`" + a + "`"));
     }
-    ordered.add(col(SEGMENT));
-    ordered.add(col(NEXT_CELL));
-    ordered.add(col(NEXT_STEP));
+    ordered.add(col(Cols.SEGMENT));
+    ordered.add(col(Cols.NEXT_CELL));
+    ordered.add(col(Cols.NEXT_STEP));
     return perStep
         .withColumn(
             Cols.DATE,
             date_from_unix_date(
-                floor(col(STEP).multiply(stepLength.seconds()).divide(86_400L)).cast("int")))
+                floor(col(Cols.STEP).multiply(stepLength.seconds()).divide(86_400L)).cast("int")))
         .withColumn(Cols.CELL, cellOf.apply(col(Cols.LATITUDE), col(Cols.LONGITUDE)))
         .withColumn("_new", newSegment)
         .withColumn(
-            SEGMENT,
+            Cols.SEGMENT,
             sum(col("_new")).over(byTime.rowsBetween(Window.unboundedPreceding(), 0)).cast("int"))
-        .withColumn(NEXT_STEP, lead(col(STEP), 1).over(byTime))
-        .withColumn(NEXT_CELL, lead(col(Cols.CELL), 1).over(byTime))
-        .withColumn(NEXT_CELL, when(col(NEXT_STEP).equalTo(col(STEP).plus(1)), col(NEXT_CELL)))
-        .withColumn(NEXT_STEP, when(col(NEXT_STEP).equalTo(col(STEP).plus(1)), col(NEXT_STEP)))
+        .withColumn(Cols.NEXT_STEP, lead(col(Cols.STEP), 1).over(byTime))
+        .withColumn(Cols.NEXT_CELL, lead(col(Cols.CELL), 1).over(byTime))
+        .withColumn(
+            Cols.NEXT_CELL,
+            when(col(Cols.NEXT_STEP).equalTo(col(Cols.STEP).plus(1)), col(Cols.NEXT_CELL)))
+        .withColumn(
+            Cols.NEXT_STEP,
+            when(col(Cols.NEXT_STEP).equalTo(col(Cols.STEP).plus(1)), col(Cols.NEXT_STEP)))
         .select(ordered.toArray(Column[]::new));
   }
 

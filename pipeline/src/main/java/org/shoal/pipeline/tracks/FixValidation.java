@@ -20,16 +20,29 @@ import org.shoal.pipeline.schema.Cols;
  * instead of disappearing.
  */
 public final class FixValidation {
-  public static final String MISSING_INDIVIDUAL = "missing individual";
-  public static final String MISSING_TIMESTAMP = "missing timestamp";
-  public static final String BAD_TIMESTAMP = "unparseable timestamp";
-  public static final String MISSING_LATITUDE = "missing latitude";
-  public static final String BAD_LATITUDE = "unparseable latitude";
-  public static final String LATITUDE_RANGE = "latitude outside [-90, 90]";
-  public static final String MISSING_LONGITUDE = "missing longitude";
-  public static final String BAD_LONGITUDE = "unparseable longitude";
-  public static final String LONGITUDE_RANGE = "longitude outside [-180, 180]";
-  public static final String DUPLICATE_FIX = "duplicate fix (same individual, time and position)";
+  /** Why a fix is rejected; {@link #text()} is what the rejected table's reason column says. */
+  public enum Problem {
+    MISSING_INDIVIDUAL("missing individual"),
+    MISSING_TIMESTAMP("missing timestamp"),
+    BAD_TIMESTAMP("unparseable timestamp"),
+    MISSING_LATITUDE("missing latitude"),
+    BAD_LATITUDE("unparseable latitude"),
+    LATITUDE_RANGE("latitude outside [-90, 90]"),
+    MISSING_LONGITUDE("missing longitude"),
+    BAD_LONGITUDE("unparseable longitude"),
+    LONGITUDE_RANGE("longitude outside [-180, 180]"),
+    DUPLICATE_FIX("duplicate fix (same individual, time and position)");
+
+    private final String text;
+
+    Problem(String text) {
+      this.text = text;
+    }
+
+    public String text() {
+      return text;
+    }
+  }
 
   private FixValidation() {}
 
@@ -57,35 +70,42 @@ public final class FixValidation {
               numericAttributes.contains(a) ? DataTypes.DoubleType : DataTypes.StringType,
               true));
     }
-    fields.add(DataTypes.createStructField(TrackColumns.REJECT_REASON, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(Cols.REASON, DataTypes.StringType, true));
     StructType schema = DataTypes.createStructType(fields);
     return raw.map(new Check(source, numericAttributes, raw.schema()), Encoders.row(schema));
   }
 
   /** The first problem of one fix, or null. Plain Java so it is unit-tested without Spark. */
-  public static String problem(
+  public static Problem problem(
       String individual,
       String timestamp,
       String latitude,
       String longitude,
       Timestamps timestamps) {
     if (missing(individual)) {
-      return MISSING_INDIVIDUAL;
+      return Problem.MISSING_INDIVIDUAL;
     }
     if (missing(timestamp)) {
-      return MISSING_TIMESTAMP;
+      return Problem.MISSING_TIMESTAMP;
     }
     if (timestamps.parse(timestamp) == null) {
-      return BAD_TIMESTAMP;
+      return Problem.BAD_TIMESTAMP;
     }
-    String lat = coordinateProblem(latitude, 90, MISSING_LATITUDE, BAD_LATITUDE, LATITUDE_RANGE);
+    Problem lat =
+        coordinateProblem(
+            latitude, 90, Problem.MISSING_LATITUDE, Problem.BAD_LATITUDE, Problem.LATITUDE_RANGE);
     return lat != null
         ? lat
-        : coordinateProblem(longitude, 180, MISSING_LONGITUDE, BAD_LONGITUDE, LONGITUDE_RANGE);
+        : coordinateProblem(
+            longitude,
+            180,
+            Problem.MISSING_LONGITUDE,
+            Problem.BAD_LONGITUDE,
+            Problem.LONGITUDE_RANGE);
   }
 
-  private static String coordinateProblem(
-      String text, double limit, String missing, String bad, String range) {
+  private static Problem coordinateProblem(
+      String text, double limit, Problem missing, Problem bad, Problem range) {
     if (missing(text)) {
       return missing;
     }
@@ -134,7 +154,8 @@ public final class FixValidation {
       String ts = r.getAs(TrackColumns.TIMESTAMP_TEXT);
       String lat = r.getAs(TrackColumns.LATITUDE_TEXT);
       String lon = r.getAs(TrackColumns.LONGITUDE_TEXT);
-      String reason = problem(individual, ts, lat, lon, timestamps);
+      Problem problem = problem(individual, ts, lat, lon, timestamps);
+      String reason = problem == null ? null : problem.text();
       List<String> attributes = source.attributes();
       Object[] attributeValues = new Object[attributes.size()];
       for (int i = 0; i < attributes.size(); i++) {

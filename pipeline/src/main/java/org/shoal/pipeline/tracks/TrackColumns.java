@@ -9,5 +9,4 @@ public final class TrackColumns {
   public static final String TIMESTAMP_TEXT = "timestamp_text";
   public static final String LATITUDE_TEXT = "latitude_text";
   public static final String LONGITUDE_TEXT = "longitude_text";
-  public static final String REJECT_REASON = "reason";
 }

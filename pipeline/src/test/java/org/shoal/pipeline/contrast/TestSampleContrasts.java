@@ -41,15 +41,14 @@ class TestSampleContrasts {
       assertThat(alt.<Integer>getAs(Cols.CHOICE)).isEqualTo(2);
       assertThat(sel.<Boolean>getAs(Cols.SELECTED)).isTrue();
       assertThat(alt.<Boolean>getAs(Cols.SELECTED)).isFalse();
-      assertThat(alt.<Integer>getAs(SampleContrasts.SOURCE_DECISION))
-          .isEqualTo(sel.<Integer>getAs(SampleContrasts.SOURCE_DECISION));
-      assertThat(alt.<Integer>getAs(SampleContrasts.DRAW))
-          .isEqualTo(sel.<Integer>getAs(SampleContrasts.DRAW));
+      assertThat(alt.<Integer>getAs(Cols.SOURCE_DECISION))
+          .isEqualTo(sel.<Integer>getAs(Cols.SOURCE_DECISION));
+      assertThat(alt.<Integer>getAs(Cols.DRAW)).isEqualTo(sel.<Integer>getAs(Cols.DRAW));
       // features travel with their choice
       assertThat(alt.<Double>getAs("f_x"))
           .isEqualTo(
-              alt.<Integer>getAs(SampleContrasts.SOURCE_DECISION) * 100.0
-                  + alt.<Integer>getAs(SampleContrasts.SOURCE_CHOICE));
+              alt.<Integer>getAs(Cols.SOURCE_DECISION) * 100.0
+                  + alt.<Integer>getAs(Cols.SOURCE_CHOICE));
       assertThat(alt.<String>getAs("split")).isEqualTo(sel.<String>getAs("split"));
     }
     assertThat(perIndividual).hasSize(4).allSatisfy((id, n) -> assertThat(n).isEqualTo(25 * 4));
@@ -66,8 +65,8 @@ class TestSampleContrasts {
     for (Row r : rows) {
       if (!r.<Boolean>getAs(Cols.SELECTED)) {
         byDraw
-            .computeIfAbsent(r.getAs(SampleContrasts.DRAW), k -> new java.util.ArrayList<>())
-            .add(r.getAs(SampleContrasts.SOURCE_CHOICE));
+            .computeIfAbsent(r.getAs(Cols.DRAW), k -> new java.util.ArrayList<>())
+            .add(r.getAs(Cols.SOURCE_CHOICE));
       }
     }
     assertThat(byDraw).hasSize(30);
@@ -164,9 +163,9 @@ class TestSampleContrasts {
             r ->
                 r.getAs(Cols.INDIVIDUAL)
                     + "/"
-                    + r.<Integer>getAs(SampleContrasts.SOURCE_DECISION)
+                    + r.<Integer>getAs(Cols.SOURCE_DECISION)
                     + "/"
-                    + r.<Integer>getAs(SampleContrasts.SOURCE_CHOICE))
+                    + r.<Integer>getAs(Cols.SOURCE_CHOICE))
         .doesNotHaveDuplicates();
     assertThat(
             all.stream()

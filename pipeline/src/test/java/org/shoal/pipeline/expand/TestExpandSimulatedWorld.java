@@ -17,8 +17,6 @@ import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.simulate.SimulateWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
-import org.shoal.pipeline.tracks.DailyPositions;
-import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackSource;
 
 /**
@@ -36,18 +34,11 @@ class TestExpandSimulatedWorld {
     TrackSource source = Worlds.csvTracks(spark, setup, dir);
     Dataset<Row> covariates = Worlds.covariates(spark, setup);
     ExpandParams params =
-        new ExpandParams(
+        Worlds.expandParams(
             source,
-            DailyPositions.Rule.LAST,
-            Step.DAILY,
-            Worlds.SMALL.resolution(),
-            Worlds.SMALL.radiusKm(),
-            ExpandDecisions.MissingCovariates.DROP,
             List.of(ChoiceFeatures.Base.values()),
             Map.of("temperature", Transform.ZSCORE),
-            Map.of("fork_length_cm", Transform.ZSCORE),
-            1,
-            0.3);
+            1);
     Expansion.Output out = Expansion.run(spark, params, covariates, null, null, null);
 
     String[] key = {Cols.INDIVIDUAL, Cols.DATE, Cols.ORIGIN_CELL, Cols.CELL, Cols.SELECTED};

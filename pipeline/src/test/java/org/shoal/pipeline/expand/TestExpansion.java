@@ -105,17 +105,17 @@ class TestExpansion {
     assertThat(r.fixesRejected())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                FixValidation.MISSING_INDIVIDUAL,
+                FixValidation.Problem.MISSING_INDIVIDUAL.text(),
                 1L,
-                FixValidation.BAD_TIMESTAMP,
+                FixValidation.Problem.BAD_TIMESTAMP.text(),
                 1L,
-                FixValidation.LATITUDE_RANGE,
+                FixValidation.Problem.LATITUDE_RANGE.text(),
                 1L,
-                FixValidation.BAD_LONGITUDE,
+                FixValidation.Problem.BAD_LONGITUDE.text(),
                 1L,
                 "missing fork_length_cm",
                 1L,
-                FixValidation.DUPLICATE_FIX,
+                FixValidation.Problem.DUPLICATE_FIX.text(),
                 1L));
     // A's two fixes on May 2, and on May 3 a fix heard at the same time at another position
     // (merged, not rejected)
@@ -132,15 +132,13 @@ class TestExpansion {
 
     Row dropped = out.dropped().first();
     assertThat(dropped.<String>getAs(Cols.INDIVIDUAL)).isEqualTo("C");
-    assertThat(dropped.<String>getAs(DailyPositions.NEXT_CELL))
-        .isEqualTo(H3Cells.address(cell(58.5, -140)));
+    assertThat(dropped.<String>getAs(Cols.NEXT_CELL)).isEqualTo(H3Cells.address(cell(58.5, -140)));
     // the distance it moved, centroid to centroid (about 2.5 degrees of latitude), and the report's
     // largest
     double moved =
         Geodesy.distanceKm(H3Cells.centroid(cell(56, -140)), H3Cells.centroid(cell(58.5, -140)));
     assertThat(moved).isBetween(250.0, 310.0);
-    assertThat(dropped.<Double>getAs(ExpandDecisions.DISTANCE_MOVED_KM))
-        .isCloseTo(moved, within(1e-9));
+    assertThat(dropped.<Double>getAs(Cols.DISTANCE_MOVED_KM)).isCloseTo(moved, within(1e-9));
     assertThat(r.largestDroppedMoveKm()).isCloseTo(moved, within(1e-9));
     assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of("train", 2L));
 
@@ -148,7 +146,7 @@ class TestExpansion {
     assertThat(rejected).hasSize(6);
     Row duplicate =
         rejected.stream()
-            .filter(x -> x.getAs("reason").equals(FixValidation.DUPLICATE_FIX))
+            .filter(x -> x.getAs("reason").equals(FixValidation.Problem.DUPLICATE_FIX.text()))
             .findFirst()
             .get();
     assertThat(duplicate.<String>getAs("latitude_text")).isEqualTo("55.30");
@@ -218,7 +216,7 @@ class TestExpansion {
     assertThat(b)
         .extracting(x -> x.<Date>getAs(Cols.DATE).toString())
         .containsExactly("2020-05-01", "2020-05-05");
-    assertThat(b).extracting(x -> x.<Integer>getAs(DailyPositions.SEGMENT)).containsExactly(1, 2);
+    assertThat(b).extracting(x -> x.<Integer>getAs(Cols.SEGMENT)).containsExactly(1, 2);
   }
 
   @Test
@@ -438,14 +436,15 @@ class TestExpansion {
         Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null);
     ExpandReport r = ExpandReport.of(out);
     assertThat(r.fixesIn()).isEqualTo(4);
-    assertThat(r.fixesRejected()).containsExactly(Map.entry(FixValidation.DUPLICATE_FIX, 1L));
+    assertThat(r.fixesRejected())
+        .containsExactly(Map.entry(FixValidation.Problem.DUPLICATE_FIX.text(), 1L));
     assertThat(r.fixesSimultaneous()).isEqualTo(1);
     assertThat(r.fixesMergedIntoPositions()).isEqualTo(1);
     assertThat(r.positions()).isEqualTo(2);
     assertThat(r.balances()).isTrue();
     // the last fix of the day, ties broken by position (the larger latitude), whatever the row
     // order
-    Row first = out.positions().orderBy(DailyPositions.STEP).first();
+    Row first = out.positions().orderBy(Cols.STEP).first();
     assertThat(first.<Double>getAs(Cols.LATITUDE)).isEqualTo(-0.30);
     assertThat(first.<Double>getAs(Cols.LONGITUDE)).isEqualTo(-91.60);
   }

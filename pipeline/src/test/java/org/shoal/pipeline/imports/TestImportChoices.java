@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.features.Transform;
+import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
 
 /** A long choice table with every kind of bad row, against values worked out by hand. */
@@ -66,7 +67,7 @@ class TestImportChoices {
     assertThat(out.rejected().count()).isEqualTo(8);
 
     Map<String, String> reasons =
-        out.rejected().select("idcase", ImportChoices.REASON).distinct().collectAsList().stream()
+        out.rejected().select("idcase", Cols.REASON).distinct().collectAsList().stream()
             .collect(java.util.stream.Collectors.toMap(r -> r.getString(0), r -> r.getString(1)));
     assertThat(reasons)
         .containsExactlyInAnyOrderEntriesOf(
@@ -77,7 +78,7 @@ class TestImportChoices {
                 "6", "chosen = 'maybe' is not a boolean (0/1, true/false, yes/no) (row 13)"));
     assertThat(
             out.rejectedDecisions()
-                .select(ImportChoices.REASON)
+                .select(Cols.REASON)
                 .as(org.apache.spark.sql.Encoders.STRING())
                 .collectAsList())
         .containsExactlyInAnyOrder(

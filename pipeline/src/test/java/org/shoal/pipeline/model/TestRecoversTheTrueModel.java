@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.shoal.pipeline.expand.ExpandDecisions;
 import org.shoal.pipeline.expand.ExpandParams;
 import org.shoal.pipeline.expand.Expansion;
 import org.shoal.pipeline.features.ChoiceFeatures;
@@ -22,8 +21,6 @@ import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.simulate.SimulateWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
-import org.shoal.pipeline.tracks.DailyPositions;
-import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackSource;
 
 /**
@@ -42,21 +39,14 @@ class TestRecoversTheTrueModel {
     TrackSource source = Worlds.csvTracks(spark, setup, dir);
     Dataset<Row> covariates = Worlds.covariates(spark, setup);
     ExpandParams params =
-        new ExpandParams(
+        Worlds.expandParams(
             source,
-            DailyPositions.Rule.LAST,
-            Step.DAILY,
-            4,
-            100,
-            ExpandDecisions.MissingCovariates.DROP,
             List.of(
                 ChoiceFeatures.Base.DISTANCE,
                 ChoiceFeatures.Base.HEADING,
                 ChoiceFeatures.Base.STAY_PUT),
             Map.of("temperature", Transform.ZSCORE, "net_primary_production", Transform.LOG_ZSCORE),
-            Map.of("fork_length_cm", Transform.ZSCORE),
-            5,
-            0.3);
+            5);
     Expansion.Output out = Expansion.run(spark, params, covariates, null, null, null);
     Dataset<Row> choices = out.choices().cache();
     Decisions train =

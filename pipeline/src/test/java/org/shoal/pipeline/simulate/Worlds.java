@@ -3,11 +3,19 @@ package org.shoal.pipeline.simulate;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.shoal.pipeline.expand.ExpandDecisions;
+import org.shoal.pipeline.expand.ExpandParams;
+import org.shoal.pipeline.features.ChoiceFeatures;
+import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.geo.Region;
+import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.DailyPositions;
+import org.shoal.pipeline.tracks.Step;
 import org.shoal.pipeline.tracks.TrackFormat;
 import org.shoal.pipeline.tracks.TrackSource;
 
@@ -34,6 +42,29 @@ public final class Worlds {
         .option("header", true)
         .csv(tracks);
     return TrackSource.of(TrackFormat.CSV, tracks).withAttributes(List.of("fork_length_cm"));
+  }
+
+  /**
+   * expand's parameters for a small world's CSV tracks: the last fix of each day, the world's
+   * resolution and radius, the fork length z-scored and 30 % of the fish for validation.
+   */
+  public static ExpandParams expandParams(
+      TrackSource source,
+      List<ChoiceFeatures.Base> base,
+      Map<String, Transform> covariates,
+      long splitSeed) {
+    return new ExpandParams(
+        source,
+        DailyPositions.Rule.LAST,
+        Step.DAILY,
+        SMALL.resolution(),
+        SMALL.radiusKm(),
+        ExpandDecisions.MissingCovariates.DROP,
+        base,
+        covariates,
+        Map.of(Cols.FORK_LENGTH_CM, Transform.ZSCORE),
+        splitSeed,
+        0.3);
   }
 
   /** The world's covariates per (cell, day). */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class TestTimestampsAndValidation {
   private final Timestamps flexible = Timestamps.flexible();
@@ -41,26 +43,26 @@ class TestTimestampsAndValidation {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  @Test
-  void validationNamesTheFirstProblem() {
-    assertThat(FixValidation.problem("a", "2020-04-01", "55", "-145", flexible)).isNull();
-    assertThat(FixValidation.problem(" ", "2020-04-01", "55", "-145", flexible))
-        .isEqualTo(FixValidation.MISSING_INDIVIDUAL);
-    assertThat(FixValidation.problem("a", "NA", "55", "-145", flexible))
-        .isEqualTo(FixValidation.MISSING_TIMESTAMP);
-    assertThat(FixValidation.problem("a", "soon", "55", "-145", flexible))
-        .isEqualTo(FixValidation.BAD_TIMESTAMP);
-    assertThat(FixValidation.problem("a", "2020-04-01", "", "-145", flexible))
-        .isEqualTo(FixValidation.MISSING_LATITUDE);
-    assertThat(FixValidation.problem("a", "2020-04-01", "5x", "-145", flexible))
-        .isEqualTo(FixValidation.BAD_LATITUDE);
-    assertThat(FixValidation.problem("a", "2020-04-01", "90.5", "-145", flexible))
-        .isEqualTo(FixValidation.LATITUDE_RANGE);
-    assertThat(FixValidation.problem("a", "2020-04-01", "55", "NaN", flexible))
-        .isEqualTo(FixValidation.BAD_LONGITUDE);
-    assertThat(FixValidation.problem("a", "2020-04-01", "55", "-180.01", flexible))
-        .isEqualTo(FixValidation.LONGITUDE_RANGE);
-    assertThat(FixValidation.problem("a", "2020-04-01", "-90", "180", flexible)).isNull();
+  @ParameterizedTest
+  @CsvSource(
+      nullValues = "none",
+      value = {
+        "a, 2020-04-01, 55, -145, none",
+        "' ', 2020-04-01, 55, -145, missing individual",
+        "a, NA, 55, -145, missing timestamp",
+        "a, soon, 55, -145, unparseable timestamp",
+        "a, 2020-04-01, '', -145, missing latitude",
+        "a, 2020-04-01, 5x, -145, unparseable latitude",
+        "a, 2020-04-01, 90.5, -145, 'latitude outside [-90, 90]'",
+        "a, 2020-04-01, 55, NaN, unparseable longitude",
+        "a, 2020-04-01, 55, -180.01, 'longitude outside [-180, 180]'",
+        "a, 2020-04-01, -90, 180, none"
+      })
+  void validationNamesTheFirstProblem(
+      String individual, String timestamp, String latitude, String longitude, String reason) {
+    FixValidation.Problem problem =
+        FixValidation.problem(individual, timestamp, latitude, longitude, flexible);
+    assertThat(problem == null ? null : problem.text()).isEqualTo(reason);
   }
 
   @Test

@@ -76,7 +76,8 @@ class TestTrackReader {
     assertThat(rows.get(1).<Double>getAs(Cols.LATITUDE)).isEqualTo(0.27);
     assertThat(rows.get(1).<Timestamp>getAs(Cols.TIMESTAMP).toInstant().toString())
         .isEqualTo("2016-12-13T10:15:00Z");
-    assertThat(rows.get(2).<String>getAs("reason")).isEqualTo(FixValidation.MISSING_LONGITUDE);
+    assertThat(rows.get(2).<String>getAs("reason"))
+        .isEqualTo(FixValidation.Problem.MISSING_LONGITUDE.text());
     assertThat(rows.get(2).<String>getAs(TrackColumns.INDIVIDUAL_TEXT)).isEqualTo("GMR-2");
   }
 
