@@ -239,12 +239,15 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     if (reference) {
       models.add(new DecisionTable.Probability(config.referenceName(), col(REFERENCE_PROBABILITY)));
     }
+    if (config.baselines().isEmpty()) {
+      return models;
+    }
     progress.stage("fitting the baselines on the training split");
-    if (Baselines.canStayPut(predictions)) {
+    if (config.baselines().contains(Baselines.STAY_PUT_RATE) && Baselines.canStayPut(predictions)) {
       models.add(Baselines.stayPutRate(predictions));
     }
     ConditionalLogit.Fit distance =
-        Baselines.canDistance(predictions)
+        config.baselines().contains(Baselines.DISTANCE) && Baselines.canDistance(predictions)
             ? Baselines.fitDistance(predictions, Baselines.DISTANCE_MAX_DECISIONS)
             : null;
     if (distance != null) {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assumptions;
@@ -187,6 +188,55 @@ class TestInferAndEvaluateJobs {
             train.get("true model").at("/d_nlp").asDouble()
                 - train.get(best).at("/d_nlp").asDouble(),
             within(1e-12));
+  }
+
+  @Test
+  void baselinesCanBeChosenOrLeftOut() throws Exception {
+    Path chosen = dir.resolve("evaluate-stay-put-only");
+    assertThat(
+            Shoal.execute(
+                "evaluate",
+                "-Devaluate.predictions=" + dir.resolve("infer"),
+                "-Devaluate.reference=",
+                "-Devaluate.training=",
+                "-Devaluate.bootstrap=0",
+                "-Devaluate.baselines=[stay-put rate]",
+                "-Devaluate.output=" + chosen))
+        .isZero();
+    Dataset<Row> all = spark.read().parquet(evaluate.resolve("metrics").toString());
+    Dataset<Row> some = spark.read().parquet(chosen.resolve("metrics").toString());
+    assertThat(some.select("model").distinct().as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("trained model", "stay-put rate");
+    // the models both runs have get the same metrics
+    Map<String, Double> expected =
+        dNlpByKey(all.filter(col("model").isin("trained model", "stay-put rate")));
+    Map<String, Double> actual = dNlpByKey(some);
+    assertThat(actual).hasSameSizeAs(expected).hasSizeGreaterThan(4);
+    expected.forEach((k, v) -> assertThat(actual.get(k)).as(k).isCloseTo(v, within(1e-12)));
+
+    Cli.Result bad =
+        Cli.run(
+            "evaluate",
+            "-Devaluate.predictions=" + dir.resolve("infer"),
+            "-Devaluate.baselines=[stay put]",
+            "-Devaluate.output=" + dir.resolve("evaluate-bad"));
+    assertThat(bad.code()).isEqualTo(Shoal.EXIT_USAGE);
+    assertThat(bad.err()).contains("shoal.evaluate.baselines").contains("'stay put'");
+  }
+
+  private static Map<String, Double> dNlpByKey(Dataset<Row> metrics) {
+    Map<String, Double> out = new HashMap<>();
+    for (Row r : metrics.collectAsList()) {
+      String key =
+          String.join(
+              "|",
+              r.<String>getAs("model"),
+              r.<String>getAs("dataset"),
+              r.<String>getAs("subset"),
+              r.<String>getAs("group"));
+      out.put(key, r.<Double>getAs("d_nlp"));
+    }
+    return out;
   }
 
   @Test

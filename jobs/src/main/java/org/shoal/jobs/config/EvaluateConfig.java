@@ -28,8 +28,15 @@ public record EvaluateConfig(
     java.util.Set<String> defaultSubsets,
     List<String> notes,
     int bootstrap,
-    long bootstrapSeed)
+    long bootstrapSeed,
+    java.util.Set<String> baselines)
     implements StageConfig {
+  /** The baselines evaluate can fit on the training split. */
+  public static final List<String> BASELINES =
+      List.of(
+          org.shoal.pipeline.evaluate.Baselines.STAY_PUT_RATE,
+          org.shoal.pipeline.evaluate.Baselines.DISTANCE);
+
   private static final String K = "shoal.evaluate.";
 
   @Override
@@ -83,6 +90,17 @@ public record EvaluateConfig(
         defaultSubsets,
         List.copyOf(notes),
         s.integer(K + "bootstrap", 0, 1_000_000),
-        s.integer(K + "bootstrap-seed"));
+        s.integer(K + "bootstrap-seed"),
+        baselines(s));
+  }
+
+  private static java.util.Set<String> baselines(Settings s) {
+    java.util.Set<String> chosen = new java.util.LinkedHashSet<>(s.strings(K + "baselines"));
+    for (String b : chosen) {
+      if (!BASELINES.contains(b)) {
+        throw s.invalid(K + "baselines", "'" + b + "' is not one of " + BASELINES);
+      }
+    }
+    return java.util.Collections.unmodifiableSet(chosen);
   }
 }

@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -37,11 +36,12 @@ import org.shoal.pipeline.schema.Schemas;
 
 /**
  * One row per decision with the log-probability of its selected choice under every model and in
- * every choice subset, built in one aggregation over the choices (no window, one shuffle) and
- * cached: every grouping set, the per-individual means and the comparisons are then small
- * aggregations of this narrow table. A subset keeps the choices matching its predicate and
- * renormalises each model's probabilities over them; a decision whose selected choice falls outside
- * is not in the subset. The uniform model (1 / number of choices) is always there.
+ * every choice subset, built in one hash aggregation over the choices (no window) joined with the
+ * selected rows' carried columns, and cached: every grouping set, the per-individual means and the
+ * comparisons are then small aggregations of this narrow table. A subset keeps the choices matching
+ * its predicate and renormalises each model's probabilities over them; a decision whose selected
+ * choice falls outside is not in the subset. The uniform model (1 / number of choices) is always
+ * there.
  */
 public final class DecisionTable {
   public static final String ALL = "all";
@@ -142,14 +142,24 @@ public final class DecisionTable {
         }
       }
     }
-    for (String c : carried) {
-      aggs.add(max_by(col("`" + c + "`"), selected.cast("int")).as(c));
-    }
     Dataset<Row> aggregated =
         choices
             .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
-            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+    if (!carried.isEmpty()) {
+      // The carried columns come from the selected rows, joined on: taking them in the aggregation
+      // above (max_by) would put strings in its buffer, which makes Spark sort every choice row
+      // instead of hashing them. A decision without one selected choice fails below either way.
+      List<Column> selectedRow = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION)));
+      carried.forEach(c -> selectedRow.add(col("`" + c + "`")));
+      aggregated =
+          aggregated.join(
+              choices.filter(selected).select(selectedRow.toArray(Column[]::new)),
+              scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.INDIVIDUAL, Cols.DECISION))
+                  .toSeq(),
+              "left");
+    }
+    aggregated = aggregated.persist(StorageLevel.MEMORY_AND_DISK());
 
     Dataset<Row> withRates = aggregated;
     for (int j = 0; j < models.size(); j++) {
