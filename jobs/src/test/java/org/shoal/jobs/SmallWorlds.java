@@ -8,6 +8,19 @@ import java.nio.file.Path;
 final class SmallWorlds {
   private SmallWorlds() {}
 
+  /**
+   * Runs {@code job} from the command line with {@code settings} ("key=value" under shoal.{@code
+   * job}) and checks that it succeeds.
+   */
+  static void run(String job, String... settings) {
+    String[] args = new String[settings.length + 1];
+    args[0] = job;
+    for (int i = 0; i < settings.length; i++) {
+      args[i + 1] = "-D" + job + "." + settings[i];
+    }
+    assertThat(Shoal.execute(args)).as(String.join(" ", args)).isZero();
+  }
+
   /** Simulates a small world into {@code world} and expands it into {@code expand}. */
   static void simulateAndExpand(Path world, Path expand, String seed) {
     assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, seed))).isZero();
@@ -16,26 +29,22 @@ final class SmallWorlds {
 
   /** Expands the simulated world in {@code world} (tracks and covariates) into {@code expand}. */
   static void expand(Path world, Path expand) {
-    assertThat(
-            Shoal.execute(
-                "expand",
-                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
-                "-Dexpand.covariates=" + world.resolve("covariates"),
-                "-Dexpand.output=" + expand))
-        .isZero();
+    run(
+        "expand",
+        "tracks.path=" + world.resolve("tracks.csv"),
+        "covariates=" + world.resolve("covariates"),
+        "output=" + expand);
   }
 
   /**
    * 40 decisions per individual, 5 alternatives each, from {@code expand} into {@code contrasts}.
    */
   static void sampleContrasts(Path expand, Path contrasts) {
-    assertThat(
-            Shoal.execute(
-                "contrasts",
-                "-Dcontrasts.input=" + expand,
-                "-Dcontrasts.output=" + contrasts,
-                "-Dcontrasts.decisions-per-individual=40",
-                "-Dcontrasts.alternatives-per-decision=5"))
-        .isZero();
+    run(
+        "contrasts",
+        "input=" + expand,
+        "output=" + contrasts,
+        "decisions-per-individual=40",
+        "alternatives-per-decision=5");
   }
 }

@@ -28,21 +28,13 @@ class TestAugmentAndContrastsJobs {
     Path augment = dir.resolve("augment");
     Path contrasts = dir.resolve("contrasts");
     SmallWorlds.simulateAndExpand(world, expand, "8");
-    assertThat(
-            Shoal.execute(
-                "augment",
-                "-Daugment.input=" + expand,
-                "-Daugment.output=" + augment,
-                "-Daugment.copies=2"))
-        .isZero();
-    assertThat(
-            Shoal.execute(
-                "contrasts",
-                "-Dcontrasts.input=" + augment,
-                "-Dcontrasts.output=" + contrasts,
-                "-Dcontrasts.decisions-per-individual=30",
-                "-Dcontrasts.alternatives-per-decision=4"))
-        .isZero();
+    SmallWorlds.run("augment", "input=" + expand, "output=" + augment, "copies=2");
+    SmallWorlds.run(
+        "contrasts",
+        "input=" + augment,
+        "output=" + contrasts,
+        "decisions-per-individual=30",
+        "alternatives-per-decision=4");
 
     Dataset<Row> before = spark.read().parquet(expand.resolve("choices").toString());
     long trainRows = before.filter(col("split").equalTo("train")).count();

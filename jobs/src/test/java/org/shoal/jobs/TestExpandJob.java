@@ -106,15 +106,13 @@ class TestExpandJob {
     Path world = dir.resolve("world");
     assertThat(Shoal.execute(TestSimulateJob.smallWorld(world, "4"))).isZero();
     Path out = dir.resolve("plain");
-    assertThat(
-            Shoal.execute(
-                "expand",
-                "-Dexpand.tracks.path=" + world.resolve("tracks.csv"),
-                "-Dexpand.covariates=",
-                "-Dexpand.features.covariates=null",
-                "-Dexpand.tracks.attributes=[fork_length_cm]",
-                "-Dexpand.output=" + out))
-        .isZero();
+    SmallWorlds.run(
+        "expand",
+        "tracks.path=" + world.resolve("tracks.csv"),
+        "covariates=",
+        "features.covariates=null",
+        "tracks.attributes=[fork_length_cm]",
+        "output=" + out);
     JsonNode manifest = JSON.readTree(out.resolve("features.json").toFile());
     assertThat(manifest.at("/features").toString())
         .doesNotContain("temperature")

@@ -50,33 +50,27 @@ class TestInferAndEvaluateJobs {
     evaluate = dir.resolve("evaluate");
     SmallWorlds.simulateAndExpand(world, expand, "10");
     SmallWorlds.sampleContrasts(expand, contrasts);
-    assertThat(
-            Shoal.execute(
-                "train",
-                "-Dtrain.input=" + contrasts,
-                "-Dtrain.output=" + train,
-                "-Dtrain.hidden=[8]",
-                "-Dtrain.batch-size=200",
-                "-Dtrain.epochs=3",
-                "-Dtrain.learning-rate=0.02"))
-        .isZero();
-    assertThat(
-            Shoal.execute(
-                "infer",
-                "-Dinfer.model=" + train.resolve("best.json"),
-                "-Dinfer.decisions=" + expand,
-                "-Dinfer.contrasts=" + contrasts,
-                "-Dinfer.output=" + infer))
-        .isZero();
-    assertThat(
-            Shoal.execute(
-                "evaluate",
-                "-Devaluate.predictions=" + infer,
-                "-Devaluate.reference=" + world.resolve("truth"),
-                "-Devaluate.training=" + train,
-                "-Devaluate.output=" + evaluate,
-                "-Devaluate.exemplars=2"))
-        .isZero();
+    SmallWorlds.run(
+        "train",
+        "input=" + contrasts,
+        "output=" + train,
+        "hidden=[8]",
+        "batch-size=200",
+        "epochs=3",
+        "learning-rate=0.02");
+    SmallWorlds.run(
+        "infer",
+        "model=" + train.resolve("best.json"),
+        "decisions=" + expand,
+        "contrasts=" + contrasts,
+        "output=" + infer);
+    SmallWorlds.run(
+        "evaluate",
+        "predictions=" + infer,
+        "reference=" + world.resolve("truth"),
+        "training=" + train,
+        "output=" + evaluate,
+        "exemplars=2");
   }
 
   @Test
@@ -193,16 +187,14 @@ class TestInferAndEvaluateJobs {
   @Test
   void baselinesCanBeChosenOrLeftOut() throws Exception {
     Path chosen = dir.resolve("evaluate-stay-put-only");
-    assertThat(
-            Shoal.execute(
-                "evaluate",
-                "-Devaluate.predictions=" + dir.resolve("infer"),
-                "-Devaluate.reference=",
-                "-Devaluate.training=",
-                "-Devaluate.bootstrap=0",
-                "-Devaluate.baselines=[stay-put rate]",
-                "-Devaluate.output=" + chosen))
-        .isZero();
+    SmallWorlds.run(
+        "evaluate",
+        "predictions=" + dir.resolve("infer"),
+        "reference=",
+        "training=",
+        "bootstrap=0",
+        "baselines=[stay-put rate]",
+        "output=" + chosen);
     Dataset<Row> all = spark.read().parquet(evaluate.resolve("metrics").toString());
     Dataset<Row> some = spark.read().parquet(chosen.resolve("metrics").toString());
     assertThat(some.select("model").distinct().as(Encoders.STRING()).collectAsList())

@@ -95,14 +95,12 @@ class TestModelsSideBySide {
                 "-Dinfer.contrasts=",
                 "-Dinfer.output=" + both))
         .isZero();
-    assertThat(
-            Shoal.execute(
-                "infer",
-                "-Dinfer.model=" + train.resolve("best-heading.json"),
-                "-Dinfer.decisions=" + expand,
-                "-Dinfer.contrasts=",
-                "-Dinfer.output=" + alone))
-        .isZero();
+    SmallWorlds.run(
+        "infer",
+        "model=" + train.resolve("best-heading.json"),
+        "decisions=" + expand,
+        "contrasts=",
+        "output=" + alone);
     Map<String, Double> separate = new HashMap<>();
     for (Row r :
         SharedSpark.session()
@@ -127,17 +125,15 @@ class TestModelsSideBySide {
     assertThat(model.at("/models/0/name").asText()).isEqualTo("heading");
 
     Path evaluate = dir.resolve("evaluate");
-    assertThat(
-            Shoal.execute(
-                "evaluate",
-                "-Devaluate.predictions=" + both,
-                "-Devaluate.reference=",
-                "-Devaluate.training=",
-                "-Devaluate.output=" + evaluate,
-                "-Devaluate.exemplars=1",
-                "-Devaluate.group-by=[[split]]",
-                "-Devaluate.subsets=null"))
-        .isZero();
+    SmallWorlds.run(
+        "evaluate",
+        "predictions=" + both,
+        "reference=",
+        "training=",
+        "output=" + evaluate,
+        "exemplars=1",
+        "group-by=[[split]]",
+        "subsets=null");
     JsonNode results = JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results");
     Map<String, Double> train = new HashMap<>();
     for (JsonNode r : results) {
@@ -180,17 +176,15 @@ class TestModelsSideBySide {
                 "-Dinfer.contrasts=",
                 "-Dinfer.output=" + infer))
         .isZero();
-    assertThat(
-            Shoal.execute(
-                "evaluate",
-                "-Devaluate.predictions=" + infer,
-                "-Devaluate.reference=" + dir.resolve("world/truth"),
-                "-Devaluate.training=",
-                "-Devaluate.output=" + evaluate,
-                "-Devaluate.exemplars=1",
-                "-Devaluate.group-by=[[split]]",
-                "-Devaluate.subsets=null"))
-        .isZero();
+    SmallWorlds.run(
+        "evaluate",
+        "predictions=" + infer,
+        "reference=" + dir.resolve("world/truth"),
+        "training=",
+        "output=" + evaluate,
+        "exemplars=1",
+        "group-by=[[split]]",
+        "subsets=null");
     Map<String, Double> dNlp = new HashMap<>();
     for (JsonNode r : JSON.readTree(evaluate.resolve("summary.json").toFile()).at("/results")) {
       dNlp.put(r.at("/split").asText() + "/" + r.at("/model").asText(), r.at("/d_nlp").asDouble());

@@ -25,15 +25,13 @@ class TestTransitionsAndDiffuseJobs {
     SmallWorlds.simulateAndExpand(world, expand, "12");
     String[] small = TestSimulateJob.smallWorld(world, "12");
     List<String> worldKeys = List.of(small).subList(1, small.length);
-    assertThat(
-            Shoal.execute(
-                "train",
-                "-Dtrain.input=" + expand,
-                "-Dtrain.output=" + dir.resolve("train"),
-                "-Dtrain.hidden=[8]",
-                "-Dtrain.batch-size=100",
-                "-Dtrain.epochs=2"))
-        .isZero();
+    SmallWorlds.run(
+        "train",
+        "input=" + expand,
+        "output=" + dir.resolve("train"),
+        "hidden=[8]",
+        "batch-size=100",
+        "epochs=2");
 
     String[] truth =
         concat(
@@ -58,15 +56,13 @@ class TestTransitionsAndDiffuseJobs {
     assertThat(Shoal.execute(trained)).isZero();
 
     Path out = dir.resolve("diffuse");
-    assertThat(
-            Shoal.execute(
-                "diffuse",
-                "-Ddiffuse.transitions=" + dir.resolve("trained"),
-                "-Ddiffuse.reference=" + dir.resolve("true"),
-                "-Ddiffuse.days=4",
-                "-Ddiffuse.pictures=[0, 4]",
-                "-Ddiffuse.output=" + out))
-        .isZero();
+    SmallWorlds.run(
+        "diffuse",
+        "transitions=" + dir.resolve("trained"),
+        "reference=" + dir.resolve("true"),
+        "days=4",
+        "pictures=[0, 4]",
+        "output=" + out);
 
     List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
     assertThat(summary).hasSize(1 + 5);
@@ -98,14 +94,12 @@ class TestTransitionsAndDiffuseJobs {
     Path seed = dir.resolve("seed.csv");
     String someCell = firstOrigin(dir.resolve("trained"));
     Files.writeString(seed, "cell,mass\n" + someCell + ",5\n");
-    assertThat(
-            Shoal.execute(
-                "diffuse",
-                "-Ddiffuse.transitions=" + dir.resolve("trained"),
-                "-Ddiffuse.initial=" + seed,
-                "-Ddiffuse.days=4",
-                "-Ddiffuse.output=" + dir.resolve("reseeded")))
-        .isZero();
+    SmallWorlds.run(
+        "diffuse",
+        "transitions=" + dir.resolve("trained"),
+        "initial=" + seed,
+        "days=4",
+        "output=" + dir.resolve("reseeded"));
     assertThat(Files.getLastModifiedTime(dir.resolve("trained/transitions")).toMillis())
         .isEqualTo(tableTime);
     List<String> reseeded = Files.readAllLines(dir.resolve("reseeded/summary.csv"));

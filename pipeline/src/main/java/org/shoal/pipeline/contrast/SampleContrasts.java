@@ -108,7 +108,8 @@ public final class SampleContrasts {
     Dataset<Row> draws =
         pool.filter(col(RANK).equalTo(0))
             .select(Cols.INDIVIDUAL, DECISIONS)
-            .flatMap(new DrawDecisions(p), Encoders.row(DRAW_SCHEMA))
+            .flatMap(
+                (FlatMapFunction<Row, Row>) r -> drawDecisions(p, r), Encoders.row(DRAW_SCHEMA))
             .join(pool, toSeq(Cols.INDIVIDUAL, RANK))
             .select(Cols.INDIVIDUAL, Cols.DRAW, Cols.DECISION, ALTERNATIVES);
 
@@ -140,7 +141,9 @@ public final class SampleContrasts {
 
     // The alternative draws: (individual, draw, slot, rank among the decision's unselected
     // choices).
-    Dataset<Row> slots = draws.flatMap(new DrawAlternatives(p), Encoders.row(SLOT_SCHEMA));
+    Dataset<Row> slots =
+        draws.flatMap(
+            (FlatMapFunction<Row, Row>) r -> drawAlternatives(p, r), Encoders.row(SLOT_SCHEMA));
     Dataset<Row> unselected =
         renamed
             .filter(col(Cols.SELECTED).unary_$bang())
@@ -188,58 +191,40 @@ public final class SampleContrasts {
               DataTypes.createStructField(RANK, DataTypes.IntegerType, false)));
 
   /** N decision draws per individual (or every decision once when N = 0). */
-  private static final class DrawDecisions implements FlatMapFunction<Row, Row> {
-    private final Params p;
-
-    DrawDecisions(Params p) {
-      this.p = p;
-    }
-
-    @Override
-    public Iterator<Row> call(Row r) {
-      String individual = r.getString(0);
-      int decisions = (int) r.getLong(1);
-      List<Row> out = new ArrayList<>();
-      if (p.decisionsPerIndividual() == 0) {
-        for (int d = 0; d < decisions; d++) {
-          out.add(RowFactory.create(individual, d + 1, d));
-        }
-      } else {
-        for (int k = 0; k < p.decisionsPerIndividual(); k++) {
-          out.add(
-              RowFactory.create(
-                  individual, k + 1, Draws.index(decisions, p.seed(), individual, 1, k, 0)));
-        }
+  private static Iterator<Row> drawDecisions(Params p, Row r) {
+    String individual = r.getString(0);
+    int decisions = (int) r.getLong(1);
+    List<Row> out = new ArrayList<>();
+    if (p.decisionsPerIndividual() == 0) {
+      for (int d = 0; d < decisions; d++) {
+        out.add(RowFactory.create(individual, d + 1, d));
       }
-      return out.iterator();
+    } else {
+      for (int k = 0; k < p.decisionsPerIndividual(); k++) {
+        out.add(
+            RowFactory.create(
+                individual, k + 1, Draws.index(decisions, p.seed(), individual, 1, k, 0)));
+      }
     }
+    return out.iterator();
   }
 
   /** A fresh set of alternative draws for every decision draw. */
-  private static final class DrawAlternatives implements FlatMapFunction<Row, Row> {
-    private final Params p;
-
-    DrawAlternatives(Params p) {
-      this.p = p;
+  private static Iterator<Row> drawAlternatives(Params p, Row r) {
+    String individual = r.getString(0);
+    int draw = r.getInt(1);
+    int decision = ((Number) r.get(2)).intValue();
+    int alternatives = (int) r.getLong(3);
+    List<Row> out = new ArrayList<>(p.alternativesPerDecision());
+    for (int a = 0; a < p.alternativesPerDecision(); a++) {
+      out.add(
+          RowFactory.create(
+              individual,
+              decision,
+              draw,
+              a,
+              Draws.index(alternatives, p.seed(), individual, 2, draw, a)));
     }
-
-    @Override
-    public Iterator<Row> call(Row r) {
-      String individual = r.getString(0);
-      int draw = r.getInt(1);
-      int decision = ((Number) r.get(2)).intValue();
-      int alternatives = (int) r.getLong(3);
-      List<Row> out = new ArrayList<>(p.alternativesPerDecision());
-      for (int a = 0; a < p.alternativesPerDecision(); a++) {
-        out.add(
-            RowFactory.create(
-                individual,
-                decision,
-                draw,
-                a,
-                Draws.index(alternatives, p.seed(), individual, 2, draw, a)));
-      }
-      return out.iterator();
-    }
+    return out.iterator();
   }
 }

@@ -20,7 +20,6 @@ import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.FixValidation;
-import org.shoal.pipeline.tracks.TrackColumns;
 import org.shoal.pipeline.tracks.TrackReader;
 import org.shoal.pipeline.tracks.TrackSource;
 
@@ -117,7 +116,7 @@ public final class Expansion {
       raw =
           raw.join(
                   table,
-                  raw.col(TrackColumns.INDIVIDUAL_TEXT).equalTo(table.col("_attribute_individual")),
+                  raw.col(Cols.INDIVIDUAL_TEXT).equalTo(table.col("_attribute_individual")),
                   "left")
               .drop("_attribute_individual");
     }
@@ -206,11 +205,11 @@ public final class Expansion {
     List<Column> cols = new ArrayList<>();
     for (String c :
         List.of(
-            TrackColumns.SOURCE_FILE,
-            TrackColumns.INDIVIDUAL_TEXT,
-            TrackColumns.TIMESTAMP_TEXT,
-            TrackColumns.LATITUDE_TEXT,
-            TrackColumns.LONGITUDE_TEXT)) {
+            Cols.SOURCE_FILE,
+            Cols.INDIVIDUAL_TEXT,
+            Cols.TIMESTAMP_TEXT,
+            Cols.LATITUDE_TEXT,
+            Cols.LONGITUDE_TEXT)) {
       cols.add(col(c));
     }
     for (String a : source.attributes()) {

@@ -12,6 +12,13 @@ public final class Cols {
   public static final String FORK_LENGTH_CM = "fork_length_cm";
   public static final String RELEASE_REGION = "release_region";
 
+  // The canonical raw-fix table every track reader produces (all strings, as read).
+  public static final String SOURCE_FILE = "source_file";
+  public static final String INDIVIDUAL_TEXT = "individual_text";
+  public static final String TIMESTAMP_TEXT = "timestamp_text";
+  public static final String LATITUDE_TEXT = "latitude_text";
+  public static final String LONGITUDE_TEXT = "longitude_text";
+
   // Cells and covariates, keyed by (cell, date).
   public static final String CELL = "cell";
   public static final String DATE = "date";

@@ -68,7 +68,7 @@ public final class DailyPositions {
     WindowSpec same =
         Window.partitionBy(
                 col(Cols.INDIVIDUAL), col(Cols.TIMESTAMP), col(Cols.LATITUDE), col(Cols.LONGITUDE))
-            .orderBy(col(TrackColumns.SOURCE_FILE));
+            .orderBy(col(Cols.SOURCE_FILE));
     Dataset<Row> ranked = validFixes.withColumn("_copy", row_number().over(same));
     Dataset<Row> unique = ranked.filter(col("_copy").equalTo(1)).drop("_copy");
     WindowSpec sameTime =

@@ -150,10 +150,10 @@ public final class FixValidation {
       if (timestamps == null) {
         timestamps = source.timestamps();
       }
-      String individual = r.getAs(TrackColumns.INDIVIDUAL_TEXT);
-      String ts = r.getAs(TrackColumns.TIMESTAMP_TEXT);
-      String lat = r.getAs(TrackColumns.LATITUDE_TEXT);
-      String lon = r.getAs(TrackColumns.LONGITUDE_TEXT);
+      String individual = r.getAs(Cols.INDIVIDUAL_TEXT);
+      String ts = r.getAs(Cols.TIMESTAMP_TEXT);
+      String lat = r.getAs(Cols.LATITUDE_TEXT);
+      String lon = r.getAs(Cols.LONGITUDE_TEXT);
       Problem problem = problem(individual, ts, lat, lon, timestamps);
       String reason = problem == null ? null : problem.text();
       List<String> attributes = source.attributes();

@@ -34,6 +34,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.shoal.pipeline.schema.Cols;
 
 /**
  * The files behind a track path (a file, a folder or a glob), grouped by their columns: the header
@@ -180,7 +181,7 @@ public final class TrackFiles {
       if (g.basePath() != null) {
         reader = reader.option("basePath", g.basePath());
       }
-      return reader.parquet(files).withColumn(TrackColumns.SOURCE_FILE, input_file_name());
+      return reader.parquet(files).withColumn(Cols.SOURCE_FILE, input_file_name());
     }
     List<StructField> fields = new ArrayList<>();
     for (int i = 0; i < g.columns().size(); i++) {
@@ -195,7 +196,7 @@ public final class TrackFiles {
         .option("enforceSchema", true)
         .schema(schema)
         .csv(files)
-        .withColumn(TrackColumns.SOURCE_FILE, input_file_name());
+        .withColumn(Cols.SOURCE_FILE, input_file_name());
   }
 
   /** GPE3 files open with comment lines ({@code "; ...}) and a blank line before the CSV header. */
@@ -204,7 +205,7 @@ public final class TrackFiles {
         spark
             .read()
             .text(g.files().toArray(String[]::new))
-            .withColumn(TrackColumns.SOURCE_FILE, input_file_name())
+            .withColumn(Cols.SOURCE_FILE, input_file_name())
             .filter(
                 trim(col("value")).notEqual("").and(col("value").startsWith("\";").unary_$bang()));
     List<StructField> fields = new ArrayList<>();
@@ -212,7 +213,7 @@ public final class TrackFiles {
       String name = g.byPosition() ? positional(i) : g.columns().get(i);
       fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
     }
-    fields.add(DataTypes.createStructField(TrackColumns.SOURCE_FILE, DataTypes.StringType, true));
+    fields.add(DataTypes.createStructField(Cols.SOURCE_FILE, DataTypes.StringType, true));
     StructType schema = DataTypes.createStructType(fields);
     int width = g.columns().size();
     return lines

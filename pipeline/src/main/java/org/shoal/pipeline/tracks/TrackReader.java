@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.Names;
 
 /**
@@ -128,36 +129,12 @@ public final class TrackReader {
     for (TrackFiles.Group g : groups) {
       Dataset<Row> table = TrackFiles.read(spark, g, source.format());
       List<Column> cols = new ArrayList<>();
-      cols.add(col(TrackColumns.SOURCE_FILE));
+      cols.add(col(Cols.SOURCE_FILE));
       cols.add(
-          text(
-              table,
-              g,
-              source,
-              INDIVIDUAL,
-              found.get(INDIVIDUAL),
-              TrackColumns.INDIVIDUAL_TEXT,
-              true));
-      cols.add(
-          text(
-              table,
-              g,
-              source,
-              TIMESTAMP,
-              found.get(TIMESTAMP),
-              TrackColumns.TIMESTAMP_TEXT,
-              true));
-      cols.add(
-          text(table, g, source, LATITUDE, found.get(LATITUDE), TrackColumns.LATITUDE_TEXT, true));
-      cols.add(
-          text(
-              table,
-              g,
-              source,
-              LONGITUDE,
-              found.get(LONGITUDE),
-              TrackColumns.LONGITUDE_TEXT,
-              true));
+          text(table, g, source, INDIVIDUAL, found.get(INDIVIDUAL), Cols.INDIVIDUAL_TEXT, true));
+      cols.add(text(table, g, source, TIMESTAMP, found.get(TIMESTAMP), Cols.TIMESTAMP_TEXT, true));
+      cols.add(text(table, g, source, LATITUDE, found.get(LATITUDE), Cols.LATITUDE_TEXT, true));
+      cols.add(text(table, g, source, LONGITUDE, found.get(LONGITUDE), Cols.LONGITUDE_TEXT, true));
       for (String a : attributes) {
         cols.add(text(table, g, source, "attribute", a, a, source.attributes().contains(a)));
       }
@@ -170,7 +147,7 @@ public final class TrackReader {
 
     String individualsFrom = found.get(INDIVIDUAL);
     if (alternative != null) {
-      Row counts = raw.agg(count(lit(1)), countDistinct(col(TrackColumns.INDIVIDUAL_TEXT))).first();
+      Row counts = raw.agg(count(lit(1)), countDistinct(col(Cols.INDIVIDUAL_TEXT))).first();
       boolean uniquePerRow = counts.getLong(0) > 1 && counts.getLong(0) == counts.getLong(1);
       if (uniquePerRow) {
         individualsFrom =
@@ -179,7 +156,7 @@ public final class TrackReader {
                 + found.get(INDIVIDUAL)
                 + " is unique per row: a detection id, not an animal)";
         found.put(INDIVIDUAL, Names.find(alternative, first.columns()).orElse(alternative));
-        raw = raw.withColumn(TrackColumns.INDIVIDUAL_TEXT, col(ALTERNATIVE_INDIVIDUAL));
+        raw = raw.withColumn(Cols.INDIVIDUAL_TEXT, col(ALTERNATIVE_INDIVIDUAL));
       }
       raw = raw.drop(ALTERNATIVE_INDIVIDUAL);
     }

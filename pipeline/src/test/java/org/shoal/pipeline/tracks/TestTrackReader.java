@@ -24,7 +24,7 @@ class TestTrackReader {
   private List<Row> validFixes(TrackSource source) {
     TrackReader.Tracks tracks = TrackReader.read(spark, source);
     return FixValidation.apply(tracks.raw(), tracks.source(), List.of())
-        .orderBy(TrackColumns.INDIVIDUAL_TEXT, TrackColumns.TIMESTAMP_TEXT)
+        .orderBy(Cols.INDIVIDUAL_TEXT, Cols.TIMESTAMP_TEXT)
         .collectAsList();
   }
 
@@ -54,7 +54,7 @@ class TestTrackReader {
         .isEqualTo("2016-08-23T05:00:00Z");
     assertThat(first.<Double>getAs(Cols.LATITUDE)).isEqualTo(43.347);
     assertThat(first.<Double>getAs(Cols.LONGITUDE)).isEqualTo(4.332);
-    assertThat(first.<String>getAs(TrackColumns.SOURCE_FILE)).endsWith("14P0911-46177-1-GPE3.csv");
+    assertThat(first.<String>getAs(Cols.SOURCE_FILE)).endsWith("14P0911-46177-1-GPE3.csv");
   }
 
   @Test
@@ -78,7 +78,7 @@ class TestTrackReader {
         .isEqualTo("2016-12-13T10:15:00Z");
     assertThat(rows.get(2).<String>getAs("reason"))
         .isEqualTo(FixValidation.Problem.MISSING_LONGITUDE.text());
-    assertThat(rows.get(2).<String>getAs(TrackColumns.INDIVIDUAL_TEXT)).isEqualTo("GMR-2");
+    assertThat(rows.get(2).<String>getAs(Cols.INDIVIDUAL_TEXT)).isEqualTo("GMR-2");
   }
 
   @Test
@@ -120,7 +120,7 @@ class TestTrackReader {
     Row f3 =
         rows.stream().filter(r -> r.getAs(Cols.INDIVIDUAL).equals("F3")).findFirst().orElseThrow();
     assertThat(f3.<Double>getAs(Cols.LATITUDE)).isEqualTo(49.10);
-    assertThat(f3.<String>getAs(TrackColumns.SOURCE_FILE)).endsWith("part-3.csv");
+    assertThat(f3.<String>getAs(Cols.SOURCE_FILE)).endsWith("part-3.csv");
   }
 
   @Test
@@ -223,7 +223,7 @@ class TestTrackReader {
     TrackReader.Tracks tracks =
         TrackReader.read(spark, TrackSource.of(TrackFormat.OTN, f.toString()));
     assertThat(tracks.individualsFrom()).isEqualTo("catalognumber");
-    assertThat(tracks.raw().select(TrackColumns.INDIVIDUAL_TEXT).distinct().collectAsList())
+    assertThat(tracks.raw().select(Cols.INDIVIDUAL_TEXT).distinct().collectAsList())
         .extracting(r -> r.getString(0))
         .containsExactly("GMR-1");
   }
