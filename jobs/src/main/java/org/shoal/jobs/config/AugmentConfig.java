@@ -12,13 +12,8 @@ import org.shoal.pipeline.augment.Noise;
  */
 public record AugmentConfig(
     String input, String output, int copies, long seed, List<Noise> noise, boolean noiseIsDefault)
-    implements StageConfig {
+    implements StageConfig.OneInput {
   private static final String K = "shoal.augment.";
-
-  @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
 
   public static AugmentConfig from(Settings s) {
     List<Noise> noise = new ArrayList<>();

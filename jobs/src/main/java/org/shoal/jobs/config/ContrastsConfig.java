@@ -1,17 +1,11 @@
 package org.shoal.jobs.config;
 
-import java.util.List;
 import org.shoal.pipeline.contrast.SampleContrasts;
 
 /** The validated configuration of {@code shoal contrasts} (keys under shoal.contrasts). */
 public record ContrastsConfig(String input, String output, SampleContrasts.Params params)
-    implements StageConfig {
+    implements StageConfig.OneInput {
   private static final String K = "shoal.contrasts.";
-
-  @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
 
   public static ContrastsConfig from(Settings s) {
     SampleContrasts.Mode mode = s.choice(K + "mode", SampleContrasts.Mode.class, "contrast mode");

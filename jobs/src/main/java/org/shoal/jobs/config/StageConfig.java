@@ -13,6 +13,16 @@ public interface StageConfig {
   /** The files and folders the stage reads; their listings are part of the stage's fingerprint. */
   List<String> inputs();
 
+  /** A stage that reads one folder, {@link #input()}. */
+  interface OneInput extends StageConfig {
+    String input();
+
+    @Override
+    default List<String> inputs() {
+      return List.of(input());
+    }
+  }
+
   /** The paths that are set (optional inputs are null when not configured). */
   static List<String> present(String... paths) {
     return java.util.Arrays.stream(paths).filter(java.util.Objects::nonNull).toList();

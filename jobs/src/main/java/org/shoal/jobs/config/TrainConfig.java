@@ -22,13 +22,8 @@ public record TrainConfig(
     double tolerance,
     int maxIterations,
     java.util.Map<String, List<String>> featureSets)
-    implements StageConfig {
+    implements StageConfig.OneInput {
   private static final String K = "shoal.train.";
-
-  @Override
-  public List<String> inputs() {
-    return List.of(input);
-  }
 
   /** hidden = [] outside a grid: the exact conditional logit (L-BFGS), not Adam epochs. */
   public boolean exactLinear() {
