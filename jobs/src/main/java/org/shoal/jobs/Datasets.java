@@ -57,7 +57,7 @@ final class Datasets {
     StringBuilder b =
         new StringBuilder(Inputs.text(spark, folder + MANIFEST, "feature manifest")).append('\n');
     for (var f : Stages.listing(spark, folder + CHOICES).entrySet()) {
-      b.append(f.getKey()).append(' ').append(f.getValue().split(" ")[0]).append('\n');
+      b.append(f.getKey()).append(' ').append(f.getValue().size()).append('\n');
     }
     try {
       return java.util.HexFormat.of()

@@ -28,6 +28,7 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
+import org.shoal.pipeline.util.JoinKeys;
 import picocli.CommandLine.Command;
 
 /**
@@ -535,12 +536,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
             col(Cols.CELL),
             col(Cols.PROBABILITY).as(REFERENCE_PROBABILITY));
     // A choice the reference lacks keeps a null probability: the decision table names its decision.
-    return predictions.join(
-        keyed,
-        scala.collection.JavaConverters.asScalaBuffer(
-                List.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL))
-            .toSeq(),
-        "left");
+    return predictions.join(keyed, JoinKeys.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL), "left");
   }
 
   /**

@@ -68,18 +68,13 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     return new Stages.Stage(jobName(), config.output(), config.inputs());
   }
 
-  /**
-   * Sizes the session's shuffle to this stage's input ({@link Sparks#fitToInput}), saying so;
-   * returns the input's size in bytes.
-   */
-  final long fitSessionToInput(SparkSession spark, SparkConfig sparkConfig, Progress progress)
-      throws java.io.IOException {
-    long bytes = Stages.inputBytes(spark, stage());
-    String chosen = Sparks.fitToInput(spark, sparkConfig, bytes);
+  /** Sizes the session's shuffle to this stage's input ({@link Sparks#fitToInput}), saying so. */
+  static void fitSessionToInput(
+      SparkSession spark, SparkConfig sparkConfig, long inputBytes, Progress progress) {
+    String chosen = Sparks.fitToInput(spark, sparkConfig, inputBytes);
     if (chosen != null) {
       progress.info(chosen);
     }
-    return bytes;
   }
 
   @Override
@@ -98,15 +93,16 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
         // A job run on its own also keeps its stage marker true, so `shoal run` never skips over
         // its outputs.
         Stages.forget(spark, stage());
-        long inputBytes = fitSessionToInput(spark, sparkConfig, progress);
+        Stages.Listing inputs = Stages.Listing.of(spark, stage());
+        fitSessionToInput(spark, sparkConfig, inputs.bytes(), progress);
         long t0 = System.nanoTime();
         run(spark, progress);
         Stages.record(
             spark,
             config,
             stage(),
-            Stages.fingerprint(spark, config, stage()),
-            Stages.Measures.of(t0, inputBytes));
+            Stages.fingerprint(config, stage(), inputs),
+            Stages.Measures.of(t0, inputs.bytes()));
       } else {
         run(spark, progress);
       }

@@ -133,7 +133,8 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
    */
   private StageRun runUnlessUnchanged(SparkSession spark, Progress progress, JobCommand<?> stage)
       throws Exception {
-    String fingerprint = Stages.fingerprint(spark, config.settings().config(), stage.stage());
+    Stages.Listing inputs = Stages.Listing.of(spark, stage.stage());
+    String fingerprint = Stages.fingerprint(config.settings().config(), stage.stage(), inputs);
     if (!force && fingerprint.equals(Stages.recorded(spark, stage.stage()))) {
       progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
       return new StageRun(stage.jobName(), fingerprint, false, null, null);
@@ -141,10 +142,10 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     progress.info("stage " + stage.jobName());
     Stages.forget(spark, stage.stage());
     Progress stageProgress = new Progress(stage.jobName());
-    long inputBytes = stage.fitSessionToInput(spark, config.spark(), stageProgress);
+    JobCommand.fitSessionToInput(spark, config.spark(), inputs.bytes(), stageProgress);
     long t0 = System.nanoTime();
     stage.run(spark, stageProgress);
-    Stages.Measures measures = Stages.Measures.of(t0, inputBytes);
+    Stages.Measures measures = Stages.Measures.of(t0, inputs.bytes());
     stageProgress.done();
     // The inputs were listed before the stage ran; a stage never writes its own inputs, so the
     // listing stands.

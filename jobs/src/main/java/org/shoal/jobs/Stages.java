@@ -37,15 +37,48 @@ final class Stages {
    */
   record Stage(String name, String output, List<String> inputs) {}
 
-  static String fingerprint(SparkSession spark, Config config, Stage stage) throws IOException {
+  /**
+   * A stage's inputs as found on the file system, listed once: per input, its files ({@link
+   * #listing}). Both the fingerprint and the input size are read from it.
+   */
+  record Listing(Map<String, Map<String, FileState>> byInput) {
+    static Listing of(SparkSession spark, Stage stage) throws IOException {
+      Map<String, Map<String, FileState>> byInput = new java.util.LinkedHashMap<>();
+      for (String input : stage.inputs()) {
+        byInput.put(input, listing(spark, input));
+      }
+      return new Listing(byInput);
+    }
+
+    /** The total size of the listed files in bytes (missing inputs count 0). */
+    long bytes() {
+      return byInput.values().stream()
+          .flatMap(files -> files.values().stream())
+          .mapToLong(FileState::size)
+          .sum();
+    }
+  }
+
+  /** A listed file's size and modification time, written "size mtime" in fingerprints. */
+  record FileState(long size, long modified) {
+    /** What a missing input lists as (written as nothing). */
+    static final FileState MISSING = new FileState(0, -1);
+
+    @Override
+    public String toString() {
+      return this == MISSING ? "" : size + " " + modified;
+    }
+  }
+
+  static String fingerprint(Config config, Stage stage, Listing inputs) {
     // The shoal version too: a new release reruns every stage (snapshot builds share one version:
     // use --force).
     StringBuilder b =
         new StringBuilder(stage.name()).append(' ').append(Version.current()).append('\n');
     b.append(resolved(config, stage)).append('\n');
-    for (String input : stage.inputs()) {
-      b.append(input).append('\n');
-      for (Map.Entry<String, String> f : listing(spark, input).entrySet()) {
+    for (Map.Entry<String, Map<String, FileState>> input : inputs.byInput().entrySet()) {
+      b.append(input.getKey()).append('\n');
+      for (Map.Entry<String, FileState> f : input.getValue().entrySet()) {
         b.append("  ").append(f.getKey()).append(' ').append(f.getValue()).append('\n');
       }
     }
@@ -59,18 +92,18 @@ final class Stages {
     }
   }
 
-  /** Every data file under {@code path} (or the file itself): relative name -> "size mtime". */
-  static Map<String, String> listing(SparkSession spark, String path) throws IOException {
-    Map<String, String> out = new TreeMap<>();
+  /** Every data file under {@code path} (or the file itself), by relative name. */
+  static Map<String, FileState> listing(SparkSession spark, String path) throws IOException {
+    Map<String, FileState> out = new TreeMap<>();
     Path root = new Path(path);
     FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!fs.exists(root)) {
-      out.put("(missing)", "");
+      out.put("(missing)", FileState.MISSING);
       return out;
     }
     FileStatus top = fs.getFileStatus(root);
     if (top.isFile()) {
-      out.put(root.getName(), top.getLen() + " " + top.getModificationTime());
+      out.put(root.getName(), new FileState(top.getLen(), top.getModificationTime()));
       return out;
     }
     String prefix = fs.makeQualified(root).toString();
@@ -83,22 +116,9 @@ final class Stages {
       }
       out.put(
           f.getPath().toString().substring(prefix.length()),
-          f.getLen() + " " + f.getModificationTime());
+          new FileState(f.getLen(), f.getModificationTime()));
     }
     return out;
-  }
-
-  /** The total size of the stage's inputs in bytes (missing inputs count 0). */
-  static long inputBytes(SparkSession spark, Stage stage) throws IOException {
-    long total = 0;
-    for (String input : stage.inputs()) {
-      Path root = new Path(input);
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(root)) {
-        total += fs.getContentSummary(root).getLength();
-      }
-    }
-    return total;
   }
 
   /** The stage's resolved configuration (its shoal.<name> subtree), as JSON. */

@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.Draws;
+import org.shoal.pipeline.util.JoinKeys;
 
 /**
  * Balanced training sets from the decision/choice table.
@@ -110,7 +111,7 @@ public final class SampleContrasts {
             .select(Cols.INDIVIDUAL, DECISIONS)
             .flatMap(
                 (FlatMapFunction<Row, Row>) r -> drawDecisions(p, r), Encoders.row(DRAW_SCHEMA))
-            .join(pool, toSeq(Cols.INDIVIDUAL, RANK))
+            .join(pool, JoinKeys.of(Cols.INDIVIDUAL, RANK))
             .select(Cols.INDIVIDUAL, Cols.DRAW, Cols.DECISION, ALTERNATIVES);
 
     Dataset<Row> renamed =
@@ -133,7 +134,7 @@ public final class SampleContrasts {
       Dataset<Row> rows =
           draws
               .withColumnRenamed(Cols.DECISION, Cols.SOURCE_DECISION)
-              .join(renamed, toSeq(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
+              .join(renamed, JoinKeys.of(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
               .withColumn(Cols.DECISION, col(Cols.DRAW))
               .withColumn(Cols.CHOICE, col(Cols.SOURCE_CHOICE));
       return new Result(rows.select(outCols), skipped);
@@ -158,20 +159,18 @@ public final class SampleContrasts {
         col(Cols.DRAW).minus(1).multiply(p.alternativesPerDecision()).plus(col(SLOT)).plus(1);
     Dataset<Row> alternatives =
         slots
-            .join(unselected, toSeq(Cols.INDIVIDUAL, Cols.SOURCE_DECISION, RANK))
+            .join(unselected, JoinKeys.of(Cols.INDIVIDUAL, Cols.SOURCE_DECISION, RANK))
             .withColumn(Cols.DECISION, pairId)
             .withColumn(Cols.CHOICE, lit(2));
     Dataset<Row> selected =
         slots
             .select(Cols.INDIVIDUAL, Cols.SOURCE_DECISION, Cols.DRAW, SLOT)
-            .join(renamed.filter(col(Cols.SELECTED)), toSeq(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
+            .join(
+                renamed.filter(col(Cols.SELECTED)),
+                JoinKeys.of(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
             .withColumn(Cols.DECISION, pairId)
             .withColumn(Cols.CHOICE, lit(1));
     return new Result(selected.select(outCols).unionByName(alternatives.select(outCols)), skipped);
-  }
-
-  private static scala.collection.Seq<String> toSeq(String... names) {
-    return scala.collection.JavaConverters.asScalaBuffer(List.of(names)).toSeq();
   }
 
   private static final StructType DRAW_SCHEMA =

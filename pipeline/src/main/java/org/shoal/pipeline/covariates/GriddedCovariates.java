@@ -43,6 +43,7 @@ import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.geo.LatLonBox;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.JoinKeys;
 
 /**
  * Gridded environmental data to covariates per (H3 cell, day), as the research prepared Copernicus
@@ -504,8 +505,7 @@ public final class GriddedCovariates {
     Dataset<Row> joined =
         points.join(
             org.apache.spark.sql.functions.broadcast(lookup),
-            scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.LATITUDE, Cols.LONGITUDE))
-                .toSeq());
+            JoinKeys.of(Cols.LATITUDE, Cols.LONGITUDE));
     List<Column> aggs = new ArrayList<>();
     Column inside = col(INSIDE);
     for (String col : columns) {
@@ -655,10 +655,7 @@ public final class GriddedCovariates {
           out == null
               ? t
               : out.join(
-                  t,
-                  scala.collection.JavaConverters.asScalaBuffer(
-                          daily ? List.of(Cols.CELL, Cols.DATE) : List.of(Cols.CELL))
-                      .toSeq());
+                  t, JoinKeys.of(daily ? List.of(Cols.CELL, Cols.DATE) : List.of(Cols.CELL)));
     }
     if (out == null) {
       return null;

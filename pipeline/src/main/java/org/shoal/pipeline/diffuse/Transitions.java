@@ -15,6 +15,7 @@ import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.model.Inference;
 import org.shoal.pipeline.model.LogOddsScorer;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.JoinKeys;
 
 /**
  * The daily transition table of a trained model: for every (origin cell, day) with covariates, the
@@ -50,11 +51,7 @@ public final class Transitions {
     Dataset<Row> choices =
         decisions
             .join(ChoiceTable.of(decisions, radiusKm), Cols.ORIGIN_CELL)
-            .join(
-                covariates,
-                scala.collection.JavaConverters.asScalaBuffer(
-                        java.util.List.of(Cols.CELL, Cols.DATE))
-                    .toSeq())
+            .join(covariates, JoinKeys.of(Cols.CELL, Cols.DATE))
             .withColumn(Cols.SELECTED, lit(false));
     for (Map.Entry<String, Double> a : attributes.entrySet()) {
       choices = choices.withColumn(a.getKey(), lit(a.getValue()));

@@ -33,6 +33,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
+import org.shoal.pipeline.util.JoinKeys;
 
 /**
  * One row per decision with the log-probability of its selected choice under every model and in
@@ -155,8 +156,7 @@ public final class DecisionTable {
       aggregated =
           aggregated.join(
               choices.filter(selected).select(selectedRow.toArray(Column[]::new)),
-              scala.collection.JavaConverters.asScalaBuffer(List.of(Cols.INDIVIDUAL, Cols.DECISION))
-                  .toSeq(),
+              JoinKeys.of(Cols.INDIVIDUAL, Cols.DECISION),
               "left");
     }
     aggregated = aggregated.persist(StorageLevel.MEMORY_AND_DISK());
