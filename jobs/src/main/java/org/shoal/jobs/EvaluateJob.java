@@ -347,7 +347,9 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     }
     if (config.bootstrap() > 0) {
       progress.info(
-          "* the difference to the best baseline (uniform, stay-put rate, distance logit) excludes 0 at 95 %");
+          "* the difference to the best baseline ("
+              + baselinesIn(summary.results())
+              + ") excludes 0 at 95 %");
     }
   }
 
@@ -432,6 +434,15 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       }
     }
     return out;
+  }
+
+  /**
+   * The baselines the results hold (evaluate.baselines chooses some), in order, comma-separated.
+   */
+  static String baselinesIn(List<Results.Result> results) {
+    return BASELINES.stream()
+        .filter(b -> results.stream().anyMatch(r -> r.model().equals(b)))
+        .collect(java.util.stream.Collectors.joining(", "));
   }
 
   private static final List<String> BASELINES =

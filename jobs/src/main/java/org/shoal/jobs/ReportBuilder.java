@@ -36,7 +36,9 @@ final class ReportBuilder {
                 + "decisions, GMP = exp(D-NLP). Higher is better."
                 + (intervals
                     ? " Intervals are 95 % from a paired bootstrap over individuals; <em>vs best baseline</em> is the difference"
-                        + " to the split's best of uniform, stay-put rate and distance logit, marked * when its interval excludes 0."
+                        + " to the split's best of "
+                        + EvaluateJob.baselinesIn(results)
+                        + ", marked * when its interval excludes 0."
                     : "")
                 + "</p>")
         .append(Html.table("results", results.stream().map(r -> cells(r, intervals)).toList()));

@@ -192,9 +192,14 @@ class TestInferAndEvaluateJobs {
         "predictions=" + dir.resolve("infer"),
         "reference=",
         "training=",
-        "bootstrap=0",
+        "bootstrap=20",
         "baselines=[stay-put rate]",
         "output=" + chosen);
+    // the report names the baselines the differences are taken to: those fitted, not every kind
+    assertThat(Files.readString(chosen.resolve("report.html")))
+        .contains("best of uniform, stay-put rate, marked *");
+    assertThat(Files.readString(evaluate.resolve("report.html")))
+        .contains("best of uniform, stay-put rate, distance logit, marked *");
     Dataset<Row> all = spark.read().parquet(evaluate.resolve("metrics").toString());
     Dataset<Row> some = spark.read().parquet(chosen.resolve("metrics").toString());
     assertThat(some.select("model").distinct().as(Encoders.STRING()).collectAsList())
