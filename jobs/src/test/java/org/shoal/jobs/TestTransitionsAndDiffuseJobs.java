@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
@@ -33,27 +34,12 @@ class TestTransitionsAndDiffuseJobs {
         "batch-size=100",
         "epochs=2");
 
-    String[] truth =
-        concat(
-            List.of(
-                "transitions",
-                "-Dtransitions.model=true",
-                "-Dtransitions.days=4",
-                "-Dtransitions.start-date=2020-04-05",
-                "-Dtransitions.output=" + dir.resolve("true")),
-            worldKeys);
-    assertThat(Shoal.execute(truth)).isZero();
-    String[] trained =
-        concat(
-            List.of(
-                "transitions",
-                "-Dtransitions.model=" + dir.resolve("train/best.json"),
-                "-Dtransitions.covariates=" + world.resolve("covariates"),
-                "-Dtransitions.days=4",
-                "-Dtransitions.start-date=2020-04-05",
-                "-Dtransitions.output=" + dir.resolve("trained")),
-            worldKeys);
-    assertThat(Shoal.execute(trained)).isZero();
+    transitions(worldKeys, "true", "model=true");
+    transitions(
+        worldKeys,
+        "trained",
+        "model=" + dir.resolve("train/best.json"),
+        "covariates=" + world.resolve("covariates"));
 
     Path out = dir.resolve("diffuse");
     SmallWorlds.run(
@@ -116,7 +102,18 @@ class TestTransitionsAndDiffuseJobs {
         .getString(0);
   }
 
-  private static String[] concat(List<String> a, List<String> b) {
-    return java.util.stream.Stream.concat(a.stream(), b.stream()).toArray(String[]::new);
+  /** Four days of transitions from 2020-04-05 on the small world, into {@code dir/output}. */
+  private void transitions(List<String> worldKeys, String output, String... model) {
+    List<String> args = new ArrayList<>(List.of("transitions"));
+    for (String setting : model) {
+      args.add("-Dtransitions." + setting);
+    }
+    args.addAll(
+        List.of(
+            "-Dtransitions.days=4",
+            "-Dtransitions.start-date=2020-04-05",
+            "-Dtransitions.output=" + dir.resolve(output)));
+    args.addAll(worldKeys);
+    assertThat(Shoal.execute(args.toArray(String[]::new))).as(String.join(" ", args)).isZero();
   }
 }

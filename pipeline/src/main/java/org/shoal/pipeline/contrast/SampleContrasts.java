@@ -174,20 +174,18 @@ public final class SampleContrasts {
   }
 
   private static final StructType DRAW_SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.DRAW, DataTypes.IntegerType, false),
-              DataTypes.createStructField(RANK, DataTypes.IntegerType, false)));
+      new StructType()
+          .add(Cols.INDIVIDUAL, DataTypes.StringType, false)
+          .add(Cols.DRAW, DataTypes.IntegerType, false)
+          .add(RANK, DataTypes.IntegerType, false);
 
   private static final StructType SLOT_SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.INDIVIDUAL, DataTypes.StringType, false),
-              DataTypes.createStructField(Cols.SOURCE_DECISION, DataTypes.IntegerType, false),
-              DataTypes.createStructField(Cols.DRAW, DataTypes.IntegerType, false),
-              DataTypes.createStructField(SLOT, DataTypes.IntegerType, false),
-              DataTypes.createStructField(RANK, DataTypes.IntegerType, false)));
+      new StructType()
+          .add(Cols.INDIVIDUAL, DataTypes.StringType, false)
+          .add(Cols.SOURCE_DECISION, DataTypes.IntegerType, false)
+          .add(Cols.DRAW, DataTypes.IntegerType, false)
+          .add(SLOT, DataTypes.IntegerType, false)
+          .add(RANK, DataTypes.IntegerType, false);
 
   /** N decision draws per individual (or every decision once when N = 0). */
   private static Iterator<Row> drawDecisions(Params p, Row r) {

@@ -528,12 +528,11 @@ public final class GriddedCovariates {
   }
 
   private static final StructType LOOKUP =
-      DataTypes.createStructType(
-          List.of(
-              DataTypes.createStructField(Cols.LATITUDE, DataTypes.DoubleType, false),
-              DataTypes.createStructField(Cols.LONGITUDE, DataTypes.DoubleType, false),
-              DataTypes.createStructField(Cols.CELL, DataTypes.StringType, false),
-              DataTypes.createStructField(INSIDE, DataTypes.BooleanType, false)));
+      new StructType()
+          .add(Cols.LATITUDE, DataTypes.DoubleType, false)
+          .add(Cols.LONGITUDE, DataTypes.DoubleType, false)
+          .add(Cols.CELL, DataTypes.StringType, false)
+          .add(INSIDE, DataTypes.BooleanType, false);
 
   private static double[] axis(Dataset<Row> points, String column) {
     return points.select(column).distinct().orderBy(column).collectAsList().stream()

@@ -17,6 +17,7 @@ import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.features.Splits;
 import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Schemas;
 import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.tracks.DailyPositions;
 import org.shoal.pipeline.tracks.FixValidation;
@@ -203,13 +204,7 @@ public final class Expansion {
 
   private static Column[] rawColumns(TrackSource source) {
     List<Column> cols = new ArrayList<>();
-    for (String c :
-        List.of(
-            Cols.SOURCE_FILE,
-            Cols.INDIVIDUAL_TEXT,
-            Cols.TIMESTAMP_TEXT,
-            Cols.LATITUDE_TEXT,
-            Cols.LONGITUDE_TEXT)) {
+    for (String c : Schemas.RAW_FIXES) {
       cols.add(col(c));
     }
     for (String a : source.attributes()) {

@@ -25,6 +25,15 @@ public final class Schemas {
       List.of(
           Cols.MIXED_LAYER_THICKNESS, Cols.NET_PRIMARY_PRODUCTION, Cols.SALINITY, Cols.TEMPERATURE);
 
+  /** The leading columns of the raw-fix table every track reader produces (strings, as read). */
+  public static final List<String> RAW_FIXES =
+      List.of(
+          Cols.SOURCE_FILE,
+          Cols.INDIVIDUAL_TEXT,
+          Cols.TIMESTAMP_TEXT,
+          Cols.LATITUDE_TEXT,
+          Cols.LONGITUDE_TEXT);
+
   public static final StructType TRACKS =
       createStructType(
           List.of(

@@ -1,5 +1,6 @@
 package org.shoal.pipeline.simulate;
 
+import java.io.Serializable;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
@@ -76,12 +77,14 @@ public final class SimulateWorld {
 
   /** The simulated daily positions, in the tracks format users bring. */
   public static Dataset<Row> tracks(SparkSession spark, Setup setup) {
-    return individuals(spark, setup).flatMap(new TrackRows(setup), Encoders.row(Schemas.TRACKS));
+    return individuals(spark, setup)
+        .flatMap(new PerIndividual(setup, SimulateWorld::trackRows), Encoders.row(Schemas.TRACKS));
   }
 
   /** Every choice of every simulated step with the true log-odds and probability. */
   public static Dataset<Row> truth(SparkSession spark, Setup setup) {
-    return individuals(spark, setup).flatMap(new TruthRows(setup), Encoders.row(Schemas.TRUTH));
+    return individuals(spark, setup)
+        .flatMap(new PerIndividual(setup, SimulateWorld::truthRows), Encoders.row(Schemas.TRUTH));
   }
 
   private static Dataset<Long> individuals(SparkSession spark, Setup setup) {
@@ -131,85 +134,79 @@ public final class SimulateWorld {
     }
   }
 
+  /** Rows made from one simulated track; serializable so Spark can ship it to executors. */
+  private interface TrackToRows extends Serializable {
+    Iterator<Row> rows(TrackSimulator.Track track);
+  }
+
   /** Builds the world and the simulator once per task, lazily on the executor. */
-  private abstract static class PerIndividual implements FlatMapFunction<Long, Row> {
+  private static final class PerIndividual implements FlatMapFunction<Long, Row> {
     private final Setup setup;
+    private final TrackToRows toRows;
     private transient TrackSimulator simulator;
 
-    PerIndividual(Setup setup) {
+    PerIndividual(Setup setup, TrackToRows toRows) {
       this.setup = setup;
+      this.toRows = toRows;
     }
 
-    TrackSimulator.Track simulate(long index) {
+    @Override
+    public Iterator<Row> call(Long index) {
       if (simulator == null) {
         simulator =
             new TrackSimulator(
                 new SyntheticWorld(setup.world()), setup.model(), setup.simulation());
       }
-      return simulator.simulate(index);
+      return toRows.rows(simulator.simulate(index));
     }
   }
 
-  private static final class TrackRows extends PerIndividual {
-    TrackRows(Setup setup) {
-      super(setup);
+  /** Each day's position, and the day after the last step's destination. */
+  private static Iterator<Row> trackRows(TrackSimulator.Track track) {
+    TrackSimulator.Individual ind = track.individual();
+    List<Row> rows = new ArrayList<>(track.steps().size() + 1);
+    for (TrackSimulator.Step s : track.steps()) {
+      rows.add(position(ind, s.date(), s.origin()));
     }
-
-    @Override
-    public Iterator<Row> call(Long index) {
-      TrackSimulator.Track track = simulate(index);
-      TrackSimulator.Individual ind = track.individual();
-      List<Row> rows = new ArrayList<>(track.steps().size() + 1);
-      for (TrackSimulator.Step s : track.steps()) {
-        rows.add(position(ind, s.date(), s.origin()));
-      }
-      TrackSimulator.Step last = track.steps().get(track.steps().size() - 1);
-      rows.add(position(ind, last.date().plusDays(1), last.destination()));
-      return rows.iterator();
-    }
-
-    private static Row position(TrackSimulator.Individual ind, LocalDate date, long cell) {
-      GeoPoint p = H3Cells.centroid(cell);
-      return RowFactory.create(
-          ind.id(),
-          Timestamp.from(date.atStartOfDay(ZoneOffset.UTC).toInstant()),
-          p.lat(),
-          p.lon(),
-          ind.forkLengthCm(),
-          ind.region());
-    }
+    TrackSimulator.Step last = track.steps().get(track.steps().size() - 1);
+    rows.add(position(ind, last.date().plusDays(1), last.destination()));
+    return rows.iterator();
   }
 
-  private static final class TruthRows extends PerIndividual {
-    TruthRows(Setup setup) {
-      super(setup);
-    }
+  private static Row position(TrackSimulator.Individual ind, LocalDate date, long cell) {
+    GeoPoint p = H3Cells.centroid(cell);
+    return RowFactory.create(
+        ind.id(),
+        Timestamp.from(date.atStartOfDay(ZoneOffset.UTC).toInstant()),
+        p.lat(),
+        p.lon(),
+        ind.forkLengthCm(),
+        ind.region());
+  }
 
-    @Override
-    public Iterator<Row> call(Long index) {
-      TrackSimulator.Track track = simulate(index);
-      if (track.steps().isEmpty()) {
-        return Collections.emptyIterator();
-      }
-      List<Row> rows = new ArrayList<>();
-      String id = track.individual().id();
-      for (TrackSimulator.Step s : track.steps()) {
-        ChoiceSet choices = s.choices();
-        String origin = H3Cells.address(s.origin());
-        Date date = Date.valueOf(s.date());
-        for (int i = 0; i < choices.size(); i++) {
-          rows.add(
-              RowFactory.create(
-                  id,
-                  date,
-                  origin,
-                  H3Cells.address(choices.cells()[i]),
-                  i == s.selected(),
-                  s.logOdds()[i],
-                  s.probabilities()[i]));
-        }
-      }
-      return rows.iterator();
+  /** Every choice of every step, with the true log-odds and probability. */
+  private static Iterator<Row> truthRows(TrackSimulator.Track track) {
+    if (track.steps().isEmpty()) {
+      return Collections.emptyIterator();
     }
+    List<Row> rows = new ArrayList<>();
+    String id = track.individual().id();
+    for (TrackSimulator.Step s : track.steps()) {
+      ChoiceSet choices = s.choices();
+      String origin = H3Cells.address(s.origin());
+      Date date = Date.valueOf(s.date());
+      for (int i = 0; i < choices.size(); i++) {
+        rows.add(
+            RowFactory.create(
+                id,
+                date,
+                origin,
+                H3Cells.address(choices.cells()[i]),
+                i == s.selected(),
+                s.logOdds()[i],
+                s.probabilities()[i]));
+      }
+    }
+    return rows.iterator();
   }
 }

@@ -102,18 +102,10 @@ public final class TrackReader {
 
     TrackFiles.Group first = groups.get(0);
     Map<String, String> found = new LinkedHashMap<>();
-    found.put(
-        INDIVIDUAL,
-        resolve(first, source, INDIVIDUAL, source.individualColumn(), source.format().individual));
-    found.put(
-        TIMESTAMP,
-        resolve(first, source, TIMESTAMP, source.timestampColumn(), source.format().timestamp));
-    found.put(
-        LATITUDE,
-        resolve(first, source, LATITUDE, source.latitudeColumn(), source.format().latitude));
-    found.put(
-        LONGITUDE,
-        resolve(first, source, LONGITUDE, source.longitudeColumn(), source.format().longitude));
+    List<Required> required = Required.of(source);
+    for (Required r : required) {
+      found.put(r.role(), resolve(first, source, r.role(), r.configured(), r.candidates()));
+    }
     String alternative =
         source.individualColumn() == null
                 && source.format().individualWhenUniquePerRow != null
@@ -130,11 +122,9 @@ public final class TrackReader {
       Dataset<Row> table = TrackFiles.read(spark, g, source.format());
       List<Column> cols = new ArrayList<>();
       cols.add(col(Cols.SOURCE_FILE));
-      cols.add(
-          text(table, g, source, INDIVIDUAL, found.get(INDIVIDUAL), Cols.INDIVIDUAL_TEXT, true));
-      cols.add(text(table, g, source, TIMESTAMP, found.get(TIMESTAMP), Cols.TIMESTAMP_TEXT, true));
-      cols.add(text(table, g, source, LATITUDE, found.get(LATITUDE), Cols.LATITUDE_TEXT, true));
-      cols.add(text(table, g, source, LONGITUDE, found.get(LONGITUDE), Cols.LONGITUDE_TEXT, true));
+      for (Required r : required) {
+        cols.add(text(table, g, source, r.role(), found.get(r.role()), r.textColumn(), true));
+      }
       for (String a : attributes) {
         cols.add(text(table, g, source, "attribute", a, a, source.attributes().contains(a)));
       }
@@ -172,6 +162,22 @@ public final class TrackReader {
             List.of(),
             source.timestampFormat());
     return new Tracks(raw, resolved, files, individualsFrom, leftOut);
+  }
+
+  /**
+   * A required column: its role, the raw-fix column it becomes, the configured name (null: look for
+   * the format's candidates) and the format's candidates.
+   */
+  private record Required(
+      String role, String textColumn, String configured, List<String> candidates) {
+    static List<Required> of(TrackSource s) {
+      TrackFormat f = s.format();
+      return List.of(
+          new Required(INDIVIDUAL, Cols.INDIVIDUAL_TEXT, s.individualColumn(), f.individual),
+          new Required(TIMESTAMP, Cols.TIMESTAMP_TEXT, s.timestampColumn(), f.timestamp),
+          new Required(LATITUDE, Cols.LATITUDE_TEXT, s.latitudeColumn(), f.latitude),
+          new Required(LONGITUDE, Cols.LONGITUDE_TEXT, s.longitudeColumn(), f.longitude));
+    }
   }
 
   /**

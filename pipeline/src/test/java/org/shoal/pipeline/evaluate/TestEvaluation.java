@@ -235,10 +235,16 @@ class TestEvaluation {
 
   /** The row with another probability (its last column). */
   private static Row withProbability(Row r, Double probability) {
+    return with(r, r.getBoolean(5), probability);
+  }
+
+  /** {@code r} with another selected flag (column 5) and probability (the last column). */
+  private static Row with(Row r, boolean selected, Double probability) {
     Object[] values = new Object[r.size()];
     for (int i = 0; i < values.length; i++) {
       values[i] = r.get(i);
     }
+    values[5] = selected;
     values[values.length - 1] = probability;
     return RowFactory.create(values);
   }
@@ -256,18 +262,7 @@ class TestEvaluation {
     assertThatThrownBy(() -> table(rows, Map.of())).hasMessageContaining("probability NaN");
     Row other = rows.stream().filter(r -> !r.getBoolean(5)).findFirst().get();
     rows.set(at, first);
-    rows.set(
-        rows.indexOf(other),
-        RowFactory.create(
-            other.get(0),
-            other.get(1),
-            other.get(2),
-            other.get(3),
-            other.get(4),
-            false,
-            other.get(6),
-            other.get(7),
-            null));
+    rows.set(rows.indexOf(other), with(other, false, null));
     assertThatThrownBy(() -> table(rows, Map.of()))
         .hasMessageContaining(
             "decision "
@@ -277,16 +272,7 @@ class TestEvaluation {
                 + "' has 1 choice(s) without a probability");
     rows.set(
         rows.indexOf(rows.stream().filter(r -> r.get(8) == null).findFirst().get()),
-        RowFactory.create(
-            other.get(0),
-            other.get(1),
-            other.get(2),
-            other.get(3),
-            other.get(4),
-            true,
-            other.get(6),
-            other.get(7),
-            0.5));
+        with(other, true, 0.5));
     assertThatThrownBy(() -> table(rows, Map.of())).hasMessageContaining("has 2 selected choices");
   }
 

@@ -17,7 +17,6 @@ import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.simulate.SimulateWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
-import org.shoal.pipeline.tracks.TrackSource;
 
 /**
  * Expanding the simulator's tracks with its covariates gives back exactly its choice sets and
@@ -31,15 +30,14 @@ class TestExpandSimulatedWorld {
   void reproducesTheSimulatorsChoiceSetsAndSelectedCells() {
     SimulateWorld.Setup setup =
         new SimulateWorld.Setup(Worlds.SMALL, Worlds.MODEL, Worlds.simulation(17, 8), 4);
-    TrackSource source = Worlds.csvTracks(spark, setup, dir);
-    Dataset<Row> covariates = Worlds.covariates(spark, setup);
-    ExpandParams params =
-        Worlds.expandParams(
-            source,
+    Expansion.Output out =
+        Worlds.expand(
+            spark,
+            setup,
+            dir,
             List.of(ChoiceFeatures.Base.values()),
             Map.of("temperature", Transform.ZSCORE),
             1);
-    Expansion.Output out = Expansion.run(spark, params, covariates, null, null, null);
 
     String[] key = {Cols.INDIVIDUAL, Cols.DATE, Cols.ORIGIN_CELL, Cols.CELL, Cols.SELECTED};
     Dataset<Row> expanded = out.choices().select(key[0], key[1], key[2], key[3], key[4]);

@@ -84,12 +84,8 @@ class TestLogOddsNetwork {
   void passesDl4jsNumericalGradientCheckWithPaddedDecisions() {
     Decisions data = decisions(7, 5);
     DataSet ds = data.batches(7, null, DataType.DOUBLE).get(0);
-    NetworkSpec spec = new NetworkSpec(List.of(5, 4), "tanh", 0, 0.1, 12);
     // a finite mask offset: the check disables log clipping, and exp(-1e4) would give 0 * log 0
-    MultiLayerNetwork net =
-        new MultiLayerNetwork(
-            spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 30.0));
-    net.init();
+    MultiLayerNetwork net = initialised(List.of(5, 4), "tanh", 12, data, 30.0);
     boolean ok =
         GradientCheckUtil.checkGradients(
             new GradientCheckUtil.MLNConfig()
@@ -109,11 +105,7 @@ class TestLogOddsNetwork {
   void withoutHiddenLayersLossAndGradientAreTheExactConditionalLogit() {
     Decisions data = decisions(25, 6);
     DataSet ds = data.batches(25, null, DataType.DOUBLE).get(0);
-    NetworkSpec linear = new NetworkSpec(List.of(), "relu", 0, 0.1, 1);
-    MultiLayerNetwork net =
-        new MultiLayerNetwork(
-            linear.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
-    net.init();
+    MultiLayerNetwork net = initialised(List.of(), "relu", 1, data, 1e4); // linear
     double[] beta = {-2.0, 0.5, 0.3};
     net.getLayer(0).setParam("W", Nd4j.create(new double[][] {{beta[0]}, {beta[1]}, {beta[2]}}));
     net.getLayer(0).setParam("b", Nd4j.create(new double[][] {{0.7}}));
@@ -148,11 +140,7 @@ class TestLogOddsNetwork {
   void paddedChoicesGetZeroProbabilityAndTheScorerReproducesTheNetwork() {
     Decisions data = decisions(20, 7);
     DataSet ds = data.batches(20, null, DataType.DOUBLE).get(0);
-    NetworkSpec spec = new NetworkSpec(List.of(6, 5), "relu", 0, 0.1, 3);
-    MultiLayerNetwork net =
-        new MultiLayerNetwork(
-            spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, 1e4));
-    net.init();
+    MultiLayerNetwork net = initialised(List.of(6, 5), "relu", 3, data, 1e4);
     INDArray p = net.output(ds.getFeatures(), false, ds.getFeaturesMaskArray(), null);
     LogOddsScorer scorer = LogOddsScorer.of(net, F, "relu");
     for (int d = 0; d < data.size(); d++) {
@@ -259,5 +247,19 @@ class TestLogOddsNetwork {
     double loss = Training.meanLoss(net, Training.pad(data.batches(10, null, DataType.FLOAT), 3));
     // φ = 0, 500, 1000 for choices 1..3: −log p(first) = log(1 + e^500 + e^1000) ≈ 1000
     assertThat(loss).isCloseTo(1000 + Math.log1p(Math.exp(-500) + Math.exp(-1000)), within(1e-3));
+  }
+
+  /**
+   * A network with these hidden layers on {@code data}'s three features, in doubles, without an
+   * updater.
+   */
+  private static MultiLayerNetwork initialised(
+      List<Integer> hidden, String activation, long seed, Decisions data, double maskOffset) {
+    NetworkSpec spec = new NetworkSpec(hidden, activation, 0, 0.1, seed);
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            spec.configuration(3, data.maxChoices(), new NoOp(), DataType.DOUBLE, maskOffset));
+    net.init();
+    return net;
   }
 }

@@ -13,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.shoal.pipeline.expand.ExpandParams;
 import org.shoal.pipeline.expand.Expansion;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Transform;
@@ -21,7 +20,6 @@ import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.simulate.SimulateWorld;
 import org.shoal.pipeline.simulate.Worlds;
 import org.shoal.pipeline.testing.SharedSpark;
-import org.shoal.pipeline.tracks.TrackSource;
 
 /**
  * The whole modelling chain on a simulated world: a network trained on expanded decisions must
@@ -36,18 +34,17 @@ class TestRecoversTheTrueModel {
   void validationLogLikelihoodIsWithinOnePercentOfTheTruth() {
     SimulateWorld.Setup setup =
         new SimulateWorld.Setup(Worlds.SMALL, Worlds.MODEL, Worlds.simulation(2024, 900), 100);
-    TrackSource source = Worlds.csvTracks(spark, setup, dir);
-    Dataset<Row> covariates = Worlds.covariates(spark, setup);
-    ExpandParams params =
-        Worlds.expandParams(
-            source,
+    Expansion.Output out =
+        Worlds.expand(
+            spark,
+            setup,
+            dir,
             List.of(
                 ChoiceFeatures.Base.DISTANCE,
                 ChoiceFeatures.Base.HEADING,
                 ChoiceFeatures.Base.STAY_PUT),
             Map.of("temperature", Transform.ZSCORE, "net_primary_production", Transform.LOG_ZSCORE),
             5);
-    Expansion.Output out = Expansion.run(spark, params, covariates, null, null, null);
     Dataset<Row> choices = out.choices().cache();
     Decisions train =
         Decisions.collect(choices.filter(col("split").equalTo("train")), out.features());

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.pipeline.expand.ExpandDecisions;
 import org.shoal.pipeline.expand.ExpandParams;
+import org.shoal.pipeline.expand.Expansion;
 import org.shoal.pipeline.features.ChoiceFeatures;
 import org.shoal.pipeline.features.Transform;
 import org.shoal.pipeline.geo.Region;
@@ -33,8 +34,23 @@ public final class Worlds {
     return new SimulationSpec(seed, individuals, 20, 40, LocalDate.of(2020, 4, 1), 10, 75.5, 7.0);
   }
 
-  /** The world's tracks written as CSV under {@code dir/tracks}, read back with the fork length. */
-  public static TrackSource csvTracks(SparkSession spark, SimulateWorld.Setup setup, Path dir) {
+  /**
+   * The world expanded the way a user's CSV tracks would be: its tracks written as CSV under {@code
+   * dir/tracks} and read back with the fork length, joined with its covariates, with {@link
+   * #expandParams}.
+   */
+  public static Expansion.Output expand(
+      SparkSession spark,
+      SimulateWorld.Setup setup,
+      Path dir,
+      List<ChoiceFeatures.Base> base,
+      Map<String, Transform> covariates,
+      long splitSeed) {
+    ExpandParams params = expandParams(csvTracks(spark, setup, dir), base, covariates, splitSeed);
+    return Expansion.run(spark, params, covariates(spark, setup), null, null, null);
+  }
+
+  private static TrackSource csvTracks(SparkSession spark, SimulateWorld.Setup setup, Path dir) {
     String tracks = dir.resolve("tracks").toString();
     SimulateWorld.tracks(spark, setup)
         .write()
@@ -48,7 +64,7 @@ public final class Worlds {
    * expand's parameters for a small world's CSV tracks: the last fix of each day, the world's
    * resolution and radius, the fork length z-scored and 30 % of the fish for validation.
    */
-  public static ExpandParams expandParams(
+  private static ExpandParams expandParams(
       TrackSource source,
       List<ChoiceFeatures.Base> base,
       Map<String, Transform> covariates,
@@ -68,7 +84,7 @@ public final class Worlds {
   }
 
   /** The world's covariates per (cell, day). */
-  public static Dataset<Row> covariates(SparkSession spark, SimulateWorld.Setup setup) {
+  private static Dataset<Row> covariates(SparkSession spark, SimulateWorld.Setup setup) {
     return SimulateWorld.covariates(spark, new SyntheticWorld(setup.world()), setup.simulation());
   }
 }
