@@ -40,28 +40,45 @@ public record LogOddsScorer(
           "expected " + features.size() + " features " + features + ", got " + x.length);
     }
     double[] a = x;
-    for (int layer = 0; layer < weights.size(); layer++) {
+    int last = weights.size() - 1;
+    for (int layer = 0; layer <= last; layer++) {
       double[][] w = weights.get(layer);
-      double[] bias = biases.get(layer);
-      double[] out = new double[bias.length];
-      for (int j = 0; j < out.length; j++) {
-        double s = bias[j];
-        for (int i = 0; i < a.length; i++) {
-          s += a[i] * w[i][j];
+      double[] out = biases.get(layer).clone();
+      // Row by row (out += a[i] * w[i]): contiguous, vectorisable, and each unit still sums its
+      // inputs in order i = 0, 1, ..., so the result is bit-for-bit the textbook loop's.
+      for (int i = 0; i < a.length; i++) {
+        double ai = a[i];
+        double[] wi = w[i];
+        for (int j = 0; j < out.length; j++) {
+          out[j] += ai * wi[j];
         }
-        out[j] = layer == weights.size() - 1 ? s : activate(s);
+      }
+      if (layer < last) {
+        activate(out);
       }
       a = out;
     }
     return a[0];
   }
 
-  private double activate(double v) {
-    return switch (activation) {
-      case "relu" -> Math.max(0, v);
-      case "tanh" -> Math.tanh(v);
-      case "sigmoid" -> 1 / (1 + Math.exp(-v));
-      default -> v;
-    };
+  private void activate(double[] v) {
+    switch (activation) {
+      case "relu" -> {
+        for (int j = 0; j < v.length; j++) {
+          v[j] = Math.max(0, v[j]);
+        }
+      }
+      case "tanh" -> {
+        for (int j = 0; j < v.length; j++) {
+          v[j] = Math.tanh(v[j]);
+        }
+      }
+      case "sigmoid" -> {
+        for (int j = 0; j < v.length; j++) {
+          v[j] = 1 / (1 + Math.exp(-v[j]));
+        }
+      }
+      default -> {}
+    }
   }
 }

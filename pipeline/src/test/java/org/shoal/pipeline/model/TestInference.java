@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,6 +89,33 @@ class TestInference {
           .isCloseTo(Math.exp(phi) / z.get(key), within(1e-12));
       assertThat(r.<Double>getAs("probability_linear"))
           .isCloseTo(Math.exp(-b) / zLinear.get(key), within(1e-12));
+    }
+  }
+
+  @Test
+  void extremeLogOddsKeepTheirProbabilities() {
+    LogOddsScorer identity =
+        new LogOddsScorer(
+            List.of("a"),
+            "identity",
+            List.<double[][]>of(new double[][] {{1.0}}),
+            List.<double[]>of(new double[] {0}));
+    double[][] decisions = {
+      {900, 899, 890}, {-900, -901, -905}, {650, 640}, {-650, -660}, {0, 0, -1000}, {100, -100}
+    };
+    List<Row> rows = new ArrayList<>();
+    for (int d = 0; d < decisions.length; d++) {
+      for (int c = 0; c < decisions[d].length; c++) {
+        rows.add(RowFactory.create("f1", d, c, "train", decisions[d][c], 0f));
+      }
+    }
+    Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA);
+    for (Row r : Inference.apply(choices, identity, "run").collectAsList()) {
+      double[] phi = decisions[r.<Integer>getAs(Cols.DECISION)];
+      double max = Arrays.stream(phi).max().getAsDouble();
+      double z = Arrays.stream(phi).map(p -> Math.exp(p - max)).sum();
+      double expected = Math.exp(phi[r.<Integer>getAs(Cols.CHOICE)] - max) / z;
+      assertThat(r.<Double>getAs(Cols.PROBABILITY)).isCloseTo(expected, within(1e-13));
     }
   }
 
