@@ -137,10 +137,9 @@ public final class Training {
     requireTrainingDecisions(train.size());
     int maxChoices = Math.max(train.maxChoices(), validation.maxChoices());
     MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
-    List<DataSet> trainEval =
-        pad(train.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
+    List<DataSet> trainEval = train.bucketedBatches(plan.batchSize(), null, DataType.FLOAT);
     List<DataSet> validationEval =
-        pad(validation.batches(plan.batchSize(), null, DataType.FLOAT), maxChoices);
+        validation.bucketedBatches(plan.batchSize(), null, DataType.FLOAT);
     Kept kept =
         epochs(
             plan,
@@ -150,8 +149,7 @@ public final class Training {
               @Override
               public void fit(int epoch) {
                 long shuffle = plan.seed() * 1_000_003L + epoch;
-                for (DataSet b :
-                    pad(train.batches(plan.batchSize(), shuffle, DataType.FLOAT), maxChoices)) {
+                for (DataSet b : train.bucketedBatches(plan.batchSize(), shuffle, DataType.FLOAT)) {
                   net.fit(b);
                 }
               }

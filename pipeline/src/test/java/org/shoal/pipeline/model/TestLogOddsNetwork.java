@@ -81,6 +81,36 @@ class TestLogOddsNetwork {
   }
 
   @Test
+  void bucketedBatchesHoldEveryDecisionOncePaddedOnlyToTheirOwnLargest() {
+    Decisions data = decisions(60, 4); // 2 to 6 choices each
+    List<DataSet> bucketed = data.bucketedBatches(8, 5L, DataType.DOUBLE);
+    long decisions = 0;
+    long slots = 0;
+    for (DataSet b : bucketed) {
+      int rows = (int) b.getFeatures().size(0);
+      long m = b.getFeatures().size(2);
+      INDArray perDecision = b.getFeaturesMaskArray().sum(1);
+      assertThat(perDecision.maxNumber().longValue()).as("padded to its own largest").isEqualTo(m);
+      // sorted by choice count: a batch spans at most two adjacent counts
+      assertThat(m - perDecision.minNumber().longValue()).isLessThanOrEqualTo(1);
+      decisions += rows;
+      slots += rows * m;
+    }
+    assertThat(decisions).isEqualTo(data.size());
+    assertThat(slots).isLessThan((long) data.size() * data.maxChoices());
+    assertThat(data.bucketedBatches(8, 5L, DataType.DOUBLE).get(0).getFeatures())
+        .as("the same seed gives the same batches")
+        .isEqualTo(bucketed.get(0).getFeatures());
+
+    // every decision keeps its features and its selected choice: the same loss as plain batches
+    MultiLayerNetwork net = initialised(List.of(4), "tanh", 2, data, 1e4);
+    assertThat(Training.meanLoss(net, bucketed))
+        .isCloseTo(
+            Training.meanLoss(net, data.batches(data.size(), null, DataType.DOUBLE)),
+            within(1e-12));
+  }
+
+  @Test
   void passesDl4jsNumericalGradientCheckWithPaddedDecisions() {
     Decisions data = decisions(7, 5);
     DataSet ds = data.batches(7, null, DataType.DOUBLE).get(0);
