@@ -218,32 +218,4 @@ public final class Training {
               + "lower expand.split.validation-fraction or give expand.split.file");
     }
   }
-
-  /**
-   * Pads every batch to {@code maxChoices} choices (zero features, mask 0) so all batches share one
-   * shape.
-   */
-  static List<DataSet> pad(List<DataSet> batches, int maxChoices) {
-    List<DataSet> out = new ArrayList<>(batches.size());
-    for (DataSet b : batches) {
-      long m = b.getFeatures().size(2);
-      if (m == maxChoices) {
-        out.add(b);
-        continue;
-      }
-      long n = b.getFeatures().size(0);
-      long f = b.getFeatures().size(1);
-      INDArray x = Nd4j.zeros(b.getFeatures().dataType(), n, f, maxChoices);
-      INDArray mask = Nd4j.zeros(b.getFeatures().dataType(), n, maxChoices);
-      INDArray y = Nd4j.zeros(b.getFeatures().dataType(), n, maxChoices);
-      org.nd4j.linalg.indexing.INDArrayIndex all = org.nd4j.linalg.indexing.NDArrayIndex.all();
-      org.nd4j.linalg.indexing.INDArrayIndex first =
-          org.nd4j.linalg.indexing.NDArrayIndex.interval(0, m);
-      x.get(all, all, first).assign(b.getFeatures());
-      mask.get(all, first).assign(b.getFeaturesMaskArray());
-      y.get(all, first).assign(b.getLabels());
-      out.add(new DataSet(x, y, mask, null));
-    }
-    return out;
-  }
 }
