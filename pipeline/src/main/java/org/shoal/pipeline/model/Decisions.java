@@ -2,6 +2,7 @@ package org.shoal.pipeline.model;
 
 import static org.apache.spark.sql.functions.col;
 
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -227,25 +228,40 @@ public final class Decisions implements java.io.Serializable {
    * decision: padded choices are network work for nothing (the mean decision often has two thirds
    * of the largest one's choices). The decisions are shuffled, stably sorted by choice count, cut
    * into batches, and the batches shuffled; with a null seed, sorted and cut only (for scoring
-   * passes, where order does not matter).
+   * passes, where order does not matter). Each batch is built when it is read, so going through an
+   * epoch holds one batch at a time besides the decisions; copy the list to keep them.
    */
   public List<DataSet> bucketedBatches(int batchSize, Long shuffleSeed, DataType dataType) {
     Random rng = shuffleSeed == null ? null : new Random(shuffleSeed);
-    int[] order = identity(size());
+    int[] identity = identity(size());
     if (rng != null) {
-      shuffle(order, rng);
+      shuffle(identity, rng);
     }
-    order =
-        Arrays.stream(order)
+    int[] order =
+        Arrays.stream(identity)
             .boxed()
             .sorted(Comparator.comparingInt(this::choices))
             .mapToInt(Integer::intValue)
             .toArray();
-    List<DataSet> out = cut(order, batchSize, dataType);
-    if (rng != null) {
-      Collections.shuffle(out, rng);
+    List<Integer> starts = new ArrayList<>();
+    for (int from = 0; from < order.length; from += batchSize) {
+      starts.add(from);
     }
-    return out;
+    if (rng != null) {
+      Collections.shuffle(starts, rng);
+    }
+    return new AbstractList<>() {
+      @Override
+      public DataSet get(int i) {
+        int from = starts.get(i);
+        return batch(order, from, Math.min(order.length, from + batchSize), dataType);
+      }
+
+      @Override
+      public int size() {
+        return starts.size();
+      }
+    };
   }
 
   private List<DataSet> cut(int[] order, int batchSize, DataType dataType) {

@@ -137,9 +137,11 @@ public final class Training {
     requireTrainingDecisions(train.size());
     int maxChoices = Math.max(train.maxChoices(), validation.maxChoices());
     MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
-    List<DataSet> trainEval = train.bucketedBatches(plan.batchSize(), null, DataType.FLOAT);
+    // built once, scored after every epoch
+    List<DataSet> trainEval =
+        List.copyOf(train.bucketedBatches(plan.batchSize(), null, DataType.FLOAT));
     List<DataSet> validationEval =
-        validation.bucketedBatches(plan.batchSize(), null, DataType.FLOAT);
+        List.copyOf(validation.bucketedBatches(plan.batchSize(), null, DataType.FLOAT));
     Kept kept =
         epochs(
             plan,
