@@ -214,13 +214,16 @@ public final class Decisions implements java.io.Serializable {
     return new DataSet(xs, ys, mask, null);
   }
 
-  /** Minibatches in a seeded random order (or in order when {@code shuffleSeed} is null). */
+  /**
+   * Minibatches in a seeded random order (or in order when {@code shuffleSeed} is null), each built
+   * when it is read.
+   */
   public List<DataSet> batches(int batchSize, Long shuffleSeed, DataType dataType) {
     int[] order = identity(size());
     if (shuffleSeed != null) {
       shuffle(order, new Random(shuffleSeed));
     }
-    return cut(order, batchSize, dataType);
+    return inBatches(order, batchSize, null, dataType);
   }
 
   /**
@@ -233,16 +236,24 @@ public final class Decisions implements java.io.Serializable {
    */
   public List<DataSet> bucketedBatches(int batchSize, Long shuffleSeed, DataType dataType) {
     Random rng = shuffleSeed == null ? null : new Random(shuffleSeed);
-    int[] identity = identity(size());
+    int[] shuffled = identity(size());
     if (rng != null) {
-      shuffle(identity, rng);
+      shuffle(shuffled, rng);
     }
     int[] order =
-        Arrays.stream(identity)
+        Arrays.stream(shuffled)
             .boxed()
             .sorted(Comparator.comparingInt(this::choices))
             .mapToInt(Integer::intValue)
             .toArray();
+    return inBatches(order, batchSize, rng, dataType);
+  }
+
+  /**
+   * Decisions {@code order} cut into batches of {@code batchSize}, the batches in random order with
+   * {@code rng} (in order without), each built when it is read.
+   */
+  private List<DataSet> inBatches(int[] order, int batchSize, Random rng, DataType dataType) {
     List<Integer> starts = new ArrayList<>();
     for (int from = 0; from < order.length; from += batchSize) {
       starts.add(from);
@@ -262,14 +273,6 @@ public final class Decisions implements java.io.Serializable {
         return starts.size();
       }
     };
-  }
-
-  private List<DataSet> cut(int[] order, int batchSize, DataType dataType) {
-    List<DataSet> out = new ArrayList<>();
-    for (int from = 0; from < order.length; from += batchSize) {
-      out.add(batch(order, from, Math.min(order.length, from + batchSize), dataType));
-    }
-    return out;
   }
 
   private static int[] identity(int n) {
