@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -64,13 +63,9 @@ public record NetworkSpec(
             .weightInit(WeightInit.XAVIER)
             .list();
     for (int h : hidden) {
-      DenseLayer.Builder layer = new DenseLayer.Builder().nOut(h).activation(dl4jActivation());
-      if (dropout > 0) {
-        layer.dropOut(1 - dropout); // DL4J takes the probability of keeping an activation
-      }
-      b.layer(layer.build());
+      b.layer(new DirectDenseLayer(h, dl4jActivation(), dropout));
     }
-    b.layer(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build());
+    b.layer(new DirectDenseLayer(1, Activation.IDENTITY, 0));
     b.layer(new MaskedChoiceLayer(maxChoices, maskOffset));
     b.layer(
         new LossLayer.Builder()

@@ -10,15 +10,24 @@ import java.util.Random;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * The network against exact references: numerical gradients and the closed-form conditional logit.
@@ -110,12 +119,13 @@ class TestLogOddsNetwork {
             within(1e-12));
   }
 
-  @Test
-  void passesDl4jsNumericalGradientCheckWithPaddedDecisions() {
+  @ParameterizedTest
+  @ValueSource(strings = {"relu", "tanh", "sigmoid", "identity"})
+  void passesDl4jsNumericalGradientCheckWithPaddedDecisions(String activation) {
     Decisions data = decisions(7, 5);
     DataSet ds = data.batches(7, null, DataType.DOUBLE).get(0);
     // a finite mask offset: the check disables log clipping, and exp(-1e4) would give 0 * log 0
-    MultiLayerNetwork net = initialised(List.of(5, 4), "tanh", 12, data, 30.0);
+    MultiLayerNetwork net = initialised(List.of(5, 4), activation, 12, data, 30.0);
     boolean ok =
         GradientCheckUtil.checkGradients(
             new GradientCheckUtil.MLNConfig()
@@ -129,6 +139,52 @@ class TestLogOddsNetwork {
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
                 .exitOnFirstError(false));
     assertThat(ok).isTrue();
+  }
+
+  /**
+   * shoal's dense layer against DL4J's own, built from the same layers and weights: the same loss,
+   * gradients and log-odds, over several updates (so the forward pass the backward pass reuses is
+   * the current one).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"relu", "tanh", "sigmoid", "identity"})
+  void directDenseLayersTrainExactlyAsDl4jsDenseLayers(String activation) {
+    Decisions data = decisions(40, 8);
+    NetworkSpec spec = new NetworkSpec(List.of(6, 5), activation, 0, 0.05, 3);
+    NeuralNetConfiguration.ListBuilder stock =
+        new NeuralNetConfiguration.Builder()
+            .seed(3)
+            .dataType(DataType.DOUBLE)
+            .updater(new Sgd(0.05))
+            .list();
+    for (int h : spec.hidden()) {
+      stock.layer(new DenseLayer.Builder().nOut(h).activation(spec.dl4jActivation()).build());
+    }
+    stock.layer(new DenseLayer.Builder().nOut(1).activation(Activation.IDENTITY).build());
+    stock.layer(new MaskedChoiceLayer(data.maxChoices(), 1e4));
+    stock.layer(
+        new LossLayer.Builder()
+            .lossFunction(new LossMCXENT())
+            .activation(Activation.SOFTMAX)
+            .build());
+    stock.setInputType(InputType.recurrent(3, data.maxChoices()));
+    MultiLayerNetwork reference = new MultiLayerNetwork(stock.build());
+    reference.init();
+    MultiLayerNetwork direct =
+        new MultiLayerNetwork(
+            spec.configuration(3, data.maxChoices(), new Sgd(0.05), DataType.DOUBLE, 1e4));
+    direct.init();
+    direct.setParams(reference.params().dup());
+    for (DataSet b : data.batches(10, 4L, DataType.DOUBLE)) {
+      direct.fit(b);
+      reference.fit(b);
+      assertThat(direct.score()).isCloseTo(reference.score(), within(1e-12));
+      assertThat(direct.params().sub(reference.params()).amaxNumber().doubleValue())
+          .isLessThan(1e-12);
+    }
+    List<DataSet> all = data.batches(data.size(), null, DataType.DOUBLE);
+    assertThat(Training.meanLoss(direct, all))
+        .isCloseTo(Training.meanLoss(reference, all), within(1e-12));
   }
 
   @Test
