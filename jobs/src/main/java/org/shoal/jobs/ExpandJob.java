@@ -82,7 +82,8 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     write(spark, progress, in.expansion(), out);
 
     progress.stage("counting");
-    ExpandReport report = ExpandReport.of(in.expansion());
+    ExpandReport report =
+        ExpandReport.of(in.expansion(), spark.read().parquet(out + Datasets.CHOICES));
     in.expansion().release();
     progress.finished(
         String.format(

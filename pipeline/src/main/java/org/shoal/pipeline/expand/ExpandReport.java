@@ -3,8 +3,10 @@ package org.shoal.pipeline.expand;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -85,6 +87,14 @@ public record ExpandReport(
   }
 
   public static ExpandReport of(Expansion.Output out) {
+    return of(out, out.choices());
+  }
+
+  /**
+   * As {@link #of(Expansion.Output)}, with the choices counted from {@code choices}: the table as
+   * written (a narrow column scan of the Parquet instead of the expansion again).
+   */
+  public static ExpandReport of(Expansion.Output out, Dataset<Row> choices) {
     long fixesIn = out.fixesIn().count();
     Map<String, Long> rejected = countBy(out.rejected(), Cols.REASON);
     Row pos =
@@ -113,30 +123,38 @@ public record ExpandReport(
     }
 
     Dataset<Row> perDecision =
-        out.choices()
+        choices
             .groupBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.SPLIT)
             .agg(
                 count(lit(1)).as("n"),
                 max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL))))
-                    .as("stayed"))
-            .persist(
-                org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK()); // read three times below
-    Row d =
+                    .as("stayed"));
+    // one pass: a row per split and (grouping(split) = 1) the row for all decisions, absent when
+    // there are none
+    Row d = null;
+    Map<String, Long> individualsWithDecisions = new TreeMap<>();
+    Map<String, Long> decisionsBySplit = new TreeMap<>();
+    for (Row r :
         perDecision
+            .rollup(Cols.SPLIT)
             .agg(
                 count(lit(1)),
                 sum("n"),
-                org.apache.spark.sql.functions.min("n"),
+                min("n"),
                 percentile_approx(col("n"), lit(0.5), lit(10_000)),
                 max("n"),
-                sum(when(col("stayed"), 1).otherwise(0)))
-            .first();
-    Map<String, Long> individualsWithDecisions = new TreeMap<>();
-    for (Row r :
-        perDecision.groupBy(Cols.SPLIT).agg(countDistinct(Cols.INDIVIDUAL)).collectAsList()) {
-      individualsWithDecisions.put(String.valueOf(r.get(0)), r.getLong(1));
+                sum(when(col("stayed"), 1).otherwise(0)),
+                countDistinct(col(Cols.INDIVIDUAL)),
+                grouping(Cols.SPLIT))
+            .collectAsList()) {
+      if (r.getByte(8) == 1) {
+        d = r;
+      } else {
+        individualsWithDecisions.put(String.valueOf(r.get(0)), r.getLong(7));
+        decisionsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
+      }
     }
-    long decisions = d.getLong(0);
+    long decisions = d == null ? 0 : d.getLong(1);
     Map<String, Long> individualsBySplit = new TreeMap<>();
     for (Row r : out.splits().groupBy(Cols.SPLIT).count().collectAsList()) {
       individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
@@ -155,16 +173,15 @@ public record ExpandReport(
             dropped,
             largestMove,
             decisions,
-            decisions == 0 ? 0 : d.getLong(1),
+            decisions == 0 ? 0 : d.getLong(2),
             out.removedChoices().count(),
-            decisions == 0 ? 0 : (int) d.getLong(2),
             decisions == 0 ? 0 : (int) d.getLong(3),
             decisions == 0 ? 0 : (int) d.getLong(4),
-            decisions == 0 ? Double.NaN : d.getLong(5) / (double) decisions,
+            decisions == 0 ? 0 : (int) d.getLong(5),
+            decisions == 0 ? Double.NaN : d.getLong(6) / (double) decisions,
             individualsBySplit,
             individualsWithDecisions,
-            countBy(perDecision, Cols.SPLIT));
-    perDecision.unpersist();
+            decisionsBySplit);
     return report;
   }
 
