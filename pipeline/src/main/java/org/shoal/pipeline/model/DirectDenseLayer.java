@@ -1,7 +1,6 @@
 package org.shoal.pipeline.model;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
@@ -44,14 +43,14 @@ public class DirectDenseLayer extends DenseLayer {
       DataType dataType) {
     LayerValidation.assertNInNOutSet(
         "DirectDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-    DirectDenseLayerImpl layer = new DirectDenseLayerImpl(conf, dataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-    layer.setParamTable(table);
-    layer.setConf(conf);
-    return layer;
+    return LayerWiring.wire(
+        new DirectDenseLayerImpl(conf, dataType),
+        this,
+        conf,
+        listeners,
+        layerIndex,
+        paramsView,
+        initializeParams);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package org.shoal.pipeline.model;
 
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -57,14 +56,14 @@ public class MaskedChoiceLayer extends NoParamLayer {
       INDArray paramsView,
       boolean initializeParams,
       DataType dataType) {
-    MaskedChoiceLayerImpl layer = new MaskedChoiceLayerImpl(conf, dataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    Map<String, INDArray> table = initializer().init(conf, paramsView, initializeParams);
-    layer.setParamTable(table);
-    layer.setConf(conf);
-    return layer;
+    return LayerWiring.wire(
+        new MaskedChoiceLayerImpl(conf, dataType),
+        this,
+        conf,
+        listeners,
+        layerIndex,
+        paramsView,
+        initializeParams);
   }
 
   @Override
