@@ -131,30 +131,31 @@ public record ExpandReport(
                     .as("stayed"));
     // one pass: a row per split and (grouping(split) = 1) the row for all decisions, absent when
     // there are none
-    Row d = null;
+    Row all = null;
     Map<String, Long> individualsWithDecisions = new TreeMap<>();
     Map<String, Long> decisionsBySplit = new TreeMap<>();
     for (Row r :
         perDecision
             .rollup(Cols.SPLIT)
             .agg(
-                count(lit(1)),
-                sum("n"),
-                min("n"),
-                percentile_approx(col("n"), lit(0.5), lit(10_000)),
-                max("n"),
-                sum(when(col("stayed"), 1).otherwise(0)),
-                countDistinct(col(Cols.INDIVIDUAL)),
-                grouping(Cols.SPLIT))
+                count(lit(1)).as("decisions"),
+                sum("n").as("choiceRows"),
+                min("n").as("minChoices"),
+                percentile_approx(col("n"), lit(0.5), lit(10_000)).as("medianChoices"),
+                max("n").as("maxChoices"),
+                sum(when(col("stayed"), 1).otherwise(0)).as("stayed"),
+                countDistinct(col(Cols.INDIVIDUAL)).as("individuals"),
+                grouping(Cols.SPLIT).as("allSplits"))
             .collectAsList()) {
-      if (r.getByte(8) == 1) {
-        d = r;
+      if (r.<Byte>getAs("allSplits") == 1) {
+        all = r;
       } else {
-        individualsWithDecisions.put(String.valueOf(r.get(0)), r.getLong(7));
-        decisionsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
+        String split = r.getAs(Cols.SPLIT);
+        individualsWithDecisions.put(split, r.getAs("individuals"));
+        decisionsBySplit.put(split, r.getAs("decisions"));
       }
     }
-    long decisions = d == null ? 0 : d.getLong(1);
+    long decisions = all == null ? 0 : all.<Long>getAs("decisions");
     Map<String, Long> individualsBySplit = new TreeMap<>();
     for (Row r : out.splits().groupBy(Cols.SPLIT).count().collectAsList()) {
       individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
@@ -173,12 +174,12 @@ public record ExpandReport(
             dropped,
             largestMove,
             decisions,
-            decisions == 0 ? 0 : d.getLong(2),
+            decisions == 0 ? 0 : all.<Long>getAs("choiceRows"),
             out.removedChoices().count(),
-            decisions == 0 ? 0 : (int) d.getLong(3),
-            decisions == 0 ? 0 : (int) d.getLong(4),
-            decisions == 0 ? 0 : (int) d.getLong(5),
-            decisions == 0 ? Double.NaN : d.getLong(6) / (double) decisions,
+            decisions == 0 ? 0 : all.<Long>getAs("minChoices").intValue(),
+            decisions == 0 ? 0 : all.<Long>getAs("medianChoices").intValue(),
+            decisions == 0 ? 0 : all.<Long>getAs("maxChoices").intValue(),
+            decisions == 0 ? Double.NaN : all.<Long>getAs("stayed") / (double) decisions,
             individualsBySplit,
             individualsWithDecisions,
             decisionsBySplit);

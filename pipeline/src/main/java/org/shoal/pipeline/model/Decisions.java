@@ -32,19 +32,11 @@ public final class Decisions implements java.io.Serializable {
   private final int maxChoices;
 
   Decisions(int features, int[] start, float[] x, int[] selected) {
-    this(features, start, x, selected, 0);
-  }
-
-  /**
-   * @param padTo pad batches to at least this many choices (so all workers' batches share one
-   *     shape)
-   */
-  Decisions(int features, int[] start, float[] x, int[] selected, int padTo) {
     this.features = features;
     this.start = start;
     this.x = x;
     this.selected = selected;
-    int max = padTo;
+    int max = 0;
     for (int d = 0; d < selected.length; d++) {
       max = Math.max(max, start[d + 1] - start[d]);
     }
@@ -107,15 +99,11 @@ public final class Decisions implements java.io.Serializable {
     return cols.toArray(Column[]::new);
   }
 
-  public static Decisions build(Iterator<Row> rows, List<String> featureColumns) {
-    return build(rows, featureColumns, 0);
-  }
-
   /**
    * From rows of (individual, decision, selected, features...) in (individual, decision, choice)
-   * order, padding batches to at least {@code padTo} choices.
+   * order.
    */
-  public static Decisions build(Iterator<Row> rows, List<String> featureColumns, int padTo) {
+  public static Decisions build(Iterator<Row> rows, List<String> featureColumns) {
     int nf = featureColumns.size();
     List<Integer> starts = new ArrayList<>();
     List<Integer> sel = new ArrayList<>();
@@ -173,8 +161,7 @@ public final class Decisions implements java.io.Serializable {
         nf,
         starts.stream().mapToInt(Integer::intValue).toArray(),
         Arrays.copyOf(x, n * nf),
-        sel.stream().mapToInt(Integer::intValue).toArray(),
-        padTo);
+        sel.stream().mapToInt(Integer::intValue).toArray());
   }
 
   private static void close(String individual, Object decision, int selected, List<Integer> sel) {

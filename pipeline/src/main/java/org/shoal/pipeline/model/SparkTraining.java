@@ -37,7 +37,9 @@ import org.shoal.pipeline.schema.Cols;
 public final class SparkTraining {
   private SparkTraining() {}
 
-  /** The most choices of any decision in {@code choices} (every minibatch is padded to it). */
+  /**
+   * The most choices of any decision in {@code choices} (the network's configured choice count).
+   */
   public static int maxChoices(Dataset<Row> choices) {
     Row r =
         choices
@@ -50,10 +52,11 @@ public final class SparkTraining {
 
   /**
    * Minibatches of {@code batchSize} decisions built where the data lives: choices are partitioned
-   * by individual and each partition's decisions become DataSets padded to {@code maxChoices}.
+   * by individual and each partition's decisions become DataSets, each padded to its own largest
+   * decision.
    */
   public static JavaRDD<DataSet> minibatches(
-      Dataset<Row> choices, List<String> features, int batchSize, int maxChoices, int partitions) {
+      Dataset<Row> choices, List<String> features, int batchSize, int partitions) {
     List<String> names = List.copyOf(features);
     return choices
         .repartition(partitions, col(Cols.INDIVIDUAL))
@@ -62,7 +65,7 @@ public final class SparkTraining {
         .javaRDD()
         .mapPartitions(
             (Iterator<Row> rows) -> {
-              Decisions d = Decisions.build(rows, names, maxChoices);
+              Decisions d = Decisions.build(rows, names);
               return d.size() == 0
                   ? new ArrayList<DataSet>().iterator()
                   : d.batches(batchSize, null, DataType.FLOAT).iterator();
@@ -137,8 +140,8 @@ public final class SparkTraining {
       int maxChoices =
           Math.max(SparkTraining.maxChoices(train), SparkTraining.maxChoices(validation));
       return new Minibatches(
-          minibatches(train, features, batchSize, maxChoices, partitions),
-          minibatches(validation, features, batchSize, maxChoices, partitions),
+          minibatches(train, features, batchSize, partitions),
+          minibatches(validation, features, batchSize, partitions),
           features.size(),
           maxChoices,
           train.count());

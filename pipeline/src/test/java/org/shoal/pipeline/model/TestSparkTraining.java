@@ -53,7 +53,7 @@ class TestSparkTraining {
                 "i" + (i % 50), i, j == sel, (float) x[j][0], (float) x[j][1], (float) x[j][2]));
       }
     }
-    return Decisions.build(rows.iterator(), F, 10);
+    return Decisions.build(rows.iterator(), F);
   }
 
   @Test
