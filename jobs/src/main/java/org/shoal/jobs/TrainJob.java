@@ -161,21 +161,32 @@ final class TrainJob extends JobCommand<TrainConfig> {
     // each other.
     String data = config.input() + "#" + Datasets.fingerprint(spark, config.input());
     List<Finished> finished = new ArrayList<>();
-    sets.forEach(
-        (name, features) -> {
-          progress.info(
-              (name.isEmpty() ? "" : "feature set " + name + ": ")
-                  + "features: "
-                  + String.join(", ", features));
-          trainSet(
-                  spark,
-                  progress,
-                  features,
-                  choices.filter(Split.TRAIN.rows()),
-                  choices.filter(Split.VALIDATION.rows()),
-                  data)
-              .forEach(f -> finished.add(f.inSet(name)));
-        });
+    if (config.mode() == TrainConfig.Mode.LOCAL && !config.exactLinear()) {
+      finished.addAll(
+          trainLocally(
+              progress,
+              sets,
+              manifest,
+              choices.filter(Split.TRAIN.rows()),
+              choices.filter(Split.VALIDATION.rows()),
+              data));
+    } else {
+      sets.forEach(
+          (name, features) -> {
+            progress.info(
+                (name.isEmpty() ? "" : "feature set " + name + ": ")
+                    + "features: "
+                    + String.join(", ", features));
+            trainSet(
+                    spark,
+                    progress,
+                    features,
+                    choices.filter(Split.TRAIN.rows()),
+                    choices.filter(Split.VALIDATION.rows()),
+                    data)
+                .forEach(f -> finished.add(f.inSet(name)));
+          });
+    }
 
     progress.stage("writing models to " + config.output());
     writeRuns(spark, finished, manifest);
@@ -188,7 +199,85 @@ final class TrainJob extends JobCommand<TrainConfig> {
   }
 
   /**
-   * Every run of one feature set: the exact logit, parameter averaging, one local run, or the grid.
+   * Local mode: the decisions are collected once with every set's features, then each set's run
+   * fits on the driver, {@code train.parallel-runs} side by side.
+   */
+  private List<Finished> trainLocally(
+      Progress progress,
+      Map<String, List<String>> sets,
+      FeatureManifest manifest,
+      Dataset<Row> train,
+      Dataset<Row> validation,
+      String data) {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    sets.values().forEach(used::addAll);
+    List<String> collected = manifest.features().stream().filter(used::contains).toList();
+    Collected decisions = collect(progress, train, validation, collected);
+    List<RunSpec> runs = new ArrayList<>();
+    List<Training.Fit> fits = new ArrayList<>();
+    sets.forEach(
+        (name, features) -> {
+          RunSpec run = new RunSpec(features, config.network(), config.plan(), data);
+          runs.add(run);
+          String label = name.isEmpty() ? "run " + run.runId().substring(0, 12) : name;
+          fits.add(
+              new Training.Fit(
+                  label,
+                  config.network(),
+                  config.plan(),
+                  decisions.train().select(collected, features),
+                  decisions.validation().select(collected, features),
+                  epochLine(progress, config.plan(), sets.size() > 1 ? name + ": " : "")));
+        });
+    int parallel =
+        Math.min(
+            fits.size(),
+            config.parallelRuns() > 0
+                ? config.parallelRuns()
+                : Runtime.getRuntime().availableProcessors());
+    progress.stage(
+        fits.size() == 1
+            ? "training " + fits.get(0).label() + " in this JVM"
+            : String.format(
+                Locale.ROOT,
+                "training %d runs in this JVM, %d at a time%s",
+                fits.size(),
+                parallel,
+                parallel > 1 ? " (one native thread each)" : ""));
+    List<Training.Result> results = Training.fitAll(fits, parallel);
+    List<Finished> out = new ArrayList<>();
+    List<String> names = new ArrayList<>(sets.keySet());
+    List<String> bestEpochs = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      out.add(new Finished(runs.get(i), results.get(i)).inSet(names.get(i)));
+      bestEpochs.add(
+          (names.get(i).isEmpty() ? "" : names.get(i) + " ") + results.get(i).bestEpoch());
+    }
+    progress.finished("best epoch " + String.join(", ", bestEpochs));
+    return out;
+  }
+
+  /** The training and validation decisions, in memory on the driver. */
+  private record Collected(Decisions train, Decisions validation) {}
+
+  private static Collected collect(
+      Progress progress, Dataset<Row> train, Dataset<Row> validation, List<String> features) {
+    progress.stage("collecting decisions");
+    Collected c =
+        new Collected(Decisions.collect(train, features), Decisions.collect(validation, features));
+    progress.finished(
+        String.format(
+            Locale.ROOT,
+            "%d training decisions (%d choice rows), %d validation decisions",
+            c.train().size(),
+            c.train().choiceRows(),
+            c.validation().size()));
+    return c;
+  }
+
+  /**
+   * Every run of one feature set outside local mode: the exact logit, parameter averaging, or the
+   * grid.
    */
   private List<Finished> trainSet(
       SparkSession spark,
@@ -222,41 +311,21 @@ final class TrainJob extends JobCommand<TrainConfig> {
       progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
       return List.of(new Finished(single, r));
     }
-    progress.stage("collecting decisions");
-    Decisions trainData = Decisions.collect(train, features);
-    Decisions validationData = Decisions.collect(validation, features);
-    progress.finished(
-        String.format(
-            Locale.ROOT,
-            "%d training decisions (%d choice rows), %d validation decisions",
-            trainData.size(),
-            trainData.choiceRows(),
-            validationData.size()));
-    if (config.mode() == TrainConfig.Mode.LOCAL) {
-      progress.stage("training run " + single.runId().substring(0, 12) + " in this JVM");
-      Training.Result r =
-          Training.fit(
-              config.network(),
-              config.plan(),
-              trainData,
-              validationData,
-              epochLine(progress, config.plan()));
-      progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
-      return List.of(new Finished(single, r));
-    }
+    Collected decisions = collect(progress, train, validation, features);
     List<RunSpec> runs =
         config.grid().runs(features, config.network().activation(), config.plan(), data);
     progress.stage(
         String.format(Locale.ROOT, "training a grid of %d runs as Spark tasks", runs.size()));
     List<Finished> out = new ArrayList<>();
-    for (SparkTraining.GridResult r : SparkTraining.grid(sc, runs, trainData, validationData)) {
+    for (SparkTraining.GridResult r :
+        SparkTraining.grid(sc, runs, decisions.train(), decisions.validation())) {
       out.add(
           new Finished(
               r.run(),
               r.network(),
               r.history(),
               r.bestEpoch(),
-              validationData.size() > 0,
+              decisions.validation().size() > 0,
               null,
               ""));
     }
@@ -398,6 +467,12 @@ final class TrainJob extends JobCommand<TrainConfig> {
   }
 
   private static Consumer<Training.Epoch> epochLine(Progress progress, Training.Plan plan) {
+    return epochLine(progress, plan, "");
+  }
+
+  /** Each epoch's line, after {@code prefix} (a feature set's name when several train at once). */
+  private static Consumer<Training.Epoch> epochLine(
+      Progress progress, Training.Plan plan, String prefix) {
     double[] total = {0};
     return e -> {
       total[0] += e.seconds();
@@ -405,7 +480,8 @@ final class TrainJob extends JobCommand<TrainConfig> {
       progress.info(
           String.format(
               Locale.ROOT,
-              "  epoch %d/%d  train loss %.5f  validation loss %.5f  (%.1f s, %.0f choice rows/s, at most %.0f s to go)",
+              "  %sepoch %d/%d  train loss %.5f  validation loss %.5f  (%.1f s, %.0f choice rows/s, at most %.0f s to go)",
+              prefix,
               e.epoch(),
               plan.epochs(),
               e.trainLoss(),

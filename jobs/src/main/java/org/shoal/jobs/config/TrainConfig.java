@@ -21,7 +21,8 @@ public record TrainConfig(
     HyperparameterGrid grid,
     double tolerance,
     int maxIterations,
-    java.util.Map<String, List<String>> featureSets)
+    java.util.Map<String, List<String>> featureSets,
+    int parallelRuns)
     implements StageConfig.OneInput {
   private static final String K = "shoal.train.";
 
@@ -99,7 +100,8 @@ public record TrainConfig(
         grid,
         s.number(K + "tolerance", 0, 1),
         s.integer(K + "max-iterations", 1, 1_000_000),
-        featureSets(s));
+        featureSets(s),
+        s.integer(K + "parallel-runs", 0, 10_000));
   }
 
   /** train.feature-sets: name -> feature list, in name order (HOCON objects have none). */

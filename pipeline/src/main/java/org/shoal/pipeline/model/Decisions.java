@@ -72,21 +72,95 @@ public final class Decisions implements java.io.Serializable {
   }
 
   /**
+   * These decisions with only the features {@code wanted}, in that order; {@code held} names the
+   * features they hold, in order. Wanting exactly {@code held} returns them as they are.
+   */
+  public Decisions select(List<String> held, List<String> wanted) {
+    if (held.size() != features) {
+      throw new IllegalArgumentException(
+          "these decisions hold " + features + " features, not the " + held.size() + " " + held);
+    }
+    if (wanted.equals(held)) {
+      return this;
+    }
+    int[] index = new int[wanted.size()];
+    for (int f = 0; f < index.length; f++) {
+      index[f] = held.indexOf(wanted.get(f));
+      if (index[f] < 0) {
+        throw new IllegalArgumentException(
+            "feature '" + wanted.get(f) + "' is not among the collected " + held);
+      }
+    }
+    int rows = start[selected.length];
+    float[] out = new float[rows * index.length];
+    for (int r = 0; r < rows; r++) {
+      for (int f = 0; f < index.length; f++) {
+        out[r * index.length + f] = x[r * features + index[f]];
+      }
+    }
+    return new Decisions(index.length, start, out, selected);
+  }
+
+  /**
    * Collects {@code table} in (individual, decision, choice) order. Every decision must have
    * exactly one selected choice and no missing feature; the error names the first that does not.
    */
   public static Decisions collect(Dataset<Row> table, List<String> featureColumns) {
-    List<Column> cols =
-        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
-    for (String f : featureColumns) {
-      cols.add(col("`" + f + "`").cast("float"));
+    List<String> names = List.copyOf(featureColumns);
+    // Range-partitioned by decision (a decision never straddles two partitions) and built on the
+    // executors, partition by partition in key order: the driver only concatenates float arrays.
+    try {
+      List<Decisions> parts =
+          table
+              .repartitionByRange(col(Cols.INDIVIDUAL), col(Cols.DECISION))
+              .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+              .select(columns(names))
+              .javaRDD()
+              .mapPartitions((Iterator<Row> rows) -> List.of(build(rows, names)).iterator())
+              .collect();
+      return concat(names.size(), parts);
+    } catch (Exception e) {
+      // A bad decision fails its task: its sentence, not Spark's stage failure, is the message.
+      for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
+        if (c instanceof IllegalArgumentException bad) {
+          throw new IllegalArgumentException(bad.getMessage(), e);
+        }
+      }
+      throw e;
     }
-    Iterator<Row> rows =
-        table
-            .orderBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
-            .select(cols.toArray(Column[]::new))
-            .toLocalIterator();
-    return build(rows, featureColumns);
+  }
+
+  /** Decisions one after the other, in the list's order. */
+  static Decisions concat(int features, List<Decisions> parts) {
+    int decisions = 0;
+    long rows = 0;
+    for (Decisions p : parts) {
+      decisions += p.size();
+      rows += p.choiceRows();
+    }
+    if (rows * features > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          rows
+              + " choice rows of "
+              + features
+              + " features do not fit one array in this JVM; train with mode = spark");
+    }
+    int[] start = new int[decisions + 1];
+    int[] selected = new int[decisions];
+    float[] x = new float[(int) (rows * features)];
+    int d = 0;
+    int row = 0;
+    for (Decisions p : parts) {
+      for (int i = 0; i < p.size(); i++) {
+        start[d + i] = row + p.start[i];
+      }
+      System.arraycopy(p.selected, 0, selected, d, p.size());
+      System.arraycopy(p.x, 0, x, row * features, (int) p.choiceRows() * features);
+      d += p.size();
+      row += (int) p.choiceRows();
+    }
+    start[decisions] = row;
+    return new Decisions(features, start, x, selected);
   }
 
   /** The columns {@link #build} reads, in its order. */

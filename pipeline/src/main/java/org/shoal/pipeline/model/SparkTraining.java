@@ -270,7 +270,10 @@ public final class SparkTraining {
     }
   }
 
-  /** Runs every grid entry as its own Spark task, each a single-JVM fit on broadcast data. */
+  /**
+   * Runs every grid entry as its own Spark task, each a single-JVM fit on broadcast data with as
+   * many native threads as the task has cores.
+   */
   public static List<GridResult> grid(
       JavaSparkContext sc, List<RunSpec> runs, Decisions train, Decisions validation) {
     Broadcast<Decisions> trainData = sc.broadcast(train);
@@ -279,6 +282,9 @@ public final class SparkTraining {
         sc.parallelize(runs, runs.size())
             .map(
                 run -> {
+                  // Tasks side by side on an executor share its cores: each fit's native ops get
+                  // the task's own (spark.task.cpus) instead of all of them.
+                  NativeThreads.set(org.apache.spark.TaskContext.get().cpus());
                   Training.Result r =
                       Training.fit(
                           run.network(),
@@ -291,6 +297,7 @@ public final class SparkTraining {
                   return new GridResult(run, r.history(), r.bestEpoch(), bytes.toByteArray());
                 })
             .collect();
+    NativeThreads.reset(); // in local mode the tasks ran in this JVM
     trainData.destroy();
     validationData.destroy();
     return out;

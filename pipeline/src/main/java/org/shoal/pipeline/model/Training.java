@@ -171,6 +171,74 @@ public final class Training {
     return new Result(net, kept.history(), kept.bestEpoch(), validation.size() > 0);
   }
 
+  /**
+   * One single-JVM fit: what to train, on what, and where its epochs are reported. {@code label}
+   * names it in errors.
+   */
+  public record Fit(
+      String label,
+      NetworkSpec spec,
+      Plan plan,
+      Decisions train,
+      Decisions validation,
+      Consumer<Epoch> progress) {}
+
+  /**
+   * Every fit, {@code parallel} at a time, results in the fits' order. Side by side, each fit runs
+   * on one native thread ({@link NativeThreads}), so its result is the one it gets alone on one
+   * thread, whatever else runs (tested). With {@code parallel} 1 or a single fit, they run one
+   * after the other with the native thread counts as they are.
+   */
+  public static List<Result> fitAll(List<Fit> fits, int parallel) {
+    if (parallel < 1) {
+      throw new IllegalArgumentException("parallel fits must be >= 1, got " + parallel);
+    }
+    if (parallel == 1 || fits.size() <= 1) {
+      return fits.stream().map(Training::fit).toList();
+    }
+    return NativeThreads.with(1, () -> concurrently(fits, Math.min(parallel, fits.size())));
+  }
+
+  private static List<Result> concurrently(List<Fit> fits, int threads) {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "shoal-fit");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<java.util.concurrent.Future<Result>> running = new ArrayList<>();
+      for (Fit f : fits) {
+        running.add(pool.submit(() -> fit(f)));
+      }
+      List<Result> out = new ArrayList<>();
+      for (int i = 0; i < running.size(); i++) {
+        try {
+          out.add(running.get(i).get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          running.forEach(r -> r.cancel(true));
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(fits.get(i).label() + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+          running.forEach(r -> r.cancel(true));
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while training " + fits.get(i).label(), e);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static Result fit(Fit f) {
+    return fit(f.spec(), f.plan(), f.train(), f.validation(), f.progress());
+  }
+
   /** Mean negative log-likelihood per decision on the training and the validation decisions. */
   record Losses(double train, double validation) {}
 

@@ -256,6 +256,75 @@ class TestLogOddsNetwork {
   }
 
   @Test
+  void selectingFeaturesKeepsEachChoiceRowsValuesInTheWantedOrder() {
+    Decisions all = decisions(30, 11);
+    Decisions two = all.select(F, List.of("s", "d"));
+    assertThat(two.features()).isEqualTo(2);
+    assertThat(two.size()).isEqualTo(all.size());
+    for (int d = 0; d < all.size(); d++) {
+      assertThat(two.selected(d)).isEqualTo(all.selected(d));
+      for (int c = 0; c < all.choices(d); c++) {
+        assertThat(two.feature(d, c, 0)).isEqualTo(all.feature(d, c, 2));
+        assertThat(two.feature(d, c, 1)).isEqualTo(all.feature(d, c, 0));
+      }
+    }
+    assertThat(all.select(F, F)).isSameAs(all);
+    assertThatThrownBy(() -> all.select(F, List.of("d", "x")))
+        .hasMessageContaining("feature 'x' is not among the collected [d, c, s]");
+  }
+
+  /**
+   * Fits side by side give each fit the weights it gets alone on one native thread, whatever runs
+   * beside it, and leave the native thread counts as they were.
+   */
+  @Test
+  void fitsSideBySideEqualEachFitAloneOnOneNativeThread() {
+    Decisions train = decisions(3000, 21);
+    Decisions validation = decisions(500, 22);
+    Training.Plan plan = new Training.Plan(400, 3, 0, 5);
+    List<Training.Fit> fits = new ArrayList<>();
+    for (List<String> features : List.of(List.of("d", "s"), F, List.of("c"))) {
+      fits.add(
+          new Training.Fit(
+              String.join("+", features),
+              new NetworkSpec(List.of(32, 32), "relu", 0, 0.01, features.size()),
+              plan,
+              train.select(F, features),
+              validation.select(F, features),
+              e -> {}));
+    }
+    int threads = Nd4j.getEnvironment().maxThreads();
+    List<Training.Result> together = Training.fitAll(fits, 2);
+    assertThat(Nd4j.getEnvironment().maxThreads()).isEqualTo(threads);
+    for (int i = 0; i < fits.size(); i++) {
+      Training.Fit f = fits.get(i);
+      Training.Result alone =
+          NativeThreads.with(
+              1, () -> Training.fit(f.spec(), f.plan(), f.train(), f.validation(), e -> {}));
+      assertThat(together.get(i).network().params()).isEqualTo(alone.network().params());
+      assertThat(together.get(i).history())
+          .extracting(Training.Epoch::trainLoss)
+          .isEqualTo(alone.history().stream().map(Training.Epoch::trainLoss).toList());
+    }
+    assertThat(together.get(0).network().params()).isNotEqualTo(together.get(1).network().params());
+  }
+
+  @Test
+  void aFailingFitBesideOthersFailsWithItsOwnSentence() {
+    Decisions none = Decisions.build(java.util.Collections.emptyIterator(), F);
+    NetworkSpec spec = new NetworkSpec(List.of(4), "relu", 0, 0.01, 1);
+    Training.Plan plan = new Training.Plan(10, 2, 0, 0);
+    List<Training.Fit> fits =
+        List.of(
+            new Training.Fit("fine", spec, plan, decisions(50, 1), decisions(10, 2), e -> {}),
+            new Training.Fit("empty", spec, plan, none, decisions(10, 2), e -> {}));
+    int threads = Nd4j.getEnvironment().maxThreads();
+    assertThatThrownBy(() -> Training.fitAll(fits, 2))
+        .hasMessageStartingWith("there are no training decisions");
+    assertThat(Nd4j.getEnvironment().maxThreads()).isEqualTo(threads);
+  }
+
+  @Test
   void theSeedFixesTheInitialWeights() {
     NetworkSpec a = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 4);
     NetworkSpec b = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 5);

@@ -56,6 +56,85 @@ class TestSparkTraining {
     return Decisions.build(rows.iterator(), F);
   }
 
+  /** A choice table of {@code data} as Spark rows, shuffled into several partitions. */
+  private org.apache.spark.sql.Dataset<Row> table(Decisions data, int individuals) {
+    List<Row> rows = new ArrayList<>();
+    for (int d = 0; d < data.size(); d++) {
+      for (int c = 0; c < data.choices(d); c++) {
+        rows.add(
+            RowFactory.create(
+                "i" + (d % individuals),
+                d,
+                c,
+                c == data.selected(d),
+                data.feature(d, c, 0),
+                data.feature(d, c, 1),
+                data.feature(d, c, 2)));
+      }
+    }
+    java.util.Collections.shuffle(rows, new Random(4));
+    var schema =
+        org.apache.spark.sql.types.DataTypes.createStructType(
+            List.of(
+                org.apache.spark.sql.types.DataTypes.createStructField(
+                    "individual", org.apache.spark.sql.types.DataTypes.StringType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField(
+                    "decision", org.apache.spark.sql.types.DataTypes.IntegerType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField(
+                    "choice", org.apache.spark.sql.types.DataTypes.IntegerType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField(
+                    "selected", org.apache.spark.sql.types.DataTypes.BooleanType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField(
+                    "d", org.apache.spark.sql.types.DataTypes.FloatType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField(
+                    "c", org.apache.spark.sql.types.DataTypes.FloatType, false),
+                org.apache.spark.sql.types.DataTypes.createStructField(
+                    "s", org.apache.spark.sql.types.DataTypes.FloatType, false)));
+    return SharedSpark.session().createDataFrame(rows, schema).repartition(5);
+  }
+
+  /**
+   * Built on the executors partition by partition, the decisions come out as one build over the
+   * table sorted by individual, decision and choice.
+   */
+  @Test
+  void collectingEqualsBuildingFromTheSortedTable() {
+    Decisions data = linearWorld(400, 7);
+    var table = table(data, 37);
+    Decisions collected = Decisions.collect(table, List.of("s", "d"));
+    Decisions expected =
+        Decisions.build(
+            table
+                .orderBy("individual", "decision", "choice")
+                .select(Decisions.columns(List.of("s", "d")))
+                .collectAsList()
+                .iterator(),
+            List.of("s", "d"));
+    assertThat(collected.size()).isEqualTo(400);
+    assertThat(collected.choiceRows()).isEqualTo(data.choiceRows());
+    for (int d = 0; d < expected.size(); d++) {
+      assertThat(collected.choices(d)).isEqualTo(expected.choices(d));
+      assertThat(collected.selected(d)).isEqualTo(expected.selected(d));
+      for (int c = 0; c < expected.choices(d); c++) {
+        assertThat(collected.feature(d, c, 0)).isEqualTo(expected.feature(d, c, 0));
+        assertThat(collected.feature(d, c, 1)).isEqualTo(expected.feature(d, c, 1));
+      }
+    }
+  }
+
+  @Test
+  void aBadDecisionFailsCollectingWithItsOwnSentence() {
+    var table =
+        table(linearWorld(100, 8), 10)
+            .withColumn(
+                "selected",
+                org.apache.spark.sql.functions.expr(
+                    "selected or (decision = 42 and choice = 0) or (decision = 42 and choice = 1)"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Decisions.collect(table, F))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("decision 42 of individual 'i2' has more than one selected choice");
+  }
+
   @Test
   void oneWorkerAveragingEveryStepEqualsSingleJvmTraining() {
     // One minibatch per fit: averaging then splits nothing at random, so the update sequence is the
