@@ -95,13 +95,17 @@ final class Datasets {
 
   /**
    * Writes rows already {@link #partitioned}: sorted by individual, decision and choice within each
-   * file.
+   * file. The sort leads with the partition columns, the order Spark's partitioned write needs:
+   * sorted by the ids alone, the write would sort again by the partition columns, and a sort that
+   * spills to disk does not keep the ids' order within them.
    */
   static void writePartitioned(Dataset<Row> parts, String folder) {
     boolean bucketed = Arrays.asList(parts.columns()).contains(BUCKET);
+    List<String> order = new java.util.ArrayList<>(partitionColumns(parts));
+    order.addAll(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE));
     var writer =
         parts
-            .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+            .sortWithinPartitions(order.stream().map(c -> col(c)).toArray(Column[]::new))
             .write()
             .mode(SaveMode.Overwrite);
     writer = bucketed ? writer.partitionBy(Cols.SPLIT, BUCKET) : writer.partitionBy(Cols.SPLIT);

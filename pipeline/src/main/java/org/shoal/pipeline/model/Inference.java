@@ -91,6 +91,14 @@ public final class Inference {
     keys.add(col(Cols.INDIVIDUAL));
     keys.add(col(Cols.DECISION));
     WindowSpec decision = Window.partitionBy(keys.toArray(Column[]::new));
+    if (names.contains(Cols.CHOICE)) {
+      // Ordered by choice over the whole decision: the sums run in a fixed order, and the rows
+      // leave sorted as a choice table is written, so the write needs no sort of its own.
+      decision =
+          decision
+              .orderBy(Cols.CHOICE)
+              .rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing());
+    }
     for (Scored m : models) {
       Column lo = col(m.logOddsColumn());
       scored =
