@@ -19,6 +19,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
@@ -107,8 +108,39 @@ public final class SparkTraining {
             .rddTrainingApproach(RDDTrainingApproach.Direct)
             .storageLevel(StorageLevel.MEMORY_AND_DISK())
             .collectTrainingStats(false)
+            .trainingHooks(new TaskCores())
             .build();
     return master;
+  }
+
+  /**
+   * Gives each worker's minibatch (and each grid run) as many native threads as its task has cores
+   * ({@code spark.task.cpus}): tasks side by side on an executor would otherwise each spread over
+   * all its cores.
+   */
+  private static final class TaskCores implements org.deeplearning4j.spark.api.TrainingHook {
+    @Override
+    public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+      useTaskCores();
+    }
+
+    @Override
+    public void preUpdate(org.nd4j.linalg.dataset.api.MultiDataSet minibatch, Model model) {
+      useTaskCores();
+    }
+
+    @Override
+    public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {}
+
+    @Override
+    public void postUpdate(org.nd4j.linalg.dataset.api.MultiDataSet minibatch, Model model) {}
+
+    private static void useTaskCores() {
+      org.apache.spark.TaskContext task = org.apache.spark.TaskContext.get();
+      if (task != null) {
+        NativeThreads.set(task.cpus());
+      }
+    }
   }
 
   /**
@@ -196,6 +228,7 @@ public final class SparkTraining {
               }
             },
             progress);
+    NativeThreads.reset(); // in local mode the workers ran in this JVM
     MultiLayerNetwork result = net.getNetwork().clone();
     result.setParams(kept.params());
     data.train().unpersist();
@@ -282,9 +315,7 @@ public final class SparkTraining {
         sc.parallelize(runs, runs.size())
             .map(
                 run -> {
-                  // Tasks side by side on an executor share its cores: each fit's native ops get
-                  // the task's own (spark.task.cpus) instead of all of them.
-                  NativeThreads.set(org.apache.spark.TaskContext.get().cpus());
+                  TaskCores.useTaskCores();
                   Training.Result r =
                       Training.fit(
                           run.network(),
