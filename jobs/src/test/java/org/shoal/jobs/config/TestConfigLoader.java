@@ -93,6 +93,22 @@ class TestConfigLoader {
   }
 
   @Test
+  void parallelRunsDefaultToOnePerCoreAndCannotBeNegative() {
+    assertThat(TrainConfig.from(new Settings(ConfigLoader.load(null, Map.of()))).parallelRuns())
+        .isZero();
+    assertThat(
+            TrainConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("train.parallel-runs", "3"))))
+                .parallelRuns())
+        .isEqualTo(3);
+    assertThatThrownBy(
+            () ->
+                TrainConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("train.parallel-runs", "-1")))))
+        .hasMessageContaining("shoal.train.parallel-runs");
+  }
+
+  @Test
   void aWrongTypeIsNamed() {
     assertThatThrownBy(() -> simulate(null, Map.of("shoal.simulate.individuals", "many")))
         .isInstanceOf(ConfigError.class)
