@@ -194,7 +194,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
     Outputs.text(spark, Leaderboard.csv(board), config.output() + "/leaderboard.csv");
     Finished best = writePointers(spark, finished, sets.keySet());
     progress.finished(String.format(Locale.ROOT, "%d run(s)", finished.size()));
-    board.forEach(row -> progress.info("leaderboard: " + row));
+    board.forEach(row -> progress.info("leaderboard: " + row.line()));
     progress.info(outcome(best));
   }
 
@@ -253,7 +253,8 @@ final class TrainJob extends JobCommand<TrainConfig> {
       bestEpochs.add(
           (names.get(i).isEmpty() ? "" : names.get(i) + " ") + results.get(i).bestEpoch());
     }
-    progress.finished("best epoch " + String.join(", ", bestEpochs));
+    progress.finished(
+        (bestEpochs.size() == 1 ? "best epoch " : "best epochs: ") + String.join(", ", bestEpochs));
     return out;
   }
 

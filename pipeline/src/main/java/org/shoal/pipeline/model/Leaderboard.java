@@ -29,7 +29,21 @@ public final class Leaderboard {
       double sdValidationLoss,
       double worstValidationLoss,
       String bestRunId,
-      String featureSet) {}
+      String featureSet) {
+    /** One console line: the validation losses over seeds, the best run and the configuration. */
+    public String line() {
+      return String.format(
+          java.util.Locale.ROOT,
+          "validation loss best %.5f, mean %.5f, sd %.5f, worst %.5f over %d seed(s); best run %s; %s",
+          bestValidationLoss,
+          meanValidationLoss,
+          sdValidationLoss,
+          worstValidationLoss,
+          seeds,
+          bestRunId.substring(0, Math.min(12, bestRunId.length())),
+          config);
+    }
+  }
 
   public static final String CSV_HEADER =
       "config,seeds,best_validation_loss,mean_validation_loss,sd_validation_loss,worst_validation_loss,best_run_id,"
