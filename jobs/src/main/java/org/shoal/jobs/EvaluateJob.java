@@ -257,11 +257,14 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
           String.format(
               Locale.ROOT,
               "distance logit (%d training decisions): phi = %.4f d %+.4f d^2 %+.4f "
-                  + "stay-put (d in 100 km)",
+                  + "stay-put (d in 100 km)%s",
               distance.decisions(),
               distance.estimates()[0],
               distance.estimates()[1],
-              distance.estimates()[2]));
+              distance.estimates()[2],
+              distance.converged()
+                  ? ""
+                  : "; not converged after " + distance.iterations() + " iterations"));
     }
     progress.finished(models.size() - scored.size() + " models besides the scored ones");
     return models;
