@@ -160,32 +160,22 @@ final class TrainJob extends JobCommand<TrainConfig> {
     // The run id covers the data's content, so models trained on different data never overwrite
     // each other.
     String data = config.input() + "#" + Datasets.fingerprint(spark, config.input());
-    List<Finished> finished = new ArrayList<>();
-    if (config.mode() == TrainConfig.Mode.LOCAL && !config.exactLinear()) {
-      finished.addAll(
-          trainLocally(
-              progress,
-              sets,
-              manifest,
-              choices.filter(Split.TRAIN.rows()),
-              choices.filter(Split.VALIDATION.rows()),
-              data));
-    } else {
-      sets.forEach(
-          (name, features) -> {
+    Dataset<Row> train = choices.filter(Split.TRAIN.rows());
+    Dataset<Row> validation = choices.filter(Split.VALIDATION.rows());
+    sets.forEach(
+        (name, features) ->
             progress.info(
                 (name.isEmpty() ? "" : "feature set " + name + ": ")
                     + "features: "
-                    + String.join(", ", features));
-            trainSet(
-                    spark,
-                    progress,
-                    features,
-                    choices.filter(Split.TRAIN.rows()),
-                    choices.filter(Split.VALIDATION.rows()),
-                    data)
-                .forEach(f -> finished.add(f.inSet(name)));
-          });
+                    + String.join(", ", features)));
+    List<Finished> finished = new ArrayList<>();
+    if (config.mode() == TrainConfig.Mode.LOCAL && !config.exactLinear()) {
+      finished.addAll(trainLocally(progress, sets, manifest, train, validation, data));
+    } else {
+      sets.forEach(
+          (name, features) ->
+              trainSet(spark, progress, features, train, validation, data)
+                  .forEach(f -> finished.add(f.inSet(name))));
     }
 
     progress.stage("writing models to " + config.output());

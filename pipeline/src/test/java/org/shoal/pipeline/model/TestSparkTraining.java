@@ -74,22 +74,14 @@ class TestSparkTraining {
     }
     java.util.Collections.shuffle(rows, new Random(4));
     var schema =
-        org.apache.spark.sql.types.DataTypes.createStructType(
-            List.of(
-                org.apache.spark.sql.types.DataTypes.createStructField(
-                    "individual", org.apache.spark.sql.types.DataTypes.StringType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField(
-                    "decision", org.apache.spark.sql.types.DataTypes.IntegerType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField(
-                    "choice", org.apache.spark.sql.types.DataTypes.IntegerType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField(
-                    "selected", org.apache.spark.sql.types.DataTypes.BooleanType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField(
-                    "d", org.apache.spark.sql.types.DataTypes.FloatType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField(
-                    "c", org.apache.spark.sql.types.DataTypes.FloatType, false),
-                org.apache.spark.sql.types.DataTypes.createStructField(
-                    "s", org.apache.spark.sql.types.DataTypes.FloatType, false)));
+        new org.apache.spark.sql.types.StructType()
+            .add("individual", "string", false)
+            .add("decision", "int", false)
+            .add("choice", "int", false)
+            .add("selected", "boolean", false)
+            .add("d", "float", false)
+            .add("c", "float", false)
+            .add("s", "float", false);
     return SharedSpark.session().createDataFrame(rows, schema).repartition(5);
   }
 
