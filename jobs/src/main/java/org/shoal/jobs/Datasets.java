@@ -100,8 +100,8 @@ final class Datasets {
    * spills to disk does not keep the ids' order within them.
    */
   static void writePartitioned(Dataset<Row> parts, String folder) {
-    boolean bucketed = Arrays.asList(parts.columns()).contains(BUCKET);
-    List<String> order = new java.util.ArrayList<>(partitionColumns(parts));
+    List<String> partitionBy = partitionColumns(parts);
+    List<String> order = new java.util.ArrayList<>(partitionBy);
     order.addAll(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE));
     var writer =
         parts
@@ -115,7 +115,6 @@ final class Datasets {
         writer = writer.option("parquet.enable.dictionary#" + c, "false");
       }
     }
-    writer = bucketed ? writer.partitionBy(Cols.SPLIT, BUCKET) : writer.partitionBy(Cols.SPLIT);
-    writer.parquet(folder + CHOICES);
+    writer.partitionBy(partitionBy.toArray(String[]::new)).parquet(folder + CHOICES);
   }
 }

@@ -1,7 +1,6 @@
 package org.shoal.pipeline.model;
 
 import java.util.function.Supplier;
-import org.nd4j.linalg.factory.Environment;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -11,34 +10,41 @@ import org.nd4j.linalg.factory.Nd4j;
  * on two).
  */
 public final class NativeThreads {
+  /** ND4J's op threads, its master threads and its BLAS threads. */
+  private record Counts(int ops, int master, int blas) {
+    static Counts now() {
+      return new Counts(
+          Nd4j.getEnvironment().maxThreads(),
+          Nd4j.getEnvironment().maxMasterThreads(),
+          Nd4j.factory().blas().getMaxThreads());
+    }
+
+    void apply() {
+      Nd4j.getEnvironment().setMaxThreads(ops);
+      Nd4j.getEnvironment().setMaxMasterThreads(master);
+      Nd4j.factory().blas().setMaxThreads(blas);
+    }
+  }
+
   // The process's own counts, from before shoal changed any.
-  private static final int OPS = Nd4j.getEnvironment().maxThreads();
-  private static final int MASTER = Nd4j.getEnvironment().maxMasterThreads();
-  private static final int BLAS = Nd4j.factory().blas().getMaxThreads();
+  private static final Counts PROCESS = Counts.now();
 
   private NativeThreads() {}
 
   /** Runs {@code work} with {@code threads} native threads, then restores the previous counts. */
   public static <T> T with(int threads, Supplier<T> work) {
-    Environment env = Nd4j.getEnvironment();
-    int ops = env.maxThreads();
-    int master = env.maxMasterThreads();
-    int blas = Nd4j.factory().blas().getMaxThreads();
+    Counts before = Counts.now();
     set(threads);
     try {
       return work.get();
     } finally {
-      env.setMaxThreads(ops);
-      env.setMaxMasterThreads(master);
-      Nd4j.factory().blas().setMaxThreads(blas);
+      before.apply();
     }
   }
 
   /** Back to the process's own counts. */
   public static void reset() {
-    Nd4j.getEnvironment().setMaxThreads(OPS);
-    Nd4j.getEnvironment().setMaxMasterThreads(MASTER);
-    Nd4j.factory().blas().setMaxThreads(BLAS);
+    PROCESS.apply();
   }
 
   /**
@@ -49,8 +55,6 @@ public final class NativeThreads {
     if (threads < 1) {
       throw new IllegalArgumentException("native threads must be >= 1, got " + threads);
     }
-    Nd4j.getEnvironment().setMaxThreads(threads);
-    Nd4j.getEnvironment().setMaxMasterThreads(threads);
-    Nd4j.factory().blas().setMaxThreads(threads);
+    new Counts(threads, threads, threads).apply();
   }
 }

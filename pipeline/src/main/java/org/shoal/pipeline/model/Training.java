@@ -218,13 +218,12 @@ public final class Training {
         try {
           out.add(running.get(i).get());
         } catch (java.util.concurrent.ExecutionException e) {
-          running.forEach(r -> r.cancel(true));
+          // shutdownNow below drops the fits not started and interrupts the others
           if (e.getCause() instanceof RuntimeException r) {
             throw r;
           }
           throw new IllegalStateException(fits.get(i).label() + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
-          running.forEach(r -> r.cancel(true));
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while training " + fits.get(i).label(), e);
         }
