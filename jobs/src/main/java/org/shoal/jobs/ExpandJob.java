@@ -89,6 +89,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
         String.format(
             Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
 
+    Outputs.text(spark, choicesPerDecisionCsv(report), out + "/choices-per-decision.csv");
     Outputs.text(spark, manifest(in.params(), in.expansion()).toJson(), out + Datasets.MANIFEST);
     double seconds = (System.nanoTime() - start) / 1e9;
     Report json =
@@ -175,7 +176,8 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
             .withColumn(
                 Datasets.BUCKET,
                 pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"));
-    if (choices.isEmpty()) {
+    // a kept decision has at least its selected choice: no kept decision, no choices
+    if (expansion.decisions().filter(col(Cols.REASON).isNull()).isEmpty()) {
       // No partitions to write: one empty file keeps the table's schema readable.
       Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
     } else {
@@ -189,15 +191,6 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     Outputs.singleCsv(
         spark,
         written
-            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
-            .count()
-            .groupBy(col("count").as("choices"))
-            .count(),
-        out + "/choices-per-decision.csv",
-        "choices");
-    Outputs.singleCsv(
-        spark,
-        written
             .filter(col(Cols.DECISION).leq(5))
             .select(Expansion.LEADING_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
             .orderBy(Cols.INDIVIDUAL)
@@ -207,6 +200,15 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
         Cols.DECISION,
         Cols.CHOICE);
     progress.finished("written");
+  }
+
+  /** How many decisions have each number of choices, as written: choices,count. */
+  private static String choicesPerDecisionCsv(ExpandReport report) {
+    StringBuilder csv = new StringBuilder("choices,count");
+    report
+        .choicesPerDecision()
+        .forEach((n, decisions) -> csv.append('\n').append(n).append(',').append(decisions));
+    return csv.toString();
   }
 
   /** What expand did, in a few lines: fixes, positions, decisions, choices, features, speed. */

@@ -6,8 +6,6 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -21,7 +19,9 @@ import org.shoal.pipeline.schema.Cols;
 
 /**
  * Where every input row went. The books balance: fixes in = rejected + kept in positions (as {@code
- * fixes}); positions = decisions considered + segment ends; decisions considered = kept + dropped.
+ * fixes}); positions = decisions considered + segment ends; decisions considered = kept + dropped;
+ * the decisions in the choice table as written = kept. A kept decision's choices are its candidates
+ * (its origin's choice set) less those removed for missing covariates.
  */
 public record ExpandReport(
     long fixesIn,
@@ -35,6 +35,7 @@ public record ExpandReport(
     long decisionsConsidered,
     Map<String, Long> decisionsDropped,
     Double largestDroppedMoveKm,
+    long decisionsKept,
     long decisions,
     long choiceRows,
     long choicesRemovedWithoutCovariates,
@@ -44,7 +45,8 @@ public record ExpandReport(
     double stayPutRate,
     Map<String, Long> individualsBySplit,
     Map<String, Long> individualsWithDecisionsBySplit,
-    Map<String, Long> decisionsBySplit) {
+    Map<String, Long> decisionsBySplit,
+    Map<Integer, Long> choicesPerDecision) {
 
   public long fixesRejectedTotal() {
     return fixesRejected.values().stream().mapToLong(Long::longValue).sum();
@@ -58,7 +60,8 @@ public record ExpandReport(
   public boolean balances() {
     return fixesIn == fixesRejectedTotal() + fixesMergedIntoPositions + positions
         && positions == decisionsConsidered + segmentEnds
-        && decisionsConsidered == decisions + decisionsDroppedTotal();
+        && decisionsConsidered == decisionsKept + decisionsDroppedTotal()
+        && decisions == decisionsKept;
   }
 
   /** Why there are no decisions, in one sentence; null when there are some. */
@@ -122,28 +125,19 @@ public record ExpandReport(
       }
     }
 
-    Dataset<Row> perDecision =
-        choices
-            .groupBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.SPLIT)
-            .agg(
-                count(lit(1)).as("n"),
-                max(when(col(Cols.SELECTED), col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL))))
-                    .as("stayed"));
-    // one pass: a row per split and (grouping(split) = 1) the row for all decisions, absent when
-    // there are none
+    // the kept decisions, per split and (grouping(split) = 1) all together, from the decision table
     Row all = null;
     Map<String, Long> individualsWithDecisions = new TreeMap<>();
     Map<String, Long> decisionsBySplit = new TreeMap<>();
     for (Row r :
-        perDecision
+        out.decisions()
+            .filter(col(Cols.REASON).isNull())
             .rollup(Cols.SPLIT)
             .agg(
                 count(lit(1)).as("decisions"),
-                sum("n").as("choiceRows"),
-                min("n").as("minChoices"),
-                percentile_approx(col("n"), lit(0.5), lit(10_000)).as("medianChoices"),
-                max("n").as("maxChoices"),
-                sum(when(col("stayed"), 1).otherwise(0)).as("stayed"),
+                sum(ExpandDecisions.CANDIDATES).as("candidates"),
+                sum(when(col(Cols.NEXT_CELL).equalTo(col(Cols.ORIGIN_CELL)), 1).otherwise(0))
+                    .as("stayed"),
                 countDistinct(col(Cols.INDIVIDUAL)).as("individuals"),
                 grouping(Cols.SPLIT).as("allSplits"))
             .collectAsList()) {
@@ -155,35 +149,78 @@ public record ExpandReport(
         decisionsBySplit.put(split, r.getAs("decisions"));
       }
     }
-    long decisions = all == null ? 0 : all.<Long>getAs("decisions");
+    long kept = all == null ? 0 : all.<Long>getAs("decisions");
+    // the choices per decision as written: how many decisions have n choices
+    Map<Integer, Long> perDecision = new TreeMap<>();
+    for (Row r :
+        choices
+            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
+            .agg(count(lit(1)).cast("int").as("n"))
+            .groupBy("n")
+            .count()
+            .collectAsList()) {
+      perDecision.put(r.getInt(0), r.getLong(1));
+    }
+    Histogram written = Histogram.of(perDecision);
     Map<String, Long> individualsBySplit = new TreeMap<>();
     for (Row r : out.splits().groupBy(Cols.SPLIT).count().collectAsList()) {
       individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
     }
-    ExpandReport report =
-        new ExpandReport(
-            fixesIn,
-            rejected,
-            fixesInPositions - positions,
-            out.simultaneous().count(),
-            positions,
-            pos.getLong(2),
-            pos.getLong(3),
-            orZero(pos, 4),
-            positions - orZero(pos, 4),
-            dropped,
-            largestMove,
-            decisions,
-            decisions == 0 ? 0 : all.<Long>getAs("choiceRows"),
-            out.removedChoices().count(),
-            decisions == 0 ? 0 : all.<Long>getAs("minChoices").intValue(),
-            decisions == 0 ? 0 : all.<Long>getAs("medianChoices").intValue(),
-            decisions == 0 ? 0 : all.<Long>getAs("maxChoices").intValue(),
-            decisions == 0 ? Double.NaN : all.<Long>getAs("stayed") / (double) decisions,
-            individualsBySplit,
-            individualsWithDecisions,
-            decisionsBySplit);
-    return report;
+    return new ExpandReport(
+        fixesIn,
+        rejected,
+        fixesInPositions - positions,
+        out.simultaneous().count(),
+        positions,
+        pos.getLong(2),
+        pos.getLong(3),
+        orZero(pos, 4),
+        positions - orZero(pos, 4),
+        dropped,
+        largestMove,
+        kept,
+        written.decisions(),
+        written.rows(),
+        kept == 0 ? 0 : all.<Long>getAs("candidates") - written.rows(),
+        written.min(),
+        written.median(),
+        written.max(),
+        kept == 0 ? Double.NaN : all.<Long>getAs("stayed") / (double) kept,
+        individualsBySplit,
+        individualsWithDecisions,
+        decisionsBySplit,
+        perDecision);
+  }
+
+  /** Decisions, rows, and the min, median and max of a histogram of choices per decision. */
+  record Histogram(long decisions, long rows, int min, int median, int max) {
+    static Histogram of(Map<Integer, Long> decisionsWithN) {
+      long decisions = 0;
+      long rows = 0;
+      for (Map.Entry<Integer, Long> e : decisionsWithN.entrySet()) {
+        decisions += e.getValue();
+        rows += e.getKey() * e.getValue();
+      }
+      if (decisions == 0) {
+        return new Histogram(0, 0, 0, 0, 0);
+      }
+      // the lower median: the smallest n with at least half the decisions at or below it
+      int median = 0;
+      long seen = 0;
+      for (Map.Entry<Integer, Long> e : decisionsWithN.entrySet()) {
+        seen += e.getValue();
+        if (2 * seen >= decisions) {
+          median = e.getKey();
+          break;
+        }
+      }
+      Integer first = decisionsWithN.keySet().iterator().next();
+      Integer last = first;
+      for (Integer n : decisionsWithN.keySet()) {
+        last = n;
+      }
+      return new Histogram(decisions, rows, first, median, last);
+    }
   }
 
   /** A sum over no rows is null: zero here. */

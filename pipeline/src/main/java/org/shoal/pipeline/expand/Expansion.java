@@ -2,6 +2,7 @@ package org.shoal.pipeline.expand;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -44,7 +45,9 @@ public final class Expansion {
    * @param positions one row per individual and step (persisted)
    * @param choices the decision/choice table with ids, raw values and {@code f_*} features
    * @param dropped decisions that could not be kept, with reason
-   * @param removedChoices choices removed for missing covariates
+   * @param decisions every decision considered, kept or not: its ids, cells, split, {@code
+   *     candidates} (the choices it had before any was removed for missing covariates) and {@code
+   *     reason} (null when kept; persisted)
    * @param splits individual, split
    * @param normalisation the statistics used (fitted on training rows, or reused)
    * @param features the model's feature columns, in order
@@ -59,7 +62,7 @@ public final class Expansion {
       Dataset<Row> positions,
       Dataset<Row> choices,
       Dataset<Row> dropped,
-      Dataset<Row> removedChoices,
+      Dataset<Row> decisions,
       Dataset<Row> splits,
       Normalisation normalisation,
       List<String> features,
@@ -150,18 +153,15 @@ public final class Expansion {
                 unique.unique(), p.dailyRule(), p.step(), p.resolution(), attributeNames)
             .persist(StorageLevel.MEMORY_AND_DISK());
 
-    ExpandDecisions.Result expanded =
-        ExpandDecisions.apply(positions, covariates, p.radiusKm(), p.missingCovariates());
-    Dataset<Row> choices = ChoiceFeatures.add(expanded.choices(), p.radiusKm());
-    Dataset<Row> dropped = expanded.dropped();
-
+    // Whether a decision can be kept is settled on the decision table, before any choice exists.
+    Dataset<Row> decisions =
+        ExpandDecisions.decisions(positions, covariates, p.radiusKm(), p.missingCovariates());
     Dataset<Row> splits;
     if (splitTable == null) {
       splits =
           Splits.byHash(
               positions.select(Cols.INDIVIDUAL).distinct(),
-              // individuals with a decision to make (positions is cached; the choices are not
-              // computed yet)
+              // individuals with a decision to make (positions is cached)
               positions.filter(col(Cols.NEXT_CELL).isNotNull()).select(Cols.INDIVIDUAL).distinct(),
               p.splitSeed(),
               p.validationFraction());
@@ -169,13 +169,25 @@ public final class Expansion {
       splits =
           splitTable.select(col(Cols.INDIVIDUAL).cast("string"), col(Cols.SPLIT).cast("string"));
     }
-    choices = choices.join(splits, Cols.INDIVIDUAL, "left");
-    dropped =
-        dropped.unionByName(
-            ExpandDecisions.droppedDecisions(
-                choices.filter(col(Cols.SPLIT).isNull()), lit(NOT_IN_SPLIT_FILE)));
-    choices = choices.filter(col(Cols.SPLIT).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> unnormalised = choices;
+    decisions =
+        decisions
+            .join(splits, Cols.INDIVIDUAL, "left")
+            .withColumn(
+                Cols.REASON,
+                when(
+                        col(Cols.REASON).isNull().and(col(Cols.SPLIT).isNull()),
+                        lit(NOT_IN_SPLIT_FILE))
+                    .otherwise(col(Cols.REASON)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> dropped = ExpandDecisions.dropped(decisions);
+    Dataset<Row> choices =
+        ChoiceFeatures.add(
+            ExpandDecisions.choices(
+                decisions.filter(col(Cols.REASON).isNull()),
+                covariates,
+                p.radiusKm(),
+                p.missingCovariates()),
+            p.radiusKm());
 
     Normalisation normalisation =
         reuse != null
@@ -195,11 +207,11 @@ public final class Expansion {
         positions,
         choices.select(outputColumns(choices, features, covariates, attributeNames)),
         dropped,
-        expanded.removedChoices(),
+        decisions,
         splits,
         normalisation,
         features,
-        List.of(checked, positions, expanded.flagged(), unnormalised));
+        List.of(checked, positions, decisions));
   }
 
   private static Column[] rawColumns(TrackSource source) {

@@ -142,6 +142,20 @@ class TestExpansion {
     assertThat(r.largestDroppedMoveKm()).isCloseTo(moved, within(1e-9));
     assertThat(r.individualsWithDecisionsBySplit()).isEqualTo(Map.of("train", 2L));
 
+    // the choices per decision as counted by hand from the choice rows; every kept decision had
+    // its whole choice set (no covariates), so nothing was removed
+    Map<String, Integer> perDecision = new java.util.TreeMap<>();
+    for (Row c : out.choices().collectAsList()) {
+      perDecision.merge(c.getAs(Cols.INDIVIDUAL) + "/" + c.getAs(Cols.DECISION), 1, Integer::sum);
+    }
+    Map<Integer, Long> histogram = new java.util.TreeMap<>();
+    perDecision.values().forEach(n -> histogram.merge(n, 1L, Long::sum));
+    assertThat(r.choicesPerDecision()).isEqualTo(histogram);
+    assertThat(r.choiceRows()).isEqualTo(perDecision.values().stream().mapToLong(n -> n).sum());
+    assertThat(r.minChoices()).isEqualTo(java.util.Collections.min(perDecision.values()));
+    assertThat(r.maxChoices()).isEqualTo(java.util.Collections.max(perDecision.values()));
+    assertThat(r.choicesRemovedWithoutCovariates()).isZero();
+
     List<Row> rejected = out.rejected().orderBy("reason").collectAsList();
     assertThat(rejected).hasSize(6);
     Row duplicate =
