@@ -49,7 +49,11 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     progress.finished("written to " + config.output());
 
     progress.stage("summarising");
-    Report report = Report.of(Datasets.choices(spark, config.output()), result.skipped(), p);
+    Report report =
+        Report.of(
+            Datasets.choices(spark, config.output()),
+            spark.read().parquet(config.output() + "/skipped"),
+            p);
     Outputs.json(spark, report, config.output() + "/report.json");
     if (report.stayPutWinRate() != null) {
       progress.info(
@@ -93,43 +97,55 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
       Map<String, SplitCounts> splits,
       Map<String, Long> skippedDecisions,
       Double stayPutWinRate) {
+    /** From the written tables, in one pass over the choices. */
     static Report of(Dataset<Row> written, Dataset<Row> skipped, SampleContrasts.Params p) {
-      Map<String, SplitCounts> bySplit = new LinkedHashMap<>();
-      Dataset<Row> perIndividual =
+      Column stay = col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL));
+      Dataset<Row> bySplitRows =
           written
               .groupBy(Cols.SPLIT, Cols.INDIVIDUAL)
-              .agg(countDistinct(col(Cols.DECISION)).as("decisions"))
+              .agg(
+                  countDistinct(col(Cols.DECISION)).as("decisions"),
+                  count(lit(1)).as("rows"),
+                  sum(when(stay.and(col(Cols.SELECTED)), 1).otherwise(0)).as("stay_wins"),
+                  sum(when(stay, 1).otherwise(0)).as("stays"))
               .groupBy(Cols.SPLIT)
-              .agg(count(lit(1)), min("decisions"), max("decisions"), sum("decisions"));
-      for (Row r : perIndividual.collectAsList()) {
+              .agg(
+                  count(lit(1)),
+                  min("decisions"),
+                  max("decisions"),
+                  sum("decisions"),
+                  sum("rows"),
+                  sum("stay_wins"),
+                  sum("stays"));
+      Map<String, SplitCounts> bySplit = new LinkedHashMap<>();
+      long rows = 0;
+      long stayWins = 0;
+      long stays = 0;
+      for (Row r : bySplitRows.collectAsList()) {
         bySplit.put(
             r.getString(0),
             new SplitCounts(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4)));
+        rows += r.getLong(5);
+        stayWins += r.getLong(6);
+        stays += r.getLong(7);
       }
       Map<String, Long> skippedByReason = new LinkedHashMap<>();
       for (Row r : skipped.groupBy("reason").count().collectAsList()) {
         skippedByReason.put(r.getString(0), r.getLong(1));
+      }
+      Double stayPutWinRate = null;
+      if (p.mode() == SampleContrasts.Mode.PAIRS) {
+        stayPutWinRate = stays == 0 ? Double.NaN : stayWins / (double) stays;
       }
       return new Report(
           p.mode().name().toLowerCase(Locale.ROOT),
           p.decisionsPerIndividual(),
           p.alternativesPerDecision(),
           p.seed(),
-          written.count(),
+          rows,
           bySplit,
           skippedByReason,
-          p.mode() == SampleContrasts.Mode.PAIRS ? stayPutWinRate(written) : null);
-    }
-
-    private static double stayPutWinRate(Dataset<Row> pairs) {
-      Column stays = col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL));
-      Row w =
-          pairs
-              .agg(
-                  sum(when(stays.and(col(Cols.SELECTED)), 1).otherwise(0)),
-                  sum(when(stays, 1).otherwise(0)))
-              .first();
-      return w.getLong(1) == 0 ? Double.NaN : w.getLong(0) / (double) w.getLong(1);
+          stayPutWinRate);
     }
   }
 }

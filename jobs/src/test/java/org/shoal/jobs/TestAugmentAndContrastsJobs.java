@@ -75,6 +75,24 @@ class TestAugmentAndContrastsJobs {
           .isEqualTo(120);
     }
     assertThat(report.at("/rows").asLong()).isEqualTo(pairs.count());
-    assertThat(report.at("/stayPutWinRate").asDouble()).isBetween(0.5, 1.0);
+    // the stay-put win rate and the decisions per split, counted by hand from the pairs
+    long stays = 0;
+    long stayWins = 0;
+    java.util.Map<String, java.util.Set<String>> decisions = new java.util.TreeMap<>();
+    for (Row r : pairs.collectAsList()) {
+      boolean stay = r.getAs(Cols.CELL).equals(r.getAs(Cols.ORIGIN_CELL));
+      stays += stay ? 1 : 0;
+      stayWins += stay && r.<Boolean>getAs(Cols.SELECTED) ? 1 : 0;
+      decisions
+          .computeIfAbsent(r.getAs("split"), k -> new java.util.HashSet<>())
+          .add(r.getAs(Cols.INDIVIDUAL) + "/" + r.getAs(Cols.DECISION));
+    }
+    assertThat(report.at("/stayPutWinRate").asDouble())
+        .isEqualTo(stayWins / (double) stays)
+        .isBetween(0.5, 1.0);
+    decisions.forEach(
+        (split, ids) ->
+            assertThat(report.at("/splits/" + split + "/decisions").asLong())
+                .isEqualTo(ids.size()));
   }
 }

@@ -37,7 +37,7 @@ public final class Expansion {
 
   /**
    * @param tracks what was read: files, the columns found, which column identified individuals
-   * @param fixesIn every raw fix read
+   * @param fixesIn every fix read, one row each, with its validation outcome (persisted)
    * @param rejected fixes that failed validation or duplicated a timestamp, with raw text and
    *     reason
    * @param simultaneous kept fixes that share individual and time with another at a different
@@ -201,7 +201,7 @@ public final class Expansion {
     }
     return new Output(
         tracks,
-        raw,
+        checked,
         rejected,
         unique.simultaneous(),
         positions,
