@@ -95,6 +95,10 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
         Stages.forget(spark, stage());
         Stages.Listing inputs = Stages.Listing.of(spark, stage());
         fitSessionToInput(spark, sparkConfig, inputs.bytes(), progress);
+        // only in a JVM of its own: code C1 compiled this way is never recompiled by C2
+        if (!borrowed && sparkConfig.quickJit(inputs.bytes()) && QuickJit.c1Only()) {
+          progress.info("small input: compiling with C1 only (shoal.spark.quick-jit-mb)");
+        }
         long t0 = System.nanoTime();
         run(spark, progress);
         Stages.record(

@@ -109,6 +109,23 @@ class TestConfigLoader {
   }
 
   @Test
+  void quickJitDefaultsToFourMegabytesAndCannotBeNegative() {
+    SparkConfig defaults = SparkConfig.from(new Settings(ConfigLoader.load(null, Map.of())));
+    assertThat(defaults.quickJitBytes()).isEqualTo(4L * 1024 * 1024);
+    assertThat(defaults.smallInputBytes()).isEqualTo(32L * 1024 * 1024);
+    assertThat(
+            SparkConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("spark.quick-jit-mb", "0.5"))))
+                .quickJitBytes())
+        .isEqualTo(512L * 1024);
+    assertThatThrownBy(
+            () ->
+                SparkConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("spark.quick-jit-mb", "-1")))))
+        .hasMessageContaining("shoal.spark.quick-jit-mb");
+  }
+
+  @Test
   void aWrongTypeIsNamed() {
     assertThatThrownBy(() -> simulate(null, Map.of("shoal.simulate.individuals", "many")))
         .isInstanceOf(ConfigError.class)
