@@ -83,6 +83,7 @@ final class Inputs {
       t = d == null ? s : s == null ? d : d.join(s, Cols.CELL);
     } else {
       t = typed(table(spark, path, "covariates"), path);
+      requireOneRowPerKey(t, path);
     }
     List<Row> first = t.select(Cols.CELL).limit(1).collectAsList();
     if (first.isEmpty()) {
@@ -101,6 +102,36 @@ final class Inputs {
               + resolution);
     }
     return t;
+  }
+
+  /**
+   * A table of one's own must hold one row per cell (and day): a second row would give that cell's
+   * choices twice. ({@code shoal covariates} writes one per cell and day by construction.)
+   */
+  private static void requireOneRowPerKey(Dataset<Row> t, String path) {
+    boolean daily = Arrays.asList(t.columns()).contains(Cols.DATE);
+    List<String> key = daily ? List.of(Cols.CELL, Cols.DATE) : List.of(Cols.CELL);
+    List<Row> repeated =
+        t.groupBy(key.stream().map(c -> col(c)).toArray(Column[]::new))
+            .count()
+            .filter(col("count").gt(1))
+            .limit(1)
+            .collectAsList();
+    if (!repeated.isEmpty()) {
+      Row r = repeated.get(0);
+      throw new IllegalArgumentException(
+          "the covariates at "
+              + path
+              + " have "
+              + r.getLong(key.size())
+              + " rows for cell "
+              + r.get(0)
+              + (daily ? " on " + r.get(1) : "")
+              + ": one row per cell"
+              + (daily ? " and day" : "")
+              + " is needed, or that cell's choices would appear more than once;"
+              + " average them first, or build the table with shoal covariates");
+    }
   }
 
   private static Dataset<Row> typed(Dataset<Row> t, String path) {

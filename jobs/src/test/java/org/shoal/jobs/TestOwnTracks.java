@@ -171,6 +171,42 @@ class TestOwnTracks {
   }
 
   @Test
+  void aCovariatesTableWithTwoRowsForOneCellAndDayIsOneSentenceNamingThem() throws Exception {
+    Path tracks =
+        Files.writeString(
+            dir.resolve("two-days.csv"),
+            "individual_id,timestamp,latitude,longitude\nA,2021-01-01,10,10\nA,2021-01-02,10,10\n");
+    String cell =
+        org.shoal.pipeline.h3.H3Cells.address(org.shoal.pipeline.h3.H3Cells.cellOf(10, 10, 4));
+    Path covariates =
+        Files.writeString(
+            dir.resolve("covariates.csv"),
+            "cell,date,sst\n"
+                + cell
+                + ",2021-01-01,10.5\n"
+                + cell
+                + ",2021-01-02,10.7\n"
+                + cell
+                + ",2021-01-02,10.9\n");
+    Cli.Result r =
+        shoal(
+            List.of(
+                "expand",
+                "-Dexpand.tracks.path=" + tracks,
+                "-Dexpand.covariates=" + covariates,
+                "-Dexpand.output=" + dir.resolve("dup")));
+    assertThat(r.code()).isEqualTo(Shoal.EXIT_USAGE);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err())
+        .startsWith(
+            "shoal expand: the covariates at "
+                + covariates
+                + " have 2 rows for cell "
+                + cell
+                + " on 2021-01-02: one row per cell and day is needed");
+  }
+
+  @Test
   void aTextFileNamedParquetIsOneLineNamingTheFile() {
     String fake = TrackFixtures.path("fake.parquet");
     Cli.Result r =
