@@ -16,6 +16,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.shoal.jobs.config.ExpandConfig;
+import org.shoal.pipeline.expand.ExpandDecisions;
 import org.shoal.pipeline.expand.ExpandParams;
 import org.shoal.pipeline.expand.ExpandReport;
 import org.shoal.pipeline.expand.Expansion;
@@ -177,7 +178,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
                 Datasets.BUCKET,
                 pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"));
     // a kept decision has at least its selected choice: no kept decision, no choices
-    if (expansion.decisions().filter(col(Cols.REASON).isNull()).isEmpty()) {
+    if (ExpandDecisions.kept(expansion.decisions()).isEmpty()) {
       // No partitions to write: one empty file keeps the table's schema readable.
       Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
     } else {

@@ -118,6 +118,11 @@ public final class ExpandDecisions {
     return decisions;
   }
 
+  /** The kept decisions of a {@link #decisions} table. */
+  public static Dataset<Row> kept(Dataset<Row> decisions) {
+    return decisions.filter(col(Cols.REASON).isNull());
+  }
+
   /** The dropped decisions of a {@link #decisions} table, with their reason. */
   public static Dataset<Row> dropped(Dataset<Row> decisions) {
     return decisions

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -130,8 +131,7 @@ public record ExpandReport(
     Map<String, Long> individualsWithDecisions = new TreeMap<>();
     Map<String, Long> decisionsBySplit = new TreeMap<>();
     for (Row r :
-        out.decisions()
-            .filter(col(Cols.REASON).isNull())
+        ExpandDecisions.kept(out.decisions())
             .rollup(Cols.SPLIT)
             .agg(
                 count(lit(1)).as("decisions"),
@@ -151,7 +151,7 @@ public record ExpandReport(
     }
     long kept = all == null ? 0 : all.<Long>getAs("decisions");
     // the choices per decision as written: how many decisions have n choices
-    Map<Integer, Long> perDecision = new TreeMap<>();
+    NavigableMap<Integer, Long> perDecision = new TreeMap<>();
     for (Row r :
         choices
             .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
@@ -194,7 +194,7 @@ public record ExpandReport(
 
   /** Decisions, rows, and the min, median and max of a histogram of choices per decision. */
   record Histogram(long decisions, long rows, int min, int median, int max) {
-    static Histogram of(Map<Integer, Long> decisionsWithN) {
+    static Histogram of(NavigableMap<Integer, Long> decisionsWithN) {
       long decisions = 0;
       long rows = 0;
       for (Map.Entry<Integer, Long> e : decisionsWithN.entrySet()) {
@@ -214,12 +214,8 @@ public record ExpandReport(
           break;
         }
       }
-      Integer first = decisionsWithN.keySet().iterator().next();
-      Integer last = first;
-      for (Integer n : decisionsWithN.keySet()) {
-        last = n;
-      }
-      return new Histogram(decisions, rows, first, median, last);
+      return new Histogram(
+          decisions, rows, decisionsWithN.firstKey(), median, decisionsWithN.lastKey());
     }
   }
 

@@ -183,10 +183,7 @@ public final class Expansion {
     Dataset<Row> choices =
         ChoiceFeatures.add(
             ExpandDecisions.choices(
-                decisions.filter(col(Cols.REASON).isNull()),
-                covariates,
-                p.radiusKm(),
-                p.missingCovariates()),
+                ExpandDecisions.kept(decisions), covariates, p.radiusKm(), p.missingCovariates()),
             p.radiusKm());
 
     Normalisation normalisation =
