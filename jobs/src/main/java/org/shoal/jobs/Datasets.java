@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,6 +78,16 @@ final class Datasets {
     writePartitioned(partitioned(rows), folder);
   }
 
+  /**
+   * As {@link #writeChoices(Dataset, String)}, in at least {@code folders} tasks (the split and
+   * bucket folders expected, so that no task writes several of them while a core waits), with
+   * {@code continuous} columns (a new value on nearly every row) written without Parquet's
+   * dictionary, which they would fill only to give up.
+   */
+  static void writeChoices(Dataset<Row> rows, String folder, int folders, Set<String> continuous) {
+    writePartitioned(partitioned(rows, folders), folder, continuous);
+  }
+
   /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */
   static List<String> partitionColumns(Dataset<Row> rows) {
     return Arrays.asList(rows.columns()).contains(BUCKET)
@@ -89,8 +100,16 @@ final class Datasets {
    * them.
    */
   static Dataset<Row> partitioned(Dataset<Row> rows) {
-    return rows.repartition(
-        partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new));
+    return partitioned(rows, 0);
+  }
+
+  /** As {@link #partitioned(Dataset)}, into at least {@code atLeast} partitions. */
+  static Dataset<Row> partitioned(Dataset<Row> rows, int atLeast) {
+    Column[] by = partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new);
+    int configured =
+        Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    // Below the configured number the session's (adaptive) choice stands.
+    return atLeast > configured ? rows.repartition(atLeast, by) : rows.repartition(by);
   }
 
   /**
@@ -100,6 +119,10 @@ final class Datasets {
    * spills to disk does not keep the ids' order within them.
    */
   static void writePartitioned(Dataset<Row> parts, String folder) {
+    writePartitioned(parts, folder, Set.of());
+  }
+
+  private static void writePartitioned(Dataset<Row> parts, String folder, Set<String> continuous) {
     List<String> partitionBy = partitionColumns(parts);
     List<String> order = new java.util.ArrayList<>(partitionBy);
     order.addAll(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE));
@@ -111,7 +134,7 @@ final class Datasets {
     // A model's outputs mostly take a new value on every row: Parquet's dictionary for them grows
     // until it gives up, about a tenth of infer's write time (measured on the demo's contrasts).
     for (String c : parts.columns()) {
-      if (c.equals(Cols.LOG_ODDS) || c.startsWith(Cols.PROBABILITY)) {
+      if (c.equals(Cols.LOG_ODDS) || c.startsWith(Cols.PROBABILITY) || continuous.contains(c)) {
         writer = writer.option("parquet.enable.dictionary#" + c, "false");
       }
     }

@@ -23,6 +23,7 @@ import org.shoal.pipeline.expand.Expansion;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.tracks.TrackReader;
 import picocli.CommandLine.Command;
 
@@ -182,7 +183,8 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
       // No partitions to write: one empty file keeps the table's schema readable.
       Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
     } else {
-      Datasets.writeChoices(choices, out);
+      Datasets.writeChoices(
+          choices, out, Split.values().length * config.buckets(), expansion.continuousColumns());
     }
     Outputs.parquet(expansion.rejected().coalesce(1), out + "/rejected");
     Outputs.parquet(expansion.dropped().coalesce(1), out + "/dropped");

@@ -51,6 +51,7 @@ public final class Expansion {
    * @param splits individual, split
    * @param normalisation the statistics used (fitted on training rows, or reused)
    * @param features the model's feature columns, in order
+   * @param covariates the covariates' variable columns carried into the choices
    * @param cached the intermediate tables kept in memory (or on local disk) while the outputs are
    *     written
    */
@@ -66,7 +67,20 @@ public final class Expansion {
       Dataset<Row> splits,
       Normalisation normalisation,
       List<String> features,
+      List<String> covariates,
       List<Dataset<Row>> cached) {
+    /**
+     * The columns that take a new value on nearly every row: the covariates (by cell and day) and
+     * the features made from them.
+     */
+    public Set<String> continuousColumns() {
+      Set<String> columns = new LinkedHashSet<>(covariates);
+      for (String c : covariates) {
+        columns.add(Normalisation.featureName(c));
+      }
+      return columns;
+    }
+
     /** Frees the cached intermediate tables once every output is written and counted. */
     public void release() {
       cached.forEach(Dataset::unpersist);
@@ -137,8 +151,13 @@ public final class Expansion {
     Dataset<Row> checked =
         FixValidation.apply(raw, source, List.copyOf(p.attributeTransforms().keySet()))
             .persist(StorageLevel.MEMORY_AND_DISK());
+    // Hash-partitioned by individual once: deduplication, daily positions, segments and decision
+    // numbers all group within an individual, so none of them shuffles again. Persisted: read
+    // four times (positions, the rejected write, two counts).
     DailyPositions.Deduplicated unique =
-        DailyPositions.deduplicate(checked.filter(col(Cols.REASON).isNull()));
+        DailyPositions.deduplicate(
+                checked.filter(col(Cols.REASON).isNull()).repartition(col(Cols.INDIVIDUAL)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> rejected =
         checked
             .filter(col(Cols.REASON).isNotNull())
@@ -208,7 +227,21 @@ public final class Expansion {
         splits,
         normalisation,
         features,
-        List.of(checked, positions, decisions));
+        covariateVariables(covariates),
+        List.of(checked, unique.marked(), positions, decisions));
+  }
+
+  /** The covariates' columns but the keys (cell and date). */
+  private static List<String> covariateVariables(Dataset<Row> covariates) {
+    List<String> names = new ArrayList<>();
+    if (covariates != null) {
+      for (String c : covariates.columns()) {
+        if (!c.equals(Cols.CELL) && !c.equals(Cols.DATE)) {
+          names.add(c);
+        }
+      }
+    }
+    return names;
   }
 
   private static Column[] rawColumns(TrackSource source) {
@@ -249,13 +282,7 @@ public final class Expansion {
     names.addAll(LEADING_COLUMNS);
     names.addAll(
         List.of(ChoiceFeatures.STAY_PUT, ChoiceFeatures.DAY_OF_YEAR, ChoiceFeatures.MONTH));
-    if (covariates != null) {
-      for (String c : covariates.columns()) {
-        if (!c.equals(Cols.CELL) && !c.equals(Cols.DATE)) {
-          names.add(c);
-        }
-      }
-    }
+    names.addAll(covariateVariables(covariates));
     names.addAll(attributes);
     names.addAll(features);
     List<Column> cols = new ArrayList<>();

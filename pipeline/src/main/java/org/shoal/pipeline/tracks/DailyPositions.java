@@ -2,6 +2,7 @@ package org.shoal.pipeline.tracks;
 
 import static org.apache.spark.sql.functions.atan2;
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.cos;
 import static org.apache.spark.sql.functions.count;
@@ -13,6 +14,7 @@ import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min_by;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.radians;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sin;
@@ -33,6 +35,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
@@ -59,28 +62,50 @@ public final class DailyPositions {
    * Valid fixes split into the first of each identical fix (individual, timestamp and position) and
    * the copies after it. {@code simultaneous} are the unique fixes that share their individual and
    * timestamp with another at a different position (an acoustic ping heard at two stations): kept,
-   * and merged by the step rule.
+   * and merged by the step rule. All three are filters of {@code marked}, the valid fixes with two
+   * flag columns, which a caller reading them more than once should persist.
    */
-  public record Deduplicated(
-      Dataset<Row> unique, Dataset<Row> duplicates, Dataset<Row> simultaneous) {}
+  public record Deduplicated(Dataset<Row> marked) {
+    private static final String COPY = "_copy";
+    private static final String SIMULTANEOUS = "_simultaneous";
+
+    public Dataset<Row> unique() {
+      return marked.filter(not(col(COPY))).drop(COPY, SIMULTANEOUS);
+    }
+
+    public Dataset<Row> duplicates() {
+      return marked.filter(col(COPY)).drop(COPY, SIMULTANEOUS);
+    }
+
+    public Dataset<Row> simultaneous() {
+      return marked.filter(col(SIMULTANEOUS)).drop(COPY, SIMULTANEOUS);
+    }
+
+    public Deduplicated persist(StorageLevel level) {
+      return new Deduplicated(marked.persist(level));
+    }
+  }
 
   public static Deduplicated deduplicate(Dataset<Row> validFixes) {
-    WindowSpec same =
-        Window.partitionBy(
-                col(Cols.INDIVIDUAL), col(Cols.TIMESTAMP), col(Cols.LATITUDE), col(Cols.LONGITUDE))
-            .orderBy(col(Cols.SOURCE_FILE));
-    Dataset<Row> ranked = validFixes.withColumn("_copy", row_number().over(same));
-    Dataset<Row> unique = ranked.filter(col("_copy").equalTo(1)).drop("_copy");
+    // One window (one sort) for both flags: within an individual's timestamp, fixes in position
+    // order, the first of a position's copies from the first source file. A fix at its
+    // predecessor's position is a copy; any other fix after the first is at a second position.
     WindowSpec sameTime =
-        Window.partitionBy(Cols.INDIVIDUAL, Cols.TIMESTAMP)
-            .orderBy(col(Cols.LATITUDE), col(Cols.LONGITUDE));
+        Window.partitionBy(col(Cols.INDIVIDUAL), col(Cols.TIMESTAMP))
+            .orderBy(col(Cols.LATITUDE), col(Cols.LONGITUDE), col(Cols.SOURCE_FILE));
+    Column copy =
+        coalesce(
+            lag(col(Cols.LATITUDE), 1)
+                .over(sameTime)
+                .equalTo(col(Cols.LATITUDE))
+                .and(lag(col(Cols.LONGITUDE), 1).over(sameTime).equalTo(col(Cols.LONGITUDE))),
+            lit(false));
     return new Deduplicated(
-        unique,
-        ranked.filter(col("_copy").gt(1)).drop("_copy"),
-        unique
-            .withColumn("_other", row_number().over(sameTime))
-            .filter(col("_other").gt(1))
-            .drop("_other"));
+        validFixes
+            .withColumn(Deduplicated.COPY, copy)
+            .withColumn(
+                Deduplicated.SIMULTANEOUS,
+                not(col(Deduplicated.COPY)).and(row_number().over(sameTime).gt(1))));
   }
 
   /**

@@ -82,13 +82,24 @@ public final class FixValidation {
       String latitude,
       String longitude,
       Timestamps timestamps) {
+    return problem(individual, timestamp, time(timestamp, timestamps), latitude, longitude);
+  }
+
+  /** The instant of a timestamp's text, or null when missing or unparseable. */
+  private static Instant time(String timestamp, Timestamps timestamps) {
+    return missing(timestamp) ? null : timestamps.parse(timestamp);
+  }
+
+  /** As above, with the timestamp already parsed into {@code time} (null when it could not be). */
+  private static Problem problem(
+      String individual, String timestamp, Instant time, String latitude, String longitude) {
     if (missing(individual)) {
       return Problem.MISSING_INDIVIDUAL;
     }
     if (missing(timestamp)) {
       return Problem.MISSING_TIMESTAMP;
     }
-    if (timestamps.parse(timestamp) == null) {
+    if (time == null) {
       return Problem.BAD_TIMESTAMP;
     }
     Problem lat =
@@ -154,7 +165,8 @@ public final class FixValidation {
       String ts = r.getAs(Cols.TIMESTAMP_TEXT);
       String lat = r.getAs(Cols.LATITUDE_TEXT);
       String lon = r.getAs(Cols.LONGITUDE_TEXT);
-      Problem problem = problem(individual, ts, lat, lon, timestamps);
+      Instant time = time(ts, timestamps);
+      Problem problem = problem(individual, ts, time, lat, lon);
       String reason = problem == null ? null : problem.text();
       List<String> attributes = source.attributes();
       Object[] attributeValues = new Object[attributes.size()];
@@ -177,9 +189,8 @@ public final class FixValidation {
         }
       }
       boolean ok = reason == null;
-      Instant instant = ok ? timestamps.parse(ts) : null;
       out.add(ok ? individual.trim() : null);
-      out.add(ok ? Timestamp.from(instant) : null);
+      out.add(ok ? Timestamp.from(time) : null);
       out.add(ok ? number(lat) : null);
       out.add(ok ? number(lon) : null);
       for (Object v : attributeValues) {

@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAccessor;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Parses the timestamps that tag exports use, in UTC unless the text carries an offset: ISO-8601
@@ -37,7 +38,16 @@ public final class Timestamps {
               .appendPattern("dd-MMM-yyyy[ HH:mm[:ss]]")
               .toFormatter(Locale.ENGLISH));
 
+  private static final Pattern EPOCH_SECONDS = Pattern.compile("-?\\d{9,11}(\\.\\d+)?");
+
   private final List<DateTimeFormatter> formats;
+
+  /**
+   * The format that parsed the last text, tried first: a file keeps one format, and each format
+   * that fails costs an exception. No text matches two formats, so the order never changes a
+   * result. Not thread-safe: one instance per task.
+   */
+  private int lastMatched;
 
   private Timestamps(List<DateTimeFormatter> formats) {
     this.formats = formats;
@@ -59,13 +69,16 @@ public final class Timestamps {
   /** The instant, or null when the text matches no format. */
   public Instant parse(String text) {
     String t = text.trim();
-    if (formats == BUILT_IN && t.matches("-?\\d{9,11}(\\.\\d+)?")) {
+    if (formats == BUILT_IN && EPOCH_SECONDS.matcher(t).matches()) {
       double seconds = Double.parseDouble(t);
       return Instant.ofEpochMilli(Math.round(seconds * 1000));
     }
-    for (DateTimeFormatter f : formats) {
+    for (int k = 0; k < formats.size(); k++) {
+      int i = (lastMatched + k) % formats.size();
       try {
-        return toInstant(f.parse(t));
+        Instant instant = toInstant(formats.get(i).parse(t));
+        lastMatched = i;
+        return instant;
       } catch (DateTimeParseException e) {
         // try the next format
       }

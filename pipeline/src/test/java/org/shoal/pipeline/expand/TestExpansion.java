@@ -449,11 +449,12 @@ class TestExpansion {
     Expansion.Output out =
         Expansion.run(spark, plain(source, Step.DAILY, 0), null, null, null, null);
     ExpandReport r = ExpandReport.of(out);
-    assertThat(r.fixesIn()).isEqualTo(4);
+    // three positions at 10:00 (two sharing a latitude), one of them twice
+    assertThat(r.fixesIn()).isEqualTo(5);
     assertThat(r.fixesRejected())
         .containsExactly(Map.entry(FixValidation.Problem.DUPLICATE_FIX.text(), 1L));
-    assertThat(r.fixesSimultaneous()).isEqualTo(1);
-    assertThat(r.fixesMergedIntoPositions()).isEqualTo(1);
+    assertThat(r.fixesSimultaneous()).isEqualTo(2);
+    assertThat(r.fixesMergedIntoPositions()).isEqualTo(2);
     assertThat(r.positions()).isEqualTo(2);
     assertThat(r.balances()).isTrue();
     // the last fix of the day, ties broken by position (the larger latitude), whatever the row

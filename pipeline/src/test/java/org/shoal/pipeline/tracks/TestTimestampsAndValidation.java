@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,32 @@ class TestTimestampsAndValidation {
     // epoch seconds, as the original research stored them: 2013-12-19 00:00Z
     assertThat(flexible.parse("1387411200")).isEqualTo(Instant.parse("2013-12-19T00:00:00Z"));
     assertThat(flexible.parse(" 2020-04-01 ")).isEqualTo(Instant.parse("2020-04-01T00:00:00Z"));
+  }
+
+  /** The last matching format is tried first; whatever came before, a text parses the same. */
+  @Test
+  void aTextParsesTheSameWhateverWasParsedBefore() {
+    List<String> texts =
+        List.of(
+            "2020-04-01T14:00:00+02:00",
+            "2020-04-01T12:00:00",
+            "2020-04-01 12:00:00.250",
+            "2020-04-01 12:00:00+01:00",
+            "2020-04-01",
+            "23-Aug-2016 05:00",
+            "1387411200",
+            "yesterday");
+    for (String before : texts) {
+      for (String text : texts) {
+        Timestamps used = Timestamps.flexible();
+        used.parse(before);
+        assertThat(used.parse(text))
+            .as("%s after %s", text, before)
+            .isEqualTo(Timestamps.flexible().parse(text));
+      }
+    }
+    assertThat(Timestamps.flexible().parse("2020-04-01 12:00:00.250"))
+        .isEqualTo(Instant.parse("2020-04-01T12:00:00.250Z"));
   }
 
   @Test
