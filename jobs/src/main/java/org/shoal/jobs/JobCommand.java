@@ -87,6 +87,9 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     // A session that already exists (tests, notebooks, `shoal run`) belongs to its creator: use it,
     // leave it open.
     boolean borrowed = SparkSession.getDefaultSession().isDefined();
+    if (!borrowed && sparkConfig.planningOnC1()) {
+      QuickJit.planningOnC1(); // where this JVM cannot, C2 compiles it as before
+    }
     SparkSession spark = Sparks.session(sparkConfig, jobName());
     try {
       if (recordsStage()) {

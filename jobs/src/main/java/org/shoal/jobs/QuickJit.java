@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 import javax.management.JMException;
 import javax.management.ObjectName;
 
@@ -17,16 +19,52 @@ import javax.management.ObjectName;
  * for.
  */
 final class QuickJit {
-  private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
+  private static final String EVERYTHING = "[{ match: \"*.*\", c2: { Exclude: true } }]";
+
+  /**
+   * Code that runs per query or per task, never per row: Spark's analyser, optimiser and planner,
+   * Janino compiling the generated code, ASM reading closures, Java serialization of tasks, class
+   * loading. C2 compiled them in every run (about a third of a cold expand's compile time) though
+   * each query runs them briefly; C1 runs them fast enough.
+   */
+  static final List<String> PLANNING =
+      List.of(
+          "org/apache/spark/sql/catalyst/analysis/*.*",
+          "org/apache/spark/sql/catalyst/optimizer/*.*",
+          "org/apache/spark/sql/catalyst/trees/*.*",
+          "org/apache/spark/sql/catalyst/rules/*.*",
+          "org/apache/spark/sql/catalyst/plans/*.*",
+          "org/apache/spark/sql/execution/adaptive/*.*",
+          "org/codehaus/*.*",
+          "org/apache/xbean/*.*",
+          "org/apache/spark/util/ClosureCleaner*.*",
+          "java/io/Object*.*",
+          "jdk/internal/loader/*.*",
+          "java/lang/ClassLoader.*",
+          "jdk/internal/org/objectweb/*.*",
+          "java/lang/invoke/*.*");
 
   private QuickJit() {}
 
-  /** Adds the directive; false (and nothing changed) when this JVM offers no way to. */
+  /** Adds the directive excluding C2 everywhere; false (and nothing changed) when it cannot. */
   static boolean c1Only() {
+    return add(EVERYTHING);
+  }
+
+  /** Adds the directive excluding C2 from {@link #PLANNING}; false when it cannot. */
+  static boolean planningOnC1() {
+    return add(
+        PLANNING.stream()
+            .map(p -> "\"" + p + "\"")
+            .collect(Collectors.joining(", ", "[{ match: [", "], c2: { Exclude: true } }]")));
+  }
+
+  /** Adds one directive to this JVM; false (and nothing changed) when this JVM offers no way to. */
+  private static boolean add(String directive) {
     try {
       Path file = Files.createTempFile("shoal-jit", ".json");
       try {
-        Files.writeString(file, DIRECTIVE, StandardCharsets.UTF_8);
+        Files.writeString(file, directive, StandardCharsets.UTF_8);
         Object added =
             ManagementFactory.getPlatformMBeanServer()
                 .invoke(

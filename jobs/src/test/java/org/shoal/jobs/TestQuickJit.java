@@ -3,17 +3,17 @@ package org.shoal.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 class TestQuickJit {
   @Test
   void theDirectiveExcludingC2IsAddedToThisJvm() throws Exception {
-    assertThat(directives()).doesNotContain("Exclude:true");
+    String before = directives();
     assertThat(QuickJit.c1Only()).isTrue();
     try {
-      // HotSpot lists the directives, newest first, each with its options for C1, then for C2
-      String added = directives().split("Directive: \\(default\\)")[0];
+      String added = newest();
       assertThat(added).contains("matching: *.*");
       String c1 = added.substring(added.indexOf("c1 directives"), added.indexOf("c2 directives"));
       String c2 = added.substring(added.indexOf("c2 directives"));
@@ -22,7 +22,36 @@ class TestQuickJit {
     } finally {
       diagnostic("compilerDirectivesRemove"); // the newest directive: this test's
     }
-    assertThat(directives()).doesNotContain("Exclude:true");
+    assertThat(directives()).isEqualTo(before);
+  }
+
+  @Test
+  void planningCodeIsExcludedFromC2AndTheRowPathIsNot() throws Exception {
+    String before = directives();
+    assertThat(QuickJit.planningOnC1()).isTrue();
+    try {
+      String added = newest();
+      for (String p : QuickJit.PLANNING) {
+        assertThat(added).contains(p);
+      }
+      assertThat(added.substring(added.indexOf("c2 directives"))).contains("Exclude:true");
+      // Spark's generated row code, Parquet and the expressions evaluated per row stay with C2
+      for (String rowPath :
+          List.of(
+              "org/apache/spark/sql/catalyst/expressions/",
+              "org/apache/parquet/",
+              "org/apache/spark/sql/execution/datasources/")) {
+        assertThat(QuickJit.PLANNING).noneMatch(p -> rowPath.startsWith(p.replace("*.*", "")));
+      }
+    } finally {
+      diagnostic("compilerDirectivesRemove");
+    }
+    assertThat(directives()).isEqualTo(before);
+  }
+
+  /** HotSpot lists the directives newest first, each with its options for C1, then for C2. */
+  private static String newest() throws Exception {
+    return directives().split("Directive:")[1];
   }
 
   private static String directives() throws Exception {

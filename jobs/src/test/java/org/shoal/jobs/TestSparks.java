@@ -13,7 +13,7 @@ class TestSparks {
   private final SparkSession spark = SharedSpark.session();
 
   private static SparkConfig config(long smallInputMb) {
-    return new SparkConfig("local[2]", "shoal", Map.of(), smallInputMb * 1024 * 1024, 0);
+    return new SparkConfig("local[2]", "shoal", Map.of(), smallInputMb * 1024 * 1024, 0, false);
   }
 
   @Test
@@ -36,11 +36,11 @@ class TestSparks {
 
   @Test
   void onlyAStageWithSomeInputUpToTheLimitCompilesWithC1Only() {
-    SparkConfig fourMb = new SparkConfig("local[2]", "shoal", Map.of(), 0, 4L * 1024 * 1024);
+    SparkConfig fourMb = new SparkConfig("local[2]", "shoal", Map.of(), 0, 4L * 1024 * 1024, false);
     assertThat(fourMb.quickJit(1_100_000)).isTrue();
     assertThat(fourMb.quickJit(4L * 1024 * 1024)).isTrue();
     assertThat(fourMb.quickJit(4L * 1024 * 1024 + 1)).isFalse();
     assertThat(fourMb.quickJit(0)).as("no input: sized by its settings").isFalse();
-    assertThat(new SparkConfig("local[2]", "shoal", Map.of(), 0, 0).quickJit(1)).isFalse();
+    assertThat(new SparkConfig("local[2]", "shoal", Map.of(), 0, 0, false).quickJit(1)).isFalse();
   }
 }

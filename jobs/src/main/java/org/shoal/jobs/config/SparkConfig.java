@@ -8,7 +8,8 @@ public record SparkConfig(
     String appName,
     Map<String, String> properties,
     long smallInputBytes,
-    long quickJitBytes) {
+    long quickJitBytes,
+    boolean planningOnC1) {
   public SparkConfig {
     properties = Map.copyOf(properties);
   }
@@ -28,6 +29,7 @@ public record SparkConfig(
         s.string("shoal.spark.app-name"),
         s.flatStrings("shoal.spark.properties"),
         s.integer("shoal.spark.small-input-mb", 0, 1_000_000) * 1024L * 1024L,
-        (long) (s.number("shoal.spark.quick-jit-mb", 0, 1_000_000) * 1024 * 1024));
+        (long) (s.number("shoal.spark.quick-jit-mb", 0, 1_000_000) * 1024 * 1024),
+        s.bool("shoal.spark.planning-on-c1"));
   }
 }

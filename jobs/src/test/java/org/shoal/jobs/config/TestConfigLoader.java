@@ -126,6 +126,17 @@ class TestConfigLoader {
   }
 
   @Test
+  void planningOnC1IsOnUnlessTurnedOff() {
+    assertThat(SparkConfig.from(new Settings(ConfigLoader.load(null, Map.of()))).planningOnC1())
+        .isTrue();
+    assertThat(
+            SparkConfig.from(
+                    new Settings(ConfigLoader.load(null, Map.of("spark.planning-on-c1", "false"))))
+                .planningOnC1())
+        .isFalse();
+  }
+
+  @Test
   void aWrongTypeIsNamed() {
     assertThatThrownBy(() -> simulate(null, Map.of("shoal.simulate.individuals", "many")))
         .isInstanceOf(ConfigError.class)
