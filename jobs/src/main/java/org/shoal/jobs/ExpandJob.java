@@ -173,13 +173,15 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
       throws Exception {
     progress.stage("writing choices to " + out + "/choices");
     Dataset<Row> choices =
-        expansion
-            .choices()
-            .withColumn(
-                Datasets.BUCKET,
-                pmod(xxhash64(col(Cols.INDIVIDUAL)), lit(config.buckets())).cast("int"));
+        expansion.choices().withColumn(Datasets.BUCKET, bucket(col(Cols.INDIVIDUAL)));
     // a kept decision has at least its selected choice: no kept decision, no choices
-    if (ExpandDecisions.kept(expansion.decisions()).isEmpty()) {
+    List<Row> first =
+        ExpandDecisions.kept(expansion.decisions())
+            .orderBy(Cols.INDIVIDUAL)
+            .select(col(Cols.SPLIT), bucket(col(Cols.INDIVIDUAL)))
+            .limit(1)
+            .collectAsList();
+    if (first.isEmpty()) {
       // No partitions to write: one empty file keeps the table's schema readable.
       Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
     } else {
@@ -189,12 +191,19 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     Outputs.parquet(expansion.rejected().coalesce(1), out + "/rejected");
     Outputs.parquet(expansion.dropped().coalesce(1), out + "/dropped");
     Outputs.singleCsv(spark, expansion.splits(), out + "/splits.csv", Cols.INDIVIDUAL);
-    // Small summaries beside the Parquet, for notebooks and readers without Parquet support.
+    // Small summaries beside the Parquet, for notebooks and readers without Parquet support. The
+    // sample reads one folder: the first individual's (by id) split and bucket.
     Dataset<Row> written = spark.read().parquet(out + Datasets.CHOICES);
+    Column firstFolder =
+        first.isEmpty()
+            ? lit(true)
+            : col(Cols.SPLIT)
+                .equalTo(first.get(0).getString(0))
+                .and(col(Datasets.BUCKET).equalTo(first.get(0).getInt(1)));
     Outputs.singleCsv(
         spark,
         written
-            .filter(col(Cols.DECISION).leq(5))
+            .filter(firstFolder.and(col(Cols.DECISION).leq(5)))
             .select(Expansion.LEADING_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
             .orderBy(Cols.INDIVIDUAL)
             .limit(2000),
@@ -203,6 +212,11 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
         Cols.DECISION,
         Cols.CHOICE);
     progress.finished("written");
+  }
+
+  /** The bucket (folder) of an individual's rows. */
+  private Column bucket(Column individual) {
+    return pmod(xxhash64(individual), lit(config.buckets())).cast("int");
   }
 
   /** How many decisions have each number of choices, as written: choices,count. */

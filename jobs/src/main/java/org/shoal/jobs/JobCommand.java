@@ -87,7 +87,9 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     // A session that already exists (tests, notebooks, `shoal run`) belongs to its creator: use it,
     // leave it open.
     boolean borrowed = SparkSession.getDefaultSession().isDefined();
-    if (!borrowed && sparkConfig.planningOnC1()) {
+    // A stage alone in its JVM: `shoal run` reuses the planner's code over many stages, where C2's
+    // work pays off (its demo measured no gain)
+    if (!borrowed && recordsStage() && sparkConfig.planningOnC1()) {
       QuickJit.planningOnC1(); // where this JVM cannot, C2 compiles it as before
     }
     SparkSession spark = Sparks.session(sparkConfig, jobName());

@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shoal.pipeline.schema.Cols;
@@ -78,6 +79,28 @@ class TestExpandJob {
     assertThat(choices.select(Cols.INDIVIDUAL, "split").distinct().count())
         .as("an individual is on one side only")
         .isEqualTo(choices.select(Cols.INDIVIDUAL).distinct().count());
+    // the sample: decisions 1 to 5 of the individuals in the first individual's folder, whole
+    Row firstRow = choices.orderBy(Cols.INDIVIDUAL).select("split", "bucket").first();
+    Dataset<Row> folder =
+        choices.filter(
+            functions
+                .col("split")
+                .equalTo(firstRow.getString(0))
+                .and(functions.col("bucket").equalTo(firstRow.getInt(1)))
+                .and(functions.col(Cols.DECISION).leq(5)));
+    Dataset<Row> sample =
+        spark.read().option("header", true).csv(first.resolve("sample-choices.csv").toString());
+    assertThat(sample.count()).isEqualTo(Math.min(2000, folder.count())).isPositive();
+    assertThat(
+            sample
+                .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+                .except(
+                    folder.selectExpr(
+                        Cols.INDIVIDUAL,
+                        "cast(" + Cols.DECISION + " as string)",
+                        "cast(" + Cols.CHOICE + " as string)"))
+                .count())
+        .isZero();
     assertThat(Files.readAllLines(first.resolve("splits.csv")).get(0))
         .isEqualTo("individual,split");
 
