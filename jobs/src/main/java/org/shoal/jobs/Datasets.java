@@ -79,13 +79,13 @@ final class Datasets {
   }
 
   /**
-   * As {@link #writeChoices(Dataset, String)}, in at least {@code folders} tasks (the split and
-   * bucket folders expected, so that no task writes several of them while a core waits), with
-   * {@code continuous} columns (a new value on nearly every row) written without Parquet's
-   * dictionary, which they would fill only to give up.
+   * Writes choices already {@link #partitioned} and sorted within partitions as {@link
+   * #writePartitioned} sorts them (as {@code ExpandDecisions.numbered} leaves them), with {@code
+   * continuous} columns (a new value on nearly every row) written without Parquet's dictionary,
+   * which they would fill only to give up.
    */
-  static void writeChoices(Dataset<Row> rows, String folder, int folders, Set<String> continuous) {
-    writePartitioned(partitioned(rows, folders), folder, continuous);
+  static void writeLaidOut(Dataset<Row> parts, String folder, Set<String> continuous) {
+    write(parts, folder, continuous);
   }
 
   /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */
@@ -119,21 +119,20 @@ final class Datasets {
    * spills to disk does not keep the ids' order within them.
    */
   static void writePartitioned(Dataset<Row> parts, String folder) {
-    writePartitioned(parts, folder, Set.of());
+    List<String> order = new java.util.ArrayList<>(partitionColumns(parts));
+    order.addAll(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE));
+    write(
+        parts.sortWithinPartitions(order.stream().map(c -> col(c)).toArray(Column[]::new)),
+        folder,
+        Set.of());
   }
 
-  private static void writePartitioned(Dataset<Row> parts, String folder, Set<String> continuous) {
-    List<String> partitionBy = partitionColumns(parts);
-    List<String> order = new java.util.ArrayList<>(partitionBy);
-    order.addAll(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE));
-    var writer =
-        parts
-            .sortWithinPartitions(order.stream().map(c -> col(c)).toArray(Column[]::new))
-            .write()
-            .mode(SaveMode.Overwrite);
+  private static void write(Dataset<Row> sorted, String folder, Set<String> continuous) {
+    List<String> partitionBy = partitionColumns(sorted);
+    var writer = sorted.write().mode(SaveMode.Overwrite);
     // A model's outputs mostly take a new value on every row: Parquet's dictionary for them grows
     // until it gives up, about a tenth of infer's write time (measured on the demo's contrasts).
-    for (String c : parts.columns()) {
+    for (String c : sorted.columns()) {
       if (c.equals(Cols.LOG_ODDS) || c.startsWith(Cols.PROBABILITY) || continuous.contains(c)) {
         writer = writer.option("parquet.enable.dictionary#" + c, "false");
       }

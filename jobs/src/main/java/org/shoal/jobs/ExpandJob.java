@@ -160,8 +160,16 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
             + " in "
             + tracks.files().size()
             + " file(s)");
+    // hash-partitioned by split and bucket as written, in a task per folder at least
+    Expansion.Layout layout =
+        new Expansion.Layout(
+            rows ->
+                Datasets.partitioned(
+                    rows.withColumn(Datasets.BUCKET, bucket(col(Cols.INDIVIDUAL))),
+                    Split.values().length * config.buckets()),
+            List.of(Cols.SPLIT, Datasets.BUCKET));
     Expansion.Output expansion =
-        Expansion.run(params, tracks, covariates, attributes, splitTable, reuse);
+        Expansion.run(params, tracks, covariates, attributes, splitTable, reuse, layout);
     return new Prepared(tracks, params, expansion, reuse != null, notes);
   }
 
@@ -172,8 +180,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
   private void write(SparkSession spark, Progress progress, Expansion.Output expansion, String out)
       throws Exception {
     progress.stage("writing choices to " + out + "/choices");
-    Dataset<Row> choices =
-        expansion.choices().withColumn(Datasets.BUCKET, bucket(col(Cols.INDIVIDUAL)));
+    Dataset<Row> choices = expansion.choices(); // laid out and sorted as written
     // a kept decision has at least its selected choice: no kept decision, no choices
     List<Row> first =
         ExpandDecisions.kept(expansion.decisions())
@@ -185,8 +192,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
       // No partitions to write: one empty file keeps the table's schema readable.
       Outputs.parquet(choices.coalesce(1), out + Datasets.CHOICES);
     } else {
-      Datasets.writeChoices(
-          choices, out, Split.values().length * config.buckets(), expansion.continuousColumns());
+      Datasets.writeLaidOut(choices, out, expansion.continuousColumns());
     }
     Outputs.parquet(expansion.rejected().coalesce(1), out + "/rejected");
     Outputs.parquet(expansion.dropped().coalesce(1), out + "/dropped");

@@ -79,6 +79,35 @@ class TestExpandJob {
     assertThat(choices.select(Cols.INDIVIDUAL, "split").distinct().count())
         .as("an individual is on one side only")
         .isEqualTo(choices.select(Cols.INDIVIDUAL).distinct().count());
+    // each file in id order, each decision's choices numbered 1, 2, ... in cell order (one sort
+    // serves the numbering and the write)
+    try (var files = Files.walk(first.resolve("choices"))) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        List<Row> rows =
+            spark
+                .read()
+                .parquet(f.toString())
+                .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.CELL)
+                .collectAsList();
+        for (int i = 1; i < rows.size(); i++) {
+          Row a = rows.get(i - 1);
+          Row b = rows.get(i);
+          boolean sameDecision =
+              a.getString(0).equals(b.getString(0)) && a.getInt(1) == b.getInt(1);
+          if (sameDecision) {
+            assertThat(b.getInt(2)).as("%s", b).isEqualTo(a.getInt(2) + 1);
+            assertThat(b.getString(3)).isGreaterThan(a.getString(3));
+          } else {
+            assertThat(b.getInt(2)).as("%s", b).isEqualTo(1);
+            assertThat(
+                    a.getString(0).compareTo(b.getString(0)) < 0
+                        || (a.getString(0).equals(b.getString(0)) && a.getInt(1) < b.getInt(1)))
+                .as("%s before %s in %s", a, b, f)
+                .isTrue();
+          }
+        }
+      }
+    }
     // the sample: decisions 1 to 5 of the individuals in the first individual's folder, whole
     Row firstRow = choices.orderBy(Cols.INDIVIDUAL).select("split", "bucket").first();
     Dataset<Row> folder =

@@ -132,8 +132,8 @@ public final class ExpandDecisions {
 
   /**
    * The choices of kept decisions: every column of {@code kept} but {@code candidates} and {@code
-   * reason}, then cell, distance_km, bearing_deg, the covariates of {@code cell} that day, {@code
-   * selected} and {@code choice} (from 1 per decision in cell order).
+   * reason}, then cell, distance_km, bearing_deg, the covariates of {@code cell} that day and
+   * {@code selected}; not yet {@link #numbered}.
    */
   public static Dataset<Row> choices(
       Dataset<Row> kept, Dataset<Row> covariates, double radiusKm, MissingCovariates missing) {
@@ -156,12 +156,24 @@ public final class ExpandDecisions {
       // choices without covariates go: their number is the decisions' candidates less the rows
       choices = choices.join(values, key).drop(COVARIATE_CELL, COVARIATE_DATE);
     }
-    return choices
-        .withColumn(Cols.SELECTED, col(Cols.CELL).equalTo(col(Cols.NEXT_CELL)))
-        .withColumn(
-            Cols.CHOICE,
-            row_number()
-                .over(Window.partitionBy(Cols.INDIVIDUAL, Cols.DECISION).orderBy(Cols.CELL)));
+    return choices.withColumn(Cols.SELECTED, col(Cols.CELL).equalTo(col(Cols.NEXT_CELL)));
+  }
+
+  /**
+   * Numbers each decision's choices from 1 in cell order ({@code choice}). Rows already
+   * hash-partitioned by {@code clusteredBy} (columns that depend on the individual alone, such as
+   * split and bucket) are numbered within their partitions, and leave sorted by {@code
+   * clusteredBy}, individual, decision and choice: a write partitioned by {@code clusteredBy} needs
+   * no sort of its own.
+   */
+  public static Dataset<Row> numbered(Dataset<Row> choices, List<String> clusteredBy) {
+    List<Column> keys = new ArrayList<>();
+    clusteredBy.forEach(c -> keys.add(col(c)));
+    keys.add(col(Cols.INDIVIDUAL));
+    keys.add(col(Cols.DECISION));
+    return choices.withColumn(
+        Cols.CHOICE,
+        row_number().over(Window.partitionBy(keys.toArray(Column[]::new)).orderBy(Cols.CELL)));
   }
 
   /** Geodesic km between two cells' centroids. */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -88,6 +89,16 @@ public final class Expansion {
   }
 
   /**
+   * How the choices are laid out for their write: {@code partition} hash-partitions them (adding
+   * any column it partitions by), and {@code clusteredBy} names those columns, which must depend on
+   * the individual alone. The choices are numbered after it, so their sort serves the write too.
+   */
+  public record Layout(UnaryOperator<Dataset<Row>> partition, List<String> clusteredBy) {
+    /** No partitioning: numbered per decision wherever the rows are. */
+    public static final Layout NONE = new Layout(UnaryOperator.identity(), List.of());
+  }
+
+  /**
    * @param covariates (cell, date, variables...) or null
    * @param attributes (individual, attribute columns...) joined by individual id, or null
    * @param splitTable (individual, split) with split in {train, validation}, or null to split by
@@ -101,17 +112,28 @@ public final class Expansion {
       Dataset<Row> attributes,
       Dataset<Row> splitTable,
       Normalisation reuse) {
-    return run(p, TrackReader.read(spark, p.tracks()), covariates, attributes, splitTable, reuse);
+    return run(
+        p,
+        TrackReader.read(spark, p.tracks()),
+        covariates,
+        attributes,
+        splitTable,
+        reuse,
+        Layout.NONE);
   }
 
-  /** As above, on tracks already read (the caller may adapt its settings to the columns found). */
+  /**
+   * As above, on tracks already read (the caller may adapt its settings to the columns found), the
+   * choices laid out by {@code layout}.
+   */
   public static Output run(
       ExpandParams p,
       TrackReader.Tracks tracks,
       Dataset<Row> covariates,
       Dataset<Row> attributes,
       Dataset<Row> splitTable,
-      Normalisation reuse) {
+      Normalisation reuse,
+      Layout layout) {
     Dataset<Row> raw = tracks.raw();
     List<String> attributeNames = new ArrayList<>(tracks.source().attributes());
     if (attributes != null) {
@@ -209,7 +231,9 @@ public final class Expansion {
         reuse != null
             ? reuse
             : Normalisation.fit(choices.filter(Split.TRAIN.rows()), p.transforms());
-    choices = normalisation.apply(choices);
+    choices =
+        ExpandDecisions.numbered(
+            layout.partition().apply(normalisation.apply(choices)), layout.clusteredBy());
 
     List<String> features = new ArrayList<>(ChoiceFeatures.columns(p.baseFeatures()));
     for (String c : p.transforms().keySet()) {
@@ -221,7 +245,8 @@ public final class Expansion {
         rejected,
         unique.simultaneous(),
         positions,
-        choices.select(outputColumns(choices, features, covariates, attributeNames)),
+        choices.select(
+            outputColumns(choices, features, covariates, attributeNames, layout.clusteredBy())),
         dropped,
         decisions,
         splits,
@@ -277,7 +302,8 @@ public final class Expansion {
       Dataset<Row> choices,
       List<String> features,
       Dataset<Row> covariates,
-      List<String> attributes) {
+      List<String> attributes,
+      List<String> layoutColumns) {
     Set<String> names = new LinkedHashSet<>();
     names.addAll(LEADING_COLUMNS);
     names.addAll(
@@ -285,6 +311,7 @@ public final class Expansion {
     names.addAll(covariateVariables(covariates));
     names.addAll(attributes);
     names.addAll(features);
+    names.addAll(layoutColumns); // a bucket, last
     List<Column> cols = new ArrayList<>();
     for (String n : names) {
       cols.add(choices.col("`" + n + "`"));
