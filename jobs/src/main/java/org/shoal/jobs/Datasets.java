@@ -106,8 +106,7 @@ final class Datasets {
   /** As {@link #partitioned(Dataset)}, into at least {@code atLeast} partitions. */
   static Dataset<Row> partitioned(Dataset<Row> rows, int atLeast) {
     Column[] by = partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new);
-    int configured =
-        Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    int configured = Integer.parseInt(rows.sparkSession().conf().get(Sparks.SHUFFLE_PARTITIONS));
     // Below the configured number the session's (adaptive) choice stands.
     return atLeast > configured ? rows.repartition(atLeast, by) : rows.repartition(by);
   }

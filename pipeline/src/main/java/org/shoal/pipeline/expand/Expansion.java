@@ -239,6 +239,7 @@ public final class Expansion {
     for (String c : p.transforms().keySet()) {
       features.add(Normalisation.featureName(c));
     }
+    List<String> variables = covariateVariables(covariates);
     return new Output(
         tracks,
         checked,
@@ -246,13 +247,13 @@ public final class Expansion {
         unique.simultaneous(),
         positions,
         choices.select(
-            outputColumns(choices, features, covariates, attributeNames, layout.clusteredBy())),
+            outputColumns(choices, features, variables, attributeNames, layout.clusteredBy())),
         dropped,
         decisions,
         splits,
         normalisation,
         features,
-        covariateVariables(covariates),
+        variables,
         List.of(checked, unique.marked(), positions, decisions));
   }
 
@@ -301,14 +302,14 @@ public final class Expansion {
   private static Column[] outputColumns(
       Dataset<Row> choices,
       List<String> features,
-      Dataset<Row> covariates,
+      List<String> covariateVariables,
       List<String> attributes,
       List<String> layoutColumns) {
     Set<String> names = new LinkedHashSet<>();
     names.addAll(LEADING_COLUMNS);
     names.addAll(
         List.of(ChoiceFeatures.STAY_PUT, ChoiceFeatures.DAY_OF_YEAR, ChoiceFeatures.MONTH));
-    names.addAll(covariateVariables(covariates));
+    names.addAll(covariateVariables);
     names.addAll(attributes);
     names.addAll(features);
     names.addAll(layoutColumns); // a bucket, last
