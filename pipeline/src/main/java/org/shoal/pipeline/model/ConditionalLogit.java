@@ -8,8 +8,10 @@ import static org.apache.spark.sql.functions.struct;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -33,7 +35,8 @@ import scala.Tuple2;
  * features for conditioning and reported in the features' own units. At the optimum one more pass
  * gives the exact Hessian: standard errors from its inverse (observed information), and
  * cluster-robust (sandwich) standard errors by individual, since the steps of one animal are not
- * independent.
+ * independent. Decisions small enough for the driver ({@link #fitInMemory}) are fitted there by
+ * Newton's method, with the same identification, Hessian and sandwich, and no Spark job.
  */
 public final class ConditionalLogit {
   private static final NormalDistribution NORMAL = new NormalDistribution();
@@ -313,11 +316,136 @@ public final class ConditionalLogit {
   public static Fit fit(
       JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
     data.persist(StorageLevel.MEMORY_AND_DISK());
-    Moments uniform = Moments.of(data, new double[features.size()]);
+    List<Integer> kept = identified(Moments.of(data, new double[features.size()]), features);
+    if (kept.size() == features.size()) {
+      return fitIdentified(data, features, tolerance, maxIterations);
+    }
+    List<String> names = kept.stream().map(features::get).toList();
+    JavaRDD<Decision> projected = data.map(d -> project(d, kept));
+    Fit fit = fitIdentified(projected, names, tolerance, maxIterations).within(features, kept);
+    data.unpersist(false);
+    return fit;
+  }
+
+  /**
+   * The same fit on decisions held in memory (evaluate's distance baseline: a few features, at most
+   * some ten thousand decisions), without a Spark job: Newton's method on the exact Hessian from β
+   * = 0, each step capped ({@link #MAX_STEP}) and halved until the log-likelihood does not fall (it
+   * is concave), until the largest mean-gradient component (standardised units) is below 1e-9 or a
+   * step improves the loss by less than {@code tolerance} relative to it (so perfectly separated
+   * data, whose loss only tends to 0, stop).
+   */
+  public static Fit fitInMemory(
+      List<Decision> data, List<String> features, double tolerance, int maxIterations) {
+    List<Integer> kept = identified(Moments.of(data, new double[features.size()]), features);
+    if (kept.size() < features.size()) {
+      List<String> names = kept.stream().map(features::get).toList();
+      List<Decision> projected = data.stream().map(d -> project(d, kept)).toList();
+      return fitInMemory(projected, names, tolerance, maxIterations).within(features, kept);
+    }
+    int nf = features.size();
+    double[] spread = new double[2 * nf + 1];
+    data.forEach(d -> addSpread(spread, d));
+    double[] scale = scale(spread, nf);
+    double[] range = range(data, nf);
+    double[] beta = new double[nf];
+    Moments at = Moments.of(data, beta);
+    List<Double> losses = new ArrayList<>(List.of(at.loss()));
+    int iterations = 0;
+    while (iterations < maxIterations && at.largestGradient(scale) > 1e-9) {
+      double[] step = solve(at.information, at.gradient);
+      double change = 0; // the most the step can change one choice's log-odds against another's
+      for (int k = 0; k < nf; k++) {
+        change += Math.abs(step[k]) * range[k];
+      }
+      double cap = Math.min(1, MAX_STEP / change);
+      double[] trial = beta;
+      Moments next = at;
+      for (double t = cap; t > 1e-12; t /= 2) {
+        trial = beta.clone();
+        for (int k = 0; k < nf; k++) {
+          trial[k] += t * step[k];
+        }
+        next = Moments.of(data, trial);
+        if (next.logLikelihood >= at.logLikelihood) {
+          break;
+        }
+      }
+      if (next.logLikelihood < at.logLikelihood) {
+        break; // no step along Newton's direction improves: the optimum up to rounding
+      }
+      double improvement = at.loss() - next.loss();
+      beta = trial;
+      at = next;
+      iterations++;
+      losses.add(at.loss());
+      if (improvement <= tolerance * Math.max(at.loss(), 1e-300)) {
+        break;
+      }
+    }
+    Map<String, double[]> scores = new HashMap<>();
+    for (Decision d : data) {
+      scores.merge(d.individual(), score(d, at.beta), ConditionalLogit::add);
+    }
+    double[] outer = new double[nf * nf + 1];
+    scores.values().forEach(s -> addOuter(outer, s));
+    double[][] covariance;
+    try {
+      covariance = inverse(at.information);
+    } catch (IllegalArgumentException separated) {
+      // Separated data: the loss reached 0 in doubles, so the information vanished with it.
+      covariance = new double[nf][nf];
+      for (double[] row : covariance) {
+        Arrays.fill(row, Double.NaN);
+      }
+    }
+    return result(
+        features,
+        at,
+        covariance,
+        scale,
+        outer,
+        iterations,
+        losses.stream().mapToDouble(Double::doubleValue).toArray());
+  }
+
+  /**
+   * The most one Newton step of {@link #fitInMemory} may change the log-odds of a choice against
+   * another's. In separated data a full first step jumps to where every probability rounds to 0 or
+   * 1 (the stay-put coefficient of fish heard at one receiver went from 0 to 199, the other
+   * coefficients left at 0); capped, the coefficients grow together until the gradient vanishes, as
+   * L-BFGS's do. Identified data take a few more steps at most.
+   */
+  private static final double MAX_STEP = 5;
+
+  /** Each feature's range (max − min) over every choice row. */
+  private static double[] range(List<Decision> data, int nf) {
+    double[] min = new double[nf];
+    double[] max = new double[nf];
+    Arrays.fill(min, Double.POSITIVE_INFINITY);
+    Arrays.fill(max, Double.NEGATIVE_INFINITY);
+    for (Decision d : data) {
+      for (double[] row : d.x()) {
+        for (int k = 0; k < nf; k++) {
+          min[k] = Math.min(min[k], row[k]);
+          max[k] = Math.max(max[k], row[k]);
+        }
+      }
+    }
+    double[] range = new double[nf];
+    for (int k = 0; k < nf; k++) {
+      range[k] = max[k] - min[k];
+    }
+    return range;
+  }
+
+  /**
+   * The features (indices) that vary within decisions: their within-decision variance at β = 0 is
+   * more than rounding (1e-10) relative to their size. Fails when none does.
+   */
+  private static List<Integer> identified(Moments uniform, List<String> features) {
     List<Integer> kept = new ArrayList<>();
     for (int k = 0; k < features.size(); k++) {
-      // variance within decisions, relative to the feature's size: rounding, not variation, below
-      // 1e-10
       if (uniform.information[k][k] > 1e-10 * uniform.secondMoment[k]) {
         kept.add(k);
       }
@@ -328,53 +456,55 @@ public final class ConditionalLogit {
               + features
               + " varies within a decision: a conditional logit has nothing to estimate");
     }
-    if (kept.size() == features.size()) {
-      return fitIdentified(data, features, tolerance, maxIterations);
+    return kept;
+  }
+
+  private static Decision project(Decision d, List<Integer> kept) {
+    double[][] x = new double[d.x().length][kept.size()];
+    for (int j = 0; j < x.length; j++) {
+      for (int i = 0; i < kept.size(); i++) {
+        x[j][i] = d.x()[j][kept.get(i)];
+      }
     }
-    List<String> names = kept.stream().map(features::get).toList();
-    JavaRDD<Decision> projected =
-        data.map(
-            d -> {
-              double[][] x = new double[d.x().length][kept.size()];
-              for (int j = 0; j < x.length; j++) {
-                for (int i = 0; i < kept.size(); i++) {
-                  x[j][i] = d.x()[j][kept.get(i)];
-                }
-              }
-              return new Decision(d.individual(), x, d.selected());
-            });
-    Fit fit = fitIdentified(projected, names, tolerance, maxIterations).within(features, kept);
-    data.unpersist(false);
-    return fit;
+    return new Decision(d.individual(), x, d.selected());
+  }
+
+  /** Adds the decision's choice rows to [Σx (nf), Σx² (nf), rows]. */
+  private static double[] addSpread(double[] acc, Decision d) {
+    int nf = (acc.length - 1) / 2;
+    for (double[] row : d.x()) {
+      acc[2 * nf]++;
+      for (int k = 0; k < nf; k++) {
+        acc[k] += row[k];
+        acc[nf + k] += row[k] * row[k];
+      }
+    }
+    return acc;
+  }
+
+  /**
+   * Per-feature spread over every choice row: the scale of the standardised problem (a mean shift
+   * cancels within a decision, so only the scale matters).
+   */
+  private static double[] scale(double[] spread, int nf) {
+    double[] scale = new double[nf];
+    for (int k = 0; k < nf; k++) {
+      double n = spread[2 * nf];
+      double variance = spread[nf + k] / n - Math.pow(spread[k] / n, 2);
+      scale[k] = variance > 1e-24 ? Math.sqrt(variance) : 1;
+    }
+    return scale;
   }
 
   private static Fit fitIdentified(
       JavaRDD<Decision> data, List<String> features, double tolerance, int maxIterations) {
     int nf = features.size();
     data.persist(StorageLevel.MEMORY_AND_DISK());
-    // Per-feature spread over every choice row: the scale of the standardised problem (a mean shift
-    // cancels
-    // within a decision, so only the scale matters).
-    double[] moments =
-        data.treeAggregate(
-            new double[2 * nf + 1],
-            (acc, d) -> {
-              for (double[] row : d.x()) {
-                acc[2 * nf]++;
-                for (int k = 0; k < nf; k++) {
-                  acc[k] += row[k];
-                  acc[nf + k] += row[k] * row[k];
-                }
-              }
-              return acc;
-            },
-            ConditionalLogit::add);
-    double[] scale = new double[nf];
-    for (int k = 0; k < nf; k++) {
-      double n = moments[2 * nf];
-      double variance = moments[nf + k] / n - Math.pow(moments[k] / n, 2);
-      scale[k] = variance > 1e-24 ? Math.sqrt(variance) : 1;
-    }
+    double[] scale =
+        scale(
+            data.treeAggregate(
+                new double[2 * nf + 1], ConditionalLogit::addSpread, ConditionalLogit::add),
+            nf);
     JavaRDD<Tuple2<Object, Vector>> standardised =
         data.map(
             d -> {
@@ -411,30 +541,60 @@ public final class ConditionalLogit {
       }
       at = Moments.of(data, beta);
     }
-    RealMatrix cov;
+    Fit fit =
+        result(
+            features,
+            at,
+            inverse(at.information),
+            scale,
+            outer(data, at.beta),
+            result._2().length - 1,
+            result._2());
+    data.unpersist(false);
+    return fit;
+  }
+
+  /** The inverse observed information; fails saying why when it is singular. */
+  private static double[][] inverse(double[][] information) {
     try {
-      cov = new LUDecomposition(new Array2DRowRealMatrix(at.information)).getSolver().getInverse();
+      return new LUDecomposition(new Array2DRowRealMatrix(information))
+          .getSolver()
+          .getInverse()
+          .getData();
     } catch (org.apache.commons.math3.linear.SingularMatrixException e) {
       throw notIdentified(e);
     }
-    double[] perIndividual = outer(data, beta, nf);
-    double[][] meat = unflatten(Arrays.copyOf(perIndividual, nf * nf), nf);
+  }
+
+  /**
+   * The fit at {@code at} with its covariance, the sandwich from {@code outer} (Σ over individuals
+   * of s sᵀ, then their number).
+   */
+  private static Fit result(
+      List<String> features,
+      Moments at,
+      double[][] covariance,
+      double[] scale,
+      double[] outer,
+      int iterations,
+      double[] lossHistory) {
+    int nf = features.size();
+    RealMatrix cov = new Array2DRowRealMatrix(covariance);
+    double[][] meat = unflatten(Arrays.copyOf(outer, nf * nf), nf);
     RealMatrix robust = cov.multiply(new Array2DRowRealMatrix(meat)).multiply(cov);
-    long individuals = (long) perIndividual[nf * nf];
-    data.unpersist(false);
     return new Fit(
         List.copyOf(features),
-        beta,
-        cov.getData(),
+        at.beta.clone(),
+        covariance,
         robust.getData(),
         at.logLikelihood,
         at.nullLogLikelihood,
         at.decisions,
-        individuals,
-        result._2().length - 1,
+        (long) outer[nf * nf],
+        iterations,
         at.largestGradient(scale) <= 1e-6,
         at.largestGradient(scale),
-        result._2(),
+        lossHistory,
         List.of());
   }
 
@@ -442,22 +602,24 @@ public final class ConditionalLogit {
    * Σ over individuals of (Σ over its decisions of the score)(...)ᵀ, flattened, followed by the
    * number of individuals (counted in the same pass).
    */
-  private static double[] outer(JavaRDD<Decision> data, double[] beta, int nf) {
+  private static double[] outer(JavaRDD<Decision> data, double[] beta) {
+    int nf = beta.length;
     return data.mapToPair(d -> new Tuple2<>(d.individual(), score(d, beta)))
         .reduceByKey(ConditionalLogit::add)
         .values()
-        .treeAggregate(
-            new double[nf * nf + 1],
-            (acc, s) -> {
-              for (int a = 0; a < nf; a++) {
-                for (int b = 0; b < nf; b++) {
-                  acc[a * nf + b] += s[a] * s[b];
-                }
-              }
-              acc[nf * nf]++;
-              return acc;
-            },
-            ConditionalLogit::add);
+        .treeAggregate(new double[nf * nf + 1], ConditionalLogit::addOuter, ConditionalLogit::add);
+  }
+
+  /** Adds s sᵀ (flattened) and one individual to {@code acc}. */
+  private static double[] addOuter(double[] acc, double[] s) {
+    int nf = s.length;
+    for (int a = 0; a < nf; a++) {
+      for (int b = 0; b < nf; b++) {
+        acc[a * nf + b] += s[a] * s[b];
+      }
+    }
+    acc[nf * nf]++;
+    return acc;
   }
 
   private static double[][] unflatten(double[] flat, int n) {
@@ -533,41 +695,61 @@ public final class ConditionalLogit {
      */
     double[] secondMoment;
 
+    /** Where they were computed. */
+    double[] beta;
+
     static Moments of(JavaRDD<Decision> data, double[] beta) {
-      int nf = beta.length;
-      // [ll, null ll, decisions, gradient (nf), information (nf * nf), second moment (nf)]
-      int moment = 3 + nf + nf * nf;
-      double[] acc =
+      return of(
+          beta,
           data.treeAggregate(
-              new double[moment + nf],
-              (a, d) -> {
-                double[] p = probabilities(d, beta);
-                int m = p.length;
-                double[] mean = new double[nf];
-                for (int j = 0; j < m; j++) {
-                  for (int k = 0; k < nf; k++) {
-                    mean[k] += p[j] * d.x()[j][k];
-                  }
-                }
-                a[0] += Math.log(p[d.selected()]);
-                a[1] -= Math.log(m);
-                a[2]++;
-                for (int k = 0; k < nf; k++) {
-                  a[3 + k] += d.x()[d.selected()][k] - mean[k];
-                }
-                for (int j = 0; j < m; j++) {
-                  for (int r = 0; r < nf; r++) {
-                    a[moment + r] += p[j] * d.x()[j][r] * d.x()[j][r];
-                    double dr = d.x()[j][r] - mean[r];
-                    for (int c = 0; c < nf; c++) {
-                      a[3 + nf + r * nf + c] += p[j] * dr * (d.x()[j][c] - mean[c]);
-                    }
-                  }
-                }
-                return a;
-              },
-              ConditionalLogit::add);
+              new double[size(beta.length)], (a, d) -> add(a, d, beta), ConditionalLogit::add));
+    }
+
+    static Moments of(List<Decision> data, double[] beta) {
+      double[] acc = new double[size(beta.length)];
+      data.forEach(d -> add(acc, d, beta));
+      return of(beta, acc);
+    }
+
+    // [ll, null ll, decisions, gradient (nf), information (nf * nf), second moment (nf)]
+    private static int size(int nf) {
+      return 3 + nf + nf * nf + nf;
+    }
+
+    private static double[] add(double[] a, Decision d, double[] beta) {
+      int nf = beta.length;
+      int moment = 3 + nf + nf * nf;
+      double[] p = probabilities(d, beta);
+      int m = p.length;
+      double[] mean = new double[nf];
+      for (int j = 0; j < m; j++) {
+        for (int k = 0; k < nf; k++) {
+          mean[k] += p[j] * d.x()[j][k];
+        }
+      }
+      a[0] += Math.log(p[d.selected()]);
+      a[1] -= Math.log(m);
+      a[2]++;
+      for (int k = 0; k < nf; k++) {
+        a[3 + k] += d.x()[d.selected()][k] - mean[k];
+      }
+      for (int j = 0; j < m; j++) {
+        for (int r = 0; r < nf; r++) {
+          a[moment + r] += p[j] * d.x()[j][r] * d.x()[j][r];
+          double dr = d.x()[j][r] - mean[r];
+          for (int c = 0; c < nf; c++) {
+            a[3 + nf + r * nf + c] += p[j] * dr * (d.x()[j][c] - mean[c]);
+          }
+        }
+      }
+      return a;
+    }
+
+    private static Moments of(double[] beta, double[] acc) {
+      int nf = beta.length;
+      int moment = 3 + nf + nf * nf;
       Moments out = new Moments();
+      out.beta = beta.clone();
       out.logLikelihood = acc[0];
       out.nullLogLikelihood = acc[1];
       out.decisions = (long) acc[2];
@@ -575,6 +757,11 @@ public final class ConditionalLogit {
       out.information = unflatten(Arrays.copyOfRange(acc, 3 + nf, moment), nf);
       out.secondMoment = Arrays.copyOfRange(acc, moment, acc.length);
       return out;
+    }
+
+    /** Mean negative log-likelihood per decision. */
+    double loss() {
+      return -logLikelihood / Math.max(1, decisions);
     }
 
     /** The largest component of the mean gradient per decision, in standardised units. */

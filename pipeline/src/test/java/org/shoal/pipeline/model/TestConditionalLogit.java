@@ -255,6 +255,74 @@ class TestConditionalLogit {
   }
 
   @Test
+  void theInMemoryFitEqualsNewtonRaphsonAndTheDistributedFit() {
+    ConditionalLogit.Fit local = ConditionalLogit.fitInMemory(data, FEATURES, 1e-12, 500);
+    Newton reference = newton(data);
+    assertThat(local.converged()).isTrue();
+    assertThat(local.decisions()).isEqualTo(50_000);
+    assertThat(local.individuals()).isEqualTo(5_000);
+    assertThat(local.iterations()).isBetween(3, 20);
+    for (int k = 0; k < TRUTH.length; k++) {
+      double se = Math.sqrt(reference.covariance()[k][k]);
+      double robust = Math.sqrt(reference.sandwich()[k][k]);
+      assertThat(local.estimates()[k]).isCloseTo(reference.beta()[k], within(1e-6 * se));
+      assertThat(local.estimates()[k]).isCloseTo(fit.estimates()[k], within(1e-6 * se));
+      assertThat(local.stdError(k)).isCloseTo(se, within(1e-6 * se));
+      assertThat(local.robustStdError(k)).isCloseTo(robust, within(1e-6 * robust));
+    }
+    assertThat(local.logLikelihood()).isCloseTo(reference.logLikelihood(), within(1e-6));
+    assertThat(local.lossHistory()[0]).isCloseTo(Math.log(5), within(1e-12));
+    assertThat(local.lossHistory()).isSortedAccordingTo((a, b) -> Double.compare(b, a));
+  }
+
+  /**
+   * A choice always taken when offered separates the data: the likelihood has no maximum, and the
+   * fit must still stop (its gradient vanishes as the loss tends to 0), with a large coefficient.
+   */
+  @Test
+  void theInMemoryFitStopsOnPerfectlySeparatedData() {
+    List<ConditionalLogit.Decision> separated = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      double[][] x = {{1, i % 3}, {0, (i + 1) % 3}, {0, (i + 2) % 3}};
+      separated.add(new ConditionalLogit.Decision("fish" + i % 10, x, 0));
+    }
+    ConditionalLogit.Fit fit =
+        ConditionalLogit.fitInMemory(separated, List.of("stay", "z"), 1e-6, 200);
+    assertThat(fit.iterations()).isLessThan(200);
+    assertThat(fit.estimates()[0]).isGreaterThan(5);
+    assertThat(-fit.logLikelihood() / 200).isLessThan(1e-2);
+  }
+
+  @Test
+  void theInMemoryFitLeavesOutAFeatureThatNeverVaries() {
+    List<ConditionalLogit.Decision> decisionLevel = new ArrayList<>();
+    List<ConditionalLogit.Decision> alone = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      ConditionalLogit.Decision d = data.get(i);
+      double[][] x = new double[d.x().length][];
+      double[][] x1 = new double[d.x().length][];
+      for (int j = 0; j < x.length; j++) {
+        x[j] = new double[] {d.x()[j][0], 40.0 + i % 7};
+        x1[j] = new double[] {d.x()[j][0]};
+      }
+      decisionLevel.add(new ConditionalLogit.Decision(d.individual(), x, d.selected()));
+      alone.add(new ConditionalLogit.Decision(d.individual(), x1, d.selected()));
+    }
+    ConditionalLogit.Fit withIt =
+        ConditionalLogit.fitInMemory(decisionLevel, List.of("x1", "income"), 1e-12, 100);
+    ConditionalLogit.Fit without = ConditionalLogit.fitInMemory(alone, List.of("x1"), 1e-12, 100);
+    assertThat(withIt.notIdentified()).containsExactly("income");
+    assertThat(withIt.estimates()[0]).isCloseTo(without.estimates()[0], within(1e-12));
+    assertThat(withIt.stdError(1)).isNaN();
+    JavaRDD<ConditionalLogit.Decision> distributed =
+        JavaSparkContext.fromSparkContext(SharedSpark.session().sparkContext())
+            .parallelize(alone, 2);
+    ConditionalLogit.Fit spark = ConditionalLogit.fit(distributed, List.of("x1"), 1e-12, 100);
+    assertThat(without.estimates()[0]).isCloseTo(spark.estimates()[0], within(1e-9));
+    assertThat(without.robustStdError(0)).isCloseTo(spark.robustStdError(0), within(1e-9));
+  }
+
+  @Test
   void theScorerReproducesTheLinearLogOdds() {
     ConditionalLogit.Decision d = data.get(0);
     double phi = 0;
