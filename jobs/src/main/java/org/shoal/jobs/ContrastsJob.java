@@ -52,7 +52,7 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     Report report =
         Report.of(
             Datasets.choices(spark, config.output()),
-            spark.read().parquet(config.output() + "/skipped"),
+            Inputs.sparkParquet(spark, config.output() + "/skipped").rows(),
             p);
     Outputs.json(spark, report, config.output() + "/report.json");
     if (report.stayPutWinRate() != null) {

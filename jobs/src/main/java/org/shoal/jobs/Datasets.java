@@ -28,8 +28,8 @@ final class Datasets {
 
   static Dataset<Row> choices(SparkSession spark, String folder) {
     Inputs.requireExists(spark, folder + CHOICES, "choice table");
-    Dataset<Row> choices = spark.read().parquet(folder + CHOICES);
-    if (choices.isEmpty()) {
+    Inputs.ParquetTable choices = Inputs.sparkParquet(spark, folder + CHOICES);
+    if (choices.count() == 0) {
       throw new IllegalArgumentException(
           "the choice table "
               + folder
@@ -38,7 +38,7 @@ final class Datasets {
               + folder
               + "/report.json");
     }
-    return choices;
+    return choices.rows();
   }
 
   static FeatureManifest manifest(SparkSession spark, String folder) throws IOException {

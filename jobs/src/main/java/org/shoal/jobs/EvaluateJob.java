@@ -280,7 +280,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
       return null;
     }
-    Dataset<Row> contrastChoices = spark.read().parquet(path.toString());
+    Dataset<Row> contrastChoices = Inputs.sparkParquet(spark, path.toString()).rows();
     Map<String, String> columns = new LinkedHashMap<>(scored);
     columns.values().removeIf(column -> !hasColumn(contrastChoices, column));
     return DecisionTable.of(contrastChoices, probabilities(columns), Map.of(), List.of(Cols.SPLIT));

@@ -85,7 +85,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
 
     progress.stage("counting");
     ExpandReport report =
-        ExpandReport.of(in.expansion(), spark.read().parquet(out + Datasets.CHOICES));
+        ExpandReport.of(in.expansion(), Inputs.sparkParquet(spark, out + Datasets.CHOICES).rows());
     in.expansion().release();
     progress.finished(
         String.format(
@@ -199,7 +199,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     Outputs.singleCsv(spark, expansion.splits(), out + "/splits.csv", Cols.INDIVIDUAL);
     // Small summaries beside the Parquet, for notebooks and readers without Parquet support. The
     // sample reads one folder: the first individual's (by id) split and bucket.
-    Dataset<Row> written = spark.read().parquet(out + Datasets.CHOICES);
+    Dataset<Row> written = Inputs.sparkParquet(spark, out + Datasets.CHOICES).rows();
     Column firstFolder =
         first.isEmpty()
             ? lit(true)

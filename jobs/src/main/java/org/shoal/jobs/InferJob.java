@@ -147,7 +147,7 @@ final class InferJob extends JobCommand<InferConfig> {
     predictions = predictions.withColumn(Inference.RUN_ID, functions.lit(models.get(0).run().id()));
     Datasets.writePartitioned(predictions, config.output() + "/" + name);
     Outputs.text(spark, manifest.toJson(), config.output() + "/" + name + Datasets.MANIFEST);
-    long rows = spark.read().parquet(config.output() + "/" + name + Datasets.CHOICES).count();
+    long rows = Inputs.sparkParquet(spark, config.output() + "/" + name + Datasets.CHOICES).count();
     progress.finished(rows + " choice rows scored into " + config.output() + "/" + name);
   }
 }

@@ -10,6 +10,11 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
 
@@ -25,6 +30,92 @@ final class Inputs {
       return spark.read().option("header", true).csv(path);
     }
     return spark.read().parquet(path);
+  }
+
+  /**
+   * A Parquet folder read by {@link #sparkParquet}, and its number of rows from the footers (null
+   * when they are not Spark's: then counted by Spark, if asked).
+   */
+  record ParquetTable(Dataset<Row> rows, Long footerCount) {
+    long count() {
+      return footerCount != null ? footerCount : rows.count();
+    }
+  }
+
+  private static final String SPARK_SCHEMA = "org.apache.spark.sql.parquet.row.metadata";
+
+  /**
+   * A Parquet folder that Spark wrote (partitioned or not), read with the schema in its files'
+   * footers, and its row count from the same footers: Spark would infer the schema, and count, with
+   * a job each, a fixed cost of about half a second in a stage on a small file. Folders without
+   * Spark's schema in a footer (written by other tools) are read and counted by Spark.
+   */
+  static ParquetTable sparkParquet(SparkSession spark, String path) {
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(path);
+    StructType schema = null;
+    long count = 0;
+    try {
+      var files = folder.getFileSystem(conf).listFiles(folder, true);
+      while (files.hasNext()) {
+        org.apache.hadoop.fs.Path file = files.next().getPath();
+        if (!isDataFile(folder, file)) {
+          continue;
+        }
+        try (org.apache.parquet.hadoop.ParquetFileReader reader =
+            org.apache.parquet.hadoop.ParquetFileReader.open(
+                org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(file, conf))) {
+          String json = reader.getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA);
+          if (json == null) {
+            schema = null;
+            break;
+          }
+          if (schema == null) {
+            schema = (StructType) DataType.fromJson(json);
+          }
+          count += reader.getRecordCount();
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the Parquet footers at " + path, e);
+    }
+    if (schema == null) {
+      return new ParquetTable(spark.read().parquet(path), null);
+    }
+    // As Spark's own read: every column nullable, the partition columns from the folder names.
+    return new ParquetTable(spark.read().schema(nullable(schema)).parquet(path), count);
+  }
+
+  /** A data file of the folder: not hidden, not metadata (_SUCCESS), in no hidden sub-folder. */
+  private static boolean isDataFile(
+      org.apache.hadoop.fs.Path folder, org.apache.hadoop.fs.Path file) {
+    String relative = folder.toUri().relativize(file.toUri()).getPath();
+    return Arrays.stream(relative.split("/"))
+            .noneMatch(part -> part.startsWith("_") || part.startsWith("."))
+        && relative.endsWith(".parquet");
+  }
+
+  private static StructType nullable(StructType schema) {
+    StructField[] fields = schema.fields().clone();
+    for (int i = 0; i < fields.length; i++) {
+      fields[i] =
+          new StructField(
+              fields[i].name(), nullable(fields[i].dataType()), true, fields[i].metadata());
+    }
+    return new StructType(fields);
+  }
+
+  private static DataType nullable(DataType type) {
+    if (type instanceof StructType struct) {
+      return nullable(struct);
+    }
+    if (type instanceof ArrayType array) {
+      return new ArrayType(nullable(array.elementType()), true);
+    }
+    if (type instanceof MapType map) {
+      return new MapType(map.keyType(), nullable(map.valueType()), true);
+    }
+    return type;
   }
 
   /**
