@@ -28,6 +28,7 @@ import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.model.ConditionalLogit;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Split;
+import org.shoal.pipeline.util.Concurrently;
 import org.shoal.pipeline.util.JoinKeys;
 import picocli.CommandLine.Command;
 
@@ -102,12 +103,17 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     long start = System.nanoTime();
     Prepared in = prepare(spark, progress);
     progress.stage("one row per decision with every model's log-likelihood");
-    DecisionTable table =
-        DecisionTable.of(in.choices(), in.models(), in.subsets(), keptColumns(in.groupBy()));
+    DecisionTable table;
+    DecisionTable contrasts;
+    try (Concurrently actions = new Concurrently()) {
+      Concurrently.Result<DecisionTable> contrastTable =
+          actions.submit(() -> contrasts(spark, in.scored()));
+      table = DecisionTable.of(in.choices(), in.models(), in.subsets(), keptColumns(in.groupBy()));
+      contrasts = contrastTable.get();
+    }
     long decisions = table.decisions();
     progress.finished(decisions + " decisions");
     progress.stage("computing metrics for " + (in.groupBy().size() + 1) + " grouping sets");
-    DecisionTable contrasts = contrasts(spark, in.scored());
     Dataset<Row> metricsTable = metrics(table, contrasts, in.groupBy(), in.subsets()).cache();
     List<Results.Metric> metrics =
         metricsTable.collectAsList().stream().map(Results.Metric::of).toList();
@@ -190,18 +196,34 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Cols.SPLIT;
     Dataset<Row> individuals =
         Evaluation.individualDifferences(table, model, in.baseline(), colorBy).cache();
-    List<Row> perIndividual = individuals.collectAsList();
     Dataset<Row> calibration =
         Evaluation.calibration(in.predictions(), config.calibrationBins()).cache();
-    Outputs.singleCsv(spark, individuals, config.output() + "/individuals.csv", "mean_ll_diff");
-    Outputs.singleCsv(spark, calibration, config.output() + "/calibration.csv", "bin");
+    List<Row> perIndividual;
+    List<Row> calibrationRows;
+    try (Concurrently actions = new Concurrently()) {
+      Concurrently.Result<List<Row>> individualRows =
+          actions.submit(
+              () -> {
+                Outputs.singleCsv(
+                    spark, individuals, config.output() + "/individuals.csv", "mean_ll_diff");
+                return individuals.collectAsList();
+              });
+      Concurrently.Result<List<Row>> calibrated =
+          actions.submit(
+              () -> {
+                Outputs.singleCsv(spark, calibration, config.output() + "/calibration.csv", "bin");
+                return calibration.collectAsList();
+              });
+      perIndividual = individualRows.get();
+      calibrationRows = calibrated.get();
+    }
     String html =
         new ReportBuilder(config, in.baseline())
             .results(results)
             .metrics(metrics.stream().map(Results.Metric::cells).toList())
             .training(trainingCurves(spark, in.scoredWith()))
             .individuals(perIndividual)
-            .calibration(calibration.collectAsList())
+            .calibration(calibrationRows)
             .exemplars(
                 hasCells(table.rows()) ? exemplars(table, in.baseline(), perIndividual) : List.of())
             .html();

@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.Concurrently;
 
 /**
  * Where every input row went. The books balance: fixes in = rejected + kept in positions (as {@code
@@ -99,58 +100,111 @@ public record ExpandReport(
    * written (a narrow column scan of the Parquet instead of the expansion again).
    */
   public static ExpandReport of(Expansion.Output out, Dataset<Row> choices) {
-    long fixesIn = out.fixesIn().count();
-    Map<String, Long> rejected = countBy(out.rejected(), Cols.REASON);
-    Row pos =
-        out.positions()
-            .agg(
-                count(lit(1)),
-                sum(Cols.FIXES),
-                countDistinct(col(Cols.INDIVIDUAL)),
-                countDistinct(col(Cols.INDIVIDUAL), col(Cols.SEGMENT)),
-                sum(when(col(Cols.NEXT_CELL).isNull(), 1).otherwise(0)))
-            .first();
-    long positions = pos.getLong(0);
-    long fixesInPositions = orZero(pos, 1);
-    // one pass over the dropped decisions: counts by reason and the largest move
-    Map<String, Long> dropped = new TreeMap<>();
-    Double largestMove = null;
-    for (Row r :
-        out.dropped()
-            .groupBy(Cols.REASON)
-            .agg(count(lit(1)), max(Cols.DISTANCE_MOVED_KM))
-            .collectAsList()) {
-      dropped.put(String.valueOf(r.get(0)), r.getLong(1));
-      if (!r.isNullAt(2)) {
-        largestMove = largestMove == null ? r.getDouble(2) : Math.max(largestMove, r.getDouble(2));
-      }
-    }
+    // Eight independent small actions: on a small input their fixed costs overlap.
+    try (Concurrently actions = new Concurrently()) {
+      Concurrently.Result<Long> fixesIn = actions.submit(() -> out.fixesIn().count());
+      Concurrently.Result<Map<String, Long>> rejected =
+          actions.submit(() -> countBy(out.rejected(), Cols.REASON));
+      Concurrently.Result<Row> positionCounts = actions.submit(() -> positionCounts(out));
+      Concurrently.Result<List<Row>> droppedRows =
+          actions.submit(
+              () ->
+                  out.dropped()
+                      .groupBy(Cols.REASON)
+                      .agg(count(lit(1)), max(Cols.DISTANCE_MOVED_KM))
+                      .collectAsList());
+      Concurrently.Result<List<Row>> keptRows = actions.submit(() -> keptBySplit(out));
+      Concurrently.Result<NavigableMap<Integer, Long>> choicesPerDecision =
+          actions.submit(() -> choicesPerDecision(choices));
+      Concurrently.Result<Map<String, Long>> individualsBySplit =
+          actions.submit(() -> countBy(out.splits(), Cols.SPLIT));
+      Concurrently.Result<Long> simultaneous = actions.submit(() -> out.simultaneous().count());
 
-    // the kept decisions, per split and (grouping(split) = 1) all together, from the decision table
-    Row all = null;
-    Map<String, Long> individualsWithDecisions = new TreeMap<>();
-    Map<String, Long> decisionsBySplit = new TreeMap<>();
-    for (Row r :
-        ExpandDecisions.kept(out.decisions())
-            .rollup(Cols.SPLIT)
-            .agg(
-                count(lit(1)).as("decisions"),
-                sum(ExpandDecisions.CANDIDATES).as("candidates"),
-                sum(when(col(Cols.NEXT_CELL).equalTo(col(Cols.ORIGIN_CELL)), 1).otherwise(0))
-                    .as("stayed"),
-                countDistinct(col(Cols.INDIVIDUAL)).as("individuals"),
-                grouping(Cols.SPLIT).as("allSplits"))
-            .collectAsList()) {
-      if (r.<Byte>getAs("allSplits") == 1) {
-        all = r;
-      } else {
-        String split = r.getAs(Cols.SPLIT);
-        individualsWithDecisions.put(split, r.getAs("individuals"));
-        decisionsBySplit.put(split, r.getAs("decisions"));
+      Row pos = positionCounts.get();
+      long positions = pos.getLong(0);
+      long fixesInPositions = orZero(pos, 1);
+      // one pass over the dropped decisions: counts by reason and the largest move
+      Map<String, Long> dropped = new TreeMap<>();
+      Double largestMove = null;
+      for (Row r : droppedRows.get()) {
+        dropped.put(String.valueOf(r.get(0)), r.getLong(1));
+        if (!r.isNullAt(2)) {
+          largestMove =
+              largestMove == null ? r.getDouble(2) : Math.max(largestMove, r.getDouble(2));
+        }
       }
+      Row all = null;
+      Map<String, Long> individualsWithDecisions = new TreeMap<>();
+      Map<String, Long> decisionsBySplit = new TreeMap<>();
+      for (Row r : keptRows.get()) {
+        if (r.<Byte>getAs("allSplits") == 1) {
+          all = r;
+        } else {
+          String split = r.getAs(Cols.SPLIT);
+          individualsWithDecisions.put(split, r.getAs("individuals"));
+          decisionsBySplit.put(split, r.getAs("decisions"));
+        }
+      }
+      long kept = all == null ? 0 : all.<Long>getAs("decisions");
+      NavigableMap<Integer, Long> perDecision = choicesPerDecision.get();
+      Histogram written = Histogram.of(perDecision);
+      return new ExpandReport(
+          fixesIn.get(),
+          rejected.get(),
+          fixesInPositions - positions,
+          simultaneous.get(),
+          positions,
+          pos.getLong(2),
+          pos.getLong(3),
+          orZero(pos, 4),
+          positions - orZero(pos, 4),
+          dropped,
+          largestMove,
+          kept,
+          written.decisions(),
+          written.rows(),
+          kept == 0 ? 0 : all.<Long>getAs("candidates") - written.rows(),
+          written.min(),
+          written.median(),
+          written.max(),
+          kept == 0 ? Double.NaN : all.<Long>getAs("stayed") / (double) kept,
+          individualsBySplit.get(),
+          individualsWithDecisions,
+          decisionsBySplit,
+          perDecision);
     }
-    long kept = all == null ? 0 : all.<Long>getAs("decisions");
-    // the choices per decision as written: how many decisions have n choices
+  }
+
+  /** Positions, the fixes in them, individuals, segments, and positions without a next cell. */
+  private static Row positionCounts(Expansion.Output out) {
+    return out.positions()
+        .agg(
+            count(lit(1)),
+            sum(Cols.FIXES),
+            countDistinct(col(Cols.INDIVIDUAL)),
+            countDistinct(col(Cols.INDIVIDUAL), col(Cols.SEGMENT)),
+            sum(when(col(Cols.NEXT_CELL).isNull(), 1).otherwise(0)))
+        .first();
+  }
+
+  /**
+   * The kept decisions, per split and (grouping(split) = 1) all together, from the decision table.
+   */
+  private static List<Row> keptBySplit(Expansion.Output out) {
+    return ExpandDecisions.kept(out.decisions())
+        .rollup(Cols.SPLIT)
+        .agg(
+            count(lit(1)).as("decisions"),
+            sum(ExpandDecisions.CANDIDATES).as("candidates"),
+            sum(when(col(Cols.NEXT_CELL).equalTo(col(Cols.ORIGIN_CELL)), 1).otherwise(0))
+                .as("stayed"),
+            countDistinct(col(Cols.INDIVIDUAL)).as("individuals"),
+            grouping(Cols.SPLIT).as("allSplits"))
+        .collectAsList();
+  }
+
+  /** The choices per decision as written: how many decisions have n choices. */
+  private static NavigableMap<Integer, Long> choicesPerDecision(Dataset<Row> choices) {
     NavigableMap<Integer, Long> perDecision = new TreeMap<>();
     for (Row r :
         choices
@@ -161,35 +215,7 @@ public record ExpandReport(
             .collectAsList()) {
       perDecision.put(r.getInt(0), r.getLong(1));
     }
-    Histogram written = Histogram.of(perDecision);
-    Map<String, Long> individualsBySplit = new TreeMap<>();
-    for (Row r : out.splits().groupBy(Cols.SPLIT).count().collectAsList()) {
-      individualsBySplit.put(String.valueOf(r.get(0)), r.getLong(1));
-    }
-    return new ExpandReport(
-        fixesIn,
-        rejected,
-        fixesInPositions - positions,
-        out.simultaneous().count(),
-        positions,
-        pos.getLong(2),
-        pos.getLong(3),
-        orZero(pos, 4),
-        positions - orZero(pos, 4),
-        dropped,
-        largestMove,
-        kept,
-        written.decisions(),
-        written.rows(),
-        kept == 0 ? 0 : all.<Long>getAs("candidates") - written.rows(),
-        written.min(),
-        written.median(),
-        written.max(),
-        kept == 0 ? Double.NaN : all.<Long>getAs("stayed") / (double) kept,
-        individualsBySplit,
-        individualsWithDecisions,
-        decisionsBySplit,
-        perDecision);
+    return perDecision;
   }
 
   /** Decisions, rows, and the min, median and max of a histogram of choices per decision. */
