@@ -52,11 +52,13 @@ final class Inputs {
    */
   static ParquetTable sparkParquet(SparkSession spark, String path) {
     org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
-    org.apache.hadoop.fs.Path folder = new org.apache.hadoop.fs.Path(path);
     StructType schema = null;
     long count = 0;
     try {
-      var files = folder.getFileSystem(conf).listFiles(folder, true);
+      org.apache.hadoop.fs.FileSystem fs = new org.apache.hadoop.fs.Path(path).getFileSystem(conf);
+      // qualified as the listing's paths are, so that only the part below the folder is judged
+      org.apache.hadoop.fs.Path folder = fs.makeQualified(new org.apache.hadoop.fs.Path(path));
+      var files = fs.listFiles(folder, true);
       while (files.hasNext()) {
         org.apache.hadoop.fs.Path file = files.next().getPath();
         if (!isDataFile(folder, file)) {

@@ -49,12 +49,22 @@ class TestInputs {
     Inputs.ParquetTable read = Inputs.sparkParquet(spark, path);
     Dataset<Row> spark = this.spark.read().parquet(path);
 
-    assertThat(read.count()).isEqualTo(4);
+    assertThat(read.footerCount()).isEqualTo(4);
     assertThat(read.rows().schema()).isEqualTo(spark.schema());
     assertThat(read.rows().schema().fieldNames())
         .containsExactly("individual", "decision", "x", "split", "bucket");
     assertThat(read.rows().orderBy("individual", "decision").collectAsList())
         .isEqualTo(spark.orderBy("individual", "decision").collectAsList());
+  }
+
+  /** Only the part of a file's path below the folder decides whether it is data. */
+  @Test
+  void aFolderBelowAHiddenFolderIsStillReadFromItsFooters(@TempDir Path dir) {
+    String path = dir.resolve(".shoal/work/choices").toString();
+    table().write().partitionBy("split", "bucket").parquet(path);
+    Inputs.ParquetTable read = Inputs.sparkParquet(spark, path);
+    assertThat(read.footerCount()).isEqualTo(4);
+    assertThat(read.rows().count()).isEqualTo(4);
   }
 
   @Test
