@@ -266,13 +266,21 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       return models;
     }
     progress.stage("fitting the baselines on the training split");
-    if (config.baselines().contains(Baselines.STAY_PUT_RATE) && Baselines.canStayPut(predictions)) {
-      models.add(Baselines.stayPutRate(predictions));
+    ConditionalLogit.Fit distance;
+    try (Concurrently actions = new Concurrently()) {
+      Concurrently.Result<ConditionalLogit.Fit> distanceFit =
+          actions.submit(
+              () ->
+                  config.baselines().contains(Baselines.DISTANCE)
+                          && Baselines.canDistance(predictions)
+                      ? Baselines.fitDistance(predictions, Baselines.DISTANCE_MAX_DECISIONS)
+                      : null);
+      if (config.baselines().contains(Baselines.STAY_PUT_RATE)
+          && Baselines.canStayPut(predictions)) {
+        models.add(Baselines.stayPutRate(predictions));
+      }
+      distance = distanceFit.get();
     }
-    ConditionalLogit.Fit distance =
-        config.baselines().contains(Baselines.DISTANCE) && Baselines.canDistance(predictions)
-            ? Baselines.fitDistance(predictions, Baselines.DISTANCE_MAX_DECISIONS)
-            : null;
     if (distance != null) {
       models.add(Baselines.distance(distance));
       progress.info(
