@@ -85,7 +85,16 @@ final class Datasets {
    * which they would fill only to give up.
    */
   static void writeLaidOut(Dataset<Row> parts, String folder, Set<String> continuous) {
-    write(parts, folder, continuous);
+    List<String> partitionBy = partitionColumns(parts);
+    var writer = parts.write().mode(SaveMode.Overwrite);
+    // A model's outputs mostly take a new value on every row: Parquet's dictionary for them grows
+    // until it gives up, about a tenth of infer's write time (measured on the demo's contrasts).
+    for (String c : parts.columns()) {
+      if (c.equals(Cols.LOG_ODDS) || c.startsWith(Cols.PROBABILITY) || continuous.contains(c)) {
+        writer = writer.option("parquet.enable.dictionary#" + c, "false");
+      }
+    }
+    writer.partitionBy(partitionBy.toArray(String[]::new)).parquet(folder + CHOICES);
   }
 
   /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */
@@ -120,22 +129,9 @@ final class Datasets {
   static void writePartitioned(Dataset<Row> parts, String folder) {
     List<String> order = new java.util.ArrayList<>(partitionColumns(parts));
     order.addAll(List.of(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE));
-    write(
+    writeLaidOut(
         parts.sortWithinPartitions(order.stream().map(c -> col(c)).toArray(Column[]::new)),
         folder,
         Set.of());
-  }
-
-  private static void write(Dataset<Row> sorted, String folder, Set<String> continuous) {
-    List<String> partitionBy = partitionColumns(sorted);
-    var writer = sorted.write().mode(SaveMode.Overwrite);
-    // A model's outputs mostly take a new value on every row: Parquet's dictionary for them grows
-    // until it gives up, about a tenth of infer's write time (measured on the demo's contrasts).
-    for (String c : sorted.columns()) {
-      if (c.equals(Cols.LOG_ODDS) || c.startsWith(Cols.PROBABILITY) || continuous.contains(c)) {
-        writer = writer.option("parquet.enable.dictionary#" + c, "false");
-      }
-    }
-    writer.partitionBy(partitionBy.toArray(String[]::new)).parquet(folder + CHOICES);
   }
 }

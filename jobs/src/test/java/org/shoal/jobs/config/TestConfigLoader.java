@@ -64,11 +64,7 @@ class TestConfigLoader {
 
   @Test
   void sparkPropertiesAreFreeForm() {
-    SparkConfig spark =
-        SparkConfig.from(
-            new Settings(
-                ConfigLoader.load(
-                    null, Map.of("shoal.spark.properties.\"spark.executor.memory\"", "4g"))));
+    SparkConfig spark = spark(Map.of("shoal.spark.properties.\"spark.executor.memory\"", "4g"));
     assertThat(spark.properties()).containsEntry("spark.executor.memory", "4g");
     assertThat(spark.master()).isEqualTo("local[*]");
   }
@@ -110,30 +106,22 @@ class TestConfigLoader {
 
   @Test
   void quickJitDefaultsToFourMegabytesAndCannotBeNegative() {
-    SparkConfig defaults = SparkConfig.from(new Settings(ConfigLoader.load(null, Map.of())));
+    SparkConfig defaults = spark(Map.of());
     assertThat(defaults.quickJitBytes()).isEqualTo(4L * 1024 * 1024);
     assertThat(defaults.smallInputBytes()).isEqualTo(32L * 1024 * 1024);
-    assertThat(
-            SparkConfig.from(
-                    new Settings(ConfigLoader.load(null, Map.of("spark.quick-jit-mb", "0.5"))))
-                .quickJitBytes())
-        .isEqualTo(512L * 1024);
-    assertThatThrownBy(
-            () ->
-                SparkConfig.from(
-                    new Settings(ConfigLoader.load(null, Map.of("spark.quick-jit-mb", "-1")))))
+    assertThat(spark(Map.of("spark.quick-jit-mb", "0.5")).quickJitBytes()).isEqualTo(512L * 1024);
+    assertThatThrownBy(() -> spark(Map.of("spark.quick-jit-mb", "-1")))
         .hasMessageContaining("shoal.spark.quick-jit-mb");
   }
 
   @Test
   void planningOnC1IsOnUnlessTurnedOff() {
-    assertThat(SparkConfig.from(new Settings(ConfigLoader.load(null, Map.of()))).planningOnC1())
-        .isTrue();
-    assertThat(
-            SparkConfig.from(
-                    new Settings(ConfigLoader.load(null, Map.of("spark.planning-on-c1", "false"))))
-                .planningOnC1())
-        .isFalse();
+    assertThat(spark(Map.of()).planningOnC1()).isTrue();
+    assertThat(spark(Map.of("spark.planning-on-c1", "false")).planningOnC1()).isFalse();
+  }
+
+  private static SparkConfig spark(Map<String, String> overrides) {
+    return SparkConfig.from(new Settings(ConfigLoader.load(null, overrides)));
   }
 
   @Test

@@ -82,14 +82,8 @@ public final class ConditionalLogit {
     Fit within(List<String> all, List<Integer> kept) {
       int n = all.size();
       double[] b = new double[n];
-      double[][] c = new double[n][n];
-      double[][] r = new double[n][n];
-      for (double[] row : c) {
-        Arrays.fill(row, Double.NaN);
-      }
-      for (double[] row : r) {
-        Arrays.fill(row, Double.NaN);
-      }
+      double[][] c = undefined(n);
+      double[][] r = undefined(n);
       for (int i = 0; i < kept.size(); i++) {
         b[kept.get(i)] = estimates[i];
         for (int j = 0; j < kept.size(); j++) {
@@ -403,10 +397,7 @@ public final class ConditionalLogit {
       covariance = inverse(at.information);
     } catch (IllegalArgumentException separated) {
       // Separated data: the loss reached 0 in doubles, so the information vanished with it.
-      covariance = new double[nf][nf];
-      for (double[] row : covariance) {
-        Arrays.fill(row, Double.NaN);
-      }
+      covariance = undefined(nf);
     }
     return result(
         features,
@@ -629,6 +620,15 @@ public final class ConditionalLogit {
     }
     acc[nf * nf]++;
     return acc;
+  }
+
+  /** An n × n matrix of NaN: (co)variances that do not exist. */
+  private static double[][] undefined(int n) {
+    double[][] m = new double[n][n];
+    for (double[] row : m) {
+      Arrays.fill(row, Double.NaN);
+    }
+    return m;
   }
 
   private static double[][] unflatten(double[] flat, int n) {
