@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -41,9 +42,23 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     SampleContrasts.Params p = config.params();
     progress.stage(plan(p));
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
+    Dataset<Row> choices = Datasets.choices(spark, config.input());
+    // Sampled by the columns the output is laid out by, the rows need no second shuffle to be
+    // written; a table without buckets is sampled per individual and then laid out.
+    List<String> layout = Datasets.partitionColumns(choices);
+    boolean bucketed = layout.contains(Datasets.BUCKET);
     SampleContrasts.Result result =
-        SampleContrasts.apply(Datasets.choices(spark, config.input()), p);
-    Datasets.writeChoices(result.rows(), config.output());
+        SampleContrasts.apply(
+            choices,
+            p,
+            bucketed
+                ? layout.stream().map(c -> col(c)).toArray(Column[]::new)
+                : new Column[] {col(Cols.INDIVIDUAL)});
+    if (bucketed) {
+      Datasets.writePartitioned(result.rows(), config.output());
+    } else {
+      Datasets.writeChoices(result.rows(), config.output());
+    }
     Outputs.parquet(result.skipped().coalesce(1), config.output() + "/skipped");
     Outputs.text(spark, manifest.toJson(), config.output() + Datasets.MANIFEST);
     progress.finished("written to " + config.output());
@@ -99,7 +114,11 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
       Double stayPutWinRate) {
     /** From the written tables, in one pass over the choices. */
     static Report of(Dataset<Row> written, Dataset<Row> skipped, SampleContrasts.Params p) {
-      Column stay = col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL));
+      // A table without cells (an imported one) has no stay-put choice to count.
+      boolean hasCells =
+          java.util.Arrays.asList(written.columns())
+              .containsAll(List.of(Cols.CELL, Cols.ORIGIN_CELL));
+      Column stay = hasCells ? col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)) : lit(false);
       Dataset<Row> bySplitRows =
           written
               .groupBy(Cols.SPLIT, Cols.INDIVIDUAL)
@@ -134,7 +153,7 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
         skippedByReason.put(r.getString(0), r.getLong(1));
       }
       Double stayPutWinRate = null;
-      if (p.mode() == SampleContrasts.Mode.PAIRS) {
+      if (p.mode() == SampleContrasts.Mode.PAIRS && hasCells) {
         stayPutWinRate = stays == 0 ? Double.NaN : stayWins / (double) stays;
       }
       return new Report(

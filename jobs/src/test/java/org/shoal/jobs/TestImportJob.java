@@ -76,6 +76,39 @@ class TestImportJob {
     assertThat(report.at("/features").toString())
         .isEqualTo("[\"f_cost\",\"f_asc_car\",\"f_asc_train\"]");
 
+    // contrasts on a table without buckets: every decision once, as whole decisions
+    Path contrasts = dir.resolve("contrasts");
+    Cli.Result sampling =
+        Cli.run(
+            "contrasts",
+            "-Dcontrasts.input=" + imported,
+            "-Dcontrasts.output=" + contrasts,
+            "-Dcontrasts.mode=decisions",
+            "-Dcontrasts.decisions-per-individual=0");
+    assertThat(sampling.code()).as(sampling.err()).isZero();
+    JsonNode sampled = JSON.readTree(contrasts.resolve("report.json").toFile());
+    assertThat(sampled.at("/rows").asLong()).isEqualTo(1200);
+    for (String split : java.util.List.of("train", "validation")) {
+      assertThat(sampled.at("/splits/" + split + "/decisions").asLong())
+          .isEqualTo(report.at("/decisionsBySplit/" + split).asLong());
+    }
+    // and as pairs, without cells to count a stay-put win rate from
+    Cli.Result pairing =
+        Cli.run(
+            "contrasts",
+            "-Dcontrasts.input=" + imported,
+            "-Dcontrasts.output=" + dir.resolve("pairs"),
+            "-Dcontrasts.decisions-per-individual=5",
+            "-Dcontrasts.alternatives-per-decision=2");
+    assertThat(pairing.code()).as(pairing.err()).isZero();
+    JsonNode pairs = JSON.readTree(dir.resolve("pairs/report.json").toFile());
+    long individuals =
+        pairs.at("/splits/train/individuals").asLong()
+            + pairs.at("/splits/validation/individuals").asLong();
+    assertThat(individuals).isPositive();
+    assertThat(pairs.at("/rows").asLong()).isEqualTo(individuals * 5 * 2 * 2);
+    assertThat(pairs.has("stayPutWinRate")).isFalse();
+
     Path train = dir.resolve("train");
     Cli.Result t =
         Cli.run(

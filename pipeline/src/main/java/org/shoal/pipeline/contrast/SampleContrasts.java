@@ -1,27 +1,30 @@
 package org.shoal.pipeline.contrast;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import java.io.Serializable;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.Draws;
-import org.shoal.pipeline.util.JoinKeys;
 
 /**
  * Balanced training sets from the decision/choice table.
@@ -37,12 +40,14 @@ import org.shoal.pipeline.util.JoinKeys;
  * or draw from 1 per individual; in a pair the selected choice is 1) and the originals are kept in
  * {@code source_decision} and {@code source_choice}. Draws come from {@link Draws}, so a seed gives
  * the same rows on any cluster.
+ *
+ * <p>The input is read once: its rows meet per individual, sorted by decision and choice, and each
+ * decision, as it streams past, emits the draws that picked it. Only one decision is held at a
+ * time; how many usable decisions each individual has (which the draws need first) comes from a
+ * narrow aggregate of the same input.
  */
 public final class SampleContrasts {
-  private static final String RANK = "_rank";
-  private static final String ALTERNATIVES = "_alternatives";
-  private static final String DECISIONS = "_decisions";
-  private static final String SLOT = "_slot";
+  private static final String USABLE = "_usable_decisions";
 
   public enum Mode {
     PAIRS,
@@ -77,19 +82,28 @@ public final class SampleContrasts {
 
   private SampleContrasts() {}
 
+  /** As {@link #apply(Dataset, Params, Column...)}, the rows hash-partitioned by individual. */
   public static Result apply(Dataset<Row> choices, Params p) {
-    Column key = col(Cols.INDIVIDUAL);
-    // Per decision: number of unselected choices and whether one is selected.
+    return apply(choices, p, col(Cols.INDIVIDUAL));
+  }
+
+  /**
+   * @param clusterBy columns whose values are a function of the individual (the individual itself,
+   *     or the split and bucket a choice table is laid out by): the sampled rows leave
+   *     hash-partitioned by them, unsorted, so a writer laying files out by the same columns need
+   *     not shuffle them again
+   */
+  public static Result apply(Dataset<Row> choices, Params p, Column... clusterBy) {
     Dataset<Row> perDecision =
         choices
             .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
             .agg(
-                count(when(col(Cols.SELECTED).unary_$bang(), 1)).as(ALTERNATIVES),
+                count(when(col(Cols.SELECTED).unary_$bang(), 1)).as("_alternatives"),
                 count(when(col(Cols.SELECTED), 1)).as("_selected"));
     Column usable =
         col("_selected")
             .equalTo(1)
-            .and(p.mode() == Mode.PAIRS ? col(ALTERNATIVES).gt(0) : lit(true));
+            .and(p.mode() == Mode.PAIRS ? col("_alternatives").gt(0) : lit(true));
     Dataset<Row> skipped =
         perDecision
             .filter(usable.unary_$bang())
@@ -97,131 +111,194 @@ public final class SampleContrasts {
                 "reason",
                 when(col("_selected").notEqual(1), lit(NO_SELECTED)).otherwise(lit(NO_ALTERNATIVE)))
             .select(Cols.INDIVIDUAL, Cols.DECISION, "reason");
-    Dataset<Row> pool =
-        perDecision
-            .filter(usable)
-            .withColumn(
-                RANK, row_number().over(Window.partitionBy(key).orderBy(Cols.DECISION)).minus(1))
-            .withColumn(DECISIONS, count(lit(1)).over(Window.partitionBy(key)))
-            .select(Cols.INDIVIDUAL, Cols.DECISION, RANK, DECISIONS, ALTERNATIVES);
+    Dataset<Row> usablePerIndividual =
+        perDecision.filter(usable).groupBy(Cols.INDIVIDUAL).agg(count(lit(1)).as(USABLE));
 
-    // The decision draws: (individual, draw, decision); draw counts from 1.
-    Dataset<Row> draws =
-        pool.filter(col(RANK).equalTo(0))
-            .select(Cols.INDIVIDUAL, DECISIONS)
-            .flatMap(
-                (FlatMapFunction<Row, Row>) r -> drawDecisions(p, r), Encoders.row(DRAW_SCHEMA))
-            .join(pool, JoinKeys.of(Cols.INDIVIDUAL, RANK))
-            .select(Cols.INDIVIDUAL, Cols.DRAW, Cols.DECISION, ALTERNATIVES);
-
-    Dataset<Row> renamed =
+    Dataset<Row> streamed =
         choices
-            .withColumnRenamed(Cols.DECISION, Cols.SOURCE_DECISION)
-            .withColumnRenamed(Cols.CHOICE, Cols.SOURCE_CHOICE);
-    List<Column> out = new ArrayList<>();
-    for (String c : choices.columns()) {
-      out.add(
-          c.equals(Cols.DECISION)
-              ? col(Cols.DECISION)
-              : c.equals(Cols.CHOICE) ? col(Cols.CHOICE) : col("`" + c + "`"));
-    }
-    out.add(col(Cols.SOURCE_DECISION));
-    out.add(col(Cols.SOURCE_CHOICE));
-    out.add(col(Cols.DRAW));
-    Column[] outCols = out.toArray(Column[]::new);
-
-    if (p.mode() == Mode.DECISIONS) {
-      Dataset<Row> rows =
-          draws
-              .withColumnRenamed(Cols.DECISION, Cols.SOURCE_DECISION)
-              .join(renamed, JoinKeys.of(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
-              .withColumn(Cols.DECISION, col(Cols.DRAW))
-              .withColumn(Cols.CHOICE, col(Cols.SOURCE_CHOICE));
-      return new Result(rows.select(outCols), skipped);
-    }
-
-    // The alternative draws: (individual, draw, slot, rank among the decision's unselected
-    // choices).
-    Dataset<Row> slots =
-        draws.flatMap(
-            (FlatMapFunction<Row, Row>) r -> drawAlternatives(p, r), Encoders.row(SLOT_SCHEMA));
-    Dataset<Row> unselected =
-        renamed
-            .filter(col(Cols.SELECTED).unary_$bang())
-            .withColumn(
-                RANK,
-                row_number()
-                    .over(
-                        Window.partitionBy(Cols.INDIVIDUAL, Cols.SOURCE_DECISION)
-                            .orderBy(Cols.SOURCE_CHOICE))
-                    .minus(1));
-    Column pairId =
-        col(Cols.DRAW).minus(1).multiply(p.alternativesPerDecision()).plus(col(SLOT)).plus(1);
-    Dataset<Row> alternatives =
-        slots
-            .join(unselected, JoinKeys.of(Cols.INDIVIDUAL, Cols.SOURCE_DECISION, RANK))
-            .withColumn(Cols.DECISION, pairId)
-            .withColumn(Cols.CHOICE, lit(2));
-    Dataset<Row> selected =
-        slots
-            .select(Cols.INDIVIDUAL, Cols.SOURCE_DECISION, Cols.DRAW, SLOT)
-            .join(
-                renamed.filter(col(Cols.SELECTED)),
-                JoinKeys.of(Cols.INDIVIDUAL, Cols.SOURCE_DECISION))
-            .withColumn(Cols.DECISION, pairId)
-            .withColumn(Cols.CHOICE, lit(1));
-    return new Result(selected.select(outCols).unionByName(alternatives.select(outCols)), skipped);
+            .join(broadcast(usablePerIndividual), Cols.INDIVIDUAL)
+            .repartition(clusterBy)
+            .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
+    Sampler sampler = new Sampler(p, streamed.schema(), choices.schema());
+    return new Result(
+        streamed.mapPartitions(sampler, Encoders.row(sampler.outputSchema())), skipped);
   }
 
-  private static final StructType DRAW_SCHEMA =
-      new StructType()
-          .add(Cols.INDIVIDUAL, DataTypes.StringType, false)
-          .add(Cols.DRAW, DataTypes.IntegerType, false)
-          .add(RANK, DataTypes.IntegerType, false);
+  /**
+   * Streams an individual's sorted rows into its draws. Per individual: draw k (from 0) picks the
+   * usable decision of rank {@code Draws.index(n, seed, individual, 1, k, 0)} among its n usable
+   * ones by decision id, and its alternative a picks the unselected choice of rank {@code
+   * Draws.index(m, seed, individual, 2, k + 1, a)} among the decision's m by choice id.
+   */
+  private static final class Sampler implements MapPartitionsFunction<Row, Row> {
+    private final Params p;
+    private final int individual;
+    private final int decision;
+    private final int choice;
+    private final int selected;
+    private final int usable;
 
-  private static final StructType SLOT_SCHEMA =
-      new StructType()
-          .add(Cols.INDIVIDUAL, DataTypes.StringType, false)
-          .add(Cols.SOURCE_DECISION, DataTypes.IntegerType, false)
-          .add(Cols.DRAW, DataTypes.IntegerType, false)
-          .add(SLOT, DataTypes.IntegerType, false)
-          .add(RANK, DataTypes.IntegerType, false);
+    /** For each output column but the last three, the input column it copies. */
+    private final int[] carried;
 
-  /** N decision draws per individual (or every decision once when N = 0). */
-  private static Iterator<Row> drawDecisions(Params p, Row r) {
-    String individual = r.getString(0);
-    int decisions = (int) r.getLong(1);
-    List<Row> out = new ArrayList<>();
-    if (p.decisionsPerIndividual() == 0) {
-      for (int d = 0; d < decisions; d++) {
-        out.add(RowFactory.create(individual, d + 1, d));
+    private final int decisionOut;
+    private final int choiceOut;
+    private final StructType output;
+
+    Sampler(Params p, StructType streamed, StructType input) {
+      this.p = p;
+      individual = streamed.fieldIndex(Cols.INDIVIDUAL);
+      decision = streamed.fieldIndex(Cols.DECISION);
+      choice = streamed.fieldIndex(Cols.CHOICE);
+      selected = streamed.fieldIndex(Cols.SELECTED);
+      usable = streamed.fieldIndex(USABLE);
+      carried = Arrays.stream(input.fieldNames()).mapToInt(streamed::fieldIndex).toArray();
+      decisionOut = input.fieldIndex(Cols.DECISION);
+      choiceOut = input.fieldIndex(Cols.CHOICE);
+      DataType decisionType = input.fields()[decisionOut].dataType();
+      DataType choiceType = input.fields()[choiceOut].dataType();
+      List<StructField> fields = new ArrayList<>(Arrays.asList(input.fields()));
+      fields.set(
+          decisionOut, DataTypes.createStructField(Cols.DECISION, DataTypes.IntegerType, false));
+      fields.set(
+          choiceOut,
+          DataTypes.createStructField(
+              Cols.CHOICE, p.mode() == Mode.PAIRS ? DataTypes.IntegerType : choiceType, false));
+      fields.add(DataTypes.createStructField(Cols.SOURCE_DECISION, decisionType, false));
+      fields.add(DataTypes.createStructField(Cols.SOURCE_CHOICE, choiceType, false));
+      fields.add(DataTypes.createStructField(Cols.DRAW, DataTypes.IntegerType, false));
+      output = DataTypes.createStructType(fields);
+    }
+
+    StructType outputSchema() {
+      return output;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      return new Draw(rows);
+    }
+
+    private final class Draw implements Iterator<Row> {
+      private final Iterator<Row> rows;
+      private final ArrayDeque<Row> ready = new ArrayDeque<>();
+      private final List<Row> current = new ArrayList<>();
+      private final List<Row> unselected = new ArrayList<>();
+      private Row next;
+      private String individualId;
+      private int rank;
+
+      /** The individual's draws by decision rank: a linked list per rank, draws ascending. */
+      private int[] firstDraw;
+
+      private int[] nextDraw;
+
+      Draw(Iterator<Row> rows) {
+        this.rows = rows;
+        next = rows.hasNext() ? rows.next() : null;
       }
-    } else {
-      for (int k = 0; k < p.decisionsPerIndividual(); k++) {
-        out.add(
-            RowFactory.create(
-                individual, k + 1, Draws.index(decisions, p.seed(), individual, 1, k, 0)));
+
+      @Override
+      public boolean hasNext() {
+        while (ready.isEmpty() && next != null) {
+          drawFromNextDecision();
+        }
+        return !ready.isEmpty();
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return ready.poll();
+      }
+
+      private void drawFromNextDecision() {
+        current.clear();
+        Row first = next;
+        String id = first.getString(individual);
+        Object decisionId = first.get(decision);
+        do {
+          current.add(next);
+          next = rows.hasNext() ? rows.next() : null;
+        } while (next != null
+            && next.get(decision).equals(decisionId)
+            && next.getString(individual).equals(id));
+        if (!id.equals(individualId)) {
+          startIndividual(id, (int) first.getLong(usable));
+        }
+        Row chosen = null;
+        int selectedCount = 0;
+        unselected.clear();
+        for (Row r : current) {
+          if (r.getBoolean(selected)) {
+            chosen = r;
+            selectedCount++;
+          } else {
+            unselected.add(r);
+          }
+        }
+        if (selectedCount != 1 || (p.mode() == Mode.PAIRS && unselected.isEmpty())) {
+          return; // counted in skipped
+        }
+        int decisionRank = rank++;
+        if (p.decisionsPerIndividual() == 0) {
+          emitDecision(decisionRank + 1);
+          return;
+        }
+        for (int k = firstDraw[decisionRank]; k >= 0; k = nextDraw[k]) {
+          if (p.mode() == Mode.DECISIONS) {
+            emitDecision(k + 1);
+          } else {
+            emitPairs(chosen, k + 1);
+          }
+        }
+      }
+
+      private void startIndividual(String id, int usableDecisions) {
+        individualId = id;
+        rank = 0;
+        int n = p.decisionsPerIndividual();
+        firstDraw = new int[usableDecisions];
+        Arrays.fill(firstDraw, -1);
+        nextDraw = new int[n];
+        for (int k = n - 1; k >= 0; k--) {
+          int r = Draws.index(usableDecisions, p.seed(), id, 1, k, 0);
+          nextDraw[k] = firstDraw[r];
+          firstDraw[r] = k;
+        }
+      }
+
+      private void emitDecision(int draw) {
+        for (Row r : current) {
+          ready.add(copy(r, draw, r.get(choice), draw));
+        }
+      }
+
+      private void emitPairs(Row chosen, int draw) {
+        int a = p.alternativesPerDecision();
+        for (int slot = 0; slot < a; slot++) {
+          Row alternative =
+              unselected.get(Draws.index(unselected.size(), p.seed(), individualId, 2, draw, slot));
+          int pair = (draw - 1) * a + slot + 1;
+          ready.add(copy(chosen, pair, 1, draw));
+          ready.add(copy(alternative, pair, 2, draw));
+        }
+      }
+
+      private Row copy(Row r, int newDecision, Object newChoice, int draw) {
+        Object[] values = new Object[carried.length + 3];
+        for (int i = 0; i < carried.length; i++) {
+          values[i] = r.get(carried[i]);
+        }
+        values[decisionOut] = newDecision;
+        values[choiceOut] = newChoice;
+        values[carried.length] = r.get(decision);
+        values[carried.length + 1] = r.get(choice);
+        values[carried.length + 2] = draw;
+        return RowFactory.create(values);
       }
     }
-    return out.iterator();
-  }
-
-  /** A fresh set of alternative draws for every decision draw. */
-  private static Iterator<Row> drawAlternatives(Params p, Row r) {
-    String individual = r.getString(0);
-    int draw = r.getInt(1);
-    int decision = ((Number) r.get(2)).intValue();
-    int alternatives = (int) r.getLong(3);
-    List<Row> out = new ArrayList<>(p.alternativesPerDecision());
-    for (int a = 0; a < p.alternativesPerDecision(); a++) {
-      out.add(
-          RowFactory.create(
-              individual,
-              decision,
-              draw,
-              a,
-              Draws.index(alternatives, p.seed(), individual, 2, draw, a)));
-    }
-    return out.iterator();
   }
 }

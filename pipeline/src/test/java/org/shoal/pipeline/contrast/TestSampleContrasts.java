@@ -56,6 +56,137 @@ class TestSampleContrasts {
         .isEqualTo(100);
   }
 
+  /**
+   * The sampling rule as a plain loop over the collected table: draw k of an individual takes its
+   * usable decision of rank Draws.index(n, seed, individual, 1, k, 0) by decision id, alternative a
+   * of that draw its unselected choice of rank Draws.index(m, seed, individual, 2, k + 1, a).
+   */
+  private static List<String> expectedDraws(List<Row> input, SampleContrasts.Params p) {
+    Map<String, java.util.TreeMap<Integer, List<Row>>> decisions = new java.util.TreeMap<>();
+    for (Row r : input) {
+      decisions
+          .computeIfAbsent(r.getAs(Cols.INDIVIDUAL), k -> new java.util.TreeMap<>())
+          .computeIfAbsent(r.getAs(Cols.DECISION), k -> new java.util.ArrayList<>())
+          .add(r);
+    }
+    List<String> expected = new java.util.ArrayList<>();
+    decisions.forEach(
+        (id, byDecision) -> {
+          List<List<Row>> usable = new java.util.ArrayList<>();
+          for (List<Row> choices : byDecision.values()) {
+            choices.sort(Comparator.comparing(r -> r.<Integer>getAs(Cols.CHOICE)));
+            long selected = choices.stream().filter(r -> r.<Boolean>getAs(Cols.SELECTED)).count();
+            boolean hasAlternative = selected < choices.size();
+            if (selected == 1 && (p.mode() == SampleContrasts.Mode.DECISIONS || hasAlternative)) {
+              usable.add(choices);
+            }
+          }
+          for (int k = 0; k < p.decisionsPerIndividual(); k++) {
+            List<Row> choices =
+                usable.get(
+                    org.shoal.pipeline.util.Draws.index(usable.size(), p.seed(), id, 1, k, 0));
+            int draw = k + 1;
+            if (p.mode() == SampleContrasts.Mode.DECISIONS) {
+              for (Row c : choices) {
+                expected.add(key(id, draw, c.getAs(Cols.CHOICE), c, draw));
+              }
+              continue;
+            }
+            Row chosen =
+                choices.stream().filter(r -> r.<Boolean>getAs(Cols.SELECTED)).findFirst().get();
+            List<Row> others =
+                choices.stream().filter(r -> !r.<Boolean>getAs(Cols.SELECTED)).toList();
+            for (int a = 0; a < p.alternativesPerDecision(); a++) {
+              Row other =
+                  others.get(
+                      org.shoal.pipeline.util.Draws.index(others.size(), p.seed(), id, 2, draw, a));
+              int pair = k * p.alternativesPerDecision() + a + 1;
+              expected.add(key(id, pair, 1, chosen, draw));
+              expected.add(key(id, pair, 2, other, draw));
+            }
+          }
+        });
+    java.util.Collections.sort(expected);
+    return expected;
+  }
+
+  private static String key(String id, int decision, int choice, Row source, int draw) {
+    return String.join(
+        "|",
+        id,
+        String.valueOf(decision),
+        String.valueOf(choice),
+        String.valueOf(source.<Integer>getAs(Cols.DECISION)),
+        String.valueOf(source.<Integer>getAs(Cols.CHOICE)),
+        String.valueOf(source.<Double>getAs("f_x")),
+        String.valueOf(draw));
+  }
+
+  private static List<String> actualDraws(Dataset<Row> rows) {
+    List<String> actual = new java.util.ArrayList<>();
+    for (Row r : rows.collectAsList()) {
+      actual.add(
+          String.join(
+              "|",
+              r.<String>getAs(Cols.INDIVIDUAL),
+              String.valueOf(r.<Integer>getAs(Cols.DECISION)),
+              String.valueOf(r.<Integer>getAs(Cols.CHOICE)),
+              String.valueOf(r.<Integer>getAs(Cols.SOURCE_DECISION)),
+              String.valueOf(r.<Integer>getAs(Cols.SOURCE_CHOICE)),
+              String.valueOf(r.<Double>getAs("f_x")),
+              String.valueOf(r.<Integer>getAs(Cols.DRAW))));
+    }
+    java.util.Collections.sort(actual);
+    return actual;
+  }
+
+  @Test
+  void theStreamedDrawsEqualAPlainLoopOverTheTable() {
+    // unusable decisions among usable ones, shifting the ranks of those after them: one without a
+    // selected choice (fish-1's 30) and single-choice ones (fish-4's 15, 25, ..., usable as
+    // whole decisions but not for pairs)
+    Dataset<Row> many = ChoiceTables.make(spark, new int[] {4, 9, 1, 0, 12}, 6, 0.5, 8);
+    Dataset<Row> single = ChoiceTables.make(spark, new int[] {0, 0, 0, 0, 5}, 1, 1.0, 9);
+    Dataset<Row> choices =
+        many.withColumn(Cols.DECISION, col(Cols.DECISION).multiply(10))
+            .filter(
+                col(Cols.INDIVIDUAL)
+                    .equalTo("fish-1")
+                    .and(col(Cols.DECISION).equalTo(30))
+                    .and(col(Cols.SELECTED))
+                    .unary_$bang())
+            .unionByName(single.withColumn(Cols.DECISION, col(Cols.DECISION).multiply(10).plus(5)))
+            .repartition(5);
+    List<Row> input = choices.collectAsList();
+    for (SampleContrasts.Params p :
+        List.of(
+            pairs(17, 3, 21),
+            new SampleContrasts.Params(SampleContrasts.Mode.DECISIONS, 7, 0, 22))) {
+      assertThat(actualDraws(SampleContrasts.apply(choices, p).rows()))
+          .isEqualTo(expectedDraws(input, p));
+      // clustered by a column that is a function of the individual, as the job lays them out
+      assertThat(actualDraws(SampleContrasts.apply(choices, p, col("split")).rows()))
+          .isEqualTo(expectedDraws(input, p));
+    }
+    assertThat(
+            SampleContrasts.apply(choices, pairs(1, 1, 1)).skipped().collectAsList().stream()
+                .map(
+                    r ->
+                        r.getAs(Cols.INDIVIDUAL)
+                            + "/"
+                            + r.getAs(Cols.DECISION)
+                            + " "
+                            + r.getAs("reason"))
+                .sorted())
+        .containsExactly(
+            "fish-1/30 " + SampleContrasts.NO_SELECTED,
+            "fish-4/15 " + SampleContrasts.NO_ALTERNATIVE,
+            "fish-4/25 " + SampleContrasts.NO_ALTERNATIVE,
+            "fish-4/35 " + SampleContrasts.NO_ALTERNATIVE,
+            "fish-4/45 " + SampleContrasts.NO_ALTERNATIVE,
+            "fish-4/55 " + SampleContrasts.NO_ALTERNATIVE);
+  }
+
   @Test
   void aDecisionDrawnTwiceGetsFreshAlternatives() {
     // one decision with many alternatives, drawn 30 times: the alternative sets must not all repeat
