@@ -102,6 +102,36 @@ public final class Decisions implements java.io.Serializable {
   }
 
   /**
+   * At most {@code n} of these decisions, evenly spaced through them in their order (decision
+   * {@code floor(i * size / n)} for i below n); all of them, as they are, when there are no more.
+   */
+  public Decisions spaced(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("a sample needs at least one decision, got " + n);
+    }
+    if (n >= size()) {
+      return this;
+    }
+    int[] picked = new int[n];
+    int rows = 0;
+    for (int i = 0; i < n; i++) {
+      picked[i] = (int) ((long) i * size() / n);
+      rows += choices(picked[i]);
+    }
+    int[] sampleStart = new int[n + 1];
+    int[] sampleSelected = new int[n];
+    float[] sampleX = new float[rows * features];
+    for (int i = 0; i < n; i++) {
+      int d = picked[i];
+      sampleStart[i + 1] = sampleStart[i] + choices(d);
+      sampleSelected[i] = selected[d];
+      System.arraycopy(
+          x, start[d] * features, sampleX, sampleStart[i] * features, choices(d) * features);
+    }
+    return new Decisions(features, sampleStart, sampleX, sampleSelected);
+  }
+
+  /**
    * Collects {@code table} in (individual, decision, choice) order. Every decision must have
    * exactly one selected choice and no missing feature; the error names the first that does not.
    */

@@ -10,11 +10,11 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Single-JVM training with the research's fixes built in: after every epoch a full evaluation pass
- * gives the true training loss (not the running mean of minibatch scores, which is computed while
- * the weights change and with dropout on), next to the validation loss; training stops when
- * validation has not improved for {@code patience} epochs, and the best-validation epoch's weights
- * are what is kept.
+ * Single-JVM training with the research's fixes built in: after every epoch an evaluation pass
+ * gives the training loss of the epoch's weights (not the running mean of minibatch scores, which
+ * is computed while the weights change and with dropout on; on {@link #trainLossSample}), next to
+ * the validation loss; training stops when validation has not improved for {@code patience} epochs,
+ * and the best-validation epoch's weights are what is kept.
  */
 public final class Training {
   /**
@@ -139,7 +139,9 @@ public final class Training {
     MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
     // built once, scored after every epoch
     List<DataSet> trainEval =
-        List.copyOf(train.bucketedBatches(plan.batchSize(), null, DataType.FLOAT));
+        List.copyOf(
+            trainLossSample(train, validation)
+                .bucketedBatches(plan.batchSize(), null, DataType.FLOAT));
     List<DataSet> validationEval =
         List.copyOf(validation.bucketedBatches(plan.batchSize(), null, DataType.FLOAT));
     Kept kept =
@@ -169,6 +171,22 @@ public final class Training {
             progress);
     net.setParams(kept.params());
     return new Result(net, kept.history(), kept.bestEpoch(), validation.size() > 0);
+  }
+
+  /** The fewest training decisions the training loss is scored on (all of them when fewer). */
+  static final int TRAIN_LOSS_SAMPLE_MIN = 20_000;
+
+  /**
+   * The training decisions an epoch's training loss is scored on: with validation decisions, an
+   * evenly spaced sample as large as the validation set (at least {@link #TRAIN_LOSS_SAMPLE_MIN}),
+   * so that it costs what validation costs (on the demo's contrasts a full pass took a third of an
+   * epoch's fitting); without them every training decision, since that loss then picks the epoch
+   * kept.
+   */
+  static Decisions trainLossSample(Decisions train, Decisions validation) {
+    return validation.size() == 0
+        ? train
+        : train.spaced(Math.max(validation.size(), TRAIN_LOSS_SAMPLE_MIN));
   }
 
   /**

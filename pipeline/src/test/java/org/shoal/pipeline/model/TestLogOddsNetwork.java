@@ -334,6 +334,53 @@ class TestLogOddsNetwork {
         .isNotEqualTo(Training.newNetwork(b, 3, 4).params());
   }
 
+  @Test
+  void aSpacedSampleKeepsEvenlySpacedDecisionsWithTheirChoices() {
+    Decisions all = decisions(10, 11);
+    Decisions sample = all.spaced(4);
+    int[] picked = {0, 2, 5, 7}; // floor(i * 10 / 4)
+    assertThat(sample.size()).isEqualTo(4);
+    for (int i = 0; i < picked.length; i++) {
+      assertThat(sample.choices(i)).isEqualTo(all.choices(picked[i]));
+      assertThat(sample.selected(i)).isEqualTo(all.selected(picked[i]));
+      for (int c = 0; c < sample.choices(i); c++) {
+        for (int f = 0; f < F.size(); f++) {
+          assertThat(sample.feature(i, c, f)).isEqualTo(all.feature(picked[i], c, f));
+        }
+      }
+    }
+    assertThat(all.spaced(10)).isSameAs(all);
+    assertThat(all.spaced(99)).isSameAs(all);
+  }
+
+  /**
+   * With validation decisions, an epoch's training loss is the epoch's weights scored on a sample
+   * of the training decisions as large as the validation set (at least 20 000): here 20 000 of 30
+   * 000.
+   */
+  @Test
+  void theTrainingLossIsScoredOnASampleAsLargeAsTheValidationSet() {
+    Decisions train = decisions(30_000, 12);
+    Decisions validation = decisions(500, 13);
+    Training.Result r =
+        Training.fit(
+            new NetworkSpec(List.of(4), "relu", 0, 0.01, 1),
+            new Training.Plan(1000, 1, 0, 0),
+            train,
+            validation,
+            e -> {});
+    Decisions sample = Training.trainLossSample(train, validation);
+    assertThat(sample.size()).isEqualTo(Training.TRAIN_LOSS_SAMPLE_MIN);
+    double sampled = Training.meanLoss(r.network(), sample.batches(1000, null, DataType.FLOAT));
+    double full = Training.meanLoss(r.network(), train.batches(1000, null, DataType.FLOAT));
+    assertThat(r.history().get(0).trainLoss()).isCloseTo(sampled, within(1e-9));
+    assertThat(Math.abs(sampled - full)).isGreaterThan(0).isLessThan(0.02);
+    assertThat(r.history().get(0).validationLoss())
+        .isCloseTo(
+            Training.meanLoss(r.network(), validation.batches(1000, null, DataType.FLOAT)),
+            within(1e-9));
+  }
+
   /**
    * No validation decisions (one animal): every epoch runs, the last is kept, and the result says
    * so.
