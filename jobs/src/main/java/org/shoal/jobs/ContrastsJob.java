@@ -45,15 +45,10 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     Dataset<Row> choices = Datasets.choices(spark, config.input());
     // Sampled by the columns the output is laid out by, the rows need no second shuffle to be
     // written; a table without buckets is sampled per individual and then laid out.
-    List<String> layout = Datasets.partitionColumns(choices);
-    boolean bucketed = layout.contains(Datasets.BUCKET);
+    boolean bucketed = Datasets.partitionColumns(choices).contains(Datasets.BUCKET);
     SampleContrasts.Result result =
         SampleContrasts.apply(
-            choices,
-            p,
-            bucketed
-                ? layout.stream().map(c -> col(c)).toArray(Column[]::new)
-                : new Column[] {col(Cols.INDIVIDUAL)});
+            choices, p, bucketed ? Datasets.layout(choices) : new Column[] {col(Cols.INDIVIDUAL)});
     if (bucketed) {
       Datasets.writePartitioned(result.rows(), config.output());
     } else {

@@ -104,6 +104,11 @@ final class Datasets {
         : List.of(Cols.SPLIT);
   }
 
+  /** {@link #partitionColumns} as columns. */
+  static Column[] layout(Dataset<Row> rows) {
+    return partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new);
+  }
+
   /**
    * The rows hash-partitioned by {@link #partitionColumns}, as {@link #writePartitioned} needs
    * them.
@@ -114,7 +119,7 @@ final class Datasets {
 
   /** As {@link #partitioned(Dataset)}, into at least {@code atLeast} partitions. */
   static Dataset<Row> partitioned(Dataset<Row> rows, int atLeast) {
-    Column[] by = partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new);
+    Column[] by = layout(rows);
     int configured = Integer.parseInt(rows.sparkSession().conf().get(Sparks.SHUFFLE_PARTITIONS));
     // Below the configured number the session's (adaptive) choice stands.
     return atLeast > configured ? rows.repartition(atLeast, by) : rows.repartition(by);
