@@ -77,31 +77,24 @@ class TestImportJob {
         .isEqualTo("[\"f_cost\",\"f_asc_car\",\"f_asc_train\"]");
 
     // contrasts on a table without buckets: every decision once, as whole decisions
-    Path contrasts = dir.resolve("contrasts");
-    Cli.Result sampling =
-        Cli.run(
-            "contrasts",
-            "-Dcontrasts.input=" + imported,
-            "-Dcontrasts.output=" + contrasts,
+    JsonNode sampled =
+        contrasts(
+            imported,
+            "whole",
             "-Dcontrasts.mode=decisions",
             "-Dcontrasts.decisions-per-individual=0");
-    assertThat(sampling.code()).as(sampling.err()).isZero();
-    JsonNode sampled = JSON.readTree(contrasts.resolve("report.json").toFile());
     assertThat(sampled.at("/rows").asLong()).isEqualTo(1200);
     for (String split : java.util.List.of("train", "validation")) {
       assertThat(sampled.at("/splits/" + split + "/decisions").asLong())
           .isEqualTo(report.at("/decisionsBySplit/" + split).asLong());
     }
     // and as pairs, without cells to count a stay-put win rate from
-    Cli.Result pairing =
-        Cli.run(
-            "contrasts",
-            "-Dcontrasts.input=" + imported,
-            "-Dcontrasts.output=" + dir.resolve("pairs"),
+    JsonNode pairs =
+        contrasts(
+            imported,
+            "pairs",
             "-Dcontrasts.decisions-per-individual=5",
             "-Dcontrasts.alternatives-per-decision=2");
-    assertThat(pairing.code()).as(pairing.err()).isZero();
-    JsonNode pairs = JSON.readTree(dir.resolve("pairs/report.json").toFile());
     long individuals =
         pairs.at("/splits/train/individuals").asLong()
             + pairs.at("/splits/validation/individuals").asLong();
@@ -185,6 +178,17 @@ class TestImportJob {
     assertThat(trained).isGreaterThan(uniform + 0.1);
     String html = Files.readString(evaluate.resolve("report.html"));
     assertThat(html).contains("<h2>Training</h2>").doesNotContain("<h2>Exemplars</h2>");
+  }
+
+  /** `shoal contrasts` on {@code input} into {@code dir/output}: its report. */
+  private JsonNode contrasts(Path input, String output, String... options) throws Exception {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("contrasts"));
+    args.add("-Dcontrasts.input=" + input);
+    args.add("-Dcontrasts.output=" + dir.resolve(output));
+    args.addAll(java.util.List.of(options));
+    Cli.Result r = Cli.run(args.toArray(String[]::new));
+    assertThat(r.code()).as(r.err()).isZero();
+    return JSON.readTree(dir.resolve(output).resolve("report.json").toFile());
   }
 
   /**
