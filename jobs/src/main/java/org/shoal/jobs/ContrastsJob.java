@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -110,9 +109,7 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     /** From the written tables, in one pass over the choices. */
     static Report of(Dataset<Row> written, Dataset<Row> skipped, SampleContrasts.Params p) {
       // A table without cells (an imported one) has no stay-put choice to count.
-      boolean hasCells =
-          java.util.Arrays.asList(written.columns())
-              .containsAll(List.of(Cols.CELL, Cols.ORIGIN_CELL));
+      boolean hasCells = Datasets.hasCells(written);
       Column stay = hasCells ? col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)) : lit(false);
       Dataset<Row> bySplitRows =
           written

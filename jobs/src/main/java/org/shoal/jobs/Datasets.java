@@ -104,6 +104,11 @@ final class Datasets {
         : List.of(Cols.SPLIT);
   }
 
+  /** Whether the rows have cells (origin and choice): imported tables have none. */
+  static boolean hasCells(Dataset<Row> rows) {
+    return Arrays.asList(rows.columns()).containsAll(List.of(Cols.ORIGIN_CELL, Cols.CELL));
+  }
+
   /** {@link #partitionColumns} as columns. */
   static Column[] layout(Dataset<Row> rows) {
     return partitionColumns(rows).stream().map(c -> col(c)).toArray(Column[]::new);

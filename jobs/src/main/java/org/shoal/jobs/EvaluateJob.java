@@ -225,7 +225,9 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
             .individuals(perIndividual)
             .calibration(calibrationRows)
             .exemplars(
-                hasCells(table.rows()) ? exemplars(table, in.baseline(), perIndividual) : List.of())
+                Datasets.hasCells(table.rows())
+                    ? exemplars(table, in.baseline(), perIndividual)
+                    : List.of())
             .html();
     Outputs.text(spark, html, config.output() + "/report.html");
     individuals.unpersist();
@@ -480,10 +482,6 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
 
   private static final List<String> BASELINES =
       List.of(DecisionTable.UNIFORM, Baselines.STAY_PUT_RATE, Baselines.DISTANCE);
-
-  private static boolean hasCells(Dataset<Row> rows) {
-    return Arrays.asList(rows.columns()).containsAll(List.of(Cols.ORIGIN_CELL, Cols.CELL));
-  }
 
   private static String number(double v) {
     return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.4f", v);
