@@ -174,7 +174,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
     } else {
       sets.forEach(
           (name, features) ->
-              trainSet(spark, progress, features, train, validation, data)
+              trainSet(spark, progress, features, train, validation, data, manifest.pairs())
                   .forEach(f -> finished.add(f.inSet(name))));
     }
 
@@ -202,7 +202,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
     java.util.Set<String> used = new java.util.HashSet<>();
     sets.values().forEach(used::addAll);
     List<String> collected = manifest.features().stream().filter(used::contains).toList();
-    Collected decisions = collect(progress, train, validation, collected);
+    Collected decisions = collect(progress, train, validation, collected, manifest.pairs());
     List<RunSpec> runs = new ArrayList<>();
     List<Training.Fit> fits = new ArrayList<>();
     sets.forEach(
@@ -251,18 +251,39 @@ final class TrainJob extends JobCommand<TrainConfig> {
   /** The training and validation decisions, in memory on the driver. */
   private record Collected(Decisions train, Decisions validation) {}
 
+  /**
+   * Contrast pairs are collected as draws, each selected choice once with the alternatives it was
+   * paired with ({@link Decisions#collectDraws}).
+   */
   private static Collected collect(
-      Progress progress, Dataset<Row> train, Dataset<Row> validation, List<String> features) {
+      Progress progress,
+      Dataset<Row> train,
+      Dataset<Row> validation,
+      List<String> features,
+      boolean pairs) {
     progress.stage("collecting decisions");
     Collected c =
-        new Collected(Decisions.collect(train, features), Decisions.collect(validation, features));
+        pairs
+            ? new Collected(
+                Decisions.collectDraws(train, features),
+                Decisions.collectDraws(validation, features))
+            : new Collected(
+                Decisions.collect(train, features), Decisions.collect(validation, features));
     progress.finished(
-        String.format(
-            Locale.ROOT,
-            "%d training decisions (%d choice rows), %d validation decisions",
-            c.train().size(),
-            c.train().choiceRows(),
-            c.validation().size()));
+        pairs
+            ? String.format(
+                Locale.ROOT,
+                "%d training pairs in %d draws (%d choice rows, each selected choice once), %d validation pairs",
+                c.train().pairsOrDecisions(),
+                c.train().size(),
+                c.train().choiceRows(),
+                c.validation().pairsOrDecisions())
+            : String.format(
+                Locale.ROOT,
+                "%d training decisions (%d choice rows), %d validation decisions",
+                c.train().size(),
+                c.train().choiceRows(),
+                c.validation().size()));
     return c;
   }
 
@@ -276,7 +297,8 @@ final class TrainJob extends JobCommand<TrainConfig> {
       List<String> features,
       Dataset<Row> train,
       Dataset<Row> validation,
-      String data) {
+      String data,
+      boolean pairs) {
     if (config.exactLinear()) {
       return List.of(fitExactly(progress, features, train, validation, data));
     }
@@ -302,7 +324,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
       progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
       return List.of(new Finished(single, r));
     }
-    Collected decisions = collect(progress, train, validation, features);
+    Collected decisions = collect(progress, train, validation, features, pairs);
     List<RunSpec> runs =
         config.grid().runs(features, config.network().activation(), config.plan(), data);
     progress.stage(

@@ -84,6 +84,42 @@ class TestTrainJob {
     List<INDArray> acts = netA.feedForward(in, false);
     double phi = acts.get(netA.getnLayers() - 2).getDouble(0);
     assertThat(scorer.logOdds(x)).isCloseTo(phi, org.assertj.core.api.Assertions.within(1e-5));
+
+    // contrast pairs train as draws (each selected choice once): the kept epoch's validation loss
+    // is still the mean over the validation pairs of −log σ(φ_selected − φ_alternative)
+    assertThat(JSON.readTree(contrasts.resolve("features.json").toFile()).at("/contrasts").asText())
+        .isEqualTo("pairs");
+    assertThat(info.at("/best/validationLoss").asDouble())
+        .isCloseTo(
+            meanPairLoss(scorer, "validation"), org.assertj.core.api.Assertions.within(1e-5));
+  }
+
+  /** The mean pair loss of {@code split}'s contrast pairs under {@code scorer}, pair by pair. */
+  private static double meanPairLoss(LogOddsScorer scorer, String split) {
+    List<String> columns = new java.util.ArrayList<>(List.of("individual", "decision", "selected"));
+    columns.addAll(scorer.features());
+    List<org.apache.spark.sql.Row> rows =
+        SharedSpark.session()
+            .read()
+            .parquet(contrasts.resolve("choices").toString())
+            .filter("split = '" + split + "'")
+            .selectExpr(columns.toArray(String[]::new))
+            .collectAsList();
+    java.util.Map<String, double[]> phiByPair = new java.util.HashMap<>();
+    for (org.apache.spark.sql.Row r : rows) {
+      double[] x = new double[scorer.features().size()];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = ((Number) r.get(3 + i)).doubleValue();
+      }
+      double[] pair = phiByPair.computeIfAbsent(r.get(0) + "/" + r.get(1), k -> new double[2]);
+      pair[r.getBoolean(2) ? 0 : 1] = scorer.logOdds(x);
+    }
+    assertThat(phiByPair.size() * 2).isEqualTo(rows.size());
+    double sum = 0;
+    for (double[] pair : phiByPair.values()) {
+      sum += Math.log1p(Math.exp(pair[1] - pair[0]));
+    }
+    return sum / phiByPair.size();
   }
 
   @Test

@@ -11,7 +11,8 @@ import java.util.Map;
  * features.json, written with every choice dataset: the model's feature columns in order, how the
  * choices were built (resolution, radius and step; null for an imported table, which has no cells),
  * and the normalisation (transform and training statistics per column) that validation, inference
- * and later rebuilds must reuse unchanged.
+ * and later rebuilds must reuse unchanged. {@code contrasts}: how shoal contrasts sampled the rows
+ * ({@code pairs} or {@code decisions}), null for choices it did not sample.
  */
 public record FeatureManifest(
     List<String> features,
@@ -20,7 +21,9 @@ public record FeatureManifest(
     String step,
     Map<String, String> transforms,
     Map<String, ColumnStats> statistics,
-    Map<String, Object> split) {
+    Map<String, Object> split,
+    String contrasts) {
+  public static final String PAIRS = "pairs";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,13 +38,25 @@ public record FeatureManifest(
     Map<String, String> transforms = new LinkedHashMap<>();
     normalisation.transforms().forEach((k, v) -> transforms.put(k, v.configName()));
     return new FeatureManifest(
-        features, resolution, radiusKm, step, transforms, normalisation.stats(), split);
+        features, resolution, radiusKm, step, transforms, normalisation.stats(), split, null);
   }
 
   /** This manifest for a model trained on {@code used}, a subset of the features. */
   public FeatureManifest withFeatures(List<String> used) {
     return new FeatureManifest(
-        List.copyOf(used), resolution, radiusKm, step, transforms, statistics, split);
+        List.copyOf(used), resolution, radiusKm, step, transforms, statistics, split, contrasts);
+  }
+
+  /** This manifest for rows shoal contrasts sampled in {@code mode} (pairs, decisions). */
+  public FeatureManifest withContrasts(String mode) {
+    return new FeatureManifest(
+        features, resolution, radiusKm, step, transforms, statistics, split, mode);
+  }
+
+  /** Whether the rows are contrast pairs, each draw's pairs sharing their selected choice. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean pairs() {
+    return PAIRS.equals(contrasts);
   }
 
   /**

@@ -23,6 +23,11 @@ import org.shoal.pipeline.schema.Cols;
  * Decisions in memory for training: each decision's choices as feature rows (compressed: {@code
  * start[d]} to {@code start[d+1]}) and the index of its selected choice. Works for any long-format
  * choice table with individual, decision, choice, selected and numeric feature columns.
+ *
+ * <p>{@link #pairwise} decisions are draws of contrast pairs ({@link #collectDraws}): each holds
+ * the selected choice once and every alternative it was paired with, and stands for that many
+ * pairs, trained with {@link PairwiseLoss}; a pair's selected choice is then not computed once per
+ * pair. Batch sizes and losses count pairs.
  */
 public final class Decisions implements java.io.Serializable {
   private final int features;
@@ -30,12 +35,18 @@ public final class Decisions implements java.io.Serializable {
   private final float[] x;
   private final int[] selected;
   private final int maxChoices;
+  private final boolean pairwise;
 
   Decisions(int features, int[] start, float[] x, int[] selected) {
+    this(features, start, x, selected, false);
+  }
+
+  Decisions(int features, int[] start, float[] x, int[] selected, boolean pairwise) {
     this.features = features;
     this.start = start;
     this.x = x;
     this.selected = selected;
+    this.pairwise = pairwise;
     int max = 0;
     for (int d = 0; d < selected.length; d++) {
       max = Math.max(max, start[d + 1] - start[d]);
@@ -71,6 +82,27 @@ public final class Decisions implements java.io.Serializable {
     return start[selected.length];
   }
 
+  /** Whether these are draws of contrast pairs (see the class comment). */
+  public boolean pairwise() {
+    return pairwise;
+  }
+
+  /** The decisions these stand for: the pairs of pairwise draws, else one each. */
+  public long pairsOrDecisions() {
+    return pairwise ? choiceRows() - size() : size();
+  }
+
+  /**
+   * How many of these make a minibatch of {@code batchSize} decisions, a pair counting as one: a
+   * draw of A pairs counts A (on average).
+   */
+  int perBatch(int batchSize) {
+    if (!pairwise || size() == 0) {
+      return batchSize;
+    }
+    return (int) Math.max(1, Math.round((double) batchSize * size() / pairsOrDecisions()));
+  }
+
   /**
    * These decisions with only the features {@code wanted}, in that order; {@code held} names the
    * features they hold, in order. Wanting exactly {@code held} returns them as they are.
@@ -98,7 +130,7 @@ public final class Decisions implements java.io.Serializable {
         out[r * index.length + f] = x[r * features + index[f]];
       }
     }
-    return new Decisions(index.length, start, out, selected);
+    return new Decisions(index.length, start, out, selected, pairwise);
   }
 
   /**
@@ -128,7 +160,66 @@ public final class Decisions implements java.io.Serializable {
       System.arraycopy(
           x, start[d] * features, sampleX, sampleStart[i] * features, choices(d) * features);
     }
-    return new Decisions(features, sampleStart, sampleX, sampleSelected);
+    return new Decisions(features, sampleStart, sampleX, sampleSelected, pairwise);
+  }
+
+  /**
+   * At most {@code n} of the pairs these pairwise draws stand for, evenly spaced through them in
+   * their order (pair {@code floor(i * pairs / n)}), as draws: the picked alternatives of a draw
+   * with its selected choice. The same pairs {@link #spaced} picks from the pairs as decisions; a
+   * sample of whole draws would hold fewer draws, and its loss vary more, since a draw's pairs
+   * share their selected choice.
+   */
+  public Decisions spacedPairs(long n) {
+    if (!pairwise) {
+      throw new IllegalStateException("these are decisions, not pairwise draws");
+    }
+    long pairs = pairsOrDecisions();
+    if (n < 1) {
+      throw new IllegalArgumentException("a sample needs at least one pair, got " + n);
+    }
+    if (n >= pairs) {
+      return this;
+    }
+    List<Integer> starts = new ArrayList<>(List.of(0));
+    List<Integer> sampleSelected = new ArrayList<>();
+    // n alternatives and at most one selected choice per alternative
+    float[] sampleX = new float[(int) Math.min(2 * n, choiceRows()) * features];
+    int rows = 0;
+    int d = 0;
+    long before = 0; // pairs in the draws before d
+    int lastDraw = -1;
+    for (long i = 0; i < n; i++) {
+      long p = i * pairs / n;
+      while (p >= before + choices(d) - 1) {
+        before += choices(d) - 1;
+        d++;
+      }
+      if (d != lastDraw && lastDraw >= 0) {
+        rows = closeSampledDraw(lastDraw, sampleX, rows, starts, sampleSelected);
+      }
+      lastDraw = d;
+      int slot = (int) (p - before);
+      int row = slot < selected[d] ? slot : slot + 1; // the slot-th row that is not the selected
+      System.arraycopy(x, (start[d] + row) * features, sampleX, rows * features, features);
+      rows++;
+    }
+    rows = closeSampledDraw(lastDraw, sampleX, rows, starts, sampleSelected);
+    return new Decisions(
+        features,
+        starts.stream().mapToInt(Integer::intValue).toArray(),
+        Arrays.copyOf(sampleX, rows * features),
+        sampleSelected.stream().mapToInt(Integer::intValue).toArray(),
+        true);
+  }
+
+  /** Ends a sampled draw with draw d's selected choice; the rows written so far. */
+  private int closeSampledDraw(
+      int d, float[] sampleX, int rows, List<Integer> starts, List<Integer> sampleSelected) {
+    System.arraycopy(x, (start[d] + selected[d]) * features, sampleX, rows * features, features);
+    sampleSelected.add(rows - starts.get(starts.size() - 1));
+    starts.add(rows + 1);
+    return rows + 1;
   }
 
   /**
@@ -136,19 +227,36 @@ public final class Decisions implements java.io.Serializable {
    * exactly one selected choice and no missing feature; the error names the first that does not.
    */
   public static Decisions collect(Dataset<Row> table, List<String> featureColumns) {
+    return collect(table, featureColumns, false);
+  }
+
+  /**
+   * Collects a table of contrast pairs (shoal contrasts' {@code pairs} mode: two choices per
+   * decision, the selected one repeated in every pair of its {@code draw}) as {@link #pairwise}
+   * draws. Every pair must have one selected and one unselected choice, and the pairs of a draw the
+   * same selected features; the error names the first that does not.
+   */
+  public static Decisions collectDraws(Dataset<Row> table, List<String> featureColumns) {
+    return collect(table, featureColumns, true);
+  }
+
+  private static Decisions collect(Dataset<Row> table, List<String> featureColumns, boolean draws) {
     List<String> names = List.copyOf(featureColumns);
-    // Range-partitioned by decision (a decision never straddles two partitions) and built on the
+    String group = draws ? Cols.DRAW : Cols.DECISION;
+    // Range-partitioned by decision or draw (never straddling two partitions) and built on the
     // executors, partition by partition in key order: the driver only concatenates float arrays.
     try {
       List<Decisions> parts =
           table
-              .repartitionByRange(col(Cols.INDIVIDUAL), col(Cols.DECISION))
-              .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
-              .select(columns(names))
+              .repartitionByRange(col(Cols.INDIVIDUAL), col(group))
+              .sortWithinPartitions(Cols.INDIVIDUAL, group, Cols.DECISION, Cols.CHOICE)
+              .select(draws ? drawColumns(names) : columns(names))
               .javaRDD()
-              .mapPartitions((Iterator<Row> rows) -> List.of(build(rows, names)).iterator())
+              .mapPartitions(
+                  (Iterator<Row> rows) ->
+                      List.of(draws ? buildDraws(rows, names) : build(rows, names)).iterator())
               .collect();
-      return concat(names.size(), parts);
+      return concat(names.size(), parts, draws);
     } catch (Exception e) {
       // A bad decision fails its task: its sentence, not Spark's stage failure, is the message.
       for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
@@ -161,7 +269,7 @@ public final class Decisions implements java.io.Serializable {
   }
 
   /** Decisions one after the other, in the list's order. */
-  static Decisions concat(int features, List<Decisions> parts) {
+  static Decisions concat(int features, List<Decisions> parts, boolean pairwise) {
     int decisions = 0;
     long rows = 0;
     for (Decisions p : parts) {
@@ -190,7 +298,7 @@ public final class Decisions implements java.io.Serializable {
       row += (int) p.choiceRows();
     }
     start[decisions] = row;
-    return new Decisions(features, start, x, selected);
+    return new Decisions(features, start, x, selected, pairwise);
   }
 
   /** The columns {@link #build} reads, in its order. */
@@ -268,6 +376,159 @@ public final class Decisions implements java.io.Serializable {
         sel.stream().mapToInt(Integer::intValue).toArray());
   }
 
+  /** The columns {@link #buildDraws} reads, in its order. */
+  public static Column[] drawColumns(List<String> featureColumns) {
+    List<Column> cols =
+        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DRAW), col(Cols.SELECTED)));
+    for (String f : featureColumns) {
+      cols.add(col("`" + f + "`").cast("float"));
+    }
+    cols.add(col(Cols.DECISION));
+    return cols.toArray(Column[]::new);
+  }
+
+  /**
+   * Pairwise draws from rows of (individual, draw, selected, features..., decision) in (individual,
+   * draw, decision) order: each draw's alternatives in order, then its selected choice.
+   */
+  public static Decisions buildDraws(Iterator<Row> rows, List<String> featureColumns) {
+    DrawBuilder b = new DrawBuilder(featureColumns);
+    rows.forEachRemaining(b::add);
+    return b.finish();
+  }
+
+  /** {@link #buildDraws}, row by row. */
+  private static final class DrawBuilder {
+    private final List<String> names;
+    private final int nf;
+    private final List<Integer> starts = new ArrayList<>();
+    private final List<Integer> sel = new ArrayList<>();
+    private final float[] row;
+    private final float[] chosen;
+    private float[] x;
+    private int n;
+    private String individual;
+    private Object draw;
+    private Object pair;
+    private Object chosenIn;
+    private int pairRows;
+    private int pairSelected;
+    private int alternatives;
+
+    DrawBuilder(List<String> names) {
+      this.names = names;
+      this.nf = names.size();
+      this.row = new float[nf];
+      this.chosen = new float[nf];
+      this.x = new float[1024 * Math.max(1, nf)];
+    }
+
+    void add(Row r) {
+      String ind = r.getString(0);
+      Object drw = r.get(1);
+      Object dec = r.get(3 + nf);
+      if (!ind.equals(individual) || !drw.equals(draw)) {
+        closeDraw();
+        individual = ind;
+        draw = drw;
+        chosenIn = null;
+        alternatives = 0;
+        starts.add(n);
+      }
+      if (!dec.equals(pair)) {
+        closePair();
+        pair = dec;
+        pairRows = 0;
+        pairSelected = 0;
+      }
+      pairRows++;
+      for (int f = 0; f < nf; f++) {
+        if (r.isNullAt(3 + f)) {
+          throw new IllegalArgumentException(
+              "feature '"
+                  + names.get(f)
+                  + "' is missing in decision "
+                  + dec
+                  + " of individual '"
+                  + ind
+                  + "'");
+        }
+        row[f] = r.getFloat(3 + f);
+      }
+      if (!r.getBoolean(2)) {
+        append(row);
+        alternatives++;
+        return;
+      }
+      if (++pairSelected > 1) {
+        throw badPair(2);
+      }
+      if (chosenIn == null) {
+        System.arraycopy(row, 0, chosen, 0, nf);
+        chosenIn = dec;
+      } else if (!Arrays.equals(row, chosen)) {
+        throw new IllegalArgumentException(
+            "pairs "
+                + chosenIn
+                + " and "
+                + dec
+                + " of individual '"
+                + ind
+                + "' are in draw "
+                + drw
+                + " but their selected choices differ; a draw's pairs share one selected choice");
+      }
+    }
+
+    private void append(float[] values) {
+      if ((n + 1) * nf > x.length) {
+        x = Arrays.copyOf(x, Math.max(x.length * 2, (n + 1) * nf));
+      }
+      System.arraycopy(values, 0, x, n * nf, nf);
+      n++;
+    }
+
+    private void closePair() {
+      if (pair != null && (pairRows != 2 || pairSelected != 1)) {
+        throw badPair(pairRows);
+      }
+    }
+
+    private IllegalArgumentException badPair(int rows) {
+      return new IllegalArgumentException(
+          "pair "
+              + pair
+              + " of individual '"
+              + individual
+              + "' has "
+              + (rows > 2 ? "more than 2" : rows)
+              + " choice(s), "
+              + pairSelected
+              + " selected; a contrast pair has one selected and one unselected choice");
+    }
+
+    private void closeDraw() {
+      closePair();
+      pair = null;
+      if (individual == null) {
+        return;
+      }
+      append(chosen); // every pair was checked to have one selected choice
+      sel.add(alternatives);
+    }
+
+    Decisions finish() {
+      closeDraw();
+      starts.add(n);
+      return new Decisions(
+          nf,
+          starts.stream().mapToInt(Integer::intValue).toArray(),
+          Arrays.copyOf(x, n * nf),
+          sel.stream().mapToInt(Integer::intValue).toArray(),
+          true);
+    }
+  }
+
   private static void close(String individual, Object decision, int selected, List<Integer> sel) {
     if (selected < 0) {
       throw new IllegalArgumentException(
@@ -278,7 +539,8 @@ public final class Decisions implements java.io.Serializable {
 
   /**
    * Decisions {@code order[from..to)} as features [B, F, M], mask [B, M] and one-hot labels [B, M],
-   * M the largest choice count among them.
+   * M the largest choice count among them; for pairwise draws the labels of padded slots are −1
+   * ({@link PairwiseLoss}).
    */
   public DataSet batch(int[] order, int from, int to, DataType dataType) {
     int b = to - from;
@@ -289,6 +551,9 @@ public final class Decisions implements java.io.Serializable {
     float[] fx = new float[b * features * m];
     float[] fm = new float[b * m];
     float[] fy = new float[b * m];
+    if (pairwise) {
+      Arrays.fill(fy, -1f);
+    }
     for (int i = 0; i < b; i++) {
       int d = order[from + i];
       for (int j = 0; j < choices(d); j++) {
@@ -296,6 +561,7 @@ public final class Decisions implements java.io.Serializable {
           fx[(i * features + f) * m + j] = x[(start[d] + j) * features + f];
         }
         fm[i * m + j] = 1f;
+        fy[i * m + j] = 0f;
       }
       fy[i * m + selected[d]] = 1f;
     }
@@ -306,15 +572,15 @@ public final class Decisions implements java.io.Serializable {
   }
 
   /**
-   * Minibatches in a seeded random order (or in order when {@code shuffleSeed} is null), each built
-   * when it is read.
+   * Minibatches of {@code batchSize} decisions (a pair counting as one) in a seeded random order
+   * (or in order when {@code shuffleSeed} is null), each built when it is read.
    */
   public List<DataSet> batches(int batchSize, Long shuffleSeed, DataType dataType) {
     int[] order = identity(size());
     if (shuffleSeed != null) {
       shuffle(order, new Random(shuffleSeed));
     }
-    return inBatches(order, batchSize, null, dataType);
+    return inBatches(order, perBatch(batchSize), null, dataType);
   }
 
   /**
@@ -337,7 +603,7 @@ public final class Decisions implements java.io.Serializable {
             .sorted(Comparator.comparingInt(this::choices))
             .mapToInt(Integer::intValue)
             .toArray();
-    return inBatches(order, batchSize, rng, dataType);
+    return inBatches(order, perBatch(batchSize), rng, dataType);
   }
 
   /**

@@ -17,7 +17,8 @@ import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 /**
  * The shared-weight log-odds network: {@code hidden} dense layers (same weights for every choice),
  * a linear scalar φ per choice, the masked-choice layer, and softmax cross-entropy across each
- * decision's choices. No hidden layer makes it an exact conditional (multinomial) logit.
+ * decision's choices (or, for draws of contrast pairs, {@link PairwiseLoss}). No hidden layer makes
+ * it an exact conditional (multinomial) logit.
  */
 public record NetworkSpec(
     List<Integer> hidden, String activation, double dropout, double learningRate, long seed)
@@ -45,8 +46,20 @@ public record NetworkSpec(
     return Activation.valueOf(activation.toUpperCase(Locale.ROOT));
   }
 
-  public MultiLayerConfiguration configuration(int features, int maxChoices) {
-    return configuration(features, maxChoices, new Adam(learningRate), DataType.FLOAT, 1e4);
+  /**
+   * The network for whole decisions ({@code pairwise} false: softmax cross-entropy across each
+   * decision's choices) or for draws of contrast pairs sharing their selected choice ({@link
+   * PairwiseLoss}).
+   */
+  public MultiLayerConfiguration configuration(int features, int maxChoices, boolean pairwise) {
+    return configuration(
+        features, maxChoices, new Adam(learningRate), DataType.FLOAT, 1e4, pairwise);
+  }
+
+  /** For whole decisions, with another updater, precision or mask offset (tests). */
+  public MultiLayerConfiguration configuration(
+      int features, int maxChoices, IUpdater updater, DataType dataType, double maskOffset) {
+    return configuration(features, maxChoices, updater, dataType, maskOffset, false);
   }
 
   /**
@@ -54,7 +67,12 @@ public record NetworkSpec(
    * checks.
    */
   public MultiLayerConfiguration configuration(
-      int features, int maxChoices, IUpdater updater, DataType dataType, double maskOffset) {
+      int features,
+      int maxChoices,
+      IUpdater updater,
+      DataType dataType,
+      double maskOffset,
+      boolean pairwise) {
     NeuralNetConfiguration.ListBuilder b =
         new NeuralNetConfiguration.Builder()
             .seed(seed)
@@ -68,10 +86,15 @@ public record NetworkSpec(
     b.layer(new DirectDenseLayer(1, Activation.IDENTITY, 0));
     b.layer(new MaskedChoiceLayer(maxChoices, maskOffset));
     b.layer(
-        new LossLayer.Builder()
-            .lossFunction(new LossMCXENT())
-            .activation(Activation.SOFTMAX)
-            .build());
+        pairwise
+            ? new LossLayer.Builder()
+                .lossFunction(new PairwiseLoss())
+                .activation(Activation.IDENTITY)
+                .build()
+            : new LossLayer.Builder()
+                .lossFunction(new LossMCXENT())
+                .activation(Activation.SOFTMAX)
+                .build());
     b.setInputType(InputType.recurrent(features, maxChoices));
     return b.build();
   }

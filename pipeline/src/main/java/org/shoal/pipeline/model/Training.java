@@ -55,7 +55,14 @@ public final class Training {
    * A freshly initialised network; the same spec (seed included) gives the same initial weights.
    */
   public static MultiLayerNetwork newNetwork(NetworkSpec spec, int features, int maxChoices) {
-    MultiLayerNetwork net = new MultiLayerNetwork(spec.configuration(features, maxChoices));
+    return newNetwork(spec, features, maxChoices, false);
+  }
+
+  /** {@link #newNetwork}, for pairwise draws ({@link PairwiseLoss}) when {@code pairwise}. */
+  public static MultiLayerNetwork newNetwork(
+      NetworkSpec spec, int features, int maxChoices, boolean pairwise) {
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(spec.configuration(features, maxChoices, pairwise));
     net.init();
     // DL4J 1.0.0-M2 does not reproduce its weight initialisation from the configuration's seed, so
     // the weights
@@ -85,15 +92,16 @@ public final class Training {
   }
 
   /**
-   * Mean negative log-likelihood per decision; NaN for none. Computed from the network's log-odds
-   * with a log-softmax in double precision (not the log of a float probability, which underflows to
-   * -Infinity as soon as one choice dominates, e.g. on a large raw feature).
+   * Mean negative log-likelihood per decision (per pair for a pairwise network); NaN for none.
+   * Computed from the network's log-odds with a log-softmax in double precision (not the log of a
+   * float probability, which underflows to -Infinity as soon as one choice dominates, e.g. on a
+   * large raw feature).
    */
   public static double meanLoss(MultiLayerNetwork net, List<DataSet> batches) {
     // The masked-choice layer's output is φ as [decisions, choices] (with no mask given, padded
-    // choices are not
-    // offset: they are skipped below by the batch's own mask).
+    // choices are not offset: they are skipped below by the batch's own mask).
     int logOddsLayer = net.getnLayers() - 2;
+    boolean pairwise = isPairwise(net);
     double sum = 0;
     long n = 0;
     for (DataSet b : batches) {
@@ -107,6 +115,19 @@ public final class Training {
       double[] label =
           b.getLabels().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
       for (int i = 0; i < rows; i++) {
+        if (pairwise) {
+          int s = 0;
+          while (label[i * m + s] != 1) {
+            s++;
+          }
+          for (int j = 0; j < m; j++) {
+            if (mask[i * m + j] != 0 && label[i * m + j] == 0) {
+              sum += PairwiseLoss.softplus(logOdds[i * m + j] - logOdds[i * m + s]);
+              n++;
+            }
+          }
+          continue;
+        }
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < m; j++) {
           if (mask[i * m + j] != 0) {
@@ -128,6 +149,12 @@ public final class Training {
     return n == 0 ? Double.NaN : sum / n;
   }
 
+  private static boolean isPairwise(MultiLayerNetwork net) {
+    return net.getLayerWiseConfigurations().getConf(net.getnLayers() - 1).getLayer()
+            instanceof org.deeplearning4j.nn.conf.layers.LossLayer loss
+        && loss.getLossFn() instanceof PairwiseLoss;
+  }
+
   public static Result fit(
       NetworkSpec spec,
       Plan plan,
@@ -136,7 +163,10 @@ public final class Training {
       Consumer<Epoch> progress) {
     requireTrainingDecisions(train.size());
     int maxChoices = Math.max(train.maxChoices(), validation.maxChoices());
-    MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices);
+    if (train.pairwise() != validation.pairwise()) {
+      throw new IllegalArgumentException("training and validation decisions must both be pairwise");
+    }
+    MultiLayerNetwork net = newNetwork(spec, train.features(), maxChoices, train.pairwise());
     // built once, scored after every epoch
     List<DataSet> trainEval =
         List.copyOf(
@@ -173,7 +203,10 @@ public final class Training {
     return new Result(net, kept.history(), kept.bestEpoch(), validation.size() > 0);
   }
 
-  /** The fewest training decisions the training loss is scored on (all of them when fewer). */
+  /**
+   * The fewest training decisions (a pair counting as one) the training loss is scored on (all of
+   * them when fewer).
+   */
   static final int TRAIN_LOSS_SAMPLE_MIN = 20_000;
 
   /**
@@ -184,9 +217,11 @@ public final class Training {
    * kept.
    */
   static Decisions trainLossSample(Decisions train, Decisions validation) {
-    return validation.size() == 0
-        ? train
-        : train.spaced(Math.max(validation.size(), TRAIN_LOSS_SAMPLE_MIN));
+    if (validation.size() == 0) {
+      return train;
+    }
+    long n = Math.max(validation.pairsOrDecisions(), TRAIN_LOSS_SAMPLE_MIN);
+    return train.pairwise() ? train.spacedPairs(n) : train.spaced((int) n);
   }
 
   /**
