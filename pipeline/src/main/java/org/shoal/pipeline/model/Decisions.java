@@ -205,11 +205,19 @@ public final class Decisions implements java.io.Serializable {
       rows++;
     }
     rows = closeSampledDraw(lastDraw, sampleX, rows, starts, sampleSelected);
+    return draws(features, starts, sampleX, rows, sampleSelected);
+  }
+
+  /**
+   * Pairwise draws from lists: {@code rows} rows of {@code x}, each draw's first row and selected.
+   */
+  private static Decisions draws(
+      int features, List<Integer> starts, float[] x, int rows, List<Integer> selected) {
     return new Decisions(
         features,
         starts.stream().mapToInt(Integer::intValue).toArray(),
-        Arrays.copyOf(sampleX, rows * features),
-        sampleSelected.stream().mapToInt(Integer::intValue).toArray(),
+        Arrays.copyOf(x, rows * features),
+        selected.stream().mapToInt(Integer::intValue).toArray(),
         true);
   }
 
@@ -303,12 +311,17 @@ public final class Decisions implements java.io.Serializable {
 
   /** The columns {@link #build} reads, in its order. */
   public static Column[] columns(List<String> featureColumns) {
+    return keyedColumns(Cols.DECISION, featureColumns).toArray(Column[]::new);
+  }
+
+  /** individual, {@code key}, selected, then the features as floats. */
+  private static List<Column> keyedColumns(String key, List<String> featureColumns) {
     List<Column> cols =
-        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col(Cols.SELECTED)));
+        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(key), col(Cols.SELECTED)));
     for (String f : featureColumns) {
       cols.add(col("`" + f + "`").cast("float"));
     }
-    return cols.toArray(Column[]::new);
+    return cols;
   }
 
   /**
@@ -351,14 +364,7 @@ public final class Decisions implements java.io.Serializable {
       }
       for (int f = 0; f < nf; f++) {
         if (r.isNullAt(3 + f)) {
-          throw new IllegalArgumentException(
-              "feature '"
-                  + featureColumns.get(f)
-                  + "' is missing in decision "
-                  + dec
-                  + " of individual '"
-                  + ind
-                  + "'");
+          throw missingFeature(featureColumns.get(f), dec, ind);
         }
         x[n * nf + f] = r.getFloat(3 + f);
       }
@@ -378,11 +384,7 @@ public final class Decisions implements java.io.Serializable {
 
   /** The columns {@link #buildDraws} reads, in its order. */
   public static Column[] drawColumns(List<String> featureColumns) {
-    List<Column> cols =
-        new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DRAW), col(Cols.SELECTED)));
-    for (String f : featureColumns) {
-      cols.add(col("`" + f + "`").cast("float"));
-    }
+    List<Column> cols = keyedColumns(Cols.DRAW, featureColumns);
     cols.add(col(Cols.DECISION));
     return cols.toArray(Column[]::new);
   }
@@ -444,14 +446,7 @@ public final class Decisions implements java.io.Serializable {
       pairRows++;
       for (int f = 0; f < nf; f++) {
         if (r.isNullAt(3 + f)) {
-          throw new IllegalArgumentException(
-              "feature '"
-                  + names.get(f)
-                  + "' is missing in decision "
-                  + dec
-                  + " of individual '"
-                  + ind
-                  + "'");
+          throw missingFeature(names.get(f), dec, ind);
         }
         row[f] = r.getFloat(3 + f);
       }
@@ -520,13 +515,20 @@ public final class Decisions implements java.io.Serializable {
     Decisions finish() {
       closeDraw();
       starts.add(n);
-      return new Decisions(
-          nf,
-          starts.stream().mapToInt(Integer::intValue).toArray(),
-          Arrays.copyOf(x, n * nf),
-          sel.stream().mapToInt(Integer::intValue).toArray(),
-          true);
+      return draws(nf, starts, x, n, sel);
     }
+  }
+
+  private static IllegalArgumentException missingFeature(
+      String feature, Object decision, String individual) {
+    return new IllegalArgumentException(
+        "feature '"
+            + feature
+            + "' is missing in decision "
+            + decision
+            + " of individual '"
+            + individual
+            + "'");
   }
 
   private static void close(String individual, Object decision, int selected, List<Integer> sel) {

@@ -126,19 +126,35 @@ class TestLogOddsNetwork {
     DataSet ds = data.batches(7, null, DataType.DOUBLE).get(0);
     // a finite mask offset: the check disables log clipping, and exp(-1e4) would give 0 * log 0
     MultiLayerNetwork net = initialised(List.of(5, 4), activation, 12, data, 30.0);
-    boolean ok =
-        GradientCheckUtil.checkGradients(
-            new GradientCheckUtil.MLNConfig()
-                .net(net)
-                .input(ds.getFeatures())
-                .labels(ds.getLabels())
-                .inputMask(ds.getFeaturesMaskArray())
-                .epsilon(1e-6)
-                .maxRelError(1e-3)
-                .minAbsoluteError(1e-8)
-                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
-                .exitOnFirstError(false));
-    assertThat(ok).isTrue();
+    assertThat(gradientsCheck(net, ds)).isTrue();
+  }
+
+  /**
+   * DL4J's numerical gradient check of {@code net} on one masked batch, with double precision as
+   * ND4J's default while it runs (the check requires it).
+   */
+  static boolean gradientsCheck(MultiLayerNetwork net, DataSet ds) {
+    DataType before = Nd4j.dataType();
+    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    try {
+      return checkGradients(net, ds);
+    } finally {
+      Nd4j.setDefaultDataTypes(before, before);
+    }
+  }
+
+  private static boolean checkGradients(MultiLayerNetwork net, DataSet ds) {
+    return GradientCheckUtil.checkGradients(
+        new GradientCheckUtil.MLNConfig()
+            .net(net)
+            .input(ds.getFeatures())
+            .labels(ds.getLabels())
+            .inputMask(ds.getFeaturesMaskArray())
+            .epsilon(1e-6)
+            .maxRelError(1e-3)
+            .minAbsoluteError(1e-8)
+            .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
+            .exitOnFirstError(false));
   }
 
   /**

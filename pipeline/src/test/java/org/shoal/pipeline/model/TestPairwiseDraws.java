@@ -13,14 +13,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.testing.SharedSpark;
@@ -31,16 +27,6 @@ import org.shoal.pipeline.testing.SharedSpark;
  */
 class TestPairwiseDraws {
   private static final List<String> F = List.of("d", "c", "s");
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void singlePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-  }
 
   /**
    * Rows of a pairs table as shoal contrasts writes it: (individual, decision = pair, choice 1 the
@@ -172,19 +158,7 @@ class TestPairwiseDraws {
     Decisions draws = asDraws(rows);
     DataSet ds = draws.batches(1_000, null, DataType.DOUBLE).get(0);
     MultiLayerNetwork net = network(true, draws.maxChoices(), 30.0);
-    boolean ok =
-        GradientCheckUtil.checkGradients(
-            new GradientCheckUtil.MLNConfig()
-                .net(net)
-                .input(ds.getFeatures())
-                .labels(ds.getLabels())
-                .inputMask(ds.getFeaturesMaskArray())
-                .epsilon(1e-6)
-                .maxRelError(1e-3)
-                .minAbsoluteError(1e-8)
-                .print(GradientCheckUtil.PrintMode.FAILURES_ONLY)
-                .exitOnFirstError(false));
-    assertThat(ok).isTrue();
+    assertThat(TestLogOddsNetwork.gradientsCheck(net, ds)).isTrue();
     // and the loss is the mean of the pairs' losses, computed pair by pair in plain Java
     LogOddsScorer scorer = LogOddsScorer.of(net, F, "tanh");
     double sum = 0;
@@ -210,34 +184,27 @@ class TestPairwiseDraws {
    */
   @Test
   void fullBatchTrainingOnDrawsFollowsTrainingOnPairs() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-    try {
-      List<Row> train = pairRows(4, 6, 5, 3);
-      List<Row> validation = pairRows(2, 6, 5, 4);
-      NetworkSpec spec = new NetworkSpec(List.of(8), "relu", 0, 0.01, 5);
-      Training.Plan plan = new Training.Plan(100_000, 6, 0, 9);
-      Training.Result pairs =
-          Training.fit(spec, plan, asPairs(train), asPairs(validation), e -> {});
-      Training.Result draws =
-          Training.fit(spec, plan, asDraws(train), asDraws(validation), e -> {});
-      for (int e = 0; e < 6; e++) {
-        assertThat(draws.history().get(e).trainLoss())
-            .isCloseTo(pairs.history().get(e).trainLoss(), within(1e-5));
-        assertThat(draws.history().get(e).validationLoss())
-            .isCloseTo(pairs.history().get(e).validationLoss(), within(1e-5));
-      }
-      assertThat(pairs.history().get(5).trainLoss())
-          .isLessThan(pairs.history().get(0).trainLoss() - 1e-3); // it did learn
-      LogOddsScorer fromDraws = LogOddsScorer.of(draws.network(), F, "relu");
-      LogOddsScorer fromPairs = LogOddsScorer.of(pairs.network(), F, "relu");
-      for (int i = 0; i < validation.size(); i += 2) {
-        double[] chosen = values(validation.get(i));
-        double[] alternative = values(validation.get(i + 1));
-        assertThat(fromDraws.logOdds(alternative) - fromDraws.logOdds(chosen))
-            .isCloseTo(fromPairs.logOdds(alternative) - fromPairs.logOdds(chosen), within(1e-4));
-      }
-    } finally {
-      Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    List<Row> train = pairRows(4, 6, 5, 3);
+    List<Row> validation = pairRows(2, 6, 5, 4);
+    NetworkSpec spec = new NetworkSpec(List.of(8), "relu", 0, 0.01, 5);
+    Training.Plan plan = new Training.Plan(100_000, 6, 0, 9);
+    Training.Result pairs = Training.fit(spec, plan, asPairs(train), asPairs(validation), e -> {});
+    Training.Result draws = Training.fit(spec, plan, asDraws(train), asDraws(validation), e -> {});
+    for (int e = 0; e < 6; e++) {
+      assertThat(draws.history().get(e).trainLoss())
+          .isCloseTo(pairs.history().get(e).trainLoss(), within(1e-5));
+      assertThat(draws.history().get(e).validationLoss())
+          .isCloseTo(pairs.history().get(e).validationLoss(), within(1e-5));
+    }
+    assertThat(pairs.history().get(5).trainLoss())
+        .isLessThan(pairs.history().get(0).trainLoss() - 1e-3); // it did learn
+    LogOddsScorer fromDraws = LogOddsScorer.of(draws.network(), F, "relu");
+    LogOddsScorer fromPairs = LogOddsScorer.of(pairs.network(), F, "relu");
+    for (int i = 0; i < validation.size(); i += 2) {
+      double[] chosen = values(validation.get(i));
+      double[] alternative = values(validation.get(i + 1));
+      assertThat(fromDraws.logOdds(alternative) - fromDraws.logOdds(chosen))
+          .isCloseTo(fromPairs.logOdds(alternative) - fromPairs.logOdds(chosen), within(1e-4));
     }
   }
 
