@@ -284,8 +284,20 @@ final class TrainJob extends JobCommand<TrainConfig> {
                 c.train().size(),
                 c.train().choiceRows(),
                 c.validation().size()));
+    List<String> far = c.train().farFromUnitScale(features, FAR_FROM_UNIT_SCALE);
+    if (!far.isEmpty()) {
+      progress.info(
+          "features far from unit scale on the training rows: "
+              + String.join(", ", far)
+              + "; a network starts far off on them and learns slowly: give them a zscore transform"
+              + " (expand.features or import.features: column -> zscore; an import interaction"
+              + " takes the scale of the column it multiplies, so rescale that column)");
+    }
     return c;
   }
+
+  /** A feature whose training mean or sd exceeds this is worth a warning before a network fit. */
+  private static final double FAR_FROM_UNIT_SCALE = 10;
 
   /**
    * Every run of one feature set outside local mode: the exact logit, parameter averaging, or the

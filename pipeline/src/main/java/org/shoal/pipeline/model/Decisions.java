@@ -134,6 +134,36 @@ public final class Decisions implements java.io.Serializable {
   }
 
   /**
+   * The features whose mean or standard deviation over every choice row exceeds {@code limit} in
+   * absolute value, each as "name (mean m, sd s)", in feature order; {@code names} names the
+   * features. A network starts far from any optimum on such features (Xavier initialisation assumes
+   * inputs of about unit scale) and learns them slowly.
+   */
+  public List<String> farFromUnitScale(List<String> names, double limit) {
+    long rows = choiceRows();
+    List<String> far = new ArrayList<>();
+    for (int f = 0; f < features && rows > 0; f++) {
+      double sum = 0;
+      for (long r = 0; r < rows; r++) {
+        sum += x[(int) (r * features + f)];
+      }
+      double mean = sum / rows;
+      double squares = 0;
+      for (long r = 0; r < rows; r++) {
+        double d = x[(int) (r * features + f)] - mean;
+        squares += d * d;
+      }
+      double sd = Math.sqrt(squares / rows);
+      if (Math.abs(mean) > limit || sd > limit) {
+        far.add(
+            String.format(
+                java.util.Locale.ROOT, "%s (mean %.3g, sd %.3g)", names.get(f), mean, sd));
+      }
+    }
+    return far;
+  }
+
+  /**
    * At most {@code n} of these decisions, evenly spaced through them in their order (decision
    * {@code floor(i * size / n)} for i below n); all of them, as they are, when there are no more.
    */

@@ -369,6 +369,19 @@ class TestLogOddsNetwork {
     assertThat(all.spaced(99)).isSameAs(all);
   }
 
+  @Test
+  void featuresFarFromUnitScaleAreNamedWithTheirMeanAndSd() {
+    // c: 0, 40, 0, 40 (mean 20, sd 20); d: 1, 2, 3, 4; s: -30 throughout (mean -30, sd 0)
+    List<Row> rows = new ArrayList<>();
+    for (int j = 0; j < 4; j++) {
+      rows.add(RowFactory.create("i", j / 2, j % 2 == 0, (float) (j + 1), j % 2 * 40f, -30f));
+    }
+    Decisions data = Decisions.build(rows.iterator(), F);
+    assertThat(data.farFromUnitScale(F, 10))
+        .containsExactly("c (mean 20.0, sd 20.0)", "s (mean -30.0, sd 0.00)");
+    assertThat(data.farFromUnitScale(F, 30)).isEmpty();
+  }
+
   /**
    * With validation decisions, an epoch's training loss is the epoch's weights scored on a sample
    * of the training decisions as large as the validation set (at least 20 000): here 20 000 of 30
