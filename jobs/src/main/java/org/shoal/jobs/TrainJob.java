@@ -331,7 +331,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
               new SparkTraining.Averaging(
                   config.network(), config.plan(), config.averagingFrequency()),
               SparkTraining.Minibatches.of(
-                  train, validation, features, config.plan().batchSize(), partitions),
+                  train, validation, features, config.plan().batchSize(), partitions, pairs),
               epochLine(progress, config.plan()));
       progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
       return List.of(new Finished(single, r));

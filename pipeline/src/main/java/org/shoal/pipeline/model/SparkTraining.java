@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -39,34 +41,43 @@ public final class SparkTraining {
   private SparkTraining() {}
 
   /**
-   * The most choices of any decision in {@code choices} (the network's configured choice count).
+   * The most choices of any decision in {@code choices} (the network's configured choice count) and
+   * the choice rows the network computes in a pass, in one aggregation; with {@code pairs}, of the
+   * draws the pairs make ({@link Decisions#collectDraws}: a draw of k pairs is k + 1 rows).
    */
-  public static int maxChoices(Dataset<Row> choices) {
+  public static Shape shape(Dataset<Row> choices, boolean pairs) {
+    Column rows = pairs ? col("n").divide(2).plus(1).cast("long") : col("n");
     Row r =
         choices
-            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
+            .groupBy(col(Cols.INDIVIDUAL), col(pairs ? Cols.DRAW : Cols.DECISION))
             .agg(count(lit(1)).as("n"))
-            .agg(max("n"))
+            .agg(max(rows), sum(rows))
             .first();
-    return r.isNullAt(0) ? 0 : (int) r.getLong(0);
+    return r.isNullAt(0) ? new Shape(0, 0) : new Shape((int) r.getLong(0), r.getLong(1));
   }
+
+  /** The largest decision (or draw) and the choice rows of all of them. */
+  public record Shape(int maxChoices, long choiceRows) {}
 
   /**
    * Minibatches of {@code batchSize} decisions built where the data lives: choices are partitioned
    * by individual and each partition's decisions become DataSets, each padded to its own largest
-   * decision.
+   * decision. With {@code pairs}, contrast pairs become draws ({@link Decisions#buildDraws}) and
+   * the batch size counts pairs.
    */
   public static JavaRDD<DataSet> minibatches(
-      Dataset<Row> choices, List<String> features, int batchSize, int partitions) {
+      Dataset<Row> choices, List<String> features, int batchSize, int partitions, boolean pairs) {
     List<String> names = List.copyOf(features);
+    String group = pairs ? Cols.DRAW : Cols.DECISION;
     return choices
         .repartition(partitions, col(Cols.INDIVIDUAL))
-        .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
-        .select(Decisions.columns(names))
+        .sortWithinPartitions(Cols.INDIVIDUAL, group, Cols.DECISION, Cols.CHOICE)
+        .select(pairs ? Decisions.drawColumns(names) : Decisions.columns(names))
         .javaRDD()
         .mapPartitions(
             (Iterator<Row> rows) -> {
-              Decisions d = Decisions.build(rows, names);
+              Decisions d =
+                  pairs ? Decisions.buildDraws(rows, names) : Decisions.build(rows, names);
               return d.size() == 0
                   ? new ArrayList<DataSet>().iterator()
                   : d.batches(batchSize, null, DataType.FLOAT).iterator();
@@ -151,32 +162,35 @@ public final class SparkTraining {
 
   /**
    * Minibatches on the executors, every one padded to {@code maxChoices}; {@code choiceRows} (the
-   * training rows) gives each epoch's throughput.
+   * training rows the network computes) gives each epoch's throughput; {@code pairwise}: the
+   * minibatches hold draws of contrast pairs.
    */
   public record Minibatches(
       JavaRDD<DataSet> train,
       JavaRDD<DataSet> validation,
       int features,
       int maxChoices,
-      long choiceRows) {
+      long choiceRows,
+      boolean pairwise) {
     /**
      * The training and validation choices as minibatches of {@code batchSize} decisions in {@code
-     * partitions}.
+     * partitions}; with {@code pairs}, contrast pairs as draws.
      */
     public static Minibatches of(
         Dataset<Row> train,
         Dataset<Row> validation,
         List<String> features,
         int batchSize,
-        int partitions) {
-      int maxChoices =
-          Math.max(SparkTraining.maxChoices(train), SparkTraining.maxChoices(validation));
+        int partitions,
+        boolean pairs) {
+      Shape trainShape = shape(train, pairs);
       return new Minibatches(
-          minibatches(train, features, batchSize, partitions),
-          minibatches(validation, features, batchSize, partitions),
+          minibatches(train, features, batchSize, partitions, pairs),
+          minibatches(validation, features, batchSize, partitions, pairs),
           features.size(),
-          maxChoices,
-          train.count());
+          Math.max(trainShape.maxChoices(), shape(validation, pairs).maxChoices()),
+          trainShape.choiceRows(),
+          pairs);
     }
   }
 
@@ -197,7 +211,7 @@ public final class SparkTraining {
     SparkDl4jMultiLayer net =
         new SparkDl4jMultiLayer(
             sc,
-            Training.newNetwork(spec, data.features(), data.maxChoices()),
+            Training.newNetwork(spec, data.features(), data.maxChoices(), data.pairwise()),
             master(plan.batchSize(), averaging.averagingFrequency(), null, plan.seed()));
     boolean validated = !data.validation().isEmpty();
     Training.Kept kept =
@@ -219,7 +233,8 @@ public final class SparkTraining {
                 LogOddsScorer scorer =
                     LogOddsScorer.of(net.getNetwork(), List.of(), spec.activation());
                 return new Training.Losses(
-                    meanLoss(sc, scorer, data.train()), meanLoss(sc, scorer, data.validation()));
+                    meanLoss(sc, scorer, data.train(), data.pairwise()),
+                    meanLoss(sc, scorer, data.validation(), data.pairwise()));
               }
 
               @Override
@@ -238,10 +253,10 @@ public final class SparkTraining {
 
   /**
    * Mean negative log-likelihood per decision of minibatches [B, F, M] + mask, computed on the
-   * executors.
+   * executors; per pair for {@code pairwise} draws ({@link PairwiseLoss}).
    */
   public static double meanLoss(
-      JavaSparkContext sc, LogOddsScorer scorer, JavaRDD<DataSet> batches) {
+      JavaSparkContext sc, LogOddsScorer scorer, JavaRDD<DataSet> batches, boolean pairwise) {
     Broadcast<LogOddsScorer> model = sc.broadcast(scorer);
     double[] sums =
         batches
@@ -255,6 +270,7 @@ public final class SparkTraining {
                   int f = (int) b.getFeatures().size(1);
                   int m = (int) b.getFeatures().size(2);
                   double nll = 0;
+                  long counted = 0;
                   double[] row = new double[f];
                   double[] phi = new double[m];
                   for (int i = 0; i < n; i++) {
@@ -269,6 +285,19 @@ public final class SparkTraining {
                       phi[j] = s.logOdds(row);
                       max = Math.max(max, phi[j]);
                     }
+                    if (pairwise) {
+                      int chosen = 0;
+                      while (y[i * m + chosen] != 1) {
+                        chosen++;
+                      }
+                      for (int j = 0; j < m; j++) {
+                        if (mask[i * m + j] != 0 && y[i * m + j] == 0) {
+                          nll += PairwiseLoss.softplus(phi[j] - phi[chosen]);
+                          counted++;
+                        }
+                      }
+                      continue;
+                    }
                     double z = 0;
                     double selected = 0;
                     for (int j = 0; j < m; j++) {
@@ -278,8 +307,9 @@ public final class SparkTraining {
                       }
                     }
                     nll += Math.log(z) - selected;
+                    counted++;
                   }
-                  return new double[] {nll, n};
+                  return new double[] {nll, counted};
                 })
             .fold(new double[] {0, 0}, (a, c) -> new double[] {a[0] + c[0], a[1] + c[1]});
     model.destroy();

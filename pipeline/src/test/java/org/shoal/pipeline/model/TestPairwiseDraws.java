@@ -246,9 +246,8 @@ class TestPairwiseDraws {
     assertThat(batches.get(0).getFeatures().size(0)).isEqualTo(10);
   }
 
-  @Test
-  void collectingAPairsTableGivesItsDrawsInOrder() {
-    List<Row> rows = pairRows(3, 5, 4, 8);
+  /** {@code rows} as a Spark table of pairs, shuffled across 3 partitions. */
+  private static Dataset<Row> table(List<Row> rows) {
     StructType schema =
         new StructType()
             .add(Cols.INDIVIDUAL, DataTypes.StringType)
@@ -261,7 +260,46 @@ class TestPairwiseDraws {
             .add(Cols.DRAW, DataTypes.IntegerType);
     List<Row> shuffled = new ArrayList<>(rows);
     java.util.Collections.shuffle(shuffled, new Random(2));
-    Dataset<Row> table = SharedSpark.session().createDataFrame(shuffled, schema).repartition(3);
+    return SharedSpark.session().createDataFrame(shuffled, schema).repartition(3);
+  }
+
+  @Test
+  void parameterAveragingTrainsPairsAsDrawsToo() {
+    List<Row> trainRows = pairRows(6, 8, 5, 11);
+    List<Row> validationRows = pairRows(3, 8, 5, 12);
+    SparkTraining.Minibatches data =
+        SparkTraining.Minibatches.of(table(trainRows), table(validationRows), F, 100, 2, true);
+    assertThat(data.pairwise()).isTrue();
+    assertThat(data.maxChoices()).isEqualTo(6);
+    assertThat(data.choiceRows()).isEqualTo(6 * 8 * 6); // draws of 5 alternatives + 1 selected
+    Training.Result averaged =
+        SparkTraining.fitAveraging(
+            org.apache.spark.api.java.JavaSparkContext.fromSparkContext(
+                SharedSpark.session().sparkContext()),
+            new SparkTraining.Averaging(
+                new NetworkSpec(List.of(8), "tanh", 0, 0.01, 4),
+                new Training.Plan(100, 3, 0, 4),
+                2),
+            data,
+            e -> {});
+    // the losses computed on the executors are the pairs' mean loss, pair by pair
+    LogOddsScorer scorer = LogOddsScorer.of(averaged.network(), F, "tanh");
+    double sum = 0;
+    for (int i = 0; i < validationRows.size(); i += 2) {
+      sum +=
+          Math.log1p(
+              Math.exp(
+                  scorer.logOdds(values(validationRows.get(i + 1)))
+                      - scorer.logOdds(values(validationRows.get(i)))));
+    }
+    assertThat(averaged.best().validationLoss())
+        .isCloseTo(sum / (validationRows.size() / 2), within(1e-5));
+  }
+
+  @Test
+  void collectingAPairsTableGivesItsDrawsInOrder() {
+    List<Row> rows = pairRows(3, 5, 4, 8);
+    Dataset<Row> table = table(rows);
     Decisions collected = Decisions.collectDraws(table, F);
     List<Row> sorted = new ArrayList<>(rows);
     sorted.sort(

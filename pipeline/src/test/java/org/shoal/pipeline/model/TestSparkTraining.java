@@ -168,7 +168,7 @@ class TestSparkTraining {
             sc,
             new SparkTraining.Averaging(spec, plan, 2),
             new SparkTraining.Minibatches(
-                trainRdd, validationRdd, 3, train.maxChoices(), train.choiceRows()),
+                trainRdd, validationRdd, 3, train.maxChoices(), train.choiceRows(), false),
             e -> {});
     double a = averaged.best().validationLoss();
     double s = single.best().validationLoss();
