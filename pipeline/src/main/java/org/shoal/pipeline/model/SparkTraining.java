@@ -264,52 +264,25 @@ public final class SparkTraining {
                 b -> {
                   LogOddsScorer s = model.value();
                   float[] x = b.getFeatures().castTo(DataType.FLOAT).data().asFloat();
-                  float[] mask = b.getFeaturesMaskArray().castTo(DataType.FLOAT).data().asFloat();
-                  float[] y = b.getLabels().castTo(DataType.FLOAT).data().asFloat();
+                  double[] mask =
+                      b.getFeaturesMaskArray().castTo(DataType.DOUBLE).data().asDouble();
+                  double[] y = b.getLabels().castTo(DataType.DOUBLE).data().asDouble();
                   int n = (int) b.getFeatures().size(0);
                   int f = (int) b.getFeatures().size(1);
                   int m = (int) b.getFeatures().size(2);
-                  double nll = 0;
-                  long counted = 0;
                   double[] row = new double[f];
-                  double[] phi = new double[m];
+                  double[] phi = new double[n * m];
                   for (int i = 0; i < n; i++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < m; j++) {
-                      if (mask[i * m + j] == 0) {
-                        continue;
-                      }
-                      for (int k = 0; k < f; k++) {
-                        row[k] = x[(i * f + k) * m + j];
-                      }
-                      phi[j] = s.logOdds(row);
-                      max = Math.max(max, phi[j]);
-                    }
-                    if (pairwise) {
-                      int chosen = 0;
-                      while (y[i * m + chosen] != 1) {
-                        chosen++;
-                      }
-                      for (int j = 0; j < m; j++) {
-                        if (mask[i * m + j] != 0 && y[i * m + j] == 0) {
-                          nll += PairwiseLoss.softplus(phi[j] - phi[chosen]);
-                          counted++;
-                        }
-                      }
-                      continue;
-                    }
-                    double z = 0;
-                    double selected = 0;
                     for (int j = 0; j < m; j++) {
                       if (mask[i * m + j] != 0) {
-                        z += Math.exp(phi[j] - max);
-                        selected += y[i * m + j] * (phi[j] - max);
+                        for (int k = 0; k < f; k++) {
+                          row[k] = x[(i * f + k) * m + j];
+                        }
+                        phi[i * m + j] = s.logOdds(row);
                       }
                     }
-                    nll += Math.log(z) - selected;
-                    counted++;
                   }
-                  return new double[] {nll, counted};
+                  return Training.lossSums(phi, mask, y, n, m, pairwise);
                 })
             .fold(new double[] {0, 0}, (a, c) -> new double[] {a[0] + c[0], a[1] + c[1]});
     model.destroy();

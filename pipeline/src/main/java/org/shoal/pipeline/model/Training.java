@@ -114,39 +114,54 @@ public final class Training {
           b.getFeaturesMaskArray().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
       double[] label =
           b.getLabels().castTo(DataType.DOUBLE).reshape('c', rows, m).data().asDouble();
-      for (int i = 0; i < rows; i++) {
-        if (pairwise) {
-          int s = 0;
-          while (label[i * m + s] != 1) {
-            s++;
-          }
-          for (int j = 0; j < m; j++) {
-            if (mask[i * m + j] != 0 && label[i * m + j] == 0) {
-              sum += PairwiseLoss.softplus(logOdds[i * m + j] - logOdds[i * m + s]);
-              n++;
-            }
-          }
-          continue;
-        }
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < m; j++) {
-          if (mask[i * m + j] != 0) {
-            max = Math.max(max, logOdds[i * m + j]);
-          }
-        }
-        double z = 0;
-        double selected = 0;
-        for (int j = 0; j < m; j++) {
-          if (mask[i * m + j] != 0) {
-            z += Math.exp(logOdds[i * m + j] - max);
-            selected += label[i * m + j] * logOdds[i * m + j];
-          }
-        }
-        sum += max + Math.log(z) - selected;
-        n++;
-      }
+      double[] sums = lossSums(logOdds, mask, label, rows, m, pairwise);
+      sum += sums[0];
+      n += (long) sums[1];
     }
     return n == 0 ? Double.NaN : sum / n;
+  }
+
+  /**
+   * The summed negative log-likelihood of {@code rows} examples of {@code m} slots (log-odds, mask
+   * and labels row-major) and how many decisions it covers: each example is a decision under a
+   * softmax, or with {@code pairwise} a draw whose pairs each count ({@link PairwiseLoss}).
+   */
+  static double[] lossSums(
+      double[] logOdds, double[] mask, double[] label, int rows, int m, boolean pairwise) {
+    double sum = 0;
+    long n = 0;
+    for (int i = 0; i < rows; i++) {
+      if (pairwise) {
+        int s = 0;
+        while (label[i * m + s] != 1) {
+          s++;
+        }
+        for (int j = 0; j < m; j++) {
+          if (mask[i * m + j] != 0 && label[i * m + j] == 0) {
+            sum += PairwiseLoss.softplus(logOdds[i * m + j] - logOdds[i * m + s]);
+            n++;
+          }
+        }
+        continue;
+      }
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < m; j++) {
+        if (mask[i * m + j] != 0) {
+          max = Math.max(max, logOdds[i * m + j]);
+        }
+      }
+      double z = 0;
+      double selected = 0;
+      for (int j = 0; j < m; j++) {
+        if (mask[i * m + j] != 0) {
+          z += Math.exp(logOdds[i * m + j] - max);
+          selected += label[i * m + j] * logOdds[i * m + j];
+        }
+      }
+      sum += max + Math.log(z) - selected;
+      n++;
+    }
+    return new double[] {sum, n};
   }
 
   private static boolean isPairwise(MultiLayerNetwork net) {
