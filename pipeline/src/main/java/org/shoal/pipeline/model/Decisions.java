@@ -140,24 +140,31 @@ public final class Decisions implements java.io.Serializable {
    * inputs of about unit scale) and learns them slowly.
    */
   public List<String> farFromUnitScale(List<String> names, double limit) {
-    long rows = choiceRows();
+    int rows = (int) choiceRows();
+    // two passes in the array's row-major order, every feature at once
+    double[] mean = new double[features];
+    double[] squares = new double[features];
+    for (int r = 0; r < rows; r++) {
+      for (int f = 0; f < features; f++) {
+        mean[f] += x[r * features + f];
+      }
+    }
+    for (int f = 0; f < features; f++) {
+      mean[f] /= Math.max(1, rows);
+    }
+    for (int r = 0; r < rows; r++) {
+      for (int f = 0; f < features; f++) {
+        double d = x[r * features + f] - mean[f];
+        squares[f] += d * d;
+      }
+    }
     List<String> far = new ArrayList<>();
     for (int f = 0; f < features && rows > 0; f++) {
-      double sum = 0;
-      for (long r = 0; r < rows; r++) {
-        sum += x[(int) (r * features + f)];
-      }
-      double mean = sum / rows;
-      double squares = 0;
-      for (long r = 0; r < rows; r++) {
-        double d = x[(int) (r * features + f)] - mean;
-        squares += d * d;
-      }
-      double sd = Math.sqrt(squares / rows);
-      if (Math.abs(mean) > limit || sd > limit) {
+      double sd = Math.sqrt(squares[f] / rows);
+      if (Math.abs(mean[f]) > limit || sd > limit) {
         far.add(
             String.format(
-                java.util.Locale.ROOT, "%s (mean %.3g, sd %.3g)", names.get(f), mean, sd));
+                java.util.Locale.ROOT, "%s (mean %.3g, sd %.3g)", names.get(f), mean[f], sd));
       }
     }
     return far;
@@ -588,19 +595,33 @@ public final class Decisions implements java.io.Serializable {
     }
     for (int i = 0; i < b; i++) {
       int d = order[from + i];
-      for (int j = 0; j < choices(d); j++) {
-        for (int f = 0; f < features; f++) {
-          fx[(i * features + f) * m + j] = x[(start[d] + j) * features + f];
+      int n = choices(d);
+      int row = start[d] * features;
+      // feature-major, as the array is laid out: the writes run in order
+      for (int f = 0; f < features; f++) {
+        int out = (i * features + f) * m;
+        for (int j = 0; j < n; j++) {
+          fx[out + j] = x[row + j * features + f];
         }
-        fm[i * m + j] = 1f;
-        fy[i * m + j] = 0f;
       }
+      Arrays.fill(fm, i * m, i * m + n, 1f);
+      Arrays.fill(fy, i * m, i * m + n, 0f);
       fy[i * m + selected[d]] = 1f;
     }
-    INDArray xs = Nd4j.create(fx, new long[] {b, features, m}, 'c').castTo(dataType);
-    INDArray mask = Nd4j.create(fm, new long[] {b, m}, 'c').castTo(dataType);
-    INDArray ys = Nd4j.create(fy, new long[] {b, m}, 'c').castTo(dataType);
+    INDArray xs = floats(fx, b, features, m).castTo(dataType);
+    INDArray mask = floats(fm, b, m).castTo(dataType);
+    INDArray ys = floats(fy, b, m).castTo(dataType);
     return new DataSet(xs, ys, mask, null);
+  }
+
+  /**
+   * {@code values} as a C-ordered float array of {@code shape}, copied in bulk: ND4J's {@code
+   * create(float[])} copies element by element, which took as long as building the batch.
+   */
+  static INDArray floats(float[] values, long... shape) {
+    INDArray out = Nd4j.createUninitialized(DataType.FLOAT, shape, 'c');
+    out.data().asNioFloat().put(values);
+    return out;
   }
 
   /**
