@@ -493,7 +493,7 @@ public final class Decisions implements java.io.Serializable {
         return;
       }
       if (++pairSelected > 1) {
-        throw badPair(2);
+        throw badPair();
       }
       if (chosenIn == null) {
         System.arraycopy(row, 0, chosen, 0, nf);
@@ -522,18 +522,18 @@ public final class Decisions implements java.io.Serializable {
 
     private void closePair() {
       if (pair != null && (pairRows != 2 || pairSelected != 1)) {
-        throw badPair(pairRows);
+        throw badPair();
       }
     }
 
-    private IllegalArgumentException badPair(int rows) {
+    private IllegalArgumentException badPair() {
       return new IllegalArgumentException(
           "pair "
               + pair
               + " of individual '"
               + individual
               + "' has "
-              + (rows > 2 ? "more than 2" : rows)
+              + pairRows
               + " choice(s), "
               + pairSelected
               + " selected; a contrast pair has one selected and one unselected choice");
