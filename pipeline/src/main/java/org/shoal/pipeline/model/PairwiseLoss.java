@@ -85,16 +85,24 @@ public class PairwiseLoss implements ILossFunction {
     double[] phi = preOutput.castTo(DataType.DOUBLE).dup('c').data().asDouble();
     double[] out = new double[b];
     for (int i = 0; i < b; i++) {
-      int s = selected(y, i, m);
-      double sum = 0;
-      for (int j = 0; j < m; j++) {
-        if (y[i * m + j] == 0) {
-          sum += softplus(phi[i * m + j] - phi[i * m + s]);
-        }
-      }
-      out[i] = sum / alternatives(y, i, m);
+      out[i] = summed(y, phi, i, m) / alternatives(y, i, m);
     }
     return out;
+  }
+
+  /**
+   * Example i's pair losses summed: labels {@code y} and log-odds {@code phi} are [examples, m]
+   * row-major, labelled as this loss reads them.
+   */
+  static double summed(double[] y, double[] phi, int i, int m) {
+    int s = selected(y, i, m);
+    double sum = 0;
+    for (int j = 0; j < m; j++) {
+      if (y[i * m + j] == 0) {
+        sum += softplus(phi[i * m + j] - phi[i * m + s]);
+      }
+    }
+    return sum;
   }
 
   private static int selected(double[] y, int i, int m) {
@@ -106,7 +114,8 @@ public class PairwiseLoss implements ILossFunction {
     throw new IllegalArgumentException("example " + i + " has no selected choice");
   }
 
-  private static int alternatives(double[] y, int i, int m) {
+  /** How many alternatives (pairs) example i has. */
+  static int alternatives(double[] y, int i, int m) {
     int n = 0;
     for (int j = 0; j < m; j++) {
       if (y[i * m + j] == 0) {

@@ -53,12 +53,8 @@ public final class Training {
 
   /**
    * A freshly initialised network; the same spec (seed included) gives the same initial weights.
+   * For pairwise draws ({@link PairwiseLoss}) when {@code pairwise}.
    */
-  public static MultiLayerNetwork newNetwork(NetworkSpec spec, int features, int maxChoices) {
-    return newNetwork(spec, features, maxChoices, false);
-  }
-
-  /** {@link #newNetwork}, for pairwise draws ({@link PairwiseLoss}) when {@code pairwise}. */
   public static MultiLayerNetwork newNetwork(
       NetworkSpec spec, int features, int maxChoices, boolean pairwise) {
     MultiLayerNetwork net =
@@ -132,16 +128,9 @@ public final class Training {
     long n = 0;
     for (int i = 0; i < rows; i++) {
       if (pairwise) {
-        int s = 0;
-        while (label[i * m + s] != 1) {
-          s++;
-        }
-        for (int j = 0; j < m; j++) {
-          if (mask[i * m + j] != 0 && label[i * m + j] == 0) {
-            sum += PairwiseLoss.softplus(logOdds[i * m + j] - logOdds[i * m + s]);
-            n++;
-          }
-        }
+        // padded slots are labelled −1, outside every pair
+        sum += PairwiseLoss.summed(label, logOdds, i, m);
+        n += PairwiseLoss.alternatives(label, i, m);
         continue;
       }
       double max = Double.NEGATIVE_INFINITY;

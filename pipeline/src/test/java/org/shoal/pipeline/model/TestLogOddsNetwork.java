@@ -344,10 +344,10 @@ class TestLogOddsNetwork {
   void theSeedFixesTheInitialWeights() {
     NetworkSpec a = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 4);
     NetworkSpec b = new NetworkSpec(List.of(8, 8), "relu", 0, 0.01, 5);
-    assertThat(Training.newNetwork(a, 3, 4).params())
-        .isEqualTo(Training.newNetwork(a, 3, 4).params());
-    assertThat(Training.newNetwork(a, 3, 4).params())
-        .isNotEqualTo(Training.newNetwork(b, 3, 4).params());
+    assertThat(Training.newNetwork(a, 3, 4, false).params())
+        .isEqualTo(Training.newNetwork(a, 3, 4, false).params());
+    assertThat(Training.newNetwork(a, 3, 4, false).params())
+        .isNotEqualTo(Training.newNetwork(b, 3, 4, false).params());
   }
 
   @Test
@@ -466,7 +466,7 @@ class TestLogOddsNetwork {
     }
     Decisions data = Decisions.build(rows.iterator(), F);
     MultiLayerNetwork net =
-        Training.newNetwork(new NetworkSpec(List.of(), "identity", 0, 0.01, 1), 3, 3);
+        Training.newNetwork(new NetworkSpec(List.of(), "identity", 0, 0.01, 1), 3, 3, false);
     net.getLayer(0)
         .setParam(
             "W",
