@@ -65,7 +65,7 @@ final class AugmentJob extends JobCommand<AugmentConfig> {
             manifest.radiusKm(),
             manifest.normalisation());
     Datasets.writeChoices(augmented, config.output());
-    Outputs.text(spark, manifest.toJson(), config.output() + Datasets.MANIFEST);
+    Datasets.writeManifest(spark, manifest, config.output());
     progress.finished("written to " + config.output());
 
     progress.stage("summarising");

@@ -54,10 +54,8 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
       Datasets.writeChoices(result.rows(), config.output());
     }
     Outputs.parquet(result.skipped().coalesce(1), config.output() + "/skipped");
-    Outputs.text(
-        spark,
-        manifest.withContrasts(p.mode().name().toLowerCase(Locale.ROOT)).toJson(),
-        config.output() + Datasets.MANIFEST);
+    Datasets.writeManifest(
+        spark, manifest.withContrasts(p.mode().name().toLowerCase(Locale.ROOT)), config.output());
     progress.finished("written to " + config.output());
 
     progress.stage("summarising");

@@ -24,6 +24,10 @@ final class Datasets {
   static final String MANIFEST = "/features.json";
   static final String BUCKET = "bucket";
 
+  private static final String MAX_PARTITION_BYTES = "spark.sql.files.maxPartitionBytes";
+  private static final String OPEN_COST_IN_BYTES = "spark.sql.files.openCostInBytes";
+  private static final String WHOLE_FILE_BYTES = String.valueOf(1L << 50);
+
   private Datasets() {}
 
   static Dataset<Row> choices(SparkSession spark, String folder) {
@@ -86,7 +90,9 @@ final class Datasets {
    */
   static void writeLaidOut(Dataset<Row> parts, String folder, Set<String> continuous) {
     List<String> partitionBy = partitionColumns(parts);
-    var writer = parts.write().mode(SaveMode.Overwrite);
+    // One file per folder whatever the session says: every decision stays whole in one file, as
+    // writeManifest declares.
+    var writer = parts.write().mode(SaveMode.Overwrite).option("maxRecordsPerFile", 0);
     // A model's outputs mostly take a new value on every row: Parquet's dictionary for them grows
     // until it gives up, about a tenth of infer's write time (measured on the demo's contrasts).
     for (String c : parts.columns()) {
@@ -95,6 +101,47 @@ final class Datasets {
       }
     }
     writer.partitionBy(partitionBy.toArray(String[]::new)).parquet(folder + CHOICES);
+  }
+
+  /**
+   * Writes the features.json of choices written by {@link #writeLaidOut} (or the writes built on
+   * it), declaring their layout: each decision's rows in one file, sorted by individual, decision
+   * and choice.
+   */
+  static void writeManifest(SparkSession spark, FeatureManifest manifest, String folder)
+      throws IOException {
+    Outputs.text(
+        spark,
+        manifest.withLayout(FeatureManifest.DECISIONS_IN_SORTED_FILES).toJson(),
+        folder + MANIFEST);
+  }
+
+  /**
+   * Runs {@code action} with every Parquet file it reads read whole by one task: Spark otherwise
+   * splits large files and packs small ones together. A file of rows sorted by decision then
+   * streams through one task in order. Session settings, restored afterwards: the caller runs
+   * nothing else meanwhile.
+   */
+  static <T> T withWholeFiles(SparkSession spark, java.util.concurrent.Callable<T> action)
+      throws Exception {
+    var conf = spark.conf();
+    List<String> keys = List.of(MAX_PARTITION_BYTES, OPEN_COST_IN_BYTES);
+    java.util.Map<String, String> before = new java.util.HashMap<>();
+    keys.forEach(k -> before.put(k, conf.contains(k) ? conf.get(k) : null));
+    try {
+      // Each file's cost then exceeds any partition's capacity: one file per partition, unsplit.
+      keys.forEach(k -> conf.set(k, WHOLE_FILE_BYTES));
+      return action.call();
+    } finally {
+      before.forEach(
+          (k, v) -> {
+            if (v == null) {
+              conf.unset(k);
+            } else {
+              conf.set(k, v);
+            }
+          });
+    }
   }
 
   /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */

@@ -93,7 +93,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
             Locale.ROOT, "%d decisions, %d choice rows", report.decisions(), report.choiceRows()));
 
     Outputs.text(spark, choicesPerDecisionCsv(report), out + "/choices-per-decision.csv");
-    Outputs.text(spark, manifest(in.params(), in.expansion()).toJson(), out + Datasets.MANIFEST);
+    Datasets.writeManifest(spark, manifest(in.params(), in.expansion()), out);
     double seconds = (System.nanoTime() - start) / 1e9;
     Report json =
         new Report(

@@ -45,7 +45,7 @@ final class ImportJob extends JobCommand<ImportConfig> {
     FeatureManifest manifest =
         FeatureManifest.of(
             imported.features(), null, null, null, imported.normalisation(), splitRecord(p));
-    Outputs.text(spark, manifest.toJson(), out + Datasets.MANIFEST);
+    Datasets.writeManifest(spark, manifest, out);
     progress.finished("choices, rejected and features.json");
 
     progress.stage("counting");

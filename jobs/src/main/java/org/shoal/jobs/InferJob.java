@@ -102,7 +102,7 @@ final class InferJob extends JobCommand<InferConfig> {
 
   private void score(
       SparkSession spark, Progress progress, String input, String name, List<Model> models)
-      throws IOException {
+      throws Exception {
     progress.stage(
         "scoring " + input + (models.size() > 1 ? " with " + models.size() + " models" : ""));
     FeatureManifest manifest = Datasets.manifest(spark, input);
@@ -137,17 +137,49 @@ final class InferJob extends JobCommand<InferConfig> {
           new Inference.Scored(
               m.run().scorer(), "_log_odds_" + m.name(), probabilityColumn(m.name())));
     }
-    // Partitioned once, as the output is written: the softmax window reuses it (one shuffle in
-    // all).
-    Dataset<Row> choices = Datasets.partitioned(Datasets.choices(spark, input));
-    Dataset<Row> predictions = Inference.apply(choices, scored, Datasets.partitionColumns(choices));
+    String folder = config.output() + "/" + name;
+    String runId = models.get(0).run().id();
+    Dataset<Row> choices = Datasets.choices(spark, input);
+    boolean streamed =
+        manifest.decisionsInSortedFiles() && Inference.streamable(choices.schema(), scored);
+    if (streamed) {
+      // features.json says every decision's rows are in one file, in order: each file streams
+      // through one task, which takes each softmax as its decisions pass (no shuffle).
+      Inference.Streamed stream = Inference.streamed(choices, scored);
+      Datasets.withWholeFiles(
+          spark,
+          () -> {
+            write(stream.predictions(), scored, runId, folder);
+            return null;
+          });
+      if (!stream.wholeDecisions()) {
+        progress.info(
+            "the rows of "
+                + input
+                + " are not whole decisions in sorted files, as its features.json says (rewritten"
+                + " by another tool?): scoring again with a shuffle by decision");
+        streamed = false;
+      }
+    }
+    if (!streamed) {
+      // Partitioned once, as the output is written: the softmax window reuses it (one shuffle in
+      // all).
+      Dataset<Row> parts = Datasets.partitioned(choices);
+      write(
+          Inference.apply(parts, scored, Datasets.partitionColumns(parts)), scored, runId, folder);
+    }
+    Datasets.writeManifest(spark, manifest, folder);
+    long rows = Inputs.sparkParquet(spark, config.output() + "/" + name + Datasets.CHOICES).count();
+    progress.finished(rows + " choice rows scored into " + config.output() + "/" + name);
+  }
+
+  /** Writes the predictions with the first model's log-odds and every model's probabilities. */
+  private static void write(
+      Dataset<Row> predictions, List<Inference.Scored> scored, String runId, String folder) {
     for (Inference.Scored s : scored.subList(1, scored.size())) {
       predictions = predictions.drop(s.logOddsColumn());
     }
-    predictions = predictions.withColumn(Inference.RUN_ID, functions.lit(models.get(0).run().id()));
-    Datasets.writePartitioned(predictions, config.output() + "/" + name);
-    Outputs.text(spark, manifest.toJson(), config.output() + "/" + name + Datasets.MANIFEST);
-    long rows = Inputs.sparkParquet(spark, config.output() + "/" + name + Datasets.CHOICES).count();
-    progress.finished(rows + " choice rows scored into " + config.output() + "/" + name);
+    Datasets.writePartitioned(
+        predictions.withColumn(Inference.RUN_ID, functions.lit(runId)), folder);
   }
 }

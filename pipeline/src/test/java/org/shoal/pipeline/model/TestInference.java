@@ -1,5 +1,6 @@
 package org.shoal.pipeline.model;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -34,6 +35,14 @@ class TestInference {
               new double[][] {{1.0}, {-2.0}, {0.5}}),
           List.of(new double[] {0.1, -0.2, 0.3}, new double[] {0.05}));
 
+  /** φ = -b. */
+  private static final LogOddsScorer LINEAR =
+      new LogOddsScorer(
+          List.of("b"),
+          "identity",
+          List.<double[][]>of(new double[][] {{-1.0}}),
+          List.<double[]>of(new double[] {0}));
+
   @Test
   void probabilitiesAreTheSoftmaxOfTheScorersLogOddsWithinEachDecision() {
     Random rng = new Random(3);
@@ -54,12 +63,7 @@ class TestInference {
       }
     }
     Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA).repartition(3);
-    LogOddsScorer linear =
-        new LogOddsScorer(
-            List.of("b"),
-            "identity",
-            List.<double[][]>of(new double[][] {{-1.0}}),
-            List.<double[]>of(new double[] {0}));
+    LogOddsScorer linear = LINEAR;
     List<Row> out =
         Inference.apply(
                 choices,
@@ -90,6 +94,75 @@ class TestInference {
       assertThat(r.<Double>getAs("probability_linear"))
           .isCloseTo(Math.exp(-b) / zLinear.get(key), within(1e-12));
     }
+  }
+
+  @Test
+  void streamingEqualsTheWindowsToTheLastBitWhenEveryDecisionIsContiguous() {
+    Random rng = new Random(8);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // blocks of whole decisions span decision boundaries: 300 decisions of up to 30 choices
+      for (int d = 1; d <= 300; d++) {
+        int m = 1 + rng.nextInt(30);
+        for (int c = 1; c <= m; c++) {
+          rows.add(
+              RowFactory.create(
+                  "f" + i,
+                  d,
+                  c,
+                  i < 4 ? "train" : "validation",
+                  rng.nextGaussian() * 3,
+                  (float) rng.nextGaussian()));
+        }
+      }
+    }
+    Dataset<Row> choices =
+        SharedSpark.session()
+            .createDataFrame(rows, SCHEMA)
+            .repartition(3, col(Cols.INDIVIDUAL))
+            .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
+    List<Inference.Scored> models =
+        List.of(
+            new Inference.Scored(NETWORK, Cols.LOG_ODDS, Cols.PROBABILITY),
+            new Inference.Scored(LINEAR, "_phi_linear", "probability_linear"));
+    Inference.Streamed streamed = Inference.streamed(choices, models);
+    Dataset<Row> windows = Inference.apply(choices, models, List.of());
+    assertThat(streamed.predictions().schema()).isEqualTo(windows.schema());
+    List<Row> fromStream = streamed.predictions().collectAsList();
+    assertThat(streamed.wholeDecisions()).isTrue();
+    assertThat(fromStream).hasSize(rows.size());
+    assertThat(fromStream).containsExactlyInAnyOrderElementsOf(windows.collectAsList());
+  }
+
+  @Test
+  void streamingTellsWhenADecisionWasSplitOrOutOfOrder() {
+    List<Row> rows = new ArrayList<>();
+    for (int d = 1; d <= 40; d++) {
+      for (int c = 1; c <= 3; c++) {
+        rows.add(RowFactory.create("f1", d, c, "train", (double) c, 1f));
+      }
+    }
+    List<Inference.Scored> models =
+        List.of(new Inference.Scored(NETWORK, Cols.LOG_ODDS, Cols.PROBABILITY));
+    Dataset<Row> table = SharedSpark.session().createDataFrame(rows, SCHEMA).coalesce(1);
+    // in order, but decision 21's rows in two partitions
+    Dataset<Row> split =
+        SharedSpark.session()
+            .createDataFrame(rows.subList(0, 61), SCHEMA)
+            .coalesce(1)
+            .union(
+                SharedSpark.session().createDataFrame(rows.subList(61, 120), SCHEMA).coalesce(1));
+    Inference.Streamed s = Inference.streamed(split, models);
+    s.predictions().collectAsList();
+    assertThat(s.wholeDecisions()).isFalse();
+    // one partition, decisions out of order
+    Inference.Streamed unordered =
+        Inference.streamed(table.sortWithinPartitions(col(Cols.DECISION).desc()), models);
+    unordered.predictions().collectAsList();
+    assertThat(unordered.wholeDecisions()).isFalse();
+    Inference.Streamed ordered = Inference.streamed(table, models);
+    ordered.predictions().collectAsList();
+    assertThat(ordered.wholeDecisions()).isTrue();
   }
 
   @Test
@@ -127,6 +200,14 @@ class TestInference {
             RowFactory.create("f1", 2, 1, "train", null, 2f));
     Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA);
     assertThatThrownBy(() -> Inference.apply(choices, NETWORK, "run").collectAsList())
+        .hasStackTraceContaining("feature 'a' is missing in decision 2 of individual 'f1'");
+    assertThatThrownBy(
+            () ->
+                Inference.streamed(
+                        choices,
+                        List.of(new Inference.Scored(NETWORK, Cols.LOG_ODDS, Cols.PROBABILITY)))
+                    .predictions()
+                    .collectAsList())
         .hasStackTraceContaining("feature 'a' is missing in decision 2 of individual 'f1'");
     assertThatThrownBy(() -> Inference.apply(choices.drop("b"), NETWORK, "run"))
         .isInstanceOf(IllegalArgumentException.class)

@@ -34,6 +34,41 @@ class TestLogOddsScorer {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"relu", "tanh", "sigmoid", "identity"})
+  void aBlockOfChoicesEqualsTheRowByRowPassExactly(String activation) {
+    Random rng = new Random(5);
+    int[] sizes = {7, 32, 32, 1};
+    List<double[][]> weights = new ArrayList<>();
+    List<double[]> biases = new ArrayList<>();
+    for (int layer = 0; layer + 1 < sizes.length; layer++) {
+      double[][] w = new double[sizes[layer]][sizes[layer + 1]];
+      for (double[] row : w) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = rng.nextGaussian() / 3;
+        }
+      }
+      weights.add(w);
+      biases.add(rng.doubles(sizes[layer + 1], -0.5, 0.5).toArray());
+    }
+    LogOddsScorer scorer = new LogOddsScorer(List.of(), activation, weights, biases);
+    for (int n : new int[] {1, 3, 37, 513}) {
+      double[][] rows = new double[n][];
+      double[][] featureMajor = new double[sizes[0]][n];
+      for (int r = 0; r < n; r++) {
+        rows[r] = rng.doubles(sizes[0], -3, 3).toArray();
+        for (int f = 0; f < sizes[0]; f++) {
+          featureMajor[f][r] = rows[r][f];
+        }
+      }
+      double[] block = scorer.logOdds(featureMajor, n);
+      assertThat(block).hasSize(n);
+      for (int r = 0; r < n; r++) {
+        assertThat(block[r]).isEqualTo(scorer.logOdds(rows[r]));
+      }
+    }
+  }
+
   private static double textbook(
       double[] x, List<double[][]> weights, List<double[]> biases, String activation) {
     double[] a = x;
