@@ -122,8 +122,7 @@ final class Datasets {
    * streams through one task in order. Session settings, restored afterwards: the caller runs
    * nothing else meanwhile.
    */
-  static <T> T withWholeFiles(SparkSession spark, java.util.concurrent.Callable<T> action)
-      throws Exception {
+  static <T> T withWholeFiles(SparkSession spark, java.util.function.Supplier<T> action) {
     var conf = spark.conf();
     List<String> keys = List.of(MAX_PARTITION_BYTES, OPEN_COST_IN_BYTES);
     java.util.Map<String, String> before = new java.util.HashMap<>();
@@ -131,7 +130,7 @@ final class Datasets {
     try {
       // Each file's cost then exceeds any partition's capacity: one file per partition, unsplit.
       keys.forEach(k -> conf.set(k, WHOLE_FILE_BYTES));
-      return action.call();
+      return action.get();
     } finally {
       before.forEach(
           (k, v) -> {

@@ -174,7 +174,15 @@ final class TrainJob extends JobCommand<TrainConfig> {
     } else {
       sets.forEach(
           (name, features) ->
-              trainSet(spark, progress, features, train, validation, data, manifest.pairs())
+              trainSet(
+                      spark,
+                      progress,
+                      features,
+                      train,
+                      validation,
+                      data,
+                      manifest.pairs(),
+                      manifest.decisionsInSortedFiles())
                   .forEach(f -> finished.add(f.inSet(name))));
     }
 
@@ -202,7 +210,14 @@ final class TrainJob extends JobCommand<TrainConfig> {
     java.util.Set<String> used = new java.util.HashSet<>();
     sets.values().forEach(used::addAll);
     List<String> collected = manifest.features().stream().filter(used::contains).toList();
-    Collected decisions = collect(progress, train, validation, collected, manifest.pairs());
+    Collected decisions =
+        collect(
+            progress,
+            train,
+            validation,
+            collected,
+            manifest.pairs(),
+            manifest.decisionsInSortedFiles());
     List<RunSpec> runs = new ArrayList<>();
     List<Training.Fit> fits = new ArrayList<>();
     sets.forEach(
@@ -260,15 +275,38 @@ final class TrainJob extends JobCommand<TrainConfig> {
       Dataset<Row> train,
       Dataset<Row> validation,
       List<String> features,
-      boolean pairs) {
+      boolean pairs,
+      boolean sortedFiles) {
     progress.stage("collecting decisions");
-    Collected c =
-        pairs
-            ? new Collected(
-                Decisions.collectDraws(train, features),
-                Decisions.collectDraws(validation, features))
-            : new Collected(
-                Decisions.collect(train, features), Decisions.collect(validation, features));
+    Collected c = null;
+    if (sortedFiles) {
+      // Every decision whole in one sorted file (features.json says so): each file is built where
+      // it
+      // is read, without a shuffle, and the driver puts the individuals in order.
+      c =
+          Datasets.withWholeFiles(
+              train.sparkSession(),
+              () -> {
+                Decisions t = Decisions.collectSorted(train, features, pairs);
+                Decisions v =
+                    t == null ? null : Decisions.collectSorted(validation, features, pairs);
+                return v == null ? null : new Collected(t, v);
+              });
+      if (c == null) {
+        progress.info(
+            "the input's rows are not whole decisions in sorted files, as its features.json says"
+                + " (rewritten by another tool?): collecting them with a shuffle by decision");
+      }
+    }
+    if (c == null) {
+      c =
+          pairs
+              ? new Collected(
+                  Decisions.collectDraws(train, features),
+                  Decisions.collectDraws(validation, features))
+              : new Collected(
+                  Decisions.collect(train, features), Decisions.collect(validation, features));
+    }
     progress.finished(
         pairs
             ? String.format(
@@ -310,7 +348,8 @@ final class TrainJob extends JobCommand<TrainConfig> {
       Dataset<Row> train,
       Dataset<Row> validation,
       String data,
-      boolean pairs) {
+      boolean pairs,
+      boolean sortedFiles) {
     if (config.exactLinear()) {
       return List.of(fitExactly(progress, features, train, validation, data));
     }
@@ -336,7 +375,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
       progress.finished(String.format(Locale.ROOT, "best epoch %d", r.bestEpoch()));
       return List.of(new Finished(single, r));
     }
-    Collected decisions = collect(progress, train, validation, features, pairs);
+    Collected decisions = collect(progress, train, validation, features, pairs, sortedFiles);
     List<RunSpec> runs =
         config.grid().runs(features, config.network().activation(), config.plan(), data);
     progress.stage(

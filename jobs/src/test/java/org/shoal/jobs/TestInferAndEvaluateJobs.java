@@ -239,7 +239,7 @@ class TestInferAndEvaluateJobs {
   /**
    * expand declares its layout, so infer streamed its decisions; a table without the declaration
    * goes through the windows, and one that declares it falsely (decisions split across files) is
-   * detected and scored again: all three outputs equal to the last bit.
+   * detected and scored again: all three outputs equal to the last bit. train likewise.
    */
   @Test
   void inferStreamsDeclaredTablesAndScoresOthersWithAShuffle() throws Exception {
@@ -277,6 +277,22 @@ class TestInferAndEvaluateJobs {
       assertThat(scored.count()).isEqualTo(streamed.count());
       assertThat(scored.exceptAll(streamed).count()).as(input.toString()).isZero();
     }
+    // train collects a declared table without a shuffle, and the falsely declared one with it:
+    // the same decisions in the same order, so the same fit
+    List<Double> losses = new ArrayList<>();
+    for (Path input : List.of(expand, falselyDeclared)) {
+      Path out = dir.resolve("train-" + input.getFileName());
+      SmallWorlds.run(
+          "train",
+          "input=" + input,
+          "output=" + out,
+          "hidden=[4]",
+          "batch-size=100",
+          "epochs=2",
+          "patience=0");
+      losses.add(JSON.readTree(out.resolve("best.json").toFile()).get("validationLoss").asDouble());
+    }
+    assertThat(losses.get(1)).isEqualTo(losses.get(0));
   }
 
   @Test

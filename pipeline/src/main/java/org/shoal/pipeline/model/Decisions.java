@@ -9,7 +9,9 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -18,6 +20,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.SparkOrder;
 
 /**
  * Decisions in memory for training: each decision's choices as feature rows (compressed: {@code
@@ -303,14 +306,98 @@ public final class Decisions implements java.io.Serializable {
               .collect();
       return concat(names.size(), parts, draws);
     } catch (Exception e) {
-      // A bad decision fails its task: its sentence, not Spark's stage failure, is the message.
-      for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
-        if (c instanceof IllegalArgumentException bad) {
-          throw new IllegalArgumentException(bad.getMessage(), e);
+      throw badDecision(e);
+    }
+  }
+
+  /**
+   * {@link #collect(Dataset, List)} ({@code draws}: {@link #collectDraws}) without a shuffle, for a
+   * table whose partitions each hold whole individuals sorted by individual and decision, as a
+   * choice table shoal wrote does when read one whole file per partition: each partition builds its
+   * individuals one by one and the driver puts them in key order, so the result equals {@code
+   * collect}'s. Null when the table was not so (an individual in two partitions, or its decisions
+   * out of order): collect it with the shuffle then.
+   */
+  public static Decisions collectSorted(
+      Dataset<Row> table, List<String> featureColumns, boolean draws) {
+    List<String> names = List.copyOf(featureColumns);
+    try {
+      List<Individual> parts =
+          table
+              .select(draws ? drawColumns(names) : columns(names))
+              .javaRDD()
+              .mapPartitions((Iterator<Row> rows) -> byIndividual(rows, names, draws))
+              .collect();
+      Map<String, Decisions> ordered = new TreeMap<>(SparkOrder::compare);
+      for (Individual p : parts) {
+        if (p.decisions() == null || ordered.put(p.id(), p.decisions()) != null) {
+          return null;
         }
       }
-      throw e;
+      return concat(names.size(), new ArrayList<>(ordered.values()), draws);
+    } catch (Exception e) {
+      throw badDecision(e);
     }
+  }
+
+  /** One individual's decisions; null decisions: the partition's rows were out of order. */
+  private record Individual(String id, Decisions decisions) implements java.io.Serializable {}
+
+  /**
+   * A partition's rows, individual by individual, each built as {@link #build} or {@link
+   * #buildDraws} would; a single {@link Individual} without decisions when the rows are not grouped
+   * by individual with their decisions (and draws) in increasing order.
+   */
+  private static Iterator<Individual> byIndividual(
+      Iterator<Row> rows, List<String> names, boolean draws) {
+    List<Individual> out = new ArrayList<>();
+    List<Row> mine = new ArrayList<>();
+    int decision = draws ? 3 + names.size() : 1;
+    Row previous = null;
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      if (r.isNullAt(0) || r.isNullAt(1) || r.isNullAt(decision)) {
+        return List.of(new Individual(null, null)).iterator();
+      }
+      if (previous != null && !r.getString(0).equals(previous.getString(0))) {
+        out.add(built(mine, names, draws));
+        mine.clear();
+      } else if (previous != null
+          && (SparkOrder.compare(r.get(1), previous.get(1)) < 0
+              || SparkOrder.compare(r.get(decision), previous.get(decision)) < 0)) {
+        return List.of(new Individual(null, null)).iterator();
+      }
+      mine.add(r);
+      previous = r;
+    }
+    if (!mine.isEmpty()) {
+      out.add(built(mine, names, draws));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * An individual's rows built, or without decisions when they do not build: part of a decision may
+   * be in another partition, and collecting with the shuffle names a decision that is truly bad.
+   */
+  private static Individual built(List<Row> rows, List<String> names, boolean draws) {
+    try {
+      return new Individual(
+          rows.get(0).getString(0),
+          draws ? buildDraws(rows.iterator(), names) : build(rows.iterator(), names));
+    } catch (IllegalArgumentException incomplete) {
+      return new Individual(null, null);
+    }
+  }
+
+  /** A bad decision fails its task: its sentence, not Spark's stage failure, is the message. */
+  private static RuntimeException badDecision(Exception e) {
+    for (Throwable c = e; c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof IllegalArgumentException bad) {
+        return new IllegalArgumentException(bad.getMessage(), e);
+      }
+    }
+    return e instanceof RuntimeException r ? r : new IllegalStateException(e);
   }
 
   /** Decisions one after the other, in the list's order. */

@@ -36,6 +36,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.SparkOrder;
 
 /**
  * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the
@@ -326,8 +327,8 @@ public final class Inference {
 
         /** Whether the row's decision comes after the previous one, as the files are sorted. */
         private boolean after(Object id, Object d) {
-          int c = compare(id, lastIndividual);
-          return c > 0 || (c == 0 && compare(d, lastDecision) > 0);
+          int c = SparkOrder.compare(id, lastIndividual);
+          return c > 0 || (c == 0 && SparkOrder.compare(d, lastDecision) > 0);
         }
 
         private Row[] score() {
@@ -412,36 +413,6 @@ public final class Inference {
           }
         }
       };
-    }
-
-    /**
-     * Spark's order: numbers by value, strings by code point (UTF-8 bytes); other kinds are
-     * incomparable here (-1: the stream is then not known to be ordered).
-     */
-    private static int compare(Object a, Object b) {
-      if (a instanceof Number x && b instanceof Number y) {
-        return x instanceof Double
-                || x instanceof Float
-                || y instanceof Double
-                || y instanceof Float
-            ? Double.compare(x.doubleValue(), y.doubleValue())
-            : Long.compare(x.longValue(), y.longValue());
-      }
-      if (a instanceof String x && b instanceof String y) {
-        int i = 0;
-        int j = 0;
-        while (i < x.length() && j < y.length()) {
-          int cx = x.codePointAt(i);
-          int cy = y.codePointAt(j);
-          if (cx != cy) {
-            return Integer.compare(cx, cy);
-          }
-          i += Character.charCount(cx);
-          j += Character.charCount(cy);
-        }
-        return Integer.compare(x.length() - i, y.length() - j);
-      }
-      return -1;
     }
   }
 

@@ -1,5 +1,6 @@
 package org.shoal.pipeline.model;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -315,6 +316,41 @@ class TestPairwiseDraws {
       for (int j = 0; j < built.choices(d); j++) {
         for (int f = 0; f < 3; f++) {
           assertThat(collected.feature(d, j, f)).isEqualTo(built.feature(d, j, f));
+        }
+      }
+    }
+  }
+
+  @Test
+  void collectingSortedPartitionsWithoutAShuffleGivesWhatCollectingGives() {
+    List<Row> rows = pairRows(7, 4, 3, 13);
+    // whole individuals per partition, sorted by individual, decision and choice: as shoal's files
+    Dataset<Row> sorted =
+        table(rows)
+            .repartition(3, col(Cols.INDIVIDUAL))
+            .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
+    assertSame(Decisions.collectSorted(sorted, F, true), Decisions.collectDraws(table(rows), F));
+    assertSame(Decisions.collectSorted(sorted, F, false), Decisions.collect(table(rows), F));
+    // an individual in several partitions, or its decisions out of order: not sorted, no result
+    Dataset<Row> spread =
+        table(rows).sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
+    assertThat(Decisions.collectSorted(spread, F, true)).isNull();
+    Dataset<Row> unordered =
+        table(rows)
+            .repartition(3, col(Cols.INDIVIDUAL))
+            .sortWithinPartitions(col(Cols.INDIVIDUAL), col(Cols.DECISION).desc());
+    assertThat(Decisions.collectSorted(unordered, F, false)).isNull();
+  }
+
+  private static void assertSame(Decisions actual, Decisions expected) {
+    assertThat(actual.pairwise()).isEqualTo(expected.pairwise());
+    assertThat(actual.size()).isEqualTo(expected.size());
+    for (int d = 0; d < expected.size(); d++) {
+      assertThat(actual.choices(d)).isEqualTo(expected.choices(d));
+      assertThat(actual.selected(d)).isEqualTo(expected.selected(d));
+      for (int j = 0; j < expected.choices(d); j++) {
+        for (int f = 0; f < F.size(); f++) {
+          assertThat(actual.feature(d, j, f)).isEqualTo(expected.feature(d, j, f));
         }
       }
     }
