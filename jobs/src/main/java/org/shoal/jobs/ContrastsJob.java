@@ -42,16 +42,41 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     progress.stage(plan(p));
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
     Dataset<Row> choices = Datasets.choices(spark, config.input());
-    // Sampled by the columns the output is laid out by, the rows need no second shuffle to be
-    // written; a table without buckets is sampled per individual and then laid out.
-    boolean bucketed = Datasets.partitionColumns(choices).contains(Datasets.BUCKET);
-    SampleContrasts.Result result =
-        SampleContrasts.apply(
-            choices, p, bucketed ? Datasets.layout(choices) : new Column[] {col(Cols.INDIVIDUAL)});
-    if (bucketed) {
-      Datasets.writePartitioned(result.rows(), config.output());
-    } else {
-      Datasets.writeChoices(result.rows(), config.output());
+    SampleContrasts.Result result = null;
+    if (manifest.decisionsInSortedFiles()) {
+      // Every decision whole in one sorted file (features.json says so): each file streams
+      // through one task into the sampler and out to its folder, with no shuffle or sort.
+      SampleContrasts.Result streamed = SampleContrasts.apply(choices, p, true);
+      Datasets.withWholeFiles(
+          spark,
+          () -> {
+            Datasets.writePartitioned(streamed.rows(), config.output());
+            return null;
+          });
+      if (streamed.wholeIndividuals()) {
+        result = streamed;
+      } else {
+        progress.info(
+            "the rows of "
+                + config.input()
+                + " are not whole individuals in sorted files, as its features.json says"
+                + " (rewritten by another tool?): sampling again with a sort by individual");
+      }
+    }
+    if (result == null) {
+      // Sampled by the columns the output is laid out by, the rows need no second shuffle to be
+      // written; a table without buckets is sampled per individual and then laid out.
+      boolean bucketed = Datasets.partitionColumns(choices).contains(Datasets.BUCKET);
+      result =
+          SampleContrasts.apply(
+              choices,
+              p,
+              bucketed ? Datasets.layout(choices) : new Column[] {col(Cols.INDIVIDUAL)});
+      if (bucketed) {
+        Datasets.writePartitioned(result.rows(), config.output());
+      } else {
+        Datasets.writeChoices(result.rows(), config.output());
+      }
     }
     Outputs.parquet(result.skipped().coalesce(1), config.output() + "/skipped");
     Datasets.writeManifest(

@@ -239,7 +239,8 @@ class TestInferAndEvaluateJobs {
   /**
    * expand declares its layout, so infer streamed its decisions; a table without the declaration
    * goes through the windows, and one that declares it falsely (decisions split across files) is
-   * detected and scored again: all three outputs equal to the last bit. train likewise.
+   * detected and scored again: all three outputs equal to the last bit. contrasts and train
+   * likewise.
    */
   @Test
   void inferStreamsDeclaredTablesAndScoresOthersWithAShuffle() throws Exception {
@@ -277,6 +278,14 @@ class TestInferAndEvaluateJobs {
       assertThat(scored.count()).isEqualTo(streamed.count());
       assertThat(scored.exceptAll(streamed).count()).as(input.toString()).isZero();
     }
+    // contrasts stream a declared table into the sampler, and sort the falsely declared one
+    Path resampled = dir.resolve("contrasts-falsely-declared");
+    SmallWorlds.sampleContrasts(falselyDeclared, resampled);
+    Dataset<Row> sampled = spark.read().parquet(dir.resolve("contrasts/choices").toString());
+    Dataset<Row> again =
+        spark.read().parquet(resampled.resolve("choices").toString()).selectExpr(sampled.columns());
+    assertThat(again.count()).isEqualTo(sampled.count());
+    assertThat(again.exceptAll(sampled).count()).isZero();
     // train collects a declared table without a shuffle, and the falsely declared one with it:
     // the same decisions in the same order, so the same fit
     List<Double> losses = new ArrayList<>();

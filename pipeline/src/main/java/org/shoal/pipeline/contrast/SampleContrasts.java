@@ -23,8 +23,10 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.Draws;
+import org.shoal.pipeline.util.SparkOrder;
 
 /**
  * Balanced training sets from the decision/choice table.
@@ -75,7 +77,16 @@ public final class SampleContrasts {
    * @param skipped decisions that could not be drawn (no unselected choice, or no selected one):
    *     individual, decision, reason
    */
-  public record Result(Dataset<Row> rows, Dataset<Row> skipped) {}
+  public record Result(Dataset<Row> rows, Dataset<Row> skipped, LongAccumulator misordered) {
+    /**
+     * After the rows were computed: whether every individual's rows reached the sampler whole and
+     * in order (always so when {@code apply} sorted them; to be checked when it was told they were
+     * sorted). When not, the sample is wrong and must be drawn again with the sort.
+     */
+    public boolean wholeIndividuals() {
+      return misordered.value() == 0;
+    }
+  }
 
   public static final String NO_ALTERNATIVE = "no unselected choice";
   public static final String NO_SELECTED = "no selected choice";
@@ -94,6 +105,17 @@ public final class SampleContrasts {
    *     not shuffle them again
    */
   public static Result apply(Dataset<Row> choices, Params p, Column... clusterBy) {
+    return apply(choices, p, false, clusterBy);
+  }
+
+  /**
+   * As {@link #apply(Dataset, Params, Column...)}; {@code sorted}: the choices' partitions already
+   * hold whole individuals sorted by individual, decision and choice (a choice table shoal wrote,
+   * read one whole file per partition), so they stream into the sampler as they are, without a
+   * shuffle or a sort, and the sample leaves partitioned as the files were. Whether they held to
+   * that is known once the rows were computed: {@link Result#wholeIndividuals()}.
+   */
+  public static Result apply(Dataset<Row> choices, Params p, boolean sorted, Column... clusterBy) {
     Dataset<Row> perDecision =
         choices
             .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
@@ -114,14 +136,19 @@ public final class SampleContrasts {
     Dataset<Row> usablePerIndividual =
         perDecision.filter(usable).groupBy(Cols.INDIVIDUAL).agg(count(lit(1)).as(USABLE));
 
-    Dataset<Row> streamed =
-        choices
-            .join(broadcast(usablePerIndividual), Cols.INDIVIDUAL)
-            .repartition(clusterBy)
-            .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
-    Sampler sampler = new Sampler(p, streamed.schema(), choices.schema());
+    // The broadcast join streams the choices in their order.
+    Dataset<Row> streamed = choices.join(broadcast(usablePerIndividual), Cols.INDIVIDUAL);
+    if (!sorted) {
+      streamed =
+          streamed
+              .repartition(clusterBy)
+              .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE);
+    }
+    LongAccumulator misordered =
+        choices.sparkSession().sparkContext().longAccumulator("contrasts misordered individuals");
+    Sampler sampler = new Sampler(p, streamed.schema(), choices.schema(), misordered);
     return new Result(
-        streamed.mapPartitions(sampler, Encoders.row(sampler.outputSchema())), skipped);
+        streamed.mapPartitions(sampler, Encoders.row(sampler.outputSchema())), skipped, misordered);
   }
 
   /**
@@ -145,8 +172,12 @@ public final class SampleContrasts {
     private final int choiceOut;
     private final StructType output;
 
-    Sampler(Params p, StructType streamed, StructType input) {
+    /** Counts individuals whose rows came split or out of order. */
+    private final LongAccumulator misordered;
+
+    Sampler(Params p, StructType streamed, StructType input, LongAccumulator misordered) {
       this.p = p;
+      this.misordered = misordered;
       individual = streamed.fieldIndex(Cols.INDIVIDUAL);
       decision = streamed.fieldIndex(Cols.DECISION);
       choice = streamed.fieldIndex(Cols.CHOICE);
@@ -187,6 +218,9 @@ public final class SampleContrasts {
       private Row next;
       private String individualId;
       private int rank;
+      private int usableDecisions;
+      private Object lastDecision;
+      private boolean inOrder;
 
       /** The individual's draws by decision rank: a linked list per rank, draws ascending. */
       private int[] firstDraw;
@@ -203,7 +237,20 @@ public final class SampleContrasts {
         while (ready.isEmpty() && next != null) {
           drawFromNextDecision();
         }
+        if (ready.isEmpty() && individualId != null) {
+          endIndividual();
+          individualId = null;
+        }
         return !ready.isEmpty();
+      }
+
+      /**
+       * An individual drew from the right decisions only if all its usable ones passed, in order.
+       */
+      private void endIndividual() {
+        if (rank != usableDecisions || !inOrder) {
+          misordered.add(1);
+        }
       }
 
       @Override
@@ -219,15 +266,27 @@ public final class SampleContrasts {
         Row first = next;
         String id = first.getString(individual);
         Object decisionId = first.get(decision);
+        Object lastChoice = null;
+        boolean choicesInOrder = true;
         do {
+          choicesInOrder &=
+              lastChoice == null || SparkOrder.compare(next.get(choice), lastChoice) > 0;
+          lastChoice = next.get(choice);
           current.add(next);
           next = rows.hasNext() ? rows.next() : null;
         } while (next != null
             && next.get(decision).equals(decisionId)
             && next.getString(individual).equals(id));
         if (!id.equals(individualId)) {
+          if (individualId != null) {
+            endIndividual();
+          }
           startIndividual(id, (int) first.getLong(usable));
+        } else if (SparkOrder.compare(decisionId, lastDecision) <= 0) {
+          inOrder = false;
         }
+        inOrder &= choicesInOrder;
+        lastDecision = decisionId;
         Row chosen = null;
         int selectedCount = 0;
         unselected.clear();
@@ -258,6 +317,8 @@ public final class SampleContrasts {
 
       private void startIndividual(String id, int usableDecisions) {
         individualId = id;
+        this.usableDecisions = usableDecisions;
+        inOrder = true;
         rank = 0;
         int n = p.decisionsPerIndividual();
         firstDraw = new int[usableDecisions];

@@ -3,6 +3,7 @@ package org.shoal.pipeline.contrast;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -212,6 +213,33 @@ class TestSampleContrasts {
     List<Row> other = sorted(SampleContrasts.apply(choices, pairs(20, 3, 12)).rows());
     assertThat(many).isEqualTo(one);
     assertThat(other).isNotEqualTo(one);
+  }
+
+  @Test
+  void sortedPartitionsStreamWithoutASortAndAreCheckedWhole() {
+    Dataset<Row> choices = ChoiceTables.make(spark, new int[] {5, 8, 13, 4, 9}, 7, 0.6, 3);
+    List<Row> expected = sorted(SampleContrasts.apply(choices, pairs(20, 3, 11)).rows());
+    // one partition in the order of a choice table shoal wrote (Spark drops a sort under a join)
+    List<Row> rows = choices.orderBy(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE).collectAsList();
+    SampleContrasts.Result streamed =
+        SampleContrasts.apply(inOnePartition(rows, choices), pairs(20, 3, 11), true);
+    assertThat(sorted(streamed.rows())).isEqualTo(expected);
+    assertThat(streamed.wholeIndividuals()).isTrue();
+    // an individual's rows split over partitions, or its decisions out of order: told
+    SampleContrasts.Result split =
+        SampleContrasts.apply(inOnePartition(rows, choices).repartition(3), pairs(20, 3, 11), true);
+    split.rows().count();
+    assertThat(split.wholeIndividuals()).isFalse();
+    List<Row> reversed = new ArrayList<>(rows);
+    java.util.Collections.reverse(reversed);
+    SampleContrasts.Result unordered =
+        SampleContrasts.apply(inOnePartition(reversed, choices), pairs(20, 3, 11), true);
+    unordered.rows().count();
+    assertThat(unordered.wholeIndividuals()).isFalse();
+  }
+
+  private Dataset<Row> inOnePartition(List<Row> rows, Dataset<Row> like) {
+    return spark.createDataFrame(rows, like.schema()).coalesce(1);
   }
 
   @Test
