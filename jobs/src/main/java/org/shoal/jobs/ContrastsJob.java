@@ -57,10 +57,7 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
         result = streamed;
       } else {
         progress.info(
-            "the rows of "
-                + config.input()
-                + " are not whole individuals in sorted files, as its features.json says"
-                + " (rewritten by another tool?): sampling again with a sort by individual");
+            Datasets.notAsDeclared(config.input(), "sampling again with a sort by individual"));
       }
     }
     if (result == null) {

@@ -116,6 +116,15 @@ final class Datasets {
         folder + MANIFEST);
   }
 
+  /** The sentence when a table's rows proved not laid out as its features.json declares. */
+  static String notAsDeclared(String table, String remedy) {
+    return "the rows of "
+        + table
+        + " are not whole decisions in sorted files, as its features.json says (rewritten by"
+        + " another tool?): "
+        + remedy;
+  }
+
   /**
    * Runs {@code action} with every Parquet file it reads read whole by one task: Spark otherwise
    * splits large files and packs small ones together. A file of rows sorted by decision then

@@ -102,7 +102,7 @@ final class InferJob extends JobCommand<InferConfig> {
 
   private void score(
       SparkSession spark, Progress progress, String input, String name, List<Model> models)
-      throws Exception {
+      throws IOException {
     progress.stage(
         "scoring " + input + (models.size() > 1 ? " with " + models.size() + " models" : ""));
     FeatureManifest manifest = Datasets.manifest(spark, input);
@@ -153,11 +153,7 @@ final class InferJob extends JobCommand<InferConfig> {
             return null;
           });
       if (!stream.wholeDecisions()) {
-        progress.info(
-            "the rows of "
-                + input
-                + " are not whole decisions in sorted files, as its features.json says (rewritten"
-                + " by another tool?): scoring again with a shuffle by decision");
+        progress.info(Datasets.notAsDeclared(input, "scoring again with a shuffle by decision"));
         streamed = false;
       }
     }
@@ -169,8 +165,8 @@ final class InferJob extends JobCommand<InferConfig> {
           Inference.apply(parts, scored, Datasets.partitionColumns(parts)), scored, runId, folder);
     }
     Datasets.writeManifest(spark, manifest, folder);
-    long rows = Inputs.sparkParquet(spark, config.output() + "/" + name + Datasets.CHOICES).count();
-    progress.finished(rows + " choice rows scored into " + config.output() + "/" + name);
+    long rows = Inputs.sparkParquet(spark, folder + Datasets.CHOICES).count();
+    progress.finished(rows + " choice rows scored into " + folder);
   }
 
   /** Writes the predictions with the first model's log-odds and every model's probabilities. */

@@ -270,7 +270,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
    * Contrast pairs are collected as draws, each selected choice once with the alternatives it was
    * paired with ({@link Decisions#collectDraws}).
    */
-  private static Collected collect(
+  private Collected collect(
       Progress progress,
       Dataset<Row> train,
       Dataset<Row> validation,
@@ -294,8 +294,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
               });
       if (c == null) {
         progress.info(
-            "the input's rows are not whole decisions in sorted files, as its features.json says"
-                + " (rewritten by another tool?): collecting them with a shuffle by decision");
+            Datasets.notAsDeclared(config.input(), "collecting them with a shuffle by decision"));
       }
     }
     if (c == null) {
