@@ -15,22 +15,11 @@ class TestLogOddsScorer {
   void equalsTheTextbookForwardPassExactly(String activation) {
     Random rng = new Random(11);
     int[] sizes = {11, 32, 17, 1};
-    List<double[][]> weights = new ArrayList<>();
-    List<double[]> biases = new ArrayList<>();
-    for (int layer = 0; layer + 1 < sizes.length; layer++) {
-      double[][] w = new double[sizes[layer]][sizes[layer + 1]];
-      for (double[] row : w) {
-        for (int j = 0; j < row.length; j++) {
-          row[j] = rng.nextGaussian() / 3;
-        }
-      }
-      weights.add(w);
-      biases.add(rng.doubles(sizes[layer + 1], -0.5, 0.5).toArray());
-    }
-    LogOddsScorer scorer = new LogOddsScorer(List.of(), activation, weights, biases);
+    LogOddsScorer scorer = randomScorer(rng, sizes, activation);
     for (int n = 0; n < 200; n++) {
       double[] x = rng.doubles(sizes[0], -3, 3).toArray();
-      assertThat(scorer.logOdds(x)).isEqualTo(textbook(x, weights, biases, activation));
+      assertThat(scorer.logOdds(x))
+          .isEqualTo(textbook(x, scorer.weights(), scorer.biases(), activation));
     }
   }
 
@@ -39,19 +28,7 @@ class TestLogOddsScorer {
   void aBlockOfChoicesEqualsTheRowByRowPassExactly(String activation) {
     Random rng = new Random(5);
     int[] sizes = {7, 32, 32, 1};
-    List<double[][]> weights = new ArrayList<>();
-    List<double[]> biases = new ArrayList<>();
-    for (int layer = 0; layer + 1 < sizes.length; layer++) {
-      double[][] w = new double[sizes[layer]][sizes[layer + 1]];
-      for (double[] row : w) {
-        for (int j = 0; j < row.length; j++) {
-          row[j] = rng.nextGaussian() / 3;
-        }
-      }
-      weights.add(w);
-      biases.add(rng.doubles(sizes[layer + 1], -0.5, 0.5).toArray());
-    }
-    LogOddsScorer scorer = new LogOddsScorer(List.of(), activation, weights, biases);
+    LogOddsScorer scorer = randomScorer(rng, sizes, activation);
     for (int n : new int[] {1, 3, 37, 513}) {
       double[][] rows = new double[n][];
       double[][] featureMajor = new double[sizes[0]][n];
@@ -67,6 +44,23 @@ class TestLogOddsScorer {
         assertThat(block[r]).isEqualTo(scorer.logOdds(rows[r]));
       }
     }
+  }
+
+  /** Dense layers of the given sizes with random weights and biases. */
+  private static LogOddsScorer randomScorer(Random rng, int[] sizes, String activation) {
+    List<double[][]> weights = new ArrayList<>();
+    List<double[]> biases = new ArrayList<>();
+    for (int layer = 0; layer + 1 < sizes.length; layer++) {
+      double[][] w = new double[sizes[layer]][sizes[layer + 1]];
+      for (double[] row : w) {
+        for (int j = 0; j < row.length; j++) {
+          row[j] = rng.nextGaussian() / 3;
+        }
+      }
+      weights.add(w);
+      biases.add(rng.doubles(sizes[layer + 1], -0.5, 0.5).toArray());
+    }
+    return new LogOddsScorer(List.of(), activation, weights, biases);
   }
 
   private static double textbook(
