@@ -42,24 +42,21 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     progress.stage(plan(p));
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
     Dataset<Row> choices = Datasets.choices(spark, config.input());
-    SampleContrasts.Result result = null;
-    if (manifest.decisionsInSortedFiles()) {
-      // Every decision whole in one sorted file (features.json says so): each file streams
-      // through one task into the sampler and out to its folder, with no shuffle or sort.
-      SampleContrasts.Result streamed = SampleContrasts.apply(choices, p, true);
-      Datasets.withWholeFiles(
-          spark,
-          () -> {
-            Datasets.writePartitioned(streamed.rows(), config.output());
-            return null;
-          });
-      if (streamed.wholeIndividuals()) {
-        result = streamed;
-      } else {
-        progress.info(
-            Datasets.notAsDeclared(config.input(), "sampling again with a sort by individual"));
-      }
-    }
+    // Every decision whole in one sorted file (features.json says so): each file streams through
+    // one task into the sampler and out to its folder, with no shuffle or sort.
+    SampleContrasts.Result result =
+        manifest.decisionsInSortedFiles()
+            ? Datasets.streamedAsDeclared(
+                spark,
+                progress,
+                config.input(),
+                "sampling again with a sort by individual",
+                () -> {
+                  SampleContrasts.Result streamed = SampleContrasts.apply(choices, p, true);
+                  Datasets.writePartitioned(streamed.rows(), config.output());
+                  return streamed.wholeIndividuals() ? streamed : null;
+                })
+            : null;
     if (result == null) {
       // Sampled by the columns the output is laid out by, the rows need no second shuffle to be
       // written; a table without buckets is sampled per individual and then laid out.

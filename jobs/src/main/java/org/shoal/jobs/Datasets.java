@@ -116,13 +116,29 @@ final class Datasets {
         folder + MANIFEST);
   }
 
-  /** The sentence when a table's rows proved not laid out as its features.json declares. */
-  static String notAsDeclared(String table, String remedy) {
-    return "the rows of "
-        + table
-        + " are not whole decisions in sorted files, as its features.json says (rewritten by"
-        + " another tool?): "
-        + remedy;
+  /**
+   * The work of {@code attempt} on a table whose features.json declares its layout ({@link
+   * #writeManifest}), run with every file read whole by one task ({@link #withWholeFiles}) so that
+   * it streams through the table without a shuffle. {@code attempt} checks what it assumed and
+   * returns null when the rows proved otherwise; this then says so, naming {@code table} and what
+   * the caller does instead ({@code remedy}), and returns null too.
+   */
+  static <T> T streamedAsDeclared(
+      SparkSession spark,
+      Progress progress,
+      String table,
+      String remedy,
+      java.util.function.Supplier<T> attempt) {
+    T result = withWholeFiles(spark, attempt);
+    if (result == null) {
+      progress.info(
+          "the rows of "
+              + table
+              + " are not whole decisions in sorted files, as its features.json says (rewritten"
+              + " by another tool?): "
+              + remedy);
+    }
+    return result;
   }
 
   /**
@@ -131,7 +147,7 @@ final class Datasets {
    * streams through one task in order. Session settings, restored afterwards: the caller runs
    * nothing else meanwhile.
    */
-  static <T> T withWholeFiles(SparkSession spark, java.util.function.Supplier<T> action) {
+  private static <T> T withWholeFiles(SparkSession spark, java.util.function.Supplier<T> action) {
     var conf = spark.conf();
     List<String> keys = List.of(MAX_PARTITION_BYTES, OPEN_COST_IN_BYTES);
     java.util.Map<String, String> before = new java.util.HashMap<>();

@@ -140,24 +140,22 @@ final class InferJob extends JobCommand<InferConfig> {
     String folder = config.output() + "/" + name;
     String runId = models.get(0).run().id();
     Dataset<Row> choices = Datasets.choices(spark, input);
-    boolean streamed =
-        manifest.decisionsInSortedFiles() && Inference.streamable(choices.schema(), scored);
-    if (streamed) {
-      // features.json says every decision's rows are in one file, in order: each file streams
-      // through one task, which takes each softmax as its decisions pass (no shuffle).
-      Inference.Streamed stream = Inference.streamed(choices, scored);
-      Datasets.withWholeFiles(
-          spark,
-          () -> {
-            write(stream.predictions(), scored, runId, folder);
-            return null;
-          });
-      if (!stream.wholeDecisions()) {
-        progress.info(Datasets.notAsDeclared(input, "scoring again with a shuffle by decision"));
-        streamed = false;
-      }
-    }
-    if (!streamed) {
+    // features.json says every decision's rows are in one file, in order: each file streams
+    // through one task, which takes each softmax as its decisions pass (no shuffle).
+    Inference.Streamed streamed =
+        manifest.decisionsInSortedFiles() && Inference.streamable(choices.schema(), scored)
+            ? Datasets.streamedAsDeclared(
+                spark,
+                progress,
+                input,
+                "scoring again with a shuffle by decision",
+                () -> {
+                  Inference.Streamed stream = Inference.streamed(choices, scored);
+                  write(stream.predictions(), scored, runId, folder);
+                  return stream.wholeDecisions() ? stream : null;
+                })
+            : null;
+    if (streamed == null) {
       // Partitioned once, as the output is written: the softmax window reuses it (one shuffle in
       // all).
       Dataset<Row> parts = Datasets.partitioned(choices);

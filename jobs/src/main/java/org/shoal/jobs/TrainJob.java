@@ -278,25 +278,22 @@ final class TrainJob extends JobCommand<TrainConfig> {
       boolean pairs,
       boolean sortedFiles) {
     progress.stage("collecting decisions");
-    Collected c = null;
-    if (sortedFiles) {
-      // Every decision whole in one sorted file (features.json says so): each file is built where
-      // it
-      // is read, without a shuffle, and the driver puts the individuals in order.
-      c =
-          Datasets.withWholeFiles(
-              train.sparkSession(),
-              () -> {
-                Decisions t = Decisions.collectSorted(train, features, pairs);
-                Decisions v =
-                    t == null ? null : Decisions.collectSorted(validation, features, pairs);
-                return v == null ? null : new Collected(t, v);
-              });
-      if (c == null) {
-        progress.info(
-            Datasets.notAsDeclared(config.input(), "collecting them with a shuffle by decision"));
-      }
-    }
+    // Every decision whole in one sorted file (features.json says so): each file is built where it
+    // is read, without a shuffle, and the driver puts the individuals in order.
+    Collected c =
+        sortedFiles
+            ? Datasets.streamedAsDeclared(
+                train.sparkSession(),
+                progress,
+                config.input(),
+                "collecting them with a shuffle by decision",
+                () -> {
+                  Decisions t = Decisions.collectSorted(train, features, pairs);
+                  Decisions v =
+                      t == null ? null : Decisions.collectSorted(validation, features, pairs);
+                  return v == null ? null : new Collected(t, v);
+                })
+            : null;
     if (c == null) {
       c =
           pairs

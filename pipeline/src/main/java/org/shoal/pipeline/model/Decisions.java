@@ -643,8 +643,9 @@ public final class Decisions implements java.io.Serializable {
     }
   }
 
-  private static IllegalArgumentException missingFeature(
-      String feature, Object decision, String individual) {
+  /** A missing feature value's sentence (the windows' path states it as a Column). */
+  static IllegalArgumentException missingFeature(
+      String feature, Object decision, Object individual) {
     return new IllegalArgumentException(
         "feature '"
             + feature

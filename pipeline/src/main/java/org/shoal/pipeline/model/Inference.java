@@ -217,7 +217,6 @@ public final class Inference {
     StreamedSoftmax softmax =
         new StreamedSoftmax(
             models.stream().map(Scored::scorer).toList(),
-            models.stream().map(m -> m.scorer().features()).toList(),
             featureColumns,
             in.fieldIndex(Cols.INDIVIDUAL),
             in.fieldIndex(Cols.DECISION),
@@ -237,7 +236,6 @@ public final class Inference {
     private static final int BLOCK = 1024;
 
     private final List<LogOddsScorer> scorers;
-    private final List<List<String>> features;
     private final int[][] featureColumns;
     private final int individual;
     private final int decision;
@@ -246,14 +244,12 @@ public final class Inference {
 
     StreamedSoftmax(
         List<LogOddsScorer> scorers,
-        List<List<String>> features,
         int[][] featureColumns,
         int individual,
         int decision,
         int width,
         CollectionAccumulator<String> partitions) {
       this.scorers = scorers;
-      this.features = features;
       this.featureColumns = featureColumns;
       this.individual = individual;
       this.decision = decision;
@@ -269,8 +265,9 @@ public final class Inference {
         private Row pending = rows.hasNext() ? rows.next() : null;
         private Row[] ready = new Row[0];
         private int next;
-        private String first;
-        private String last;
+        private boolean any;
+        private Object firstIndividual;
+        private Object firstDecision;
         private Object lastIndividual;
         private Object lastDecision;
         private boolean ordered = true;
@@ -303,14 +300,14 @@ public final class Inference {
           while (pending != null && block.size() < BLOCK) {
             Object id = pending.get(individual);
             Object d = pending.get(decision);
-            String key = id + "\u0001" + d;
-            if (id == null || d == null || (last != null && !after(id, d))) {
+            if (id == null || d == null || (any && !after(id, d))) {
               ordered = false;
             }
-            if (first == null) {
-              first = key;
+            if (!any) {
+              any = true;
+              firstIndividual = id;
+              firstDecision = d;
             }
-            last = key;
             lastIndividual = id;
             lastDecision = d;
             do {
@@ -392,24 +389,29 @@ public final class Inference {
           List<String> names = new ArrayList<>();
           for (int f = 0; f < featureColumns[model].length; f++) {
             if (row.isNullAt(featureColumns[model][f])) {
-              names.add(features.get(model).get(f));
+              names.add(scorers.get(model).features().get(f));
             }
           }
-          return new IllegalArgumentException(
-              "feature '"
-                  + String.join("', '", names)
-                  + "' is missing in decision "
-                  + row.get(decision)
-                  + " of individual '"
-                  + row.get(individual)
-                  + "'");
+          return Decisions.missingFeature(
+              String.join("', '", names), row.get(decision), row.get(individual));
         }
 
+        /** The partition's first and last decision as keys, and whether they came in order. */
         private void report() {
-          if (first != null) {
+          if (any) {
             partitions.add(
-                TaskContext.getPartitionId() + "\t" + first + "\t" + last + "\t" + ordered);
-            first = null;
+                TaskContext.getPartitionId()
+                    + "\t"
+                    + firstIndividual
+                    + "\u0001"
+                    + firstDecision
+                    + "\t"
+                    + lastIndividual
+                    + "\u0001"
+                    + lastDecision
+                    + "\t"
+                    + ordered);
+            any = false;
           }
         }
       };

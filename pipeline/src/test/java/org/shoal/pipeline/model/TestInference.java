@@ -43,25 +43,35 @@ class TestInference {
           List.<double[][]>of(new double[][] {{-1.0}}),
           List.<double[]>of(new double[] {0}));
 
-  @Test
-  void probabilitiesAreTheSoftmaxOfTheScorersLogOddsWithinEachDecision() {
-    Random rng = new Random(3);
+  /**
+   * Rows of {@link #SCHEMA}: {@code decisions} decisions of 1 to {@code maxChoices} choices for
+   * each of {@code individuals} individuals, the first {@code training} of them in the train split.
+   */
+  private static List<Row> randomChoices(
+      long seed, int individuals, int training, int decisions, int maxChoices) {
+    Random rng = new Random(seed);
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      for (int d = 1; d <= 5; d++) {
-        int m = 1 + rng.nextInt(6);
+    for (int i = 0; i < individuals; i++) {
+      for (int d = 1; d <= decisions; d++) {
+        int m = 1 + rng.nextInt(maxChoices);
         for (int c = 1; c <= m; c++) {
           rows.add(
               RowFactory.create(
                   "f" + i,
                   d,
                   c,
-                  i < 3 ? "train" : "validation",
+                  i < training ? "train" : "validation",
                   rng.nextGaussian() * 3,
                   (float) rng.nextGaussian()));
         }
       }
     }
+    return rows;
+  }
+
+  @Test
+  void probabilitiesAreTheSoftmaxOfTheScorersLogOddsWithinEachDecision() {
+    List<Row> rows = randomChoices(3, 4, 3, 5, 6);
     Dataset<Row> choices = SharedSpark.session().createDataFrame(rows, SCHEMA).repartition(3);
     LogOddsScorer linear = LINEAR;
     List<Row> out =
@@ -98,24 +108,8 @@ class TestInference {
 
   @Test
   void streamingEqualsTheWindowsToTheLastBitWhenEveryDecisionIsContiguous() {
-    Random rng = new Random(8);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
-      // blocks of whole decisions span decision boundaries: 300 decisions of up to 30 choices
-      for (int d = 1; d <= 300; d++) {
-        int m = 1 + rng.nextInt(30);
-        for (int c = 1; c <= m; c++) {
-          rows.add(
-              RowFactory.create(
-                  "f" + i,
-                  d,
-                  c,
-                  i < 4 ? "train" : "validation",
-                  rng.nextGaussian() * 3,
-                  (float) rng.nextGaussian()));
-        }
-      }
-    }
+    // blocks of whole decisions span decision boundaries: 300 decisions of up to 30 choices
+    List<Row> rows = randomChoices(8, 6, 4, 300, 30);
     Dataset<Row> choices =
         SharedSpark.session()
             .createDataFrame(rows, SCHEMA)
