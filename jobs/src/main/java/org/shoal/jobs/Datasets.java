@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -141,31 +142,55 @@ final class Datasets {
     return result;
   }
 
+  /** Open {@link #withWholeFiles} scopes and the settings the first one replaced. */
+  private static int wholeFileScopes;
+
+  private static final java.util.Map<String, String> BEFORE_WHOLE_FILES = new java.util.HashMap<>();
+
   /**
    * Runs {@code action} with every Parquet file it reads read whole by one task: Spark otherwise
    * splits large files and packs small ones together. A file of rows sorted by decision then
-   * streams through one task in order. Session settings, restored afterwards: the caller runs
-   * nothing else meanwhile.
+   * streams through one task in order. Session settings, restored when the last of the scopes open
+   * at once (evaluate streams two tables side by side) closes; other work running meanwhile reads
+   * whole files too, which changes only how it is split into tasks.
    */
   private static <T> T withWholeFiles(SparkSession spark, java.util.function.Supplier<T> action) {
     var conf = spark.conf();
     List<String> keys = List.of(MAX_PARTITION_BYTES, OPEN_COST_IN_BYTES);
-    java.util.Map<String, String> before = new java.util.HashMap<>();
-    keys.forEach(k -> before.put(k, conf.contains(k) ? conf.get(k) : null));
+    synchronized (BEFORE_WHOLE_FILES) {
+      if (wholeFileScopes++ == 0) {
+        keys.forEach(k -> BEFORE_WHOLE_FILES.put(k, conf.contains(k) ? conf.get(k) : null));
+        // Each file's cost then exceeds any partition's capacity: one file per partition, unsplit.
+        keys.forEach(k -> conf.set(k, WHOLE_FILE_BYTES));
+      }
+    }
     try {
-      // Each file's cost then exceeds any partition's capacity: one file per partition, unsplit.
-      keys.forEach(k -> conf.set(k, WHOLE_FILE_BYTES));
       return action.get();
     } finally {
-      before.forEach(
-          (k, v) -> {
-            if (v == null) {
-              conf.unset(k);
-            } else {
-              conf.set(k, v);
-            }
-          });
+      synchronized (BEFORE_WHOLE_FILES) {
+        if (--wholeFileScopes == 0) {
+          BEFORE_WHOLE_FILES.forEach(
+              (k, v) -> {
+                if (v == null) {
+                  conf.unset(k);
+                } else {
+                  conf.set(k, v);
+                }
+              });
+          BEFORE_WHOLE_FILES.clear();
+        }
+      }
     }
+  }
+
+  /**
+   * Whether the choice table in {@code folder} declares, in its features.json, the layout {@link
+   * #writeManifest} writes (false without a features.json).
+   */
+  static boolean declaresSortedFiles(SparkSession spark, String folder) throws IOException {
+    Path path = new Path(folder + MANIFEST);
+    return path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)
+        && manifest(spark, folder).decisionsInSortedFiles();
   }
 
   /** The columns choice tables are partitioned by on disk (split, and bucket when there is one). */

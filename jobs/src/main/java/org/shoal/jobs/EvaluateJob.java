@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.shoal.jobs.config.EvaluateConfig;
 import org.shoal.pipeline.evaluate.Baselines;
 import org.shoal.pipeline.evaluate.DecisionTable;
@@ -65,7 +66,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       Dataset<Row> choices,
       Map<String, String> scored,
       List<DecisionTable.Model> models,
-      String baseline) {}
+      String baseline,
+      boolean inSortedFiles) {}
 
   /** summary.json: the results table, what the models are compared with, and the speed. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -107,8 +109,17 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     DecisionTable contrasts;
     try (Concurrently actions = new Concurrently()) {
       Concurrently.Result<DecisionTable> contrastTable =
-          actions.submit(() -> contrasts(spark, in.scored()));
-      table = DecisionTable.of(in.choices(), in.models(), in.subsets(), keptColumns(in.groupBy()));
+          actions.submit(() -> contrasts(spark, progress, in.scored()));
+      table =
+          table(
+              spark,
+              progress,
+              config.predictions() + DECISIONS,
+              in.inSortedFiles(),
+              in.choices(),
+              in.models(),
+              in.subsets(),
+              keptColumns(in.groupBy()));
       contrasts = contrastTable.get();
     }
     long decisions = table.decisions();
@@ -145,7 +156,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
    */
   private Prepared prepare(SparkSession spark, Progress progress) throws java.io.IOException {
     progress.stage("reading predictions from " + config.predictions());
-    Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + "/decisions");
+    Dataset<Row> predictions = Datasets.choices(spark, config.predictions() + DECISIONS);
     JsonNode scoredWith = scoredWith(spark, config.predictions());
     model = scoredWith == null ? TRAINED : scoredWith.at("/name").asText(TRAINED);
     config.notes().forEach(progress::info);
@@ -153,13 +164,27 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     Map<String, String> subsets = usableSubsets(predictions, progress);
     progress.finished((groupBy.size() + 1) + " grouping sets, " + subsets.size() + " subset(s)");
     String referencePath = usableReference(predictions, progress);
+    boolean inSortedFiles = Datasets.declaresSortedFiles(spark, config.predictions() + DECISIONS);
+    // A broadcast join keeps the predictions' order: a small reference keeps them streamable.
+    boolean broadcast =
+        inSortedFiles && referencePath != null && broadcastable(spark, referencePath);
     Dataset<Row> choices =
-        referencePath == null ? predictions : withReference(spark, predictions, referencePath);
+        referencePath == null
+            ? predictions
+            : withReference(spark, predictions, referencePath, broadcast);
     Map<String, String> scored = scoredColumns(scoredWith);
     List<DecisionTable.Model> models = models(predictions, scored, referencePath != null, progress);
     String baseline = referencePath != null ? config.referenceName() : DecisionTable.UNIFORM;
     return new Prepared(
-        predictions, scoredWith, groupBy, subsets, choices, scored, models, baseline);
+        predictions,
+        scoredWith,
+        groupBy,
+        subsets,
+        choices,
+        scored,
+        models,
+        baseline,
+        inSortedFiles && (referencePath == null || broadcast));
   }
 
   /** The results table, with bootstrap intervals when evaluate.bootstrap asks for them. */
@@ -306,16 +331,51 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
    * The contrast predictions' table (the scored models they have a column for), or null without
    * contrasts.
    */
-  private DecisionTable contrasts(SparkSession spark, Map<String, String> scored)
+  private DecisionTable contrasts(SparkSession spark, Progress progress, Map<String, String> scored)
       throws java.io.IOException {
-    Path path = new Path(config.predictions() + "/contrasts" + Datasets.CHOICES);
+    String folder = config.predictions() + "/contrasts";
+    Path path = new Path(folder + Datasets.CHOICES);
     if (!path.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(path)) {
       return null;
     }
     Dataset<Row> contrastChoices = Inputs.sparkParquet(spark, path.toString()).rows();
     Map<String, String> columns = new LinkedHashMap<>(scored);
     columns.values().removeIf(column -> !hasColumn(contrastChoices, column));
-    return DecisionTable.of(contrastChoices, probabilities(columns), Map.of(), List.of(Cols.SPLIT));
+    return table(
+        spark,
+        progress,
+        folder,
+        Datasets.declaresSortedFiles(spark, folder),
+        contrastChoices,
+        probabilities(columns),
+        Map.of(),
+        List.of(Cols.SPLIT));
+  }
+
+  /**
+   * The per-decision table of {@code choices}: streamed, without a shuffle, from a table whose
+   * features.json declares whole decisions in sorted files (checked; aggregated with a shuffle when
+   * the rows prove otherwise), aggregated otherwise.
+   */
+  private static DecisionTable table(
+      SparkSession spark,
+      Progress progress,
+      String folder,
+      boolean inSortedFiles,
+      Dataset<Row> choices,
+      List<DecisionTable.Model> models,
+      Map<String, String> subsets,
+      List<String> carried) {
+    DecisionTable streamed =
+        inSortedFiles
+            ? Datasets.streamedAsDeclared(
+                spark,
+                progress,
+                folder,
+                "aggregating its decisions with a shuffle",
+                () -> DecisionTable.streamed(choices, models, subsets, carried).table())
+            : null;
+    return streamed != null ? streamed : DecisionTable.of(choices, models, subsets, carried);
   }
 
   /**
@@ -565,7 +625,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
    * date, cell).
    */
   private static Dataset<Row> withReference(
-      SparkSession spark, Dataset<Row> predictions, String path) {
+      SparkSession spark, Dataset<Row> predictions, String path, boolean broadcast) {
     Inputs.requireExists(spark, path, "reference predictions");
     Dataset<Row> ref = spark.read().parquet(path);
     if (hasColumn(ref, "choices") || !hasColumn(ref, Cols.PROBABILITY)) {
@@ -578,8 +638,28 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
             col(Cols.CELL),
             col(Cols.PROBABILITY).as(REFERENCE_PROBABILITY));
     // A choice the reference lacks keeps a null probability: the decision table names its decision.
-    return predictions.join(keyed, JoinKeys.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL), "left");
+    return predictions.join(
+        broadcast ? functions.broadcast(keyed) : keyed,
+        JoinKeys.of(Cols.INDIVIDUAL, Cols.DATE, Cols.CELL),
+        "left");
   }
+
+  /**
+   * Whether the reference predictions are small enough to broadcast: their files at most Spark's
+   * own broadcast threshold ({@code spark.sql.autoBroadcastJoinThreshold}, 10 MB by default).
+   */
+  private static boolean broadcastable(SparkSession spark, String path) throws java.io.IOException {
+    Inputs.requireExists(spark, path, "reference predictions");
+    Path folder = new Path(path);
+    long bytes =
+        folder
+            .getFileSystem(spark.sparkContext().hadoopConfiguration())
+            .getContentSummary(folder)
+            .getLength();
+    return bytes <= spark.sessionState().conf().autoBroadcastJoinThreshold();
+  }
+
+  private static final String DECISIONS = "/decisions";
 
   /**
    * The evaluated model's own training curves: the run infer scored with (its model.json), never

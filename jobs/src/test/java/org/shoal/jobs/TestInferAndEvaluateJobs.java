@@ -243,7 +243,7 @@ class TestInferAndEvaluateJobs {
    * likewise.
    */
   @Test
-  void inferStreamsDeclaredTablesAndScoresOthersWithAShuffle() throws Exception {
+  void declaredTablesStreamAndOthersTakeAShuffleToTheSameResults() throws Exception {
     Path expand = dir.resolve("expand");
     String manifest = Files.readString(expand.resolve("features.json"));
     assertThat(JSON.readTree(manifest).get("layout").asText())
@@ -255,14 +255,7 @@ class TestInferAndEvaluateJobs {
         undeclared.resolve("features.json"),
         manifest.replace("\"decisions-in-sorted-files\"", "null"));
     Path falselyDeclared = dir.resolve("falsely-declared");
-    // three files per folder, each sorted, every decision's rows spread over them
-    choices
-        .repartition(3)
-        .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
-        .write()
-        .partitionBy(Cols.SPLIT, "bucket")
-        .parquet(falselyDeclared + "/choices");
-    Files.writeString(falselyDeclared.resolve("features.json"), manifest);
+    spreadOverThreeFiles(expand, falselyDeclared);
     Dataset<Row> streamed = spark.read().parquet(dir.resolve("infer/decisions/choices").toString());
     String[] columns = streamed.columns();
     for (Path input : List.of(undeclared, falselyDeclared)) {
@@ -302,6 +295,63 @@ class TestInferAndEvaluateJobs {
       losses.add(JSON.readTree(out.resolve("best.json").toFile()).get("validationLoss").asDouble());
     }
     assertThat(losses.get(1)).isEqualTo(losses.get(0));
+    // evaluate streams infer's declared tables (the suite's evaluate, with a broadcast reference)
+    // and aggregates falsely declared copies with a shuffle: the same metrics
+    Path predictions = dir.resolve("infer-spread");
+    spreadOverThreeFiles(dir.resolve("infer/decisions"), predictions.resolve("decisions"));
+    spreadOverThreeFiles(dir.resolve("infer/contrasts"), predictions.resolve("contrasts"));
+    Files.copy(dir.resolve("infer/model.json"), predictions.resolve("model.json"));
+    Path evaluated = dir.resolve("evaluate-spread");
+    SmallWorlds.run(
+        "evaluate",
+        "predictions=" + predictions,
+        "reference=" + world.resolve("truth"),
+        "training=" + dir.resolve("train"),
+        "output=" + evaluated,
+        "exemplars=2");
+    Map<String, Row> expected = new HashMap<>();
+    for (Row r : spark.read().parquet(evaluate.resolve("metrics").toString()).collectAsList()) {
+      expected.put(metricKey(r), r);
+    }
+    List<Row> metrics =
+        spark.read().parquet(evaluated.resolve("metrics").toString()).collectAsList();
+    assertThat(metrics).hasSize(expected.size());
+    assertThat(metrics.stream().map(r -> r.getAs("dataset")).distinct())
+        .containsExactlyInAnyOrder("decisions", "contrasts");
+    for (Row r : metrics) {
+      Row e = expected.get(metricKey(r));
+      assertThat(r.<Long>getAs("decisions")).isEqualTo(e.<Long>getAs("decisions"));
+      for (String m : List.of("d_nlp", "mean_ll", "uniform_d_nlp")) {
+        assertThat(r.<Double>getAs(m)).as(metricKey(r)).isCloseTo(e.getAs(m), within(1e-12));
+      }
+    }
+  }
+
+  private static String metricKey(Row r) {
+    return String.join(
+        "|",
+        r.<String>getAs("model"),
+        r.<String>getAs("dataset"),
+        r.<String>getAs("subset"),
+        r.<String>getAs("group"));
+  }
+
+  /**
+   * A copy of the choice table in {@code from} with its features.json, in three files per folder,
+   * each sorted, every decision's rows spread over them: declared as laid out, and not.
+   */
+  private void spreadOverThreeFiles(Path from, Path to) throws java.io.IOException {
+    Dataset<Row> rows = spark.read().parquet(from.resolve("choices").toString());
+    String[] folders =
+        java.util.stream.Stream.of(Cols.SPLIT, "bucket")
+            .filter(List.of(rows.columns())::contains)
+            .toArray(String[]::new);
+    rows.repartition(3)
+        .sortWithinPartitions(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE)
+        .write()
+        .partitionBy(folders)
+        .parquet(to + "/choices");
+    Files.copy(from.resolve("features.json"), to.resolve("features.json"));
   }
 
   @Test

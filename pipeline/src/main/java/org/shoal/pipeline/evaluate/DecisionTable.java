@@ -21,11 +21,15 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -33,6 +37,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
+import org.shoal.pipeline.util.DecisionStream;
 import org.shoal.pipeline.util.JoinKeys;
 
 /**
@@ -74,13 +79,19 @@ public final class DecisionTable {
 
   private final Dataset<Row> cached;
   private final Dataset<Row> rows;
+  private final List<Model> modelsIn;
   private final List<String> models;
   private final List<String> subsets;
 
   private DecisionTable(
-      Dataset<Row> cached, Dataset<Row> rows, List<String> models, List<String> subsets) {
+      Dataset<Row> cached,
+      Dataset<Row> rows,
+      List<Model> modelsIn,
+      List<String> models,
+      List<String> subsets) {
     this.cached = cached;
     this.rows = rows;
+    this.modelsIn = modelsIn;
     this.models = models;
     this.subsets = subsets;
   }
@@ -96,116 +107,367 @@ public final class DecisionTable {
       List<Model> models,
       Map<String, String> subsets,
       List<String> carriedColumns) {
-    List<String> names = Arrays.asList(choices.columns());
-    List<String> wanted = new ArrayList<>(carriedColumns);
-    if (models.stream().anyMatch(m -> m instanceof StayPutRate)
-        && !wanted.contains(Cols.ORIGIN_CELL)) {
-      wanted.add(Cols.ORIGIN_CELL); // the rates are per origin cell
-    }
-    // The carried columns the choices have (the ids are the grouping keys already).
-    List<String> carried =
-        wanted.stream()
-            .filter(
-                c -> names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION))
-            .toList();
-    Map<String, Column> predicates = new LinkedHashMap<>();
-    predicates.put(ALL, lit(true));
-    subsets.forEach((name, predicate) -> predicates.put(name, expr(predicate)));
-    List<Column> predicate = new ArrayList<>(predicates.values());
-    Column selected = coalesce(col(Cols.SELECTED), lit(false));
-    boolean cells = names.containsAll(List.of(Cols.CELL, Cols.ORIGIN_CELL));
-    Column stays = cells ? col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)) : lit(false);
+    Plan plan = new Plan(choices, models, subsets, carriedColumns);
+    return plan.finish(plan.aggregated().persist(StorageLevel.MEMORY_AND_DISK())).validated();
+  }
 
-    List<Column> aggs = new ArrayList<>();
-    aggs.add(sum(when(selected, 1).otherwise(0)).as("_selected"));
-    aggs.add(count(lit(1)).as("_m"));
-    aggs.add(max(when(stays, 1).otherwise(0)).as("_has_stay"));
-    aggs.add(max(when(selected.and(stays), 1).otherwise(0)).as("_stayed"));
-    for (int j = 0; j < models.size(); j++) {
-      if (models.get(j) instanceof Probability p) {
-        aggs.add(sum(when(p.probability().isNull(), 1).otherwise(0)).as("_x_" + j));
-      }
+  /** A table built as the choices streamed past, and the check of what that assumed. */
+  public static final class Streamed {
+    private final DecisionTable unchecked;
+    private final DecisionStream check;
+
+    private Streamed(DecisionTable unchecked, DecisionStream check) {
+      this.unchecked = unchecked;
+      this.check = check;
     }
-    for (int k = 0; k < predicate.size(); k++) {
-      Column in = coalesce(predicate.get(k), lit(false));
-      aggs.add(sum(when(in, 1).otherwise(0)).as("_n_" + k));
-      aggs.add(max(when(in.and(selected), 1).otherwise(0)).as("_in_" + k));
-      aggs.add(max(when(in.and(stays), 1).otherwise(0)).as("_stay_" + k));
-      for (int j = 0; j < models.size(); j++) {
-        Model model = models.get(j);
-        Column chosen = in.and(selected);
-        if (model instanceof Probability p) {
-          aggs.add(sum(when(chosen, p.probability())).as("_a_" + j + "_" + k));
-          aggs.add(sum(when(in, p.probability())).as("_b_" + j + "_" + k));
-        } else if (model instanceof LogOdds o) {
-          aggs.add(sum(when(chosen, o.logOdds())).as("_a_" + j + "_" + k));
-          aggs.add(sum(when(in, exp(o.logOdds()))).as("_b_" + j + "_" + k));
-        }
+
+    /**
+     * The table, validated as {@link #of} does, when every decision's rows were contiguous in one
+     * partition and in key order (so each row of the table summed a whole decision); else null,
+     * having released it: build it with {@link #of} instead.
+     */
+    public DecisionTable table() {
+      if (!check.wholeDecisions()) {
+        unchecked.unpersist();
+        return null;
       }
+      return unchecked.validated();
     }
+  }
+
+  /**
+   * {@link #of} without a shuffle, for choices whose every decision's rows are contiguous in one
+   * partition and whose partitions hold decisions in key order (a choice table shoal wrote, read
+   * one file per partition): each decision's sums are taken as its rows stream past, in the order
+   * the hash aggregation of {@link #of} adds them within a partition, so the table is the same to
+   * the last bit. Whether the input held to that is checked before the table is validated: {@link
+   * Streamed#table()}.
+   */
+  public static Streamed streamed(
+      Dataset<Row> choices,
+      List<Model> models,
+      Map<String, String> subsets,
+      List<String> carriedColumns) {
+    Plan plan = new Plan(choices, models, subsets, carriedColumns);
+    DecisionStream check =
+        DecisionStream.register(choices.sparkSession(), "decision table partitions");
     Dataset<Row> aggregated =
         choices
-            .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
-            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
-    if (!carried.isEmpty()) {
+            .select(plan.streamedColumns().toArray(Column[]::new))
+            .mapPartitions(
+                new StreamedSums(
+                    plan.modelKinds(), plan.predicates.size(), plan.carried.size(), check),
+                Encoders.row(plan.aggregated().schema()))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    aggregated.count(); // every partition has reported to the check
+    return new Streamed(plan.finish(aggregated), check);
+  }
+
+  /**
+   * Checks the table (see {@link #of}) and returns it; releases it and fails, naming the first bad
+   * decision, when it is not valid.
+   */
+  private DecisionTable validated() {
+    String invalid = invalid(cached, modelsIn);
+    if (invalid != null) {
+      cached.unpersist();
+      throw new IllegalArgumentException(invalid);
+    }
+    return this;
+  }
+
+  /** What both ways of building the table share: the columns and sums they compute. */
+  private static final class Plan {
+    private final Dataset<Row> choices;
+    private final List<Model> models;
+    private final List<String> carried;
+    private final Map<String, Column> predicates = new LinkedHashMap<>();
+    private final List<Column> in = new ArrayList<>();
+    private final Column selected;
+    private final Column stays;
+    private final boolean cells;
+    private final List<String> names;
+
+    Plan(
+        Dataset<Row> choices,
+        List<Model> models,
+        Map<String, String> subsets,
+        List<String> carriedColumns) {
+      this.choices = choices;
+      this.models = models;
+      names = Arrays.asList(choices.columns());
+      List<String> wanted = new ArrayList<>(carriedColumns);
+      if (models.stream().anyMatch(m -> m instanceof StayPutRate)
+          && !wanted.contains(Cols.ORIGIN_CELL)) {
+        wanted.add(Cols.ORIGIN_CELL); // the rates are per origin cell
+      }
+      // The carried columns the choices have (the ids are the grouping keys already).
+      carried =
+          wanted.stream()
+              .filter(
+                  c -> names.contains(c) && !c.equals(Cols.INDIVIDUAL) && !c.equals(Cols.DECISION))
+              .toList();
+      predicates.put(ALL, lit(true));
+      subsets.forEach((name, predicate) -> predicates.put(name, expr(predicate)));
+      predicates.values().forEach(p -> in.add(coalesce(p, lit(false))));
+      selected = coalesce(col(Cols.SELECTED), lit(false));
+      cells = names.containsAll(List.of(Cols.CELL, Cols.ORIGIN_CELL));
+      stays = cells ? col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)) : lit(false);
+    }
+
+    /** Per decision, by a hash aggregation and a join with the selected rows. */
+    Dataset<Row> aggregated() {
+      List<Column> aggs = new ArrayList<>();
+      aggs.add(sum(when(selected, 1).otherwise(0)).as("_selected"));
+      aggs.add(count(lit(1)).as("_m"));
+      aggs.add(max(when(stays, 1).otherwise(0)).as("_has_stay"));
+      aggs.add(max(when(selected.and(stays), 1).otherwise(0)).as("_stayed"));
+      for (int j = 0; j < models.size(); j++) {
+        if (models.get(j) instanceof Probability p) {
+          aggs.add(sum(when(p.probability().isNull(), 1).otherwise(0)).as("_x_" + j));
+        }
+      }
+      for (int k = 0; k < in.size(); k++) {
+        Column inK = in.get(k);
+        aggs.add(sum(when(inK, 1).otherwise(0)).as("_n_" + k));
+        aggs.add(max(when(inK.and(selected), 1).otherwise(0)).as("_in_" + k));
+        aggs.add(max(when(inK.and(stays), 1).otherwise(0)).as("_stay_" + k));
+        for (int j = 0; j < models.size(); j++) {
+          Model model = models.get(j);
+          Column chosen = inK.and(selected);
+          if (model instanceof Probability p) {
+            aggs.add(sum(when(chosen, p.probability())).as("_a_" + j + "_" + k));
+            aggs.add(sum(when(inK, p.probability())).as("_b_" + j + "_" + k));
+          } else if (model instanceof LogOdds o) {
+            aggs.add(sum(when(chosen, o.logOdds())).as("_a_" + j + "_" + k));
+            aggs.add(sum(when(inK, exp(o.logOdds()))).as("_b_" + j + "_" + k));
+          }
+        }
+      }
+      Dataset<Row> aggregated =
+          choices
+              .groupBy(Cols.INDIVIDUAL, Cols.DECISION)
+              .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new));
+      if (carried.isEmpty()) {
+        return aggregated;
+      }
       // The carried columns come from the selected rows, joined on: taking them in the aggregation
       // above (max_by) would put strings in its buffer, which makes Spark sort every choice row
       // instead of hashing them. A decision without one selected choice fails below either way.
       List<Column> selectedRow = new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION)));
       carried.forEach(c -> selectedRow.add(col("`" + c + "`")));
-      aggregated =
-          aggregated.join(
-              choices.filter(selected).select(selectedRow.toArray(Column[]::new)),
-              JoinKeys.of(Cols.INDIVIDUAL, Cols.DECISION),
-              "left");
+      return aggregated.join(
+          choices.filter(selected).select(selectedRow.toArray(Column[]::new)),
+          JoinKeys.of(Cols.INDIVIDUAL, Cols.DECISION),
+          "left");
     }
-    aggregated = aggregated.persist(StorageLevel.MEMORY_AND_DISK());
 
-    Dataset<Row> withRates = aggregated;
-    for (int j = 0; j < models.size(); j++) {
-      if (models.get(j) instanceof StayPutRate s) {
-        withRates = joinRates(withRates, s, "_rate_" + j, cells);
+    /**
+     * What {@link StreamedSums} reads of each choice: individual, decision, selected, stays, each
+     * scored model's value (a probability or a log-odds, as a double), whether the choice is in
+     * each subset, and the carried columns of a selected choice.
+     */
+    List<Column> streamedColumns() {
+      List<Column> columns =
+          new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), selected, stays));
+      for (Model model : models) {
+        if (model instanceof Probability p) {
+          columns.add(p.probability().cast(DataTypes.DoubleType));
+        } else if (model instanceof LogOdds o) {
+          columns.add(o.logOdds().cast(DataTypes.DoubleType));
+        }
       }
+      columns.addAll(in);
+      // only the selected row's are kept: null elsewhere, no string to build for every choice
+      carried.forEach(c -> columns.add(when(selected, col("`" + c + "`")).as(c)));
+      return columns;
     }
-    List<Column> out = new ArrayList<>();
-    out.add(col(Cols.INDIVIDUAL));
-    out.add(col(Cols.DECISION));
-    for (String c : carried) {
-      out.add(col("`" + c + "`"));
+
+    /** Per model: 'p' a probability, 'o' a log-odds, 'r' a stay-put rate (no column). */
+    char[] modelKinds() {
+      char[] kinds = new char[models.size()];
+      for (int j = 0; j < kinds.length; j++) {
+        Model m = models.get(j);
+        kinds[j] = m instanceof Probability ? 'p' : m instanceof LogOdds ? 'o' : 'r';
+      }
+      return kinds;
     }
-    if (cells && carried.contains(Cols.CELL) && carried.contains(Cols.ORIGIN_CELL)) {
-      out.add(col(Cols.CELL).notEqual(col(Cols.ORIGIN_CELL)).as(MOVED));
-    }
-    if (names.contains(ChoiceTable.DISTANCE_KM) && carried.contains(ChoiceTable.DISTANCE_KM)) {
-      Column km = col(ChoiceTable.DISTANCE_KM);
-      out.add(
-          when(km.equalTo(0), lit("stay"))
-              .when(km.leq(50), lit("0-50 km"))
-              .when(km.leq(100), lit("50-100 km"))
-              .otherwise(lit("> 100 km"))
-              .as(DISTANCE_BIN));
-    }
-    for (int k = 0; k < predicate.size(); k++) {
-      Column in = col("_in_" + k).equalTo(1);
-      out.add(in.as("_in_" + k));
-      out.add(col("_n_" + k).as("_n_" + k));
+
+    /** The table's rows (with the stay-put rates and derived columns) over the sums, cached. */
+    DecisionTable finish(Dataset<Row> aggregated) {
+      Dataset<Row> withRates = aggregated;
       for (int j = 0; j < models.size(); j++) {
-        out.add(when(in, ll(models.get(j), j, k)).as(llColumn(j, k)));
+        if (models.get(j) instanceof StayPutRate s) {
+          withRates = joinRates(withRates, s, "_rate_" + j, cells);
+        }
       }
-      out.add(when(in, log(lit(1.0).divide(col("_n_" + k)))).as(llColumn(models.size(), k)));
+      List<Column> out = new ArrayList<>();
+      out.add(col(Cols.INDIVIDUAL));
+      out.add(col(Cols.DECISION));
+      for (String c : carried) {
+        out.add(col("`" + c + "`"));
+      }
+      if (cells && carried.contains(Cols.CELL) && carried.contains(Cols.ORIGIN_CELL)) {
+        out.add(col(Cols.CELL).notEqual(col(Cols.ORIGIN_CELL)).as(MOVED));
+      }
+      if (names.contains(ChoiceTable.DISTANCE_KM) && carried.contains(ChoiceTable.DISTANCE_KM)) {
+        Column km = col(ChoiceTable.DISTANCE_KM);
+        out.add(
+            when(km.equalTo(0), lit("stay"))
+                .when(km.leq(50), lit("0-50 km"))
+                .when(km.leq(100), lit("50-100 km"))
+                .otherwise(lit("> 100 km"))
+                .as(DISTANCE_BIN));
+      }
+      for (int k = 0; k < in.size(); k++) {
+        Column inK = col("_in_" + k).equalTo(1);
+        out.add(inK.as("_in_" + k));
+        out.add(col("_n_" + k).as("_n_" + k));
+        for (int j = 0; j < models.size(); j++) {
+          out.add(when(inK, ll(models.get(j), j, k)).as(llColumn(j, k)));
+        }
+        out.add(when(inK, log(lit(1.0).divide(col("_n_" + k)))).as(llColumn(models.size(), k)));
+      }
+      List<String> modelNames = new ArrayList<>(models.stream().map(Model::name).toList());
+      modelNames.add(UNIFORM);
+      return new DecisionTable(
+          aggregated,
+          withRates.select(out.toArray(Column[]::new)),
+          models,
+          List.copyOf(modelNames),
+          List.copyOf(predicates.keySet()));
     }
-    List<String> modelNames = new ArrayList<>(models.stream().map(Model::name).toList());
-    modelNames.add(UNIFORM);
-    String invalid = invalid(aggregated, models);
-    if (invalid != null) {
-      aggregated.unpersist();
-      throw new IllegalArgumentException(invalid);
+  }
+
+  /**
+   * Sums each decision's rows (the columns of {@link Plan#streamedColumns()}) as they stream past,
+   * into the columns and order of {@link Plan#aggregated()}: a run of rows with one individual and
+   * decision is a decision. Doubles are summed as Spark's sum does, from 0 in row order, null when
+   * no row had a value.
+   */
+  private static final class StreamedSums implements MapPartitionsFunction<Row, Row> {
+    private final char[] kinds;
+    private final int subsets;
+    private final int carried;
+    private final DecisionStream check;
+
+    StreamedSums(char[] kinds, int subsets, int carried, DecisionStream check) {
+      this.kinds = kinds;
+      this.subsets = subsets;
+      this.carried = carried;
+      this.check = check;
     }
-    return new DecisionTable(
-        aggregated,
-        withRates.select(out.toArray(Column[]::new)),
-        List.copyOf(modelNames),
-        List.copyOf(predicates.keySet()));
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      int scored = 0;
+      int[] valueAt = new int[kinds.length]; // the column of model j's value, -1 for none
+      for (int j = 0; j < kinds.length; j++) {
+        valueAt[j] = kinds[j] == 'r' ? -1 : 4 + scored++;
+      }
+      int inAt = 4 + scored;
+      int carriedAt = inAt + subsets;
+      DecisionStream.Task task = check.task();
+      return new Iterator<>() {
+        private Row pending = rows.hasNext() ? rows.next() : null;
+
+        @Override
+        public boolean hasNext() {
+          if (pending == null) {
+            task.end();
+            return false;
+          }
+          return true;
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          Object id = pending.get(0);
+          Object d = pending.get(1);
+          task.decision(id, d);
+          long selected = 0;
+          long m = 0;
+          int hasStay = 0;
+          int stayed = 0;
+          long[] missing = new long[kinds.length];
+          long[] n = new long[subsets];
+          int[] in = new int[subsets];
+          int[] stayIn = new int[subsets];
+          double[][] a = new double[kinds.length][subsets];
+          double[][] b = new double[kinds.length][subsets];
+          boolean[][] hasA = new boolean[kinds.length][subsets];
+          boolean[][] hasB = new boolean[kinds.length][subsets];
+          Object[] carriedValues = new Object[carried];
+          boolean carriedTaken = false;
+          do {
+            Row row = pending;
+            boolean isSelected = row.getBoolean(2);
+            boolean stays = row.getBoolean(3);
+            selected += isSelected ? 1 : 0;
+            m++;
+            hasStay |= stays ? 1 : 0;
+            stayed |= isSelected && stays ? 1 : 0;
+            if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
+              carriedTaken = true;
+              for (int c = 0; c < carried; c++) {
+                carriedValues[c] = row.get(carriedAt + c);
+              }
+            }
+            for (int j = 0; j < kinds.length; j++) {
+              if (kinds[j] == 'p' && row.isNullAt(valueAt[j])) {
+                missing[j]++;
+              }
+            }
+            for (int k = 0; k < subsets; k++) {
+              if (!row.getBoolean(inAt + k)) {
+                continue;
+              }
+              n[k]++;
+              in[k] |= isSelected ? 1 : 0;
+              stayIn[k] |= stays ? 1 : 0;
+              for (int j = 0; j < kinds.length; j++) {
+                if (valueAt[j] < 0 || row.isNullAt(valueAt[j])) {
+                  continue;
+                }
+                double v = row.getDouble(valueAt[j]);
+                if (isSelected) {
+                  a[j][k] = (hasA[j][k] ? a[j][k] : 0.0) + v;
+                  hasA[j][k] = true;
+                }
+                // Spark's exp is StrictMath's
+                b[j][k] = (hasB[j][k] ? b[j][k] : 0.0) + (kinds[j] == 'o' ? StrictMath.exp(v) : v);
+                hasB[j][k] = true;
+              }
+            }
+            pending = rows.hasNext() ? rows.next() : null;
+          } while (pending != null
+              && Objects.equals(pending.get(0), id)
+              && Objects.equals(pending.get(1), d));
+          List<Object> values = new ArrayList<>(List.of(id, d, selected, m, hasStay, stayed));
+          for (int j = 0; j < kinds.length; j++) {
+            if (kinds[j] == 'p') {
+              values.add(missing[j]);
+            }
+          }
+          for (int k = 0; k < subsets; k++) {
+            values.add(n[k]);
+            values.add(in[k]);
+            values.add(stayIn[k]);
+            for (int j = 0; j < kinds.length; j++) {
+              if (valueAt[j] >= 0) {
+                values.add(hasA[j][k] ? a[j][k] : null);
+                values.add(hasB[j][k] ? b[j][k] : null);
+              }
+            }
+          }
+          values.addAll(Arrays.asList(carriedValues));
+          return RowFactory.create(values.toArray());
+        }
+      };
+    }
   }
 
   /**

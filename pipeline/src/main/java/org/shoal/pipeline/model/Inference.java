@@ -14,12 +14,9 @@ import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -34,9 +31,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.CollectionAccumulator;
 import org.shoal.pipeline.schema.Cols;
-import org.shoal.pipeline.util.SparkOrder;
+import org.shoal.pipeline.util.DecisionStream;
 
 /**
  * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the
@@ -157,31 +153,14 @@ public final class Inference {
   }
 
   /** Predictions computed as the rows stream past, and the check of what that assumed. */
-  public record Streamed(Dataset<Row> predictions, CollectionAccumulator<String> partitions) {
+  public record Streamed(Dataset<Row> predictions, DecisionStream check) {
     /**
      * After the predictions were computed: whether every decision's rows were contiguous in one
      * partition, ordered by individual and decision (so each softmax saw its whole decision). When
      * not, the predictions are wrong and {@link #apply} must compute them instead.
      */
     public boolean wholeDecisions() {
-      Map<Integer, String[]> byPartition = new HashMap<>();
-      for (String entry : partitions.value()) {
-        String[] p = entry.split("\t", -1);
-        byPartition.put(Integer.parseInt(p[0]), p); // a retried task reports the same again
-      }
-      Map<String, Integer> boundaries = new HashMap<>();
-      for (String[] p : byPartition.values()) {
-        if (!Boolean.parseBoolean(p[3])) {
-          return false;
-        }
-        for (String key : List.of(p[1], p[2])) {
-          Integer other = boundaries.putIfAbsent(key, Integer.parseInt(p[0]));
-          if (other != null && other != Integer.parseInt(p[0])) {
-            return false;
-          }
-        }
-      }
-      return true;
+      return check.wholeDecisions();
     }
   }
 
@@ -207,8 +186,7 @@ public final class Inference {
     for (Scored m : models) {
       out = out.add(m.probabilityColumn(), DataTypes.DoubleType, true);
     }
-    CollectionAccumulator<String> partitions =
-        choices.sparkSession().sparkContext().collectionAccumulator("inference partitions");
+    DecisionStream check = DecisionStream.register(choices.sparkSession(), "inference partitions");
     int[][] featureColumns = new int[models.size()][];
     for (int m = 0; m < models.size(); m++) {
       featureColumns[m] =
@@ -221,8 +199,8 @@ public final class Inference {
             in.fieldIndex(Cols.INDIVIDUAL),
             in.fieldIndex(Cols.DECISION),
             in.size(),
-            partitions);
-    return new Streamed(choices.mapPartitions(softmax, Encoders.row(out)), partitions);
+            check);
+    return new Streamed(choices.mapPartitions(softmax, Encoders.row(out)), check);
   }
 
   /**
@@ -240,7 +218,7 @@ public final class Inference {
     private final int individual;
     private final int decision;
     private final int width;
-    private final CollectionAccumulator<String> partitions;
+    private final DecisionStream check;
 
     StreamedSoftmax(
         List<LogOddsScorer> scorers,
@@ -248,13 +226,13 @@ public final class Inference {
         int individual,
         int decision,
         int width,
-        CollectionAccumulator<String> partitions) {
+        DecisionStream check) {
       this.scorers = scorers;
       this.featureColumns = featureColumns;
       this.individual = individual;
       this.decision = decision;
       this.width = width;
-      this.partitions = partitions;
+      this.check = check;
     }
 
     @Override
@@ -265,12 +243,7 @@ public final class Inference {
         private Row pending = rows.hasNext() ? rows.next() : null;
         private Row[] ready = new Row[0];
         private int next;
-        private boolean any;
-        private Object firstIndividual;
-        private Object firstDecision;
-        private Object lastIndividual;
-        private Object lastDecision;
-        private boolean ordered = true;
+        private final DecisionStream.Task task = check.task();
 
         @Override
         public boolean hasNext() {
@@ -278,7 +251,7 @@ public final class Inference {
             return true;
           }
           if (pending == null) {
-            report();
+            task.end();
             return false;
           }
           fill();
@@ -300,16 +273,7 @@ public final class Inference {
           while (pending != null && block.size() < BLOCK) {
             Object id = pending.get(individual);
             Object d = pending.get(decision);
-            if (id == null || d == null || (any && !after(id, d))) {
-              ordered = false;
-            }
-            if (!any) {
-              any = true;
-              firstIndividual = id;
-              firstDecision = d;
-            }
-            lastIndividual = id;
-            lastDecision = d;
+            task.decision(id, d);
             do {
               block.add(pending);
               pending = rows.hasNext() ? rows.next() : null;
@@ -320,12 +284,6 @@ public final class Inference {
           }
           ready = score();
           next = 0;
-        }
-
-        /** Whether the row's decision comes after the previous one, as the files are sorted. */
-        private boolean after(Object id, Object d) {
-          int c = SparkOrder.compare(id, lastIndividual);
-          return c > 0 || (c == 0 && SparkOrder.compare(d, lastDecision) > 0);
         }
 
         private Row[] score() {
@@ -394,25 +352,6 @@ public final class Inference {
           }
           return Decisions.missingFeature(
               String.join("', '", names), row.get(decision), row.get(individual));
-        }
-
-        /** The partition's first and last decision as keys, and whether they came in order. */
-        private void report() {
-          if (any) {
-            partitions.add(
-                TaskContext.getPartitionId()
-                    + "\t"
-                    + firstIndividual
-                    + "\u0001"
-                    + firstDecision
-                    + "\t"
-                    + lastIndividual
-                    + "\u0001"
-                    + lastDecision
-                    + "\t"
-                    + ordered);
-            any = false;
-          }
         }
       };
     }

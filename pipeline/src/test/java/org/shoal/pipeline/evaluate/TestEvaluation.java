@@ -233,6 +233,112 @@ class TestEvaluation {
     }
   }
 
+  /**
+   * The rows in partitions cut where {@code cuts} say (row indices), each partition in the rows'
+   * order: Spark would drop a sortWithinPartitions under an aggregation.
+   */
+  private Dataset<Row> partitions(List<Row> rows, int... cuts) {
+    Dataset<Row> out = null;
+    int from = 0;
+    for (int to :
+        java.util.stream.IntStream.concat(
+                java.util.Arrays.stream(cuts), java.util.stream.IntStream.of(rows.size()))
+            .toArray()) {
+      Dataset<Row> part = frame(rows.subList(from, to)).coalesce(1);
+      out = out == null ? part : out.union(part);
+      from = to;
+    }
+    return out;
+  }
+
+  /** The index of the first row of individual {@code id}. */
+  private static int firstRowOf(List<Row> rows, String id) {
+    return rows.indexOf(rows.stream().filter(r -> r.getString(0).equals(id)).findFirst().get());
+  }
+
+  private static final List<DecisionTable.Model> EVERY_KIND =
+      List.of(
+          new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY)),
+          new DecisionTable.LogOdds(
+              "odds", org.apache.spark.sql.functions.log(col(Cols.PROBABILITY)).plus(3)),
+          new DecisionTable.StayPutRate("stay", Map.of("o", 0.4), 0.3));
+
+  @Test
+  void aTableStreamedFromWholeDecisionsEqualsTheAggregatedOneToTheLastBit() {
+    List<Row> rows = predictions(9);
+    Dataset<Row> choices = partitions(rows, firstRowOf(rows, "f3"), firstRowOf(rows, "f5"));
+    Map<String, String> subsets = Map.of("moved", "distance_km > 0");
+    List<String> carried = List.of("region", Cols.CELL, Cols.ORIGIN_CELL, "distance_km");
+    DecisionTable streamed = DecisionTable.streamed(choices, EVERY_KIND, subsets, carried).table();
+    DecisionTable aggregated = DecisionTable.of(choices, EVERY_KIND, subsets, carried);
+    assertThat(streamed).isNotNull();
+    assertThat(streamed.rows().schema()).isEqualTo(aggregated.rows().schema());
+    List<Row> expected = aggregated.rows().collectAsList();
+    assertThat(expected).hasSize(rows.stream().filter(r -> r.getBoolean(5)).toList().size());
+    assertThat(streamed.rows().collectAsList()).containsExactlyInAnyOrderElementsOf(expected);
+    List<DecisionTable.GroupingSet> sets =
+        List.of(
+            new DecisionTable.GroupingSet(DecisionTable.ALL, List.of("region")),
+            new DecisionTable.GroupingSet("moved", List.of(DecisionTable.MOVED)));
+    // the same decisions' lls, summed over groups in another partition order: equal to rounding
+    Map<String, Row> metrics = new HashMap<>();
+    for (Row r : aggregated.metrics("decisions", sets).collectAsList()) {
+      metrics.put(r.getAs("model") + "|" + r.getAs("group"), r);
+    }
+    List<Row> fromStream = streamed.metrics("decisions", sets).collectAsList();
+    assertThat(fromStream).hasSize(metrics.size()).hasSize(3 * 3);
+    for (Row r : fromStream) {
+      Row e = metrics.get(r.getAs("model") + "|" + r.getAs("group"));
+      assertThat(r.<Long>getAs("decisions")).isEqualTo(e.<Long>getAs("decisions"));
+      for (String m : List.of("d_nlp", "mean_ll", "uniform_d_nlp")) {
+        assertThat(r.<Double>getAs(m)).isCloseTo(e.getAs(m), within(1e-14));
+      }
+    }
+    streamed.unpersist();
+    aggregated.unpersist();
+  }
+
+  @Test
+  void aStreamedTableIsRefusedWhenADecisionIsCutOrOutOfOrderAndValidatedOtherwise() {
+    List<Row> rows = predictions(9);
+    List<String> carried = List.of("region");
+    // a decision of individual f3 cut between two partitions
+    int cut = firstRowOf(rows, "f3") + 1;
+    assertThat(DecisionTable.streamed(partitions(rows, cut), EVERY_KIND, Map.of(), carried).table())
+        .isNull();
+    // the last row of a decision in the middle moved to a partition of its own: no partition's
+    // first or last decision is cut, but individual f3 is in both
+    List<Row> moved = new ArrayList<>(rows);
+    int last = firstRowOf(rows, "f4") - 1;
+    moved.add(moved.remove(last - rows.get(last).getInt(2) - 1));
+    assertThat(moved.get(moved.size() - 1).getString(0)).isEqualTo("f3");
+    assertThat(
+            DecisionTable.streamed(
+                    partitions(moved, moved.size() - 1), EVERY_KIND, Map.of(), carried)
+                .table())
+        .isNull();
+    // one partition, its individuals in reverse order
+    List<Row> reversed = new ArrayList<>();
+    for (int i = 6; i >= 0; i--) {
+      String id = "f" + i;
+      rows.stream().filter(r -> r.getString(0).equals(id)).forEach(reversed::add);
+    }
+    assertThat(DecisionTable.streamed(partitions(reversed), EVERY_KIND, Map.of(), carried).table())
+        .isNull();
+    // whole decisions in order, one with two selected choices: the error of the aggregated table
+    List<Row> twice = new ArrayList<>(rows);
+    Row other = twice.stream().filter(r -> !r.getBoolean(5)).findFirst().get();
+    twice.set(twice.indexOf(other), with(other, true, other.getDouble(8)));
+    assertThatThrownBy(
+            () -> DecisionTable.streamed(partitions(twice), EVERY_KIND, Map.of(), carried).table())
+        .hasMessageContaining(
+            "decision "
+                + other.get(1)
+                + " of individual '"
+                + other.get(0)
+                + "' has 2 selected choices");
+  }
+
   /** The row with another probability (its last column). */
   private static Row withProbability(Row r, Double probability) {
     return with(r, r.getBoolean(5), probability);
