@@ -32,6 +32,11 @@ final class Datasets {
   private Datasets() {}
 
   static Dataset<Row> choices(SparkSession spark, String folder) {
+    return choiceTable(spark, folder).rows();
+  }
+
+  /** {@link #choices}, with its row count from the files' footers. */
+  static Inputs.ParquetTable choiceTable(SparkSession spark, String folder) {
     Inputs.requireExists(spark, folder + CHOICES, "choice table");
     Inputs.ParquetTable choices = Inputs.sparkParquet(spark, folder + CHOICES);
     if (choices.count() == 0) {
@@ -43,7 +48,7 @@ final class Datasets {
               + folder
               + "/report.json");
     }
-    return choices.rows();
+    return choices;
   }
 
   static FeatureManifest manifest(SparkSession spark, String folder) throws IOException {

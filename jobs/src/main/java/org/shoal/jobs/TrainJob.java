@@ -156,7 +156,19 @@ final class TrainJob extends JobCommand<TrainConfig> {
   protected void run(SparkSession spark, Progress progress) throws Exception {
     FeatureManifest manifest = Datasets.manifest(spark, config.input());
     Map<String, List<String>> sets = featureSets(manifest);
-    Dataset<Row> choices = Datasets.choices(spark, config.input());
+    Inputs.ParquetTable table = Datasets.choiceTable(spark, config.input());
+    Dataset<Row> choices = table.rows();
+    if (config.mode() == TrainConfig.Mode.LOCAL && !config.exactLinear()) {
+      String tooLarge = tooLargeForThisJvm(table.count(), sets, manifest);
+      if (tooLarge != null) {
+        progress.info(
+            tooLarge
+                + ": training with parameter averaging instead (train.mode = spark), which streams"
+                + " minibatches from the table; a larger heap (SHOAL_JAVA_OPTS=-Xmx..., or"
+                + " spark-submit --driver-memory) trains in one JVM");
+        config = config.withMode(TrainConfig.Mode.SPARK);
+      }
+    }
     // The run id covers the data's content, so models trained on different data never overwrite
     // each other.
     String data = config.input() + "#" + Datasets.fingerprint(spark, config.input());
@@ -197,6 +209,51 @@ final class TrainJob extends JobCommand<TrainConfig> {
   }
 
   /**
+   * Why local mode cannot hold these decisions in this JVM, or null when it can. It holds them as
+   * floats, about 4 bytes per choice row and feature: the collected features once, and each set's
+   * own (a copy, or the same again for its loss passes) twice, against {@code
+   * train.local-memory-mb} or 80 % of the heap this JVM has free; and a Java array holds at most
+   * 2^31 - 1 of them.
+   */
+  private String tooLargeForThisJvm(
+      long choiceRows, Map<String, List<String>> sets, FeatureManifest manifest) {
+    long collected = collectedFeatures(sets, manifest).size();
+    long perRow = collected + 2L * sets.values().stream().mapToLong(List::size).sum();
+    long bytes = 4L * choiceRows * perRow;
+    if (choiceRows * collected > Integer.MAX_VALUE) {
+      return String.format(
+          Locale.ROOT,
+          "%d choice rows x %d features are more values than a Java array holds",
+          choiceRows,
+          collected);
+    }
+    Runtime jvm = Runtime.getRuntime();
+    long budget =
+        config.localMemoryBytes() > 0
+            ? config.localMemoryBytes()
+            : (long) (0.8 * (jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory())));
+    if (bytes <= budget) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "the decisions need about %.1f MB as floats in this JVM (%d choice rows), more than the %.1f"
+            + " MB local mode may use (%s)",
+        bytes / 1048576.0,
+        choiceRows,
+        budget / 1048576.0,
+        config.localMemoryBytes() > 0 ? "train.local-memory-mb" : "80 % of the free heap");
+  }
+
+  /** The features local mode collects: every set's, in the manifest's order. */
+  private static List<String> collectedFeatures(
+      Map<String, List<String>> sets, FeatureManifest manifest) {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    sets.values().forEach(used::addAll);
+    return manifest.features().stream().filter(used::contains).toList();
+  }
+
+  /**
    * Local mode: the decisions are collected once with every set's features, then each set's run
    * fits on the driver, {@code train.parallel-runs} side by side.
    */
@@ -207,9 +264,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
       Dataset<Row> train,
       Dataset<Row> validation,
       String data) {
-    java.util.Set<String> used = new java.util.HashSet<>();
-    sets.values().forEach(used::addAll);
-    List<String> collected = manifest.features().stream().filter(used::contains).toList();
+    List<String> collected = collectedFeatures(sets, manifest);
     Collected decisions =
         collect(
             progress,

@@ -34,6 +34,10 @@ class TestTrainJob {
   }
 
   private static int train(Path out, String... extra) {
+    return Shoal.execute(trainArgs(out, extra));
+  }
+
+  private static String[] trainArgs(Path out, String... extra) {
     String[] base = {
       "train",
       "-Dtrain.input=" + contrasts,
@@ -45,7 +49,7 @@ class TestTrainJob {
     };
     String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
-    return Shoal.execute(args);
+    return args;
   }
 
   @Test
@@ -161,5 +165,24 @@ class TestTrainJob {
     JsonNode best = JSON.readTree(out.resolve("best.json").toFile());
     assertThat(best.at("/validationLoss").asDouble()).isPositive().isLessThan(Math.log(2) + 0.05);
     assertThat(Path.of(best.at("/path").asText()).resolve("model.zip")).isRegularFile();
+    // local mode on decisions that exceed what it may hold streams as spark mode does, and says so
+    Path switched = dir.resolve("local-too-large");
+    Cli.Result result =
+        Cli.run(
+            trainArgs(
+                switched,
+                "-Dtrain.local-memory-mb=0.1",
+                "-Dtrain.epochs=2",
+                "-Dtrain.averaging-frequency=2"));
+    assertThat(result.code()).as(result.err()).isZero();
+    assertThat(result.out())
+        .contains("more than the 0.1 MB local mode may use (train.local-memory-mb)")
+        .contains("training with parameter averaging instead (train.mode = spark)");
+    JsonNode pointer = JSON.readTree(switched.resolve("best.json").toFile());
+    JsonNode run =
+        JSON.readTree(Path.of(pointer.at("/path").asText()).resolve("run.json").toFile());
+    assertThat(run.at("/mode").asText()).isEqualTo("spark");
+    assertThat(pointer.at("/validationLoss").asDouble())
+        .isEqualTo(best.at("/validationLoss").asDouble());
   }
 }

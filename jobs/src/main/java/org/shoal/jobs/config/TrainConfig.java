@@ -22,13 +22,33 @@ public record TrainConfig(
     double tolerance,
     int maxIterations,
     java.util.Map<String, List<String>> featureSets,
-    int parallelRuns)
+    int parallelRuns,
+    long localMemoryBytes)
     implements StageConfig.OneInput {
   private static final String K = "shoal.train.";
 
   /** hidden = [] outside a grid: the exact conditional logit (L-BFGS), not Adam epochs. */
   public boolean exactLinear() {
     return network.hidden().isEmpty() && mode != Mode.GRID;
+  }
+
+  /** The same configuration in another mode. */
+  public TrainConfig withMode(Mode other) {
+    return new TrainConfig(
+        input,
+        output,
+        other,
+        features,
+        network,
+        plan,
+        averagingFrequency,
+        partitions,
+        grid,
+        tolerance,
+        maxIterations,
+        featureSets,
+        parallelRuns,
+        localMemoryBytes);
   }
 
   public enum Mode {
@@ -101,7 +121,8 @@ public record TrainConfig(
         s.number(K + "tolerance", 0, 1),
         s.integer(K + "max-iterations", 1, 1_000_000),
         featureSets(s),
-        s.integer(K + "parallel-runs", 0, 10_000));
+        s.integer(K + "parallel-runs", 0, 10_000),
+        (long) (s.number(K + "local-memory-mb", 0, 1e9) * 1024 * 1024));
   }
 
   /** train.feature-sets: name -> feature list, in name order (HOCON objects have none). */
