@@ -124,7 +124,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     }
     long decisions = table.decisions();
     progress.finished(decisions + " decisions");
-    progress.stage("computing metrics for " + (in.groupBy().size() + 1) + " grouping sets");
+    progress.stage("computing metrics for " + in.groupBy().size() + " grouping sets and the whole");
     Dataset<Row> metricsTable = metrics(table, contrasts, in.groupBy(), in.subsets()).cache();
     List<Results.Metric> metrics =
         metricsTable.collectAsList().stream().map(Results.Metric::of).toList();
@@ -162,7 +162,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     config.notes().forEach(progress::info);
     List<List<String>> groupBy = usableGroupings(predictions, progress);
     Map<String, String> subsets = usableSubsets(predictions, progress);
-    progress.finished((groupBy.size() + 1) + " grouping sets, " + subsets.size() + " subset(s)");
+    progress.finished(
+        groupBy.size() + " grouping sets besides the whole, " + subsets.size() + " subset(s)");
     String referencePath = usableReference(predictions, progress);
     boolean inSortedFiles = Datasets.declaresSortedFiles(spark, config.predictions() + DECISIONS);
     // A broadcast join keeps the predictions' order: a small reference keeps them streamable.
