@@ -176,6 +176,13 @@ public final class DecisionTable {
     return this;
   }
 
+  /** How a model's values are summed: a probability, a log-odds, or a rate with no column. */
+  private enum Kind {
+    PROBABILITY,
+    LOG_ODDS,
+    RATE
+  }
+
   /** What both ways of building the table share: the columns and sums they compute. */
   private static final class Plan {
     private final Dataset<Row> choices;
@@ -283,14 +290,15 @@ public final class DecisionTable {
       return columns;
     }
 
-    /** Per model: 'p' a probability, 'o' a log-odds, 'r' a stay-put rate (no column). */
-    char[] modelKinds() {
-      char[] kinds = new char[models.size()];
-      for (int j = 0; j < kinds.length; j++) {
-        Model m = models.get(j);
-        kinds[j] = m instanceof Probability ? 'p' : m instanceof LogOdds ? 'o' : 'r';
-      }
-      return kinds;
+    /** Each model's kind, in order. */
+    Kind[] modelKinds() {
+      return models.stream()
+          .map(
+              m ->
+                  m instanceof Probability
+                      ? Kind.PROBABILITY
+                      : m instanceof LogOdds ? Kind.LOG_ODDS : Kind.RATE)
+          .toArray(Kind[]::new);
     }
 
     /** The table's rows (with the stay-put rates and derived columns) over the sums, cached. */
@@ -346,12 +354,12 @@ public final class DecisionTable {
    * no row had a value.
    */
   private static final class StreamedSums implements MapPartitionsFunction<Row, Row> {
-    private final char[] kinds;
+    private final Kind[] kinds;
     private final int subsets;
     private final int carried;
     private final DecisionStream check;
 
-    StreamedSums(char[] kinds, int subsets, int carried, DecisionStream check) {
+    StreamedSums(Kind[] kinds, int subsets, int carried, DecisionStream check) {
       this.kinds = kinds;
       this.subsets = subsets;
       this.carried = carried;
@@ -363,7 +371,7 @@ public final class DecisionTable {
       int scored = 0;
       int[] valueAt = new int[kinds.length]; // the column of model j's value, -1 for none
       for (int j = 0; j < kinds.length; j++) {
-        valueAt[j] = kinds[j] == 'r' ? -1 : 4 + scored++;
+        valueAt[j] = kinds[j] == Kind.RATE ? -1 : 4 + scored++;
       }
       int inAt = 4 + scored;
       int carriedAt = inAt + subsets;
@@ -417,7 +425,7 @@ public final class DecisionTable {
               }
             }
             for (int j = 0; j < kinds.length; j++) {
-              if (kinds[j] == 'p' && row.isNullAt(valueAt[j])) {
+              if (kinds[j] == Kind.PROBABILITY && row.isNullAt(valueAt[j])) {
                 missing[j]++;
               }
             }
@@ -438,7 +446,9 @@ public final class DecisionTable {
                   hasA[j][k] = true;
                 }
                 // Spark's exp is StrictMath's
-                b[j][k] = (hasB[j][k] ? b[j][k] : 0.0) + (kinds[j] == 'o' ? StrictMath.exp(v) : v);
+                b[j][k] =
+                    (hasB[j][k] ? b[j][k] : 0.0)
+                        + (kinds[j] == Kind.LOG_ODDS ? StrictMath.exp(v) : v);
                 hasB[j][k] = true;
               }
             }
@@ -448,7 +458,7 @@ public final class DecisionTable {
               && Objects.equals(pending.get(1), d));
           List<Object> values = new ArrayList<>(List.of(id, d, selected, m, hasStay, stayed));
           for (int j = 0; j < kinds.length; j++) {
-            if (kinds[j] == 'p') {
+            if (kinds[j] == Kind.PROBABILITY) {
               values.add(missing[j]);
             }
           }
