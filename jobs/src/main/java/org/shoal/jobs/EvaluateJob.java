@@ -56,7 +56,9 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
   private String model = TRAINED;
 
   /**
-   * What evaluate reads, resolved against the predictions: usable groupings, subsets and models.
+   * What evaluate reads, resolved against the predictions: usable groupings, subsets and models,
+   * and whether the choices keep the order of predictions declared as whole decisions in sorted
+   * files (streamable).
    */
   private record Prepared(
       Dataset<Row> predictions,
@@ -67,7 +69,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       Map<String, String> scored,
       List<DecisionTable.Model> models,
       String baseline,
-      boolean inSortedFiles) {}
+      boolean streamable) {}
 
   /** summary.json: the results table, what the models are compared with, and the speed. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -115,7 +117,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
               spark,
               progress,
               config.predictions() + DECISIONS,
-              in.inSortedFiles(),
+              in.streamable(),
               in.choices(),
               in.models(),
               in.subsets(),
