@@ -122,9 +122,9 @@ public final class DecisionTable {
     }
 
     /**
-     * The table, validated as {@link #of} does, when every decision's rows were contiguous in one
-     * partition and in key order (so each row of the table summed a whole decision); else null,
-     * having released it: build it with {@link #of} instead.
+     * The table, validated as {@link #of} does, when each partition's decisions came in key order
+     * and no individual was in two partitions (so each row of the table summed a whole decision:
+     * {@link DecisionStream}); else null, having released it: build it with {@link #of} instead.
      */
     public DecisionTable table() {
       if (!check.wholeDecisions()) {

@@ -155,9 +155,10 @@ public final class Inference {
   /** Predictions computed as the rows stream past, and the check of what that assumed. */
   public record Streamed(Dataset<Row> predictions, DecisionStream check) {
     /**
-     * After the predictions were computed: whether every decision's rows were contiguous in one
-     * partition, ordered by individual and decision (so each softmax saw its whole decision). When
-     * not, the predictions are wrong and {@link #apply} must compute them instead.
+     * After the predictions were computed: whether each partition's decisions came in key order and
+     * no individual was in two partitions (so each softmax saw its whole decision: {@link
+     * DecisionStream}). When not, the predictions are wrong and {@link #apply} must compute them
+     * instead.
      */
     public boolean wholeDecisions() {
       return check.wholeDecisions();
