@@ -25,7 +25,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -359,124 +358,124 @@ public final class DecisionTable {
     private final int carried;
     private final DecisionStream check;
 
+    /**
+     * Where {@link Plan#streamedColumns()} puts, after individual, decision, selected and stays,
+     * each model's value (-1 for a rate, which has none), the subsets' flags and the carried
+     * columns.
+     */
+    private final int[] valueAt;
+
+    private final int inAt;
+    private final int carriedAt;
+
     StreamedSums(Kind[] kinds, int subsets, int carried, DecisionStream check) {
       this.kinds = kinds;
       this.subsets = subsets;
       this.carried = carried;
       this.check = check;
+      valueAt = new int[kinds.length];
+      int scored = 0;
+      for (int j = 0; j < kinds.length; j++) {
+        valueAt[j] = kinds[j] == Kind.RATE ? -1 : 4 + scored++;
+      }
+      inAt = 4 + scored;
+      carriedAt = inAt + subsets;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      int scored = 0;
-      int[] valueAt = new int[kinds.length]; // the column of model j's value, -1 for none
-      for (int j = 0; j < kinds.length; j++) {
-        valueAt[j] = kinds[j] == Kind.RATE ? -1 : 4 + scored++;
-      }
-      int inAt = 4 + scored;
-      int carriedAt = inAt + subsets;
-      DecisionStream.Task task = check.task();
+      Iterator<List<Row>> decisions = check.decisions(rows, 0, 1);
       return new Iterator<>() {
-        private Row pending = rows.hasNext() ? rows.next() : null;
-
         @Override
         public boolean hasNext() {
-          if (pending == null) {
-            task.end();
-            return false;
-          }
-          return true;
+          return decisions.hasNext();
         }
 
         @Override
         public Row next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
-          Object id = pending.get(0);
-          Object d = pending.get(1);
-          task.decision(id, d);
-          long selected = 0;
-          long m = 0;
-          int hasStay = 0;
-          int stayed = 0;
-          long[] missing = new long[kinds.length];
-          long[] n = new long[subsets];
-          int[] in = new int[subsets];
-          int[] stayIn = new int[subsets];
-          double[][] a = new double[kinds.length][subsets];
-          double[][] b = new double[kinds.length][subsets];
-          boolean[][] hasA = new boolean[kinds.length][subsets];
-          boolean[][] hasB = new boolean[kinds.length][subsets];
-          Object[] carriedValues = new Object[carried];
-          boolean carriedTaken = false;
-          do {
-            Row row = pending;
-            boolean isSelected = row.getBoolean(2);
-            boolean stays = row.getBoolean(3);
-            selected += isSelected ? 1 : 0;
-            m++;
-            hasStay |= stays ? 1 : 0;
-            stayed |= isSelected && stays ? 1 : 0;
-            if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
-              carriedTaken = true;
-              for (int c = 0; c < carried; c++) {
-                carriedValues[c] = row.get(carriedAt + c);
-              }
-            }
-            for (int j = 0; j < kinds.length; j++) {
-              if (kinds[j] == Kind.PROBABILITY && row.isNullAt(valueAt[j])) {
-                missing[j]++;
-              }
-            }
-            for (int k = 0; k < subsets; k++) {
-              if (!row.getBoolean(inAt + k)) {
-                continue;
-              }
-              n[k]++;
-              in[k] |= isSelected ? 1 : 0;
-              stayIn[k] |= stays ? 1 : 0;
-              for (int j = 0; j < kinds.length; j++) {
-                if (valueAt[j] < 0 || row.isNullAt(valueAt[j])) {
-                  continue;
-                }
-                double v = row.getDouble(valueAt[j]);
-                if (isSelected) {
-                  a[j][k] = (hasA[j][k] ? a[j][k] : 0.0) + v;
-                  hasA[j][k] = true;
-                }
-                // Spark's exp is StrictMath's
-                b[j][k] =
-                    (hasB[j][k] ? b[j][k] : 0.0)
-                        + (kinds[j] == Kind.LOG_ODDS ? StrictMath.exp(v) : v);
-                hasB[j][k] = true;
-              }
-            }
-            pending = rows.hasNext() ? rows.next() : null;
-          } while (pending != null
-              && Objects.equals(pending.get(0), id)
-              && Objects.equals(pending.get(1), d));
-          List<Object> values = new ArrayList<>(List.of(id, d, selected, m, hasStay, stayed));
-          for (int j = 0; j < kinds.length; j++) {
-            if (kinds[j] == Kind.PROBABILITY) {
-              values.add(missing[j]);
-            }
-          }
-          for (int k = 0; k < subsets; k++) {
-            values.add(n[k]);
-            values.add(in[k]);
-            values.add(stayIn[k]);
-            for (int j = 0; j < kinds.length; j++) {
-              if (valueAt[j] >= 0) {
-                values.add(hasA[j][k] ? a[j][k] : null);
-                values.add(hasB[j][k] ? b[j][k] : null);
-              }
-            }
-          }
-          values.addAll(Arrays.asList(carriedValues));
-          return RowFactory.create(values.toArray());
+          return sums(decisions.next());
         }
       };
+    }
+
+    /** One decision's row of sums. */
+    private Row sums(List<Row> run) {
+      long selected = 0;
+      long m = 0;
+      int hasStay = 0;
+      int stayed = 0;
+      long[] missing = new long[kinds.length];
+      long[] n = new long[subsets];
+      int[] in = new int[subsets];
+      int[] stayIn = new int[subsets];
+      double[][] a = new double[kinds.length][subsets];
+      double[][] b = new double[kinds.length][subsets];
+      boolean[][] hasA = new boolean[kinds.length][subsets];
+      boolean[][] hasB = new boolean[kinds.length][subsets];
+      Object[] carriedValues = new Object[carried];
+      boolean carriedTaken = false;
+      for (Row row : run) {
+        boolean isSelected = row.getBoolean(2);
+        boolean stays = row.getBoolean(3);
+        selected += isSelected ? 1 : 0;
+        m++;
+        hasStay |= stays ? 1 : 0;
+        stayed |= isSelected && stays ? 1 : 0;
+        if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
+          carriedTaken = true;
+          for (int c = 0; c < carried; c++) {
+            carriedValues[c] = row.get(carriedAt + c);
+          }
+        }
+        for (int j = 0; j < kinds.length; j++) {
+          if (kinds[j] == Kind.PROBABILITY && row.isNullAt(valueAt[j])) {
+            missing[j]++;
+          }
+        }
+        for (int k = 0; k < subsets; k++) {
+          if (!row.getBoolean(inAt + k)) {
+            continue;
+          }
+          n[k]++;
+          in[k] |= isSelected ? 1 : 0;
+          stayIn[k] |= stays ? 1 : 0;
+          for (int j = 0; j < kinds.length; j++) {
+            if (valueAt[j] < 0 || row.isNullAt(valueAt[j])) {
+              continue;
+            }
+            double v = row.getDouble(valueAt[j]);
+            if (isSelected) {
+              a[j][k] = (hasA[j][k] ? a[j][k] : 0.0) + v;
+              hasA[j][k] = true;
+            }
+            // Spark's exp is StrictMath's
+            b[j][k] =
+                (hasB[j][k] ? b[j][k] : 0.0) + (kinds[j] == Kind.LOG_ODDS ? StrictMath.exp(v) : v);
+            hasB[j][k] = true;
+          }
+        }
+      }
+      List<Object> values = // Arrays.asList: a null key reaches the check, not an NPE here
+          new ArrayList<>(
+              Arrays.asList(run.get(0).get(0), run.get(0).get(1), selected, m, hasStay, stayed));
+      for (int j = 0; j < kinds.length; j++) {
+        if (kinds[j] == Kind.PROBABILITY) {
+          values.add(missing[j]);
+        }
+      }
+      for (int k = 0; k < subsets; k++) {
+        values.add(n[k]);
+        values.add(in[k]);
+        values.add(stayIn[k]);
+        for (int j = 0; j < kinds.length; j++) {
+          if (valueAt[j] >= 0) {
+            values.add(hasA[j][k] ? a[j][k] : null);
+            values.add(hasB[j][k] ? b[j][k] : null);
+          }
+        }
+      }
+      values.addAll(Arrays.asList(carriedValues));
+      return RowFactory.create(values.toArray());
     }
   }
 

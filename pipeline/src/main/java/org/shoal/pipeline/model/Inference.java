@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -238,21 +237,19 @@ public final class Inference {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
+      Iterator<List<Row>> decisions = check.decisions(rows, individual, decision);
       return new Iterator<>() {
         private final List<Row> block = new ArrayList<>();
         private final List<Integer> decisionEnds = new ArrayList<>();
-        private Row pending = rows.hasNext() ? rows.next() : null;
         private Row[] ready = new Row[0];
         private int next;
-        private final DecisionStream.Task task = check.task();
 
         @Override
         public boolean hasNext() {
           if (next < ready.length) {
             return true;
           }
-          if (pending == null) {
-            task.end();
+          if (!decisions.hasNext()) {
             return false;
           }
           fill();
@@ -271,16 +268,8 @@ public final class Inference {
         private void fill() {
           block.clear();
           decisionEnds.clear();
-          while (pending != null && block.size() < BLOCK) {
-            Object id = pending.get(individual);
-            Object d = pending.get(decision);
-            task.decision(id, d);
-            do {
-              block.add(pending);
-              pending = rows.hasNext() ? rows.next() : null;
-            } while (pending != null
-                && Objects.equals(pending.get(individual), id)
-                && Objects.equals(pending.get(decision), d));
+          while (block.size() < BLOCK && decisions.hasNext()) {
+            block.addAll(decisions.next());
             decisionEnds.add(block.size());
           }
           ready = score();

@@ -1,10 +1,16 @@
 package org.shoal.pipeline.util;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import org.apache.spark.TaskContext;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 
@@ -33,13 +39,47 @@ public final class DecisionStream implements Serializable {
     return new DecisionStream(spark.sparkContext().collectionAccumulator(name));
   }
 
-  /** The check within one task: created in the task, told each decision as it begins. */
-  public Task task() {
-    return new Task();
+  /**
+   * A partition's rows as decisions, in their order: each a run of rows with one individual (at
+   * column {@code individual}) and decision (at {@code decision}), told to this check as it begins;
+   * the partition is reported once its rows are over. Called in the task.
+   */
+  public Iterator<List<Row>> decisions(Iterator<Row> rows, int individual, int decision) {
+    Task task = new Task();
+    return new Iterator<>() {
+      private Row pending = rows.hasNext() ? rows.next() : null;
+
+      @Override
+      public boolean hasNext() {
+        if (pending == null) {
+          task.end();
+          return false;
+        }
+        return true;
+      }
+
+      @Override
+      public List<Row> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Object id = pending.get(individual);
+        Object d = pending.get(decision);
+        task.decision(id, d);
+        List<Row> run = new ArrayList<>();
+        do {
+          run.add(pending);
+          pending = rows.hasNext() ? rows.next() : null;
+        } while (pending != null
+            && Objects.equals(pending.get(individual), id)
+            && Objects.equals(pending.get(decision), d));
+        return run;
+      }
+    };
   }
 
   /** One task's decisions: their order and their individuals. */
-  public final class Task {
+  private final class Task {
     private Object lastIndividual;
     private Object lastDecision;
     private boolean ordered = true;
@@ -50,13 +90,13 @@ public final class DecisionStream implements Serializable {
     private Task() {}
 
     /** A run of rows of this decision begins. */
-    public void decision(Object individual, Object decision) {
+    void decision(Object individual, Object decision) {
       if (individual == null || decision == null) {
         ordered = false;
       } else if (count > 0 && !after(individual, decision)) {
         ordered = false;
       }
-      if (count == 0 || !java.util.Objects.equals(individual, lastIndividual)) {
+      if (count == 0 || !Objects.equals(individual, lastIndividual)) {
         if (count == individuals.length) {
           individuals = Arrays.copyOf(individuals, 2 * count);
         }
@@ -73,7 +113,7 @@ public final class DecisionStream implements Serializable {
     }
 
     /** The task's rows are over: reports them (once; an empty partition reports nothing). */
-    public void end() {
+    void end() {
       if (!ended && count > 0) {
         partitions.add(
             new Report(TaskContext.getPartitionId(), ordered, Arrays.copyOf(individuals, count)));
