@@ -227,11 +227,12 @@ final class TrainJob extends JobCommand<TrainConfig> {
           choiceRows,
           collected);
     }
-    Runtime jvm = Runtime.getRuntime();
-    long budget =
-        config.localMemoryBytes() > 0
-            ? config.localMemoryBytes()
-            : (long) (0.8 * (jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory())));
+    long budget = config.localMemoryBytes() > 0 ? config.localMemoryBytes() : freeHeapShare(false);
+    if (bytes > budget && config.localMemoryBytes() <= 0) {
+      // Garbage the JVM has not collected yet counts as used until a collection: after earlier
+      // stages in the same JVM it can be most of a small heap (-Xmx1g, spark-submit's default).
+      budget = freeHeapShare(true);
+    }
     if (bytes <= budget) {
       return null;
     }
@@ -243,6 +244,15 @@ final class TrainJob extends JobCommand<TrainConfig> {
         choiceRows,
         budget / 1048576.0,
         config.localMemoryBytes() > 0 ? "train.local-memory-mb" : "80 % of the free heap");
+  }
+
+  /** 80 % of the heap this JVM could still use, after a full collection when {@code collect}. */
+  private static long freeHeapShare(boolean collect) {
+    if (collect) {
+      System.gc();
+    }
+    Runtime jvm = Runtime.getRuntime();
+    return (long) (0.8 * (jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory())));
   }
 
   /** The features local mode collects: every set's, in the manifest's order. */
