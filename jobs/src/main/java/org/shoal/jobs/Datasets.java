@@ -1,6 +1,7 @@
 package org.shoal.jobs;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.hash;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -10,10 +11,14 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.schema.Split;
 
 /**
  * A choice dataset on disk: a folder with {@code choices/} (Parquet, partitioned by split and
@@ -220,15 +225,53 @@ final class Datasets {
    * them.
    */
   static Dataset<Row> partitioned(Dataset<Row> rows) {
-    return partitioned(rows, 0);
+    // The session's (adaptive) number of partitions.
+    return rows.repartition(layout(rows));
   }
 
-  /** As {@link #partitioned(Dataset)}, into at least {@code atLeast} partitions. */
-  static Dataset<Row> partitioned(Dataset<Row> rows, int atLeast) {
-    Column[] by = layout(rows);
-    int configured = Integer.parseInt(rows.sparkSession().conf().get(Sparks.SHUFFLE_PARTITIONS));
-    // Below the configured number the session's (adaptive) choice stands.
-    return atLeast > configured ? rows.repartition(atLeast, by) : rows.repartition(by);
+  /**
+   * The rows hash-partitioned by split and bucket, as {@link #partitioned}, into the fewest
+   * partitions (at least one per folder) in which no two folders share one. Spark's hash sends some
+   * of so few keys to one partition (8 folders into 8 partitions fill 5 on average), and folders
+   * sharing a partition share a task while other cores wait; an empty partition costs a few
+   * milliseconds.
+   */
+  static Dataset<Row> oneFolderPerPartition(Dataset<Row> rows, int buckets) {
+    return rows.repartition(partitionsApart(rows.sparkSession(), buckets), layout(rows));
+  }
+
+  /**
+   * The fewest partitions, at least one per (split, bucket) folder, among which Spark's hash
+   * partitioning by split and bucket puts every folder alone (the folder count itself when none up
+   * to 64 times as many does).
+   */
+  static int partitionsApart(SparkSession spark, int buckets) {
+    List<Row> folders = new java.util.ArrayList<>();
+    for (Split split : Split.values()) {
+      for (int b = 0; b < buckets; b++) {
+        folders.add(RowFactory.create(split.label(), b));
+      }
+    }
+    StructType schema =
+        new StructType().add(Cols.SPLIT, DataTypes.StringType).add(BUCKET, DataTypes.IntegerType);
+    // functions.hash is the expression hash partitioning takes modulo the partition count; over a
+    // local relation it is computed on the driver, without a job.
+    int[] hashes =
+        spark
+            .createDataFrame(folders, schema)
+            .select(hash(col(Cols.SPLIT), col(BUCKET)))
+            .collectAsList()
+            .stream()
+            .mapToInt(r -> r.getInt(0))
+            .toArray();
+    for (int n = hashes.length; n <= 64 * hashes.length; n++) {
+      int partitions = n;
+      if (Arrays.stream(hashes).map(h -> Math.floorMod(h, partitions)).distinct().count()
+          == hashes.length) {
+        return n;
+      }
+    }
+    return hashes.length;
   }
 
   /**

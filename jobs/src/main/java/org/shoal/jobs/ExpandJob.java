@@ -23,7 +23,6 @@ import org.shoal.pipeline.expand.Expansion;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
-import org.shoal.pipeline.schema.Split;
 import org.shoal.pipeline.tracks.TrackReader;
 import org.shoal.pipeline.util.Concurrently;
 import picocli.CommandLine.Command;
@@ -161,13 +160,13 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
             + " in "
             + tracks.files().size()
             + " file(s)");
-    // hash-partitioned by split and bucket as written, in a task per folder at least
+    // hash-partitioned by split and bucket as written, each folder in a task of its own
     Expansion.Layout layout =
         new Expansion.Layout(
             rows ->
-                Datasets.partitioned(
+                Datasets.oneFolderPerPartition(
                     rows.withColumn(Datasets.BUCKET, bucket(col(Cols.INDIVIDUAL))),
-                    Split.values().length * config.buckets()),
+                    config.buckets()),
             List.of(Cols.SPLIT, Datasets.BUCKET));
     Expansion.Output expansion =
         Expansion.run(params, tracks, covariates, attributes, splitTable, reuse, layout);
