@@ -32,7 +32,7 @@ final class Sparks {
     return builder.getOrCreate();
   }
 
-  static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
+  private static final String SHUFFLE_PARTITIONS = "spark.sql.shuffle.partitions";
   private static final String ADAPTIVE = "spark.sql.adaptive.enabled";
 
   /**
