@@ -227,12 +227,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
           choiceRows,
           collected);
     }
-    long budget = config.localMemoryBytes() > 0 ? config.localMemoryBytes() : freeHeapShare(false);
-    if (bytes > budget && config.localMemoryBytes() <= 0) {
-      // Garbage the JVM has not collected yet counts as used until a collection: after earlier
-      // stages in the same JVM it can be most of a small heap (-Xmx1g, spark-submit's default).
-      budget = freeHeapShare(true);
-    }
+    long budget = localBudget(bytes);
     if (bytes <= budget) {
       return null;
     }
@@ -246,11 +241,26 @@ final class TrainJob extends JobCommand<TrainConfig> {
         config.localMemoryBytes() > 0 ? "train.local-memory-mb" : "80 % of the free heap");
   }
 
-  /** 80 % of the heap this JVM could still use, after a full collection when {@code collect}. */
-  private static long freeHeapShare(boolean collect) {
-    if (collect) {
-      System.gc();
+  /**
+   * What local mode may use: {@code train.local-memory-mb}, else 80 % of the heap this JVM could
+   * still use, measured again after a full collection when that falls short of {@code needed}:
+   * garbage not yet collected counts as used, and after earlier stages in the same JVM it can be
+   * most of a small heap (-Xmx1g, spark-submit's default).
+   */
+  private long localBudget(long needed) {
+    if (config.localMemoryBytes() > 0) {
+      return config.localMemoryBytes();
     }
+    long free = freeHeapShare();
+    if (free >= needed) {
+      return free;
+    }
+    System.gc();
+    return freeHeapShare();
+  }
+
+  /** 80 % of the heap this JVM could still use. */
+  private static long freeHeapShare() {
     Runtime jvm = Runtime.getRuntime();
     return (long) (0.8 * (jvm.maxMemory() - (jvm.totalMemory() - jvm.freeMemory())));
   }
