@@ -2,7 +2,6 @@ package org.shoal.jobs;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -135,7 +134,9 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
           written
               .groupBy(Cols.SPLIT, Cols.INDIVIDUAL)
               .agg(
-                  countDistinct(col(Cols.DECISION)).as("decisions"),
+                  // Every sampled decision has exactly one selected choice: counting them needs no
+                  // distinct aggregation (a second shuffle-sized pass over 2.9 M rows on the demo).
+                  sum(when(col(Cols.SELECTED), 1).otherwise(0)).as("decisions"),
                   count(lit(1)).as("rows"),
                   sum(when(stay.and(col(Cols.SELECTED)), 1).otherwise(0)).as("stay_wins"),
                   sum(when(stay, 1).otherwise(0)).as("stays"))
