@@ -3,12 +3,16 @@ package org.shoal.jobs;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.shoal.jobs.config.InferConfig;
+import org.shoal.pipeline.augment.AddNoise;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.model.Inference;
 import org.shoal.pipeline.schema.Cols;
@@ -16,15 +20,34 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code shoal infer}: applies a trained model (shoal.infer.model: best.json or a run folder) to
- * full decisions and, optionally, contrasts. Writes decisions/ and contrasts/ under
- * shoal.infer.output (the input columns plus log_odds, probability and run_id, partitioned by
- * split) and model.json naming the run used.
+ * full decisions and, optionally, contrasts. Writes decisions/ (the input columns) and contrasts/
+ * (each row's keys, {@link #CONTRAST_KEYS}) under shoal.infer.output, plus log_odds, probability
+ * and run_id, partitioned as the input; and model.json naming the run used.
  */
 @Command(name = "infer", description = "Score every choice with a trained model.")
 final class InferJob extends JobCommand<InferConfig> {
   InferJob() {
     super(InferConfig::from);
   }
+
+  /**
+   * What the contrast predictions keep of their input besides its layout: the keys that find each
+   * row in the contrasts and, through the source columns, in the decisions it was sampled from.
+   * Their features are in the contrasts table itself: writing all ~40 columns a second time took
+   * half of infer's time on the demo (19-20 s for its 2.9 M contrast rows, 10-11 s for the keys).
+   */
+  static final List<String> CONTRAST_KEYS =
+      List.of(
+          Cols.INDIVIDUAL,
+          Cols.DECISION,
+          Cols.CHOICE,
+          Cols.SELECTED,
+          Cols.ALTERNATIVE,
+          AddNoise.SOURCE_INDIVIDUAL,
+          AddNoise.COPY,
+          Cols.SOURCE_DECISION,
+          Cols.SOURCE_CHOICE,
+          Cols.DRAW);
 
   /** A model to score: its name in the predictions and its trained run. */
   record Model(String name, TrainedModels.Run run) {}
@@ -54,9 +77,9 @@ final class InferJob extends JobCommand<InferConfig> {
               + " from "
               + m.run().folder());
     }
-    score(spark, progress, config.decisions(), "decisions", models);
+    score(spark, progress, config.decisions(), "decisions", models, false);
     if (config.contrasts() != null) {
-      score(spark, progress, config.contrasts(), "contrasts", models);
+      score(spark, progress, config.contrasts(), "contrasts", models, true);
     }
     Outputs.json(spark, ScoredWith.of(models), config.output() + "/model.json");
   }
@@ -100,8 +123,14 @@ final class InferJob extends JobCommand<InferConfig> {
     return new Model(name, run);
   }
 
+  /** Scores {@code input} into {@code name}/: every input column, or only its keys. */
   private void score(
-      SparkSession spark, Progress progress, String input, String name, List<Model> models)
+      SparkSession spark,
+      Progress progress,
+      String input,
+      String name,
+      List<Model> models,
+      boolean keysOnly)
       throws IOException {
     progress.stage(
         "scoring " + input + (models.size() > 1 ? " with " + models.size() + " models" : ""));
@@ -139,7 +168,14 @@ final class InferJob extends JobCommand<InferConfig> {
     }
     String folder = config.output() + "/" + name;
     String runId = models.get(0).run().id();
-    Dataset<Row> choices = Datasets.choices(spark, input);
+    Dataset<Row> all = Datasets.choices(spark, input);
+    // Scoring predictions again replaces their model columns.
+    List<String> kept = new ArrayList<>(keysOnly ? keys(all) : List.of(all.columns()));
+    kept.remove(Inference.RUN_ID);
+    scored.forEach(s -> kept.removeAll(List.of(s.logOddsColumn(), s.probabilityColumn())));
+    Set<String> read = new LinkedHashSet<>(kept);
+    models.forEach(m -> read.addAll(m.run().scorer().features()));
+    Dataset<Row> choices = all.select(read.stream().map(functions::col).toArray(Column[]::new));
     // features.json says every decision's rows are in one file, in order: each file streams
     // through one task, which takes each softmax as its decisions pass (no shuffle).
     Inference.Streamed streamed =
@@ -151,7 +187,7 @@ final class InferJob extends JobCommand<InferConfig> {
                 "scoring again with a shuffle by decision",
                 () -> {
                   Inference.Streamed stream = Inference.streamed(choices, scored);
-                  write(stream.predictions(), scored, runId, folder);
+                  write(stream.predictions(), kept, scored, runId, folder);
                   return stream.wholeDecisions() ? stream : null;
                 })
             : null;
@@ -160,20 +196,40 @@ final class InferJob extends JobCommand<InferConfig> {
       // all).
       Dataset<Row> parts = Datasets.partitioned(choices);
       write(
-          Inference.apply(parts, scored, Datasets.partitionColumns(parts)), scored, runId, folder);
+          Inference.apply(parts, scored, Datasets.partitionColumns(parts)),
+          kept,
+          scored,
+          runId,
+          folder);
     }
     Datasets.writeManifest(spark, manifest, folder);
     long rows = Inputs.sparkParquet(spark, folder + Datasets.CHOICES).count();
     progress.finished(rows + " choice rows scored into " + folder);
   }
 
-  /** Writes the predictions with the first model's log-odds and every model's probabilities. */
+  /** {@link #CONTRAST_KEYS} and the layout's columns, those {@code rows} has. */
+  private static List<String> keys(Dataset<Row> rows) {
+    Set<String> keys = new LinkedHashSet<>(CONTRAST_KEYS);
+    keys.retainAll(List.of(rows.columns()));
+    keys.addAll(Datasets.partitionColumns(rows));
+    return List.copyOf(keys);
+  }
+
+  /**
+   * Writes the {@code kept} columns with the first model's log-odds and every model's
+   * probabilities.
+   */
   private static void write(
-      Dataset<Row> predictions, List<Inference.Scored> scored, String runId, String folder) {
-    for (Inference.Scored s : scored.subList(1, scored.size())) {
-      predictions = predictions.drop(s.logOddsColumn());
-    }
-    Datasets.writePartitioned(
-        predictions.withColumn(Inference.RUN_ID, functions.lit(runId)), folder);
+      Dataset<Row> predictions,
+      List<String> kept,
+      List<Inference.Scored> scored,
+      String runId,
+      String folder) {
+    List<Column> out = new ArrayList<>();
+    kept.forEach(c -> out.add(functions.col(c)));
+    out.add(functions.col(scored.get(0).logOddsColumn()));
+    scored.forEach(s -> out.add(functions.col(s.probabilityColumn())));
+    out.add(functions.lit(runId).as(Inference.RUN_ID));
+    Datasets.writePartitioned(predictions.select(out.toArray(Column[]::new)), folder);
   }
 }

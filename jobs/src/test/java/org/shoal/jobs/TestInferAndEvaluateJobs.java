@@ -98,6 +98,59 @@ class TestInferAndEvaluateJobs {
             Math.exp(selected.<Double>getAs(Cols.LOG_ODDS)) / one.getDouble(1), within(1e-9));
   }
 
+  /**
+   * The contrast predictions keep each row's keys and its scores, not its features (they are in the
+   * contrasts): every pair row's log-odds is its source choice's in the decision predictions, and
+   * its probability the softmax over its pair.
+   */
+  @Test
+  void contrastPredictionsAreKeysAndScoresOfTheirSourceChoices() {
+    Dataset<Row> pairs = spark.read().parquet(dir.resolve("infer/contrasts/choices").toString());
+    assertThat(pairs.columns())
+        .containsExactly(
+            Cols.INDIVIDUAL,
+            Cols.DECISION,
+            Cols.CHOICE,
+            Cols.SELECTED,
+            Cols.SOURCE_DECISION,
+            Cols.SOURCE_CHOICE,
+            Cols.DRAW,
+            Cols.LOG_ODDS,
+            Cols.PROBABILITY,
+            "run_id",
+            Cols.SPLIT,
+            "bucket");
+    Map<String, Double> decisions = new HashMap<>();
+    for (Row r :
+        spark
+            .read()
+            .parquet(dir.resolve("infer/decisions/choices").toString())
+            .select(Cols.INDIVIDUAL, Cols.DECISION, Cols.CHOICE, Cols.LOG_ODDS)
+            .collectAsList()) {
+      decisions.put(r.get(0) + "/" + r.get(1) + "/" + r.get(2), r.getDouble(3));
+    }
+    Map<String, Double> pairSums = new HashMap<>();
+    List<Row> rows = pairs.collectAsList();
+    for (Row r : rows) {
+      double logOdds = r.getAs(Cols.LOG_ODDS);
+      String source =
+          r.getAs(Cols.INDIVIDUAL)
+              + "/"
+              + r.getAs(Cols.SOURCE_DECISION)
+              + "/"
+              + r.getAs(Cols.SOURCE_CHOICE);
+      assertThat(logOdds).as(source).isCloseTo(decisions.get(source), within(1e-12));
+      pairSums.merge(
+          r.getAs(Cols.INDIVIDUAL) + "/" + r.getAs(Cols.DECISION), Math.exp(logOdds), Double::sum);
+    }
+    assertThat(rows).hasSizeGreaterThan(100);
+    for (Row r : rows) {
+      double sum = pairSums.get(r.getAs(Cols.INDIVIDUAL) + "/" + r.getAs(Cols.DECISION));
+      assertThat(r.<Double>getAs(Cols.PROBABILITY))
+          .isCloseTo(Math.exp(r.<Double>getAs(Cols.LOG_ODDS)) / sum, within(1e-9));
+    }
+  }
+
   @Test
   void theTrueModelsRowMatchesItsTruthTableAndBeatsUniform() throws Exception {
     // plain Java over the truth table: per-individual mean log-probability of the selected cell,
