@@ -73,7 +73,11 @@ final class ContrastsJob extends JobCommand<ContrastsConfig> {
     }
     Outputs.parquet(result.skipped().coalesce(1), config.output() + "/skipped");
     Datasets.writeManifest(
-        spark, manifest.withContrasts(p.mode().name().toLowerCase(Locale.ROOT)), config.output());
+        spark,
+        manifest.withContrasts(
+            p.mode().name().toLowerCase(Locale.ROOT),
+            p.mode() == SampleContrasts.Mode.PAIRS ? p.alternativesPerDecision() : null),
+        config.output());
     progress.finished("written to " + config.output());
 
     progress.stage("summarising");

@@ -7,6 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,6 +182,16 @@ class TestTrainJob {
     assertThat(result.out())
         .contains("more than the 0.1 MB local mode may use (train.local-memory-mb)")
         .contains("training with parameter averaging instead (train.mode = spark)");
+    // the estimate counts the pairs as local mode collects them: as draws, each selected choice
+    // once (pairs + draws), not the table's two rows per pair
+    Matcher estimate =
+        Pattern.compile("\\((\\d+) choice rows as collected\\)").matcher(result.out());
+    assertThat(estimate.find()).as(result.out()).isTrue();
+    Dataset<Row> pairs =
+        SharedSpark.session().read().parquet(contrasts.resolve("choices").toString());
+    long draws = pairs.select("split", "individual", "draw").distinct().count();
+    assertThat(draws).isLessThan(pairs.count() / 2);
+    assertThat(Long.parseLong(estimate.group(1))).isEqualTo(pairs.count() / 2 + draws);
     JsonNode pointer = JSON.readTree(switched.resolve("best.json").toFile());
     JsonNode run =
         JSON.readTree(Path.of(pointer.at("/path").asText()).resolve("run.json").toFile());

@@ -12,9 +12,10 @@ import java.util.Map;
  * choices were built (resolution, radius and step; null for an imported table, which has no cells),
  * and the normalisation (transform and training statistics per column) that validation, inference
  * and later rebuilds must reuse unchanged. {@code contrasts}: how shoal contrasts sampled the rows
- * ({@code pairs} or {@code decisions}), null for choices it did not sample. {@code layout}: {@link
- * #DECISIONS_IN_SORTED_FILES} when shoal wrote the rows (every decision's rows in one file, each
- * file sorted by individual, decision and choice), null when unknown.
+ * ({@code pairs} or {@code decisions}), null for choices it did not sample; {@code alternatives}:
+ * for pairs, the A unselected choices each draw pairs its selected choice with. {@code layout}:
+ * {@link #DECISIONS_IN_SORTED_FILES} when shoal wrote the rows (every decision's rows in one file,
+ * each file sorted by individual, decision and choice), null when unknown.
  */
 public record FeatureManifest(
     List<String> features,
@@ -25,6 +26,7 @@ public record FeatureManifest(
     Map<String, ColumnStats> statistics,
     Map<String, Object> split,
     String contrasts,
+    Integer alternatives,
     String layout) {
   public static final String PAIRS = "pairs";
   public static final String DECISIONS_IN_SORTED_FILES = "decisions-in-sorted-files";
@@ -42,7 +44,16 @@ public record FeatureManifest(
     Map<String, String> transforms = new LinkedHashMap<>();
     normalisation.transforms().forEach((k, v) -> transforms.put(k, v.configName()));
     return new FeatureManifest(
-        features, resolution, radiusKm, step, transforms, normalisation.stats(), split, null, null);
+        features,
+        resolution,
+        radiusKm,
+        step,
+        transforms,
+        normalisation.stats(),
+        split,
+        null,
+        null,
+        null);
   }
 
   /** This manifest for a model trained on {@code used}, a subset of the features. */
@@ -56,19 +67,41 @@ public record FeatureManifest(
         statistics,
         split,
         contrasts,
+        alternatives,
         layout);
   }
 
-  /** This manifest for rows shoal contrasts sampled in {@code mode} (pairs, decisions). */
-  public FeatureManifest withContrasts(String mode) {
+  /**
+   * This manifest for rows shoal contrasts sampled in {@code mode} (pairs, decisions), with {@code
+   * alternatives} per draw for pairs (null otherwise).
+   */
+  public FeatureManifest withContrasts(String mode, Integer alternatives) {
     return new FeatureManifest(
-        features, resolution, radiusKm, step, transforms, statistics, split, mode, layout);
+        features,
+        resolution,
+        radiusKm,
+        step,
+        transforms,
+        statistics,
+        split,
+        mode,
+        alternatives,
+        layout);
   }
 
   /** This manifest for rows laid out as {@code layout} says (null: unknown). */
   public FeatureManifest withLayout(String layout) {
     return new FeatureManifest(
-        features, resolution, radiusKm, step, transforms, statistics, split, contrasts, layout);
+        features,
+        resolution,
+        radiusKm,
+        step,
+        transforms,
+        statistics,
+        split,
+        contrasts,
+        alternatives,
+        layout);
   }
 
   /**
