@@ -108,7 +108,8 @@ final class Datasets {
     // contrast rows) went through the dictionary's hash map for 131 k distinct values first. At 128
     // KB columns of few values (ids, cells, stay-put, day-of-year terms) keep their dictionary and
     // the others give up sooner: on the demo augment's write 12.0-14.8 s -> 10.9-11.5 s and
-    // contrasts' 19.9-20.1 s -> 17.0-17.6 s, for files 15 % and 4 % larger.
+    // contrasts' 19.4-20.1 s -> 17.0-18.1 s (three interleaved pairs), for files 15 % and 4 %
+    // larger.
 
     List<String> partitionBy = partitionColumns(parts);
     // One file per folder whatever the session says: every decision stays whole in one file, as
