@@ -86,6 +86,15 @@ final class Datasets {
   }
 
   private static final String DICTIONARY_PAGE_BYTES = "parquet.dictionary.page.size";
+
+  /**
+   * Parquet builds each column's dictionary until it exceeds this size, then gives up and writes
+   * the column plain; at the default 1 MB a column with a new double on most rows (noisy copies,
+   * contrast rows) went through the dictionary's hash map for 131 k distinct values first. At 128
+   * KB columns of few values (ids, cells, stay-put, day-of-year terms) keep their dictionary and
+   * the others give up sooner: on the demo augment's write 12.0-14.8 s -> 10.9-11.5 s and
+   * contrasts' 19.4-20.1 s -> 17.0-18.1 s (three interleaved pairs), for files 15 % and 4 % larger.
+   */
   private static final String DICTIONARY_PAGE_SIZE = String.valueOf(128 * 1024);
 
   /**
@@ -103,14 +112,6 @@ final class Datasets {
    * which they would fill only to give up.
    */
   static void writeLaidOut(Dataset<Row> parts, String folder, Set<String> continuous) {
-    // Parquet builds each column's dictionary until it exceeds this size, then gives up and writes
-    // the column plain; at the default 1 MB a column with a new double on most rows (noisy copies,
-    // contrast rows) went through the dictionary's hash map for 131 k distinct values first. At 128
-    // KB columns of few values (ids, cells, stay-put, day-of-year terms) keep their dictionary and
-    // the others give up sooner: on the demo augment's write 12.0-14.8 s -> 10.9-11.5 s and
-    // contrasts' 19.4-20.1 s -> 17.0-18.1 s (three interleaved pairs), for files 15 % and 4 %
-    // larger.
-
     List<String> partitionBy = partitionColumns(parts);
     // One file per folder whatever the session says: every decision stays whole in one file, as
     // writeManifest declares.

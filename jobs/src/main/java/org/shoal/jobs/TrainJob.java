@@ -247,7 +247,7 @@ final class TrainJob extends JobCommand<TrainConfig> {
    * contrast pairs whose manifest names the alternatives per draw (A), which are collected as
    * draws, each selected choice once: pairs + pairs / A (on the demo's contrasts 1.51 M of 2.87 M).
    */
-  static long collectedChoiceRows(long tableRows, FeatureManifest manifest) {
+  private static long collectedChoiceRows(long tableRows, FeatureManifest manifest) {
     Integer alternatives = manifest.alternatives();
     if (!manifest.pairs() || alternatives == null || alternatives < 1) {
       return tableRows;
