@@ -58,17 +58,7 @@ public record FeatureManifest(
 
   /** This manifest for a model trained on {@code used}, a subset of the features. */
   public FeatureManifest withFeatures(List<String> used) {
-    return new FeatureManifest(
-        List.copyOf(used),
-        resolution,
-        radiusKm,
-        step,
-        transforms,
-        statistics,
-        split,
-        contrasts,
-        alternatives,
-        layout);
+    return with(List.copyOf(used), contrasts, alternatives, layout);
   }
 
   /**
@@ -76,21 +66,17 @@ public record FeatureManifest(
    * alternatives} per draw for pairs (null otherwise).
    */
   public FeatureManifest withContrasts(String mode, Integer alternatives) {
-    return new FeatureManifest(
-        features,
-        resolution,
-        radiusKm,
-        step,
-        transforms,
-        statistics,
-        split,
-        mode,
-        alternatives,
-        layout);
+    return with(features, mode, alternatives, layout);
   }
 
   /** This manifest for rows laid out as {@code layout} says (null: unknown). */
   public FeatureManifest withLayout(String layout) {
+    return with(features, contrasts, alternatives, layout);
+  }
+
+  /** This manifest with the fields that describe the rows rather than how they were built. */
+  private FeatureManifest with(
+      List<String> features, String contrasts, Integer alternatives, String layout) {
     return new FeatureManifest(
         features,
         resolution,
