@@ -189,9 +189,10 @@ class TestTrainJob {
     assertThat(estimate.find()).as(result.out()).isTrue();
     Dataset<Row> pairs =
         SharedSpark.session().read().parquet(contrasts.resolve("choices").toString());
+    long pairCount = pairs.count() / 2;
     long draws = pairs.select("split", "individual", "draw").distinct().count();
-    assertThat(draws).isLessThan(pairs.count() / 2);
-    assertThat(Long.parseLong(estimate.group(1))).isEqualTo(pairs.count() / 2 + draws);
+    assertThat(draws).isLessThan(pairCount);
+    assertThat(Long.parseLong(estimate.group(1))).isEqualTo(pairCount + draws);
     JsonNode pointer = JSON.readTree(switched.resolve("best.json").toFile());
     JsonNode run =
         JSON.readTree(Path.of(pointer.at("/path").asText()).resolve("run.json").toFile());
