@@ -25,13 +25,18 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
@@ -150,13 +155,23 @@ public final class DecisionTable {
     Plan plan = new Plan(choices, models, subsets, carriedColumns);
     DecisionStream check =
         DecisionStream.register(choices.sparkSession(), "decision table partitions");
+    Dataset<Row> streamed = choices.select(plan.streamedColumns().toArray(Column[]::new));
+    DataType[] types =
+        Arrays.stream(streamed.schema().fields())
+            .map(StructField::dataType)
+            .toArray(DataType[]::new);
+    JavaRDD<InternalRow> sums =
+        streamed
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(
+                new StreamedSums(plan.modelKinds(), plan.predicates.size(), types, check));
+    // Scala's private[sql]: public to Java, and the one way from internal rows to a DataFrame
     Dataset<Row> aggregated =
         choices
-            .select(plan.streamedColumns().toArray(Column[]::new))
-            .mapPartitions(
-                new StreamedSums(
-                    plan.modelKinds(), plan.predicates.size(), plan.carried.size(), check),
-                Encoders.row(plan.aggregated().schema()))
+            .sparkSession()
+            .internalCreateDataFrame(sums.rdd(), plan.aggregated().schema(), false)
             .persist(StorageLevel.MEMORY_AND_DISK());
     aggregated.count(); // every partition has reported to the check
     return new Streamed(plan.finish(aggregated), check);
@@ -350,12 +365,14 @@ public final class DecisionTable {
    * Sums each decision's rows (the columns of {@link Plan#streamedColumns()}) as they stream past,
    * into the columns and order of {@link Plan#aggregated()}: a run of rows with one individual and
    * decision is a decision. Doubles are summed as Spark's sum does, from 0 in row order, null when
-   * no row had a value.
+   * no row had a value. Works on Spark's internal rows: converting each choice row to a {@link Row}
+   * and each sum back cost more than the sums.
    */
-  private static final class StreamedSums implements MapPartitionsFunction<Row, Row> {
+  private static final class StreamedSums
+      implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private final Kind[] kinds;
     private final int subsets;
-    private final int carried;
+    private final DataType[] types;
     private final DecisionStream check;
 
     /**
@@ -368,10 +385,10 @@ public final class DecisionTable {
     private final int inAt;
     private final int carriedAt;
 
-    StreamedSums(Kind[] kinds, int subsets, int carried, DecisionStream check) {
+    StreamedSums(Kind[] kinds, int subsets, DataType[] types, DecisionStream check) {
       this.kinds = kinds;
       this.subsets = subsets;
-      this.carried = carried;
+      this.types = types;
       this.check = check;
       valueAt = new int[kinds.length];
       int scored = 0;
@@ -383,48 +400,79 @@ public final class DecisionTable {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      Iterator<List<Row>> decisions = check.decisions(rows, 0, 1);
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+      DecisionStream.Task task = check.task();
       return new Iterator<>() {
+        // The scan reuses its row: only copies of its values outlive the next call.
+        private InternalRow pending = rows.hasNext() ? rows.next() : null;
+
         @Override
         public boolean hasNext() {
-          return decisions.hasNext();
+          if (pending == null) {
+            task.end();
+            return false;
+          }
+          return true;
         }
 
         @Override
-        public Row next() {
-          return sums(decisions.next());
+        public InternalRow next() {
+          if (!hasNext()) {
+            throw new java.util.NoSuchElementException();
+          }
+          Sums sums = new Sums(key(pending, 0), key(pending, 1));
+          task.decision(sums.individual, sums.decision);
+          do {
+            sums.add(pending);
+            pending = rows.hasNext() ? rows.next() : null;
+          } while (pending != null
+              && Objects.equals(key(pending, 0), sums.individual)
+              && Objects.equals(key(pending, 1), sums.decision));
+          return sums.row();
         }
       };
     }
 
-    /** One decision's row of sums. */
-    private Row sums(List<Row> run) {
-      long selected = 0;
-      long m = 0;
-      int hasStay = 0;
-      int stayed = 0;
-      long[] missing = new long[kinds.length];
-      long[] n = new long[subsets];
-      int[] in = new int[subsets];
-      int[] stayIn = new int[subsets];
-      double[][] a = new double[kinds.length][subsets];
-      double[][] b = new double[kinds.length][subsets];
-      boolean[][] hasA = new boolean[kinds.length][subsets];
-      boolean[][] hasB = new boolean[kinds.length][subsets];
-      Object[] carriedValues = new Object[carried];
-      boolean carriedTaken = false;
-      for (Row row : run) {
+    /** A column's value, copied out of the reused row (null when null). */
+    private Object key(InternalRow row, int column) {
+      return row.isNullAt(column) ? null : InternalRow.copyValue(row.get(column, types[column]));
+    }
+
+    /** One decision's sums so far. */
+    private final class Sums {
+      final Object individual;
+      final Object decision;
+      long selected;
+      long m;
+      int hasStay;
+      int stayed;
+      final long[] missing = new long[kinds.length];
+      final long[] n = new long[subsets];
+      final int[] in = new int[subsets];
+      final int[] stayIn = new int[subsets];
+      final double[][] a = new double[kinds.length][subsets];
+      final double[][] b = new double[kinds.length][subsets];
+      final boolean[][] hasA = new boolean[kinds.length][subsets];
+      final boolean[][] hasB = new boolean[kinds.length][subsets];
+      final Object[] carried = new Object[types.length - carriedAt];
+      boolean carriedTaken;
+
+      Sums(Object individual, Object decision) {
+        this.individual = individual;
+        this.decision = decision;
+      }
+
+      void add(InternalRow row) {
         boolean isSelected = row.getBoolean(2);
-        boolean stays = row.getBoolean(3);
+        boolean stays = !row.isNullAt(3) && row.getBoolean(3);
         selected += isSelected ? 1 : 0;
         m++;
         hasStay |= stays ? 1 : 0;
         stayed |= isSelected && stays ? 1 : 0;
         if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
           carriedTaken = true;
-          for (int c = 0; c < carried; c++) {
-            carriedValues[c] = row.get(carriedAt + c);
+          for (int c = 0; c < carried.length; c++) {
+            carried[c] = key(row, carriedAt + c);
           }
         }
         for (int j = 0; j < kinds.length; j++) {
@@ -455,27 +503,30 @@ public final class DecisionTable {
           }
         }
       }
-      List<Object> values = // Arrays.asList: a null key reaches the check, not an NPE here
-          new ArrayList<>(
-              Arrays.asList(run.get(0).get(0), run.get(0).get(1), selected, m, hasStay, stayed));
-      for (int j = 0; j < kinds.length; j++) {
-        if (kinds[j] == Kind.PROBABILITY) {
-          values.add(missing[j]);
-        }
-      }
-      for (int k = 0; k < subsets; k++) {
-        values.add(n[k]);
-        values.add(in[k]);
-        values.add(stayIn[k]);
+
+      /** The decision's row, in the columns of {@link Plan#aggregated()}. */
+      InternalRow row() {
+        List<Object> values =
+            new ArrayList<>(Arrays.asList(individual, decision, selected, m, hasStay, stayed));
         for (int j = 0; j < kinds.length; j++) {
-          if (valueAt[j] >= 0) {
-            values.add(hasA[j][k] ? a[j][k] : null);
-            values.add(hasB[j][k] ? b[j][k] : null);
+          if (kinds[j] == Kind.PROBABILITY) {
+            values.add(missing[j]);
           }
         }
+        for (int k = 0; k < subsets; k++) {
+          values.add(n[k]);
+          values.add(in[k]);
+          values.add(stayIn[k]);
+          for (int j = 0; j < kinds.length; j++) {
+            if (valueAt[j] >= 0) {
+              values.add(hasA[j][k] ? a[j][k] : null);
+              values.add(hasB[j][k] ? b[j][k] : null);
+            }
+          }
+        }
+        values.addAll(Arrays.asList(carried));
+        return new GenericInternalRow(values.toArray());
       }
-      values.addAll(Arrays.asList(carriedValues));
-      return RowFactory.create(values.toArray());
     }
   }
 

@@ -45,7 +45,7 @@ public final class DecisionStream implements Serializable {
    * the partition is reported once its rows are over. Called in the task.
    */
   public Iterator<List<Row>> decisions(Iterator<Row> rows, int individual, int decision) {
-    Task task = new Task();
+    Task task = task();
     return new Iterator<>() {
       private Row pending = rows.hasNext() ? rows.next() : null;
 
@@ -78,8 +78,17 @@ public final class DecisionStream implements Serializable {
     };
   }
 
+  /**
+   * A tracker for one task that reads its rows itself (for passes over Spark's internal rows): tell
+   * it each decision as it begins, with keys as Java or Spark values, then end it. Called in the
+   * task.
+   */
+  public Task task() {
+    return new Task();
+  }
+
   /** One task's decisions: their order and their individuals. */
-  private final class Task {
+  public final class Task {
     private Object lastIndividual;
     private Object lastDecision;
     private boolean ordered = true;
@@ -90,7 +99,7 @@ public final class DecisionStream implements Serializable {
     private Task() {}
 
     /** A run of rows of this decision begins. */
-    void decision(Object individual, Object decision) {
+    public void decision(Object individual, Object decision) {
       if (individual == null || decision == null) {
         ordered = false;
       } else if (count > 0 && !after(individual, decision)) {
@@ -113,7 +122,7 @@ public final class DecisionStream implements Serializable {
     }
 
     /** The task's rows are over: reports them (once; an empty partition reports nothing). */
-    void end() {
+    public void end() {
       if (!ended && count > 0) {
         partitions.add(
             new Report(TaskContext.getPartitionId(), ordered, Arrays.copyOf(individuals, count)));

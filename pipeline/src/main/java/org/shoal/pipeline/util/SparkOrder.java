@@ -1,5 +1,7 @@
 package org.shoal.pipeline.util;
 
+import org.apache.spark.unsafe.types.UTF8String;
+
 /**
  * The order Spark sorts keys in, in plain Java: numbers by value, strings by code point (the order
  * of their UTF-8 bytes; {@link String#compareTo} orders UTF-16 units, which differs above U+FFFF).
@@ -24,8 +26,8 @@ public final class SparkOrder {
   }
 
   /**
-   * Two keys of one column: numbers by value, strings by code point; -1 for other kinds or nulls,
-   * which callers checking an order treat as out of order.
+   * Two keys of one column: numbers by value, strings (Java's or Spark's) by code point; -1 for
+   * other kinds or nulls, which callers checking an order treat as out of order.
    */
   public static int compare(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
@@ -35,6 +37,9 @@ public final class SparkOrder {
     }
     if (a instanceof String x && b instanceof String y) {
       return compare(x, y);
+    }
+    if (a instanceof UTF8String x && b instanceof UTF8String y) {
+      return x.compareTo(y); // by bytes: code points
     }
     return -1;
   }
