@@ -16,19 +16,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import java.util.Objects;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.DecisionStream;
@@ -198,18 +203,24 @@ public final class Inference {
             featureColumns,
             in.fieldIndex(Cols.INDIVIDUAL),
             in.fieldIndex(Cols.DECISION),
-            in.size(),
+            Arrays.stream(in.fields()).map(StructField::dataType).toArray(DataType[]::new),
             check);
-    return new Streamed(choices.mapPartitions(softmax, Encoders.row(out)), check);
+    JavaRDD<InternalRow> scored =
+        choices.queryExecution().toRdd().toJavaRDD().mapPartitions(softmax);
+    // Scala's private[sql]: public to Java, and the one way from internal rows to a DataFrame
+    return new Streamed(
+        choices.sparkSession().internalCreateDataFrame(scored.rdd(), out, false), check);
   }
 
   /**
    * Groups the rows of a partition into decisions (runs of equal individual and decision), scores
-   * blocks of whole decisions and appends every model's log-odds and probability. Reports the
-   * partition's first and last decision, and whether the decisions came in order, to the
-   * accumulator.
+   * blocks of whole decisions and appends every model's log-odds and probability. Tells the check
+   * each decision and the partition's end. Works on Spark's internal rows, each kept as its scan
+   * wrote it with the scores joined on: converting every row to a {@link Row} and back cost more
+   * than scoring it.
    */
-  private static final class StreamedSoftmax implements MapPartitionsFunction<Row, Row> {
+  private static final class StreamedSoftmax
+      implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     /** Rows scored at once: a block holds whole decisions, at least this many rows. */
     private static final int BLOCK = 1024;
 
@@ -217,7 +228,7 @@ public final class Inference {
     private final int[][] featureColumns;
     private final int individual;
     private final int decision;
-    private final int width;
+    private final DataType[] types;
     private final DecisionStream check;
 
     StreamedSoftmax(
@@ -225,23 +236,25 @@ public final class Inference {
         int[][] featureColumns,
         int individual,
         int decision,
-        int width,
+        DataType[] types,
         DecisionStream check) {
       this.scorers = scorers;
       this.featureColumns = featureColumns;
       this.individual = individual;
       this.decision = decision;
-      this.width = width;
+      this.types = types;
       this.check = check;
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      Iterator<List<Row>> decisions = check.decisions(rows, individual, decision);
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+      DecisionStream.Task task = check.task();
       return new Iterator<>() {
-        private final List<Row> block = new ArrayList<>();
+        private final List<InternalRow> block = new ArrayList<>();
         private final List<Integer> decisionEnds = new ArrayList<>();
-        private Row[] ready = new Row[0];
+        // the scan reuses its row: the block holds copies
+        private InternalRow pending = rows.hasNext() ? rows.next().copy() : null;
+        private InternalRow[] ready = new InternalRow[0];
         private int next;
 
         @Override
@@ -249,15 +262,16 @@ public final class Inference {
           if (next < ready.length) {
             return true;
           }
-          if (!decisions.hasNext()) {
+          if (pending == null) {
+            task.end();
             return false;
           }
           fill();
-          return next < ready.length;
+          return true;
         }
 
         @Override
-        public Row next() {
+        public InternalRow next() {
           if (!hasNext()) {
             throw new java.util.NoSuchElementException();
           }
@@ -268,15 +282,23 @@ public final class Inference {
         private void fill() {
           block.clear();
           decisionEnds.clear();
-          while (block.size() < BLOCK && decisions.hasNext()) {
-            block.addAll(decisions.next());
+          while (block.size() < BLOCK && pending != null) {
+            Object id = key(pending, individual);
+            Object d = key(pending, decision);
+            task.decision(id, d);
+            do {
+              block.add(pending);
+              pending = rows.hasNext() ? rows.next().copy() : null;
+            } while (pending != null
+                && Objects.equals(key(pending, individual), id)
+                && Objects.equals(key(pending, decision), d));
             decisionEnds.add(block.size());
           }
           ready = score();
           next = 0;
         }
 
-        private Row[] score() {
+        private InternalRow[] score() {
           int n = block.size();
           int models = scorers.size();
           double[][] logOdds = new double[models][];
@@ -284,13 +306,12 @@ public final class Inference {
             int[] columns = featureColumns[m];
             double[][] x = new double[columns.length][n];
             for (int r = 0; r < n; r++) {
-              Row row = block.get(r);
+              InternalRow row = block.get(r);
               for (int f = 0; f < columns.length; f++) {
-                Object v = row.get(columns[f]);
-                if (v == null) {
+                if (row.isNullAt(columns[f])) {
                   throw missing(row, m);
                 }
-                x[f][r] = v instanceof Boolean b ? (b ? 1 : 0) : ((Number) v).doubleValue();
+                x[f][r] = number(row, columns[f]);
               }
             }
             logOdds[m] = scorers.get(m).logOdds(x, n);
@@ -317,23 +338,19 @@ public final class Inference {
             }
             from = end;
           }
-          Row[] scored = new Row[n];
+          InternalRow[] scored = new InternalRow[n];
           for (int r = 0; r < n; r++) {
-            Row row = block.get(r);
-            Object[] values = new Object[width + 2 * models];
-            for (int c = 0; c < width; c++) {
-              values[c] = row.get(c);
-            }
+            Object[] values = new Object[2 * models];
             for (int m = 0; m < models; m++) {
-              values[width + m] = logOdds[m][r];
-              values[width + models + m] = probability[m][r];
+              values[m] = logOdds[m][r];
+              values[models + m] = probability[m][r];
             }
-            scored[r] = RowFactory.create(values);
+            scored[r] = new JoinedRow(block.get(r), new GenericInternalRow(values));
           }
           return scored;
         }
 
-        private IllegalArgumentException missing(Row row, int model) {
+        private IllegalArgumentException missing(InternalRow row, int model) {
           List<String> names = new ArrayList<>();
           for (int f = 0; f < featureColumns[model].length; f++) {
             if (row.isNullAt(featureColumns[model][f])) {
@@ -341,9 +358,28 @@ public final class Inference {
             }
           }
           return Decisions.missingFeature(
-              String.join("', '", names), row.get(decision), row.get(individual));
+              String.join("', '", names),
+              String.valueOf(key(row, decision)),
+              String.valueOf(key(row, individual)));
         }
       };
+    }
+
+    /** A column's value, copied out of the row (null when null). */
+    private Object key(InternalRow row, int column) {
+      return row.isNullAt(column) ? null : InternalRow.copyValue(row.get(column, types[column]));
+    }
+
+    /** A feature's value as a double, as {@link Number#doubleValue()} of its Java value. */
+    private double number(InternalRow row, int column) {
+      DataType t = types[column];
+      if (t instanceof DecimalType d) {
+        return row.getDecimal(column, d.precision(), d.scale()).toJavaBigDecimal().doubleValue();
+      }
+      if (t.equals(DataTypes.BooleanType)) {
+        return row.getBoolean(column) ? 1 : 0;
+      }
+      return ((Number) row.get(column, t)).doubleValue();
     }
   }
 
