@@ -13,16 +13,18 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.Draws;
@@ -147,17 +149,26 @@ public final class SampleContrasts {
     LongAccumulator misordered =
         choices.sparkSession().sparkContext().longAccumulator("contrasts misordered individuals");
     Sampler sampler = new Sampler(p, streamed.schema(), choices.schema(), misordered);
+    JavaRDD<InternalRow> sampled =
+        streamed.queryExecution().toRdd().toJavaRDD().mapPartitions(sampler);
+    // Scala's private[sql]: public to Java, and the one way from internal rows to a DataFrame
     return new Result(
-        streamed.mapPartitions(sampler, Encoders.row(sampler.outputSchema())), skipped, misordered);
+        choices
+            .sparkSession()
+            .internalCreateDataFrame(sampled.rdd(), sampler.outputSchema(), false),
+        skipped,
+        misordered);
   }
 
   /**
    * Streams an individual's sorted rows into its draws. Per individual: draw k (from 0) picks the
    * usable decision of rank {@code Draws.index(n, seed, individual, 1, k, 0)} among its n usable
    * ones by decision id, and its alternative a picks the unselected choice of rank {@code
-   * Draws.index(m, seed, individual, 2, k + 1, a)} among the decision's m by choice id.
+   * Draws.index(m, seed, individual, 2, k + 1, a)} among the decision's m by choice id. Works on
+   * Spark's internal rows: converting every row to a {@link Row} and back cost more than drawing.
    */
-  private static final class Sampler implements MapPartitionsFunction<Row, Row> {
+  private static final class Sampler
+      implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private final Params p;
     private final int individual;
     private final int decision;
@@ -171,6 +182,7 @@ public final class SampleContrasts {
     private final int decisionOut;
     private final int choiceOut;
     private final StructType output;
+    private final DataType[] types;
 
     /** Counts individuals whose rows came split or out of order. */
     private final LongAccumulator misordered;
@@ -184,6 +196,7 @@ public final class SampleContrasts {
       selected = streamed.fieldIndex(Cols.SELECTED);
       usable = streamed.fieldIndex(USABLE);
       carried = Arrays.stream(input.fieldNames()).mapToInt(streamed::fieldIndex).toArray();
+      types = Arrays.stream(streamed.fields()).map(StructField::dataType).toArray(DataType[]::new);
       decisionOut = input.fieldIndex(Cols.DECISION);
       choiceOut = input.fieldIndex(Cols.CHOICE);
       DataType decisionType = input.fields()[decisionOut].dataType();
@@ -206,16 +219,23 @@ public final class SampleContrasts {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
       return new Draw(rows);
     }
 
-    private final class Draw implements Iterator<Row> {
-      private final Iterator<Row> rows;
-      private final ArrayDeque<Row> ready = new ArrayDeque<>();
-      private final List<Row> current = new ArrayList<>();
-      private final List<Row> unselected = new ArrayList<>();
-      private Row next;
+    /** A column's value as Spark holds it (null when null). */
+    private Object value(InternalRow row, int column) {
+      return row.isNullAt(column) ? null : row.get(column, types[column]);
+    }
+
+    private final class Draw implements Iterator<InternalRow> {
+      // The scan reuses its row: current, unselected and the rows ready hold copies.
+      private final Iterator<InternalRow> rows;
+      private final ArrayDeque<InternalRow> ready = new ArrayDeque<>();
+      private final List<InternalRow> current = new ArrayList<>();
+      private final List<InternalRow> unselected = new ArrayList<>();
+      private InternalRow next;
+      private UTF8String individualKey;
       private String individualId;
       private int rank;
       private int usableDecisions;
@@ -227,9 +247,9 @@ public final class SampleContrasts {
 
       private int[] nextDraw;
 
-      Draw(Iterator<Row> rows) {
+      Draw(Iterator<InternalRow> rows) {
         this.rows = rows;
-        next = rows.hasNext() ? rows.next() : null;
+        next = rows.hasNext() ? rows.next().copy() : null;
       }
 
       @Override
@@ -237,9 +257,9 @@ public final class SampleContrasts {
         while (ready.isEmpty() && next != null) {
           drawFromNextDecision();
         }
-        if (ready.isEmpty() && individualId != null) {
+        if (ready.isEmpty() && individualKey != null) {
           endIndividual();
-          individualId = null;
+          individualKey = null;
         }
         return !ready.isEmpty();
       }
@@ -254,7 +274,7 @@ public final class SampleContrasts {
       }
 
       @Override
-      public Row next() {
+      public InternalRow next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
@@ -263,22 +283,22 @@ public final class SampleContrasts {
 
       private void drawFromNextDecision() {
         current.clear();
-        Row first = next;
-        String id = first.getString(individual);
-        Object decisionId = first.get(decision);
+        InternalRow first = next;
+        UTF8String id = first.getUTF8String(individual);
+        Object decisionId = value(first, decision);
         Object lastChoice = null;
         boolean choicesInOrder = true;
         do {
-          choicesInOrder &=
-              lastChoice == null || SparkOrder.compare(next.get(choice), lastChoice) > 0;
-          lastChoice = next.get(choice);
+          Object choiceId = value(next, choice);
+          choicesInOrder &= lastChoice == null || SparkOrder.compare(choiceId, lastChoice) > 0;
+          lastChoice = choiceId;
           current.add(next);
-          next = rows.hasNext() ? rows.next() : null;
+          next = rows.hasNext() ? rows.next().copy() : null;
         } while (next != null
-            && next.get(decision).equals(decisionId)
-            && next.getString(individual).equals(id));
-        if (!id.equals(individualId)) {
-          if (individualId != null) {
+            && value(next, decision).equals(decisionId)
+            && next.getUTF8String(individual).equals(id));
+        if (!id.equals(individualKey)) {
+          if (individualKey != null) {
             endIndividual();
           }
           startIndividual(id, (int) first.getLong(usable));
@@ -287,10 +307,10 @@ public final class SampleContrasts {
         }
         inOrder &= choicesInOrder;
         lastDecision = decisionId;
-        Row chosen = null;
+        InternalRow chosen = null;
         int selectedCount = 0;
         unselected.clear();
-        for (Row r : current) {
+        for (InternalRow r : current) {
           if (r.getBoolean(selected)) {
             chosen = r;
             selectedCount++;
@@ -315,8 +335,9 @@ public final class SampleContrasts {
         }
       }
 
-      private void startIndividual(String id, int usableDecisions) {
-        individualId = id;
+      private void startIndividual(UTF8String id, int usableDecisions) {
+        individualKey = id;
+        individualId = id.toString();
         this.usableDecisions = usableDecisions;
         inOrder = true;
         rank = 0;
@@ -325,22 +346,22 @@ public final class SampleContrasts {
         Arrays.fill(firstDraw, -1);
         nextDraw = new int[n];
         for (int k = n - 1; k >= 0; k--) {
-          int r = Draws.index(usableDecisions, p.seed(), id, 1, k, 0);
+          int r = Draws.index(usableDecisions, p.seed(), individualId, 1, k, 0);
           nextDraw[k] = firstDraw[r];
           firstDraw[r] = k;
         }
       }
 
       private void emitDecision(int draw) {
-        for (Row r : current) {
-          ready.add(copy(r, draw, r.get(choice), draw));
+        for (InternalRow r : current) {
+          ready.add(copy(r, draw, value(r, choice), draw));
         }
       }
 
-      private void emitPairs(Row chosen, int draw) {
+      private void emitPairs(InternalRow chosen, int draw) {
         int a = p.alternativesPerDecision();
         for (int slot = 0; slot < a; slot++) {
-          Row alternative =
+          InternalRow alternative =
               unselected.get(Draws.index(unselected.size(), p.seed(), individualId, 2, draw, slot));
           int pair = (draw - 1) * a + slot + 1;
           ready.add(copy(chosen, pair, 1, draw));
@@ -348,17 +369,17 @@ public final class SampleContrasts {
         }
       }
 
-      private Row copy(Row r, int newDecision, Object newChoice, int draw) {
+      private InternalRow copy(InternalRow r, int newDecision, Object newChoice, int draw) {
         Object[] values = new Object[carried.length + 3];
         for (int i = 0; i < carried.length; i++) {
-          values[i] = r.get(carried[i]);
+          values[i] = value(r, carried[i]);
         }
         values[decisionOut] = newDecision;
         values[choiceOut] = newChoice;
-        values[carried.length] = r.get(decision);
-        values[carried.length + 1] = r.get(choice);
+        values[carried.length] = value(r, decision);
+        values[carried.length + 1] = value(r, choice);
         values[carried.length + 2] = draw;
-        return RowFactory.create(values);
+        return new GenericInternalRow(values);
       }
     }
   }
