@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,6 +27,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 import org.apache.spark.util.LongAccumulator;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.Draws;
+import org.shoal.pipeline.util.InternalRows;
 import org.shoal.pipeline.util.SparkOrder;
 
 /**
@@ -149,13 +149,9 @@ public final class SampleContrasts {
     LongAccumulator misordered =
         choices.sparkSession().sparkContext().longAccumulator("contrasts misordered individuals");
     Sampler sampler = new Sampler(p, streamed.schema(), choices.schema(), misordered);
-    JavaRDD<InternalRow> sampled =
-        streamed.queryExecution().toRdd().toJavaRDD().mapPartitions(sampler);
-    // Scala's private[sql]: public to Java, and the one way from internal rows to a DataFrame
     return new Result(
-        choices
-            .sparkSession()
-            .internalCreateDataFrame(sampled.rdd(), sampler.outputSchema(), false),
+        InternalRows.frame(
+            choices, InternalRows.of(streamed).mapPartitions(sampler), sampler.outputSchema()),
         skipped,
         misordered);
   }
@@ -196,7 +192,7 @@ public final class SampleContrasts {
       selected = streamed.fieldIndex(Cols.SELECTED);
       usable = streamed.fieldIndex(USABLE);
       carried = Arrays.stream(input.fieldNames()).mapToInt(streamed::fieldIndex).toArray();
-      types = Arrays.stream(streamed.fields()).map(StructField::dataType).toArray(DataType[]::new);
+      types = InternalRows.types(streamed);
       decisionOut = input.fieldIndex(Cols.DECISION);
       choiceOut = input.fieldIndex(Cols.CHOICE);
       DataType decisionType = input.fields()[decisionOut].dataType();
@@ -223,9 +219,8 @@ public final class SampleContrasts {
       return new Draw(rows);
     }
 
-    /** A column's value as Spark holds it (null when null). */
     private Object value(InternalRow row, int column) {
-      return row.isNullAt(column) ? null : row.get(column, types[column]);
+      return InternalRows.value(row, column, types[column]);
     }
 
     private final class Draw implements Iterator<InternalRow> {

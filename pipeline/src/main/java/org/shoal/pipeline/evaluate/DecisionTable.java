@@ -25,7 +25,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
@@ -36,12 +35,12 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.h3.ChoiceTable;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.schema.Schemas;
 import org.shoal.pipeline.util.DecisionStream;
+import org.shoal.pipeline.util.InternalRows;
 import org.shoal.pipeline.util.JoinKeys;
 
 /**
@@ -156,22 +155,16 @@ public final class DecisionTable {
     DecisionStream check =
         DecisionStream.register(choices.sparkSession(), "decision table partitions");
     Dataset<Row> streamed = choices.select(plan.streamedColumns().toArray(Column[]::new));
-    DataType[] types =
-        Arrays.stream(streamed.schema().fields())
-            .map(StructField::dataType)
-            .toArray(DataType[]::new);
     JavaRDD<InternalRow> sums =
-        streamed
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
+        InternalRows.of(streamed)
             .mapPartitions(
-                new StreamedSums(plan.modelKinds(), plan.predicates.size(), types, check));
-    // Scala's private[sql]: public to Java, and the one way from internal rows to a DataFrame
+                new StreamedSums(
+                    plan.modelKinds(),
+                    plan.predicates.size(),
+                    InternalRows.types(streamed.schema()),
+                    check));
     Dataset<Row> aggregated =
-        choices
-            .sparkSession()
-            .internalCreateDataFrame(sums.rdd(), plan.aggregated().schema(), false)
+        InternalRows.frame(choices, sums, plan.aggregated().schema())
             .persist(StorageLevel.MEMORY_AND_DISK());
     aggregated.count(); // every partition has reported to the check
     return new Streamed(plan.finish(aggregated), check);
@@ -420,22 +413,20 @@ public final class DecisionTable {
           if (!hasNext()) {
             throw new java.util.NoSuchElementException();
           }
-          Sums sums = new Sums(key(pending, 0), key(pending, 1));
+          Sums sums =
+              new Sums(
+                  InternalRows.copied(pending, 0, types[0]),
+                  InternalRows.copied(pending, 1, types[1]));
           task.decision(sums.individual, sums.decision);
           do {
             sums.add(pending);
             pending = rows.hasNext() ? rows.next() : null;
           } while (pending != null
-              && Objects.equals(key(pending, 0), sums.individual)
-              && Objects.equals(key(pending, 1), sums.decision));
+              && InternalRows.holds(pending, 0, types[0], sums.individual)
+              && InternalRows.holds(pending, 1, types[1], sums.decision));
           return sums.row();
         }
       };
-    }
-
-    /** A column's value, copied out of the reused row (null when null). */
-    private Object key(InternalRow row, int column) {
-      return row.isNullAt(column) ? null : InternalRow.copyValue(row.get(column, types[column]));
     }
 
     /** One decision's sums so far. */
@@ -472,7 +463,7 @@ public final class DecisionTable {
         if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
           carriedTaken = true;
           for (int c = 0; c < carried.length; c++) {
-            carried[c] = key(row, carriedAt + c);
+            carried[c] = InternalRows.copied(row, carriedAt + c, types[carriedAt + c]);
           }
         }
         for (int j = 0; j < kinds.length; j++) {

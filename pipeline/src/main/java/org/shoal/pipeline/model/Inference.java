@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Objects;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -33,10 +31,10 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.NumericType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.util.DecisionStream;
+import org.shoal.pipeline.util.InternalRows;
 
 /**
  * Batch inference: the log-odds of every choice row from a {@link LogOddsScorer}, then the
@@ -203,13 +201,10 @@ public final class Inference {
             featureColumns,
             in.fieldIndex(Cols.INDIVIDUAL),
             in.fieldIndex(Cols.DECISION),
-            Arrays.stream(in.fields()).map(StructField::dataType).toArray(DataType[]::new),
+            InternalRows.types(in),
             check);
-    JavaRDD<InternalRow> scored =
-        choices.queryExecution().toRdd().toJavaRDD().mapPartitions(softmax);
-    // Scala's private[sql]: public to Java, and the one way from internal rows to a DataFrame
     return new Streamed(
-        choices.sparkSession().internalCreateDataFrame(scored.rdd(), out, false), check);
+        InternalRows.frame(choices, InternalRows.of(choices).mapPartitions(softmax), out), check);
   }
 
   /**
@@ -283,15 +278,15 @@ public final class Inference {
           block.clear();
           decisionEnds.clear();
           while (block.size() < BLOCK && pending != null) {
-            Object id = key(pending, individual);
-            Object d = key(pending, decision);
+            Object id = InternalRows.copied(pending, individual, types[individual]);
+            Object d = InternalRows.copied(pending, decision, types[decision]);
             task.decision(id, d);
             do {
               block.add(pending);
               pending = rows.hasNext() ? rows.next().copy() : null;
             } while (pending != null
-                && Objects.equals(key(pending, individual), id)
-                && Objects.equals(key(pending, decision), d));
+                && InternalRows.holds(pending, individual, types[individual], id)
+                && InternalRows.holds(pending, decision, types[decision], d));
             decisionEnds.add(block.size());
           }
           ready = score();
@@ -359,15 +354,10 @@ public final class Inference {
           }
           return Decisions.missingFeature(
               String.join("', '", names),
-              String.valueOf(key(row, decision)),
-              String.valueOf(key(row, individual)));
+              String.valueOf(InternalRows.value(row, decision, types[decision])),
+              String.valueOf(InternalRows.value(row, individual, types[individual])));
         }
       };
-    }
-
-    /** A column's value, copied out of the row (null when null). */
-    private Object key(InternalRow row, int column) {
-      return row.isNullAt(column) ? null : InternalRow.copyValue(row.get(column, types[column]));
     }
 
     /** A feature's value as a double, as {@link Number#doubleValue()} of its Java value. */
