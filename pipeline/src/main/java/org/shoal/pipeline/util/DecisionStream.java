@@ -1,16 +1,11 @@
 package org.shoal.pipeline.util;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.spark.TaskContext;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;
 
@@ -40,48 +35,9 @@ public final class DecisionStream implements Serializable {
   }
 
   /**
-   * A partition's rows as decisions, in their order: each a run of rows with one individual (at
-   * column {@code individual}) and decision (at {@code decision}), told to this check as it begins;
-   * the partition is reported once its rows are over. Called in the task.
-   */
-  public Iterator<List<Row>> decisions(Iterator<Row> rows, int individual, int decision) {
-    Task task = task();
-    return new Iterator<>() {
-      private Row pending = rows.hasNext() ? rows.next() : null;
-
-      @Override
-      public boolean hasNext() {
-        if (pending == null) {
-          task.end();
-          return false;
-        }
-        return true;
-      }
-
-      @Override
-      public List<Row> next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Object id = pending.get(individual);
-        Object d = pending.get(decision);
-        task.decision(id, d);
-        List<Row> run = new ArrayList<>();
-        do {
-          run.add(pending);
-          pending = rows.hasNext() ? rows.next() : null;
-        } while (pending != null
-            && Objects.equals(pending.get(individual), id)
-            && Objects.equals(pending.get(decision), d));
-        return run;
-      }
-    };
-  }
-
-  /**
-   * A tracker for one task that reads its rows itself (for passes over Spark's internal rows): tell
-   * it each decision as it begins, with keys as Java or Spark values, then end it. Called in the
-   * task.
+   * The tracker of one task's pass: tell it each decision (a run of rows with one individual and
+   * decision) as it begins, with its keys as Java or Spark values (copies that outlive the row),
+   * then end it once the partition's rows are over. Called in the task.
    */
   public Task task() {
     return new Task();
