@@ -394,36 +394,21 @@ public final class DecisionTable {
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      DecisionStream.Task task = check.task();
+      Iterator<List<InternalRow>> decisions = check.decisions(rows, 0, 1, types);
       return new Iterator<>() {
-        // The scan reuses its row: only copies of its values outlive the next call.
-        private InternalRow pending = rows.hasNext() ? rows.next() : null;
-
         @Override
         public boolean hasNext() {
-          if (pending == null) {
-            task.end();
-            return false;
-          }
-          return true;
+          return decisions.hasNext();
         }
 
         @Override
         public InternalRow next() {
-          if (!hasNext()) {
-            throw new java.util.NoSuchElementException();
-          }
+          List<InternalRow> run = decisions.next();
           Sums sums =
               new Sums(
-                  InternalRows.copied(pending, 0, types[0]),
-                  InternalRows.copied(pending, 1, types[1]));
-          task.decision(sums.individual, sums.decision);
-          do {
-            sums.add(pending);
-            pending = rows.hasNext() ? rows.next() : null;
-          } while (pending != null
-              && InternalRows.holds(pending, 0, types[0], sums.individual)
-              && InternalRows.holds(pending, 1, types[1], sums.decision));
+                  InternalRows.value(run.get(0), 0, types[0]),
+                  InternalRows.value(run.get(0), 1, types[1]));
+          run.forEach(sums::add);
           return sums.row();
         }
       };
@@ -463,7 +448,7 @@ public final class DecisionTable {
         if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
           carriedTaken = true;
           for (int c = 0; c < carried.length; c++) {
-            carried[c] = InternalRows.copied(row, carriedAt + c, types[carriedAt + c]);
+            carried[c] = InternalRows.value(row, carriedAt + c, types[carriedAt + c]);
           }
         }
         for (int j = 0; j < kinds.length; j++) {

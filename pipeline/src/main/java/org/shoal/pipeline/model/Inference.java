@@ -243,12 +243,10 @@ public final class Inference {
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      DecisionStream.Task task = check.task();
+      Iterator<List<InternalRow>> decisions = check.decisions(rows, individual, decision, types);
       return new Iterator<>() {
         private final List<InternalRow> block = new ArrayList<>();
         private final List<Integer> decisionEnds = new ArrayList<>();
-        // the scan reuses its row: the block holds copies
-        private InternalRow pending = rows.hasNext() ? rows.next().copy() : null;
         private InternalRow[] ready = new InternalRow[0];
         private int next;
 
@@ -257,8 +255,7 @@ public final class Inference {
           if (next < ready.length) {
             return true;
           }
-          if (pending == null) {
-            task.end();
+          if (!decisions.hasNext()) {
             return false;
           }
           fill();
@@ -277,16 +274,8 @@ public final class Inference {
         private void fill() {
           block.clear();
           decisionEnds.clear();
-          while (block.size() < BLOCK && pending != null) {
-            Object id = InternalRows.copied(pending, individual, types[individual]);
-            Object d = InternalRows.copied(pending, decision, types[decision]);
-            task.decision(id, d);
-            do {
-              block.add(pending);
-              pending = rows.hasNext() ? rows.next().copy() : null;
-            } while (pending != null
-                && InternalRows.holds(pending, individual, types[individual], id)
-                && InternalRows.holds(pending, decision, types[decision], d));
+          while (block.size() < BLOCK && decisions.hasNext()) {
+            block.addAll(decisions.next());
             decisionEnds.add(block.size());
           }
           ready = score();

@@ -1,12 +1,18 @@
 package org.shoal.pipeline.util;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
@@ -35,16 +41,48 @@ public final class DecisionStream implements Serializable {
   }
 
   /**
-   * The tracker of one task's pass: tell it each decision (a run of rows with one individual and
-   * decision) as it begins, with its keys as Java or Spark values (copies that outlive the row),
-   * then end it once the partition's rows are over. Called in the task.
+   * A partition's internal rows as decisions, in their order: each a run of rows with one
+   * individual (at column {@code individual}) and decision (at {@code decision}), copied out of the
+   * scan's reused row and told to this check as it begins; the partition is reported once its rows
+   * are over. Called in the task.
    */
-  public Task task() {
-    return new Task();
+  public Iterator<List<InternalRow>> decisions(
+      Iterator<InternalRow> rows, int individual, int decision, DataType[] types) {
+    Task task = new Task();
+    return new Iterator<>() {
+      private InternalRow pending = rows.hasNext() ? rows.next().copy() : null;
+
+      @Override
+      public boolean hasNext() {
+        if (pending == null) {
+          task.end();
+          return false;
+        }
+        return true;
+      }
+
+      @Override
+      public List<InternalRow> next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Object id = InternalRows.value(pending, individual, types[individual]);
+        Object d = InternalRows.value(pending, decision, types[decision]);
+        task.decision(id, d);
+        List<InternalRow> run = new ArrayList<>();
+        do {
+          run.add(pending);
+          pending = rows.hasNext() ? rows.next().copy() : null;
+        } while (pending != null
+            && InternalRows.holds(pending, individual, types[individual], id)
+            && InternalRows.holds(pending, decision, types[decision], d));
+        return run;
+      }
+    };
   }
 
   /** One task's decisions: their order and their individuals. */
-  public final class Task {
+  private final class Task {
     private Object lastIndividual;
     private Object lastDecision;
     private boolean ordered = true;
@@ -55,7 +93,7 @@ public final class DecisionStream implements Serializable {
     private Task() {}
 
     /** A run of rows of this decision begins. */
-    public void decision(Object individual, Object decision) {
+    void decision(Object individual, Object decision) {
       if (individual == null || decision == null) {
         ordered = false;
       } else if (count > 0 && !after(individual, decision)) {
@@ -78,7 +116,7 @@ public final class DecisionStream implements Serializable {
     }
 
     /** The task's rows are over: reports them (once; an empty partition reports nothing). */
-    public void end() {
+    void end() {
       if (!ended && count > 0) {
         partitions.add(
             new Report(TaskContext.getPartitionId(), ordered, Arrays.copyOf(individuals, count)));

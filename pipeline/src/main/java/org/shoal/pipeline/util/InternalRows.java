@@ -40,11 +40,6 @@ public final class InternalRows {
     return row.isNullAt(column) ? null : row.get(column, type);
   }
 
-  /** A column's value copied out of the row, null when null. */
-  public static Object copied(InternalRow row, int column, DataType type) {
-    return row.isNullAt(column) ? null : InternalRow.copyValue(row.get(column, type));
-  }
-
   /** Whether a column holds {@code value} (null: is null), without copying it. */
   public static boolean holds(InternalRow row, int column, DataType type, Object value) {
     return row.isNullAt(column) ? value == null : row.get(column, type).equals(value);
