@@ -394,51 +394,59 @@ public final class DecisionTable {
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      Iterator<List<InternalRow>> decisions = check.decisions(rows, 0, 1, types);
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return decisions.hasNext();
-        }
-
-        @Override
-        public InternalRow next() {
-          List<InternalRow> run = decisions.next();
-          Sums sums =
-              new Sums(
-                  InternalRows.value(run.get(0), 0, types[0]),
-                  InternalRows.value(run.get(0), 1, types[1]));
-          run.forEach(sums::add);
-          return sums.row();
-        }
-      };
+      return check.folded(rows, 0, 1, types, new Sums());
     }
 
-    /** One decision's sums so far. */
-    private final class Sums {
-      final Object individual;
-      final Object decision;
-      long selected;
-      long m;
-      int hasStay;
-      int stayed;
-      final long[] missing = new long[kinds.length];
-      final long[] n = new long[subsets];
-      final int[] in = new int[subsets];
-      final int[] stayIn = new int[subsets];
-      final double[][] a = new double[kinds.length][subsets];
-      final double[][] b = new double[kinds.length][subsets];
-      final boolean[][] hasA = new boolean[kinds.length][subsets];
-      final boolean[][] hasB = new boolean[kinds.length][subsets];
-      final Object[] carried = new Object[types.length - carriedAt];
-      boolean carriedTaken;
+    /**
+     * One decision's sums, reset as each decision begins; model j's in subset k at {@code j *
+     * subsets + k}.
+     */
+    private final class Sums implements DecisionStream.Fold<InternalRow> {
+      private final int models = kinds.length;
+      private final int scored = (int) Arrays.stream(valueAt).filter(at -> at >= 0).count();
+      private final int probabilities =
+          (int) Arrays.stream(kinds).filter(k -> k == Kind.PROBABILITY).count();
+      private final int width =
+          6 + probabilities + subsets * (3 + 2 * scored) + types.length - carriedAt;
+      private Object individual;
+      private Object decision;
+      private long selected;
+      private long m;
+      private int hasStay;
+      private int stayed;
+      private final long[] missing = new long[models];
+      private final long[] n = new long[subsets];
+      private final int[] in = new int[subsets];
+      private final int[] stayIn = new int[subsets];
+      private final double[] a = new double[models * subsets];
+      private final double[] b = new double[models * subsets];
+      private final boolean[] hasA = new boolean[models * subsets];
+      private final boolean[] hasB = new boolean[models * subsets];
+      private final Object[] carried = new Object[types.length - carriedAt];
+      private boolean carriedTaken;
 
-      Sums(Object individual, Object decision) {
+      @Override
+      public void begin(Object individual, Object decision) {
         this.individual = individual;
         this.decision = decision;
+        selected = 0;
+        m = 0;
+        hasStay = 0;
+        stayed = 0;
+        Arrays.fill(missing, 0);
+        Arrays.fill(n, 0);
+        Arrays.fill(in, 0);
+        Arrays.fill(stayIn, 0);
+        Arrays.fill(a, 0.0);
+        Arrays.fill(b, 0.0);
+        Arrays.fill(hasA, false);
+        Arrays.fill(hasB, false);
+        Arrays.fill(carried, null);
+        carriedTaken = false;
       }
 
-      void add(InternalRow row) {
+      @Override
+      public void add(InternalRow row) {
         boolean isSelected = row.getBoolean(2);
         boolean stays = !row.isNullAt(3) && row.getBoolean(3);
         selected += isSelected ? 1 : 0;
@@ -448,10 +456,11 @@ public final class DecisionTable {
         if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
           carriedTaken = true;
           for (int c = 0; c < carried.length; c++) {
-            carried[c] = InternalRows.value(row, carriedAt + c, types[carriedAt + c]);
+            Object value = InternalRows.value(row, carriedAt + c, types[carriedAt + c]);
+            carried[c] = value == null ? null : InternalRow.copyValue(value); // the row is reused
           }
         }
-        for (int j = 0; j < kinds.length; j++) {
+        for (int j = 0; j < models; j++) {
           if (kinds[j] == Kind.PROBABILITY && row.isNullAt(valueAt[j])) {
             missing[j]++;
           }
@@ -463,45 +472,53 @@ public final class DecisionTable {
           n[k]++;
           in[k] |= isSelected ? 1 : 0;
           stayIn[k] |= stays ? 1 : 0;
-          for (int j = 0; j < kinds.length; j++) {
+          for (int j = 0; j < models; j++) {
             if (valueAt[j] < 0 || row.isNullAt(valueAt[j])) {
               continue;
             }
             double v = row.getDouble(valueAt[j]);
+            int at = j * subsets + k;
             if (isSelected) {
-              a[j][k] = (hasA[j][k] ? a[j][k] : 0.0) + v;
-              hasA[j][k] = true;
+              a[at] += v; // from 0, as Spark's sum
+              hasA[at] = true;
             }
             // Spark's exp is StrictMath's
-            b[j][k] =
-                (hasB[j][k] ? b[j][k] : 0.0) + (kinds[j] == Kind.LOG_ODDS ? StrictMath.exp(v) : v);
-            hasB[j][k] = true;
+            b[at] += kinds[j] == Kind.LOG_ODDS ? StrictMath.exp(v) : v;
+            hasB[at] = true;
           }
         }
       }
 
       /** The decision's row, in the columns of {@link Plan#aggregated()}. */
-      InternalRow row() {
-        List<Object> values =
-            new ArrayList<>(Arrays.asList(individual, decision, selected, m, hasStay, stayed));
-        for (int j = 0; j < kinds.length; j++) {
+      @Override
+      public InternalRow end() {
+        Object[] values = new Object[width];
+        int i = 0;
+        values[i++] = individual;
+        values[i++] = decision;
+        values[i++] = selected;
+        values[i++] = m;
+        values[i++] = hasStay;
+        values[i++] = stayed;
+        for (int j = 0; j < models; j++) {
           if (kinds[j] == Kind.PROBABILITY) {
-            values.add(missing[j]);
+            values[i++] = missing[j];
           }
         }
         for (int k = 0; k < subsets; k++) {
-          values.add(n[k]);
-          values.add(in[k]);
-          values.add(stayIn[k]);
-          for (int j = 0; j < kinds.length; j++) {
+          values[i++] = n[k];
+          values[i++] = in[k];
+          values[i++] = stayIn[k];
+          for (int j = 0; j < models; j++) {
             if (valueAt[j] >= 0) {
-              values.add(hasA[j][k] ? a[j][k] : null);
-              values.add(hasB[j][k] ? b[j][k] : null);
+              int at = j * subsets + k;
+              values[i++] = hasA[at] ? a[at] : null;
+              values[i++] = hasB[at] ? b[at] : null;
             }
           }
         }
-        values.addAll(Arrays.asList(carried));
-        return new GenericInternalRow(values.toArray());
+        System.arraycopy(carried, 0, values, i, carried.length);
+        return new GenericInternalRow(values);
       }
     }
   }

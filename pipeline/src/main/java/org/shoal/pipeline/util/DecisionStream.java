@@ -41,16 +41,33 @@ public final class DecisionStream implements Serializable {
   }
 
   /**
-   * A partition's internal rows as decisions, in their order: each a run of rows with one
-   * individual (at column {@code individual}) and decision (at {@code decision}), copied out of the
-   * scan's reused row and told to this check as it begins; the partition is reported once its rows
-   * are over. Called in the task.
+   * Folds one decision's rows as they stream past: {@link #begin} with the decision's keys, {@link
+   * #add} for each of its rows (the scan's row, valid only during the call), then {@link #end} for
+   * what the decision gives.
    */
-  public Iterator<List<InternalRow>> decisions(
-      Iterator<InternalRow> rows, int individual, int decision, DataType[] types) {
+  public interface Fold<T> {
+    void begin(Object individual, Object decision);
+
+    void add(InternalRow row);
+
+    T end();
+  }
+
+  /**
+   * A partition's internal rows folded decision by decision, in their order: each decision a run of
+   * rows with one individual (at column {@code individual}) and decision (at {@code decision}),
+   * told to this check as it begins; the partition is reported once its rows are over. Only the
+   * keys are copied out of the scan's reused row. Called in the task.
+   */
+  public <T> Iterator<T> folded(
+      Iterator<InternalRow> rows, int individual, int decision, DataType[] types, Fold<T> fold) {
     Task task = new Task();
+    InternalRows.Key individuals = new InternalRows.Key(individual, types[individual]);
+    InternalRows.Key decisions = new InternalRows.Key(decision, types[decision]);
     return new Iterator<>() {
-      private InternalRow pending = rows.hasNext() ? rows.next().copy() : null;
+      // the first row of the next decision, still the scan's: the scan is not advanced before it
+      // has been added
+      private InternalRow pending = rows.hasNext() ? rows.next() : null;
 
       @Override
       public boolean hasNext() {
@@ -62,23 +79,52 @@ public final class DecisionStream implements Serializable {
       }
 
       @Override
-      public List<InternalRow> next() {
+      public T next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        Object id = InternalRows.value(pending, individual, types[individual]);
-        Object d = InternalRows.value(pending, decision, types[decision]);
+        Object id = individuals.copy(pending);
+        Object d = decisions.copy(pending);
         task.decision(id, d);
-        List<InternalRow> run = new ArrayList<>();
+        fold.begin(id, d);
         do {
-          run.add(pending);
-          pending = rows.hasNext() ? rows.next().copy() : null;
-        } while (pending != null
-            && InternalRows.holds(pending, individual, types[individual], id)
-            && InternalRows.holds(pending, decision, types[decision], d));
-        return run;
+          fold.add(pending);
+          pending = rows.hasNext() ? rows.next() : null;
+        } while (pending != null && individuals.holds(pending, id) && decisions.holds(pending, d));
+        return fold.end();
       }
     };
+  }
+
+  /**
+   * A partition's internal rows as decisions, in their order ({@link #folded}), each a list of its
+   * rows copied out of the scan.
+   */
+  public Iterator<List<InternalRow>> decisions(
+      Iterator<InternalRow> rows, int individual, int decision, DataType[] types) {
+    return folded(
+        rows,
+        individual,
+        decision,
+        types,
+        new Fold<>() {
+          private List<InternalRow> run;
+
+          @Override
+          public void begin(Object individual, Object decision) {
+            run = new ArrayList<>();
+          }
+
+          @Override
+          public void add(InternalRow row) {
+            run.add(row.copy());
+          }
+
+          @Override
+          public List<InternalRow> end() {
+            return run;
+          }
+        });
   }
 
   /** One task's decisions: their order and their individuals. */

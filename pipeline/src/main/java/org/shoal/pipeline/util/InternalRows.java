@@ -6,6 +6,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -40,8 +43,39 @@ public final class InternalRows {
     return row.isNullAt(column) ? null : row.get(column, type);
   }
 
-  /** Whether a column holds {@code value} (null: is null), without copying it. */
-  public static boolean holds(InternalRow row, int column, DataType type, Object value) {
-    return row.isNullAt(column) ? value == null : row.get(column, type).equals(value);
+  /**
+   * One key column of a scan's reused rows: its value copied out to outlive the row, and compared
+   * in place, without boxing or copying (a pass checks every row's keys).
+   */
+  public static final class Key {
+    private final int column;
+    private final DataType type;
+
+    public Key(int column, DataType type) {
+      this.column = column;
+      this.type = type;
+    }
+
+    /** The row's value, null when null, copied to outlive the row. */
+    public Object copy(InternalRow row) {
+      return row.isNullAt(column) ? null : InternalRow.copyValue(row.get(column, type));
+    }
+
+    /** Whether the row holds {@code value} (null: is null). */
+    public boolean holds(InternalRow row, Object value) {
+      if (row.isNullAt(column) || value == null) {
+        return row.isNullAt(column) && value == null;
+      }
+      if (type instanceof IntegerType) {
+        return row.getInt(column) == (Integer) value;
+      }
+      if (type instanceof LongType) {
+        return row.getLong(column) == (Long) value;
+      }
+      if (type instanceof StringType) {
+        return row.getUTF8String(column).equals(value);
+      }
+      return row.get(column, type).equals(value);
+    }
   }
 }
