@@ -378,6 +378,9 @@ public final class DecisionTable {
     private final int inAt;
     private final int carriedAt;
 
+    /** The columns of a decision's row ({@link Plan#aggregated()}). */
+    private final int width;
+
     StreamedSums(Kind[] kinds, int subsets, DataType[] types, DecisionStream check) {
       this.kinds = kinds;
       this.subsets = subsets;
@@ -390,6 +393,8 @@ public final class DecisionTable {
       }
       inAt = 4 + scored;
       carriedAt = inAt + subsets;
+      int probabilities = (int) Arrays.stream(kinds).filter(k -> k == Kind.PROBABILITY).count();
+      width = 6 + probabilities + subsets * (3 + 2 * scored) + types.length - carriedAt;
     }
 
     @Override
@@ -403,11 +408,6 @@ public final class DecisionTable {
      */
     private final class Sums implements DecisionStream.Fold<InternalRow> {
       private final int models = kinds.length;
-      private final int scored = (int) Arrays.stream(valueAt).filter(at -> at >= 0).count();
-      private final int probabilities =
-          (int) Arrays.stream(kinds).filter(k -> k == Kind.PROBABILITY).count();
-      private final int width =
-          6 + probabilities + subsets * (3 + 2 * scored) + types.length - carriedAt;
       private Object individual;
       private Object decision;
       private long selected;
@@ -423,7 +423,14 @@ public final class DecisionTable {
       private final boolean[] hasA = new boolean[models * subsets];
       private final boolean[] hasB = new boolean[models * subsets];
       private final Object[] carried = new Object[types.length - carriedAt];
+      private final InternalRows.Key[] carriedColumns = new InternalRows.Key[carried.length];
       private boolean carriedTaken;
+
+      Sums() {
+        for (int c = 0; c < carried.length; c++) {
+          carriedColumns[c] = new InternalRows.Key(carriedAt + c, types[carriedAt + c]);
+        }
+      }
 
       @Override
       public void begin(Object individual, Object decision) {
@@ -456,8 +463,7 @@ public final class DecisionTable {
         if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)
           carriedTaken = true;
           for (int c = 0; c < carried.length; c++) {
-            Object value = InternalRows.value(row, carriedAt + c, types[carriedAt + c]);
-            carried[c] = value == null ? null : InternalRow.copyValue(value); // the row is reused
+            carried[c] = carriedColumns[c].copy(row); // the row is reused
           }
         }
         for (int j = 0; j < models; j++) {

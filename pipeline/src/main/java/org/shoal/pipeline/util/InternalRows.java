@@ -44,8 +44,8 @@ public final class InternalRows {
   }
 
   /**
-   * One key column of a scan's reused rows: its value copied out to outlive the row, and compared
-   * in place, without boxing or copying (a pass checks every row's keys).
+   * One column of a scan's reused rows: its value copied out to outlive the row, and compared in
+   * place, without boxing or copying (a pass checks every row's keys).
    */
   public static final class Key {
     private final int column;
