@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shaded jar on a real Spark standalone cluster: a master and two workers on 127.0.0.1, started
- * from the jar itself. `shoal run` submitted to it gives the same metrics as local mode, and still
- * completes when one worker is killed during inference.
+ * from the jar itself. `shoal run` submitted to it still completes when one worker is killed during
+ * inference, and gives the same metrics as a run in local mode that was killed during training and
+ * run again.
  */
 class ITStandaloneCluster {
   private static final Path JAR =
@@ -103,13 +104,11 @@ class ITStandaloneCluster {
   }
 
   /**
-   * `shoal run` killed (SIGKILL) during training, then run again, ends with the uninterrupted run's
-   * metrics.
+   * `shoal run` in local mode, killed (SIGKILL) during training and run again: the second run
+   * redoes training on, and leaves the finished stages as they are.
    */
-  private void killedAndResumedRunEqualsAnUninterruptedOne(String jar, Path uninterrupted)
-      throws Exception {
-    Path work = dir.resolve("killed");
-    Path log = dir.resolve("killed.log");
+  private void runKilledInTrainingThenResumed(String jar, Path work) throws Exception {
+    Path log = dir.resolve("local.log");
     List<String> command =
         List.of(
             "-jar", jar, "run", "--conf", conf(work).toString(), "-Dshoal.spark.master=local[2]");
@@ -127,12 +126,9 @@ class ITStandaloneCluster {
     assertThat(second.exitValue()).as(out).isZero();
     assertThat(out)
         .contains("stage simulate: unchanged")
+        .contains("stage contrasts: unchanged")
         .contains("[run] stage train")
         .contains("published");
-    assertThat(Files.readString(work.resolve("evaluate/metrics.csv")))
-        .isEqualTo(
-            Files.readString(uninterrupted.resolve("evaluate/metrics.csv"))
-                .replace(uninterrupted.toString(), work.toString()));
   }
 
   /**
@@ -178,7 +174,7 @@ class ITStandaloneCluster {
   }
 
   @Test
-  void aRunOnTwoWorkersEqualsLocalModeAndSurvivesLosingAWorker() throws Exception {
+  void aRunOnTwoWorkersSurvivesLosingAWorkerAndEqualsAKilledAndResumedLocalRun() throws Exception {
     assertThat(JAR).as("the shaded jar (mvn package)").isRegularFile();
     Path home = dir.resolve("spark-home");
     Files.createDirectories(home.resolve("jars"));
@@ -229,18 +225,6 @@ class ITStandaloneCluster {
       awaitLine(log, "Successfully registered with master", 60);
     }
 
-    Path localWork = dir.resolve("local");
-    Process local =
-        start(
-            List.of(
-                "-jar",
-                jar,
-                "run",
-                "--conf",
-                conf(localWork).toString(),
-                "-Dshoal.spark.master=local[2]"),
-            dir.resolve("local.log"));
-
     Path clusterWork = dir.resolve("cluster");
     Process cluster =
         start(
@@ -282,18 +266,18 @@ class ITStandaloneCluster {
                 throw new java.io.UncheckedIOException(e);
               }
             });
+    // Meanwhile in local mode: a run killed in training and resumed, whose outputs the notebooks
+    // read.
+    Path localWork = dir.resolve("local");
+    runKilledInTrainingThenResumed(jar, localWork);
+    executeNotebooks(localWork);
+
     assertThat(cluster.waitFor(15, TimeUnit.MINUTES)).as("cluster run finished").isTrue();
     reader.get(1, TimeUnit.MINUTES);
     assertThat(cluster.exitValue()).as(clusterOut.toString()).isZero();
     assertThat(workers.get(1).isAlive()).as("worker 2 was killed during the run").isFalse();
     assertThat(clusterOut).contains("[infer] scoring").contains("7 of 7 stages ran");
     awaitLine(masterLog, "Removing worker", 60);
-
-    assertThat(local.waitFor(15, TimeUnit.MINUTES)).isTrue();
-    assertThat(local.exitValue()).as(Files.readString(dir.resolve("local.log"))).isZero();
-
-    executeNotebooks(localWork);
-    killedAndResumedRunEqualsAnUninterruptedOne(jar, localWork);
 
     List<String> a = Files.readAllLines(localWork.resolve("evaluate/metrics.csv"));
     List<String> b = Files.readAllLines(clusterWork.resolve("evaluate/metrics.csv"));
