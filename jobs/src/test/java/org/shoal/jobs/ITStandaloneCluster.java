@@ -105,7 +105,7 @@ class ITStandaloneCluster {
 
   /**
    * `shoal run` in local mode, killed (SIGKILL) during training and run again: the second run
-   * redoes training on, and leaves the finished stages as they are.
+   * redoes training and the stages after it, and leaves the finished stages as they are.
    */
   private void runKilledInTrainingThenResumed(String jar, Path work) throws Exception {
     Path log = dir.resolve("local.log");

@@ -226,7 +226,12 @@ public final class DecisionTable {
       predicates.values().forEach(p -> in.add(coalesce(p, lit(false))));
       selected = coalesce(col(Cols.SELECTED), lit(false));
       cells = names.containsAll(List.of(Cols.CELL, Cols.ORIGIN_CELL));
-      stays = cells ? col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL)) : lit(false);
+      // Only the stay-put-rate baseline asks which choice is staying: comparing two strings on
+      // every choice row is most of the cost of reading a contrast table otherwise.
+      stays =
+          cells && models.stream().anyMatch(m -> m instanceof StayPutRate)
+              ? col(Cols.CELL).equalTo(col(Cols.ORIGIN_CELL))
+              : lit(false);
     }
 
     /** Per decision, by a hash aggregation and a join with the selected rows. */
