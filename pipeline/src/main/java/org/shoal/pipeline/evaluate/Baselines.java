@@ -59,9 +59,9 @@ public final class Baselines {
    * The distance baseline: an exact conditional logit on distance, distance² and staying put,
    * fitted on the training decisions (null when there are none). Beyond {@code maxDecisions}
    * training decisions it is fitted on a seeded sample of that many (by a hash of individual and
-   * decision): three coefficients need no more. Those decisions are fitted on the driver, where
-   * each Newton step is a loop over them instead of a Spark job (a few megabytes: 50 000 decisions
-   * of about 20 choices and 3 features).
+   * decision): three coefficients need no more. Those decisions are collected and fitted on the
+   * driver, where each Newton step is a loop over them instead of a Spark job (a few megabytes: 50
+   * 000 decisions of about 20 choices and 3 features).
    */
   public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions, long maxDecisions) {
     Dataset<Row> train = predictions.filter(Split.TRAIN.rows());
@@ -79,7 +79,7 @@ public final class Baselines {
       train = train.filter(u.lt(share));
     }
     return ConditionalLogit.fitInMemory(
-        ConditionalLogit.decisions(withDistanceFeatures(train), DISTANCE_FEATURES).collect(),
+        ConditionalLogit.collectDecisions(withDistanceFeatures(train), DISTANCE_FEATURES),
         DISTANCE_FEATURES,
         1e-6,
         200);

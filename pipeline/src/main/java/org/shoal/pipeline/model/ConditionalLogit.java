@@ -1,6 +1,5 @@
 package org.shoal.pipeline.model;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.struct;
@@ -12,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -27,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.util.SparkOrder;
 import scala.Tuple2;
 
 /**
@@ -238,52 +239,101 @@ public final class ConditionalLogit {
    * fails naming it.
    */
   public static JavaRDD<Decision> decisions(Dataset<Row> choices, List<String> features) {
-    List<Column> values = new ArrayList<>();
-    for (String f : features) {
-      values.add(col("`" + f + "`").cast("double"));
-    }
-    Column row =
-        struct(
-            col(Cols.CHOICE).as("c"),
-            col(Cols.SELECTED).as("s"),
-            array(values.toArray(Column[]::new)).as("x"));
+    List<Column> fields = new ArrayList<>(List.of(col(Cols.CHOICE), col(Cols.SELECTED)));
+    fields.addAll(featureValues(features));
     return choices
         .groupBy(col(Cols.INDIVIDUAL).cast("string").as(Cols.INDIVIDUAL), col(Cols.DECISION))
-        .agg(collect_list(row).as("rows"))
+        .agg(collect_list(struct(fields.toArray(Column[]::new))).as("rows"))
         .javaRDD()
-        .map(ConditionalLogit::decision);
+        .map(
+            r -> {
+              List<Row> rows = new ArrayList<>(r.getList(2));
+              rows.sort((a, b) -> compareIds(a.get(0), b.get(0)));
+              return decision(r.getString(0), r.get(1), rows, 1);
+            });
   }
 
-  private static Decision decision(Row r) {
-    List<Row> rows = new ArrayList<>(r.getList(2));
+  /**
+   * {@link #decisions} on the driver, in order of individual, decision and choice: the choices'
+   * narrow rows are collected and grouped here, without the shuffle that grouping them in Spark
+   * takes (for tables that fit in memory: evaluate's distance baseline, at most some ten thousand
+   * decisions).
+   */
+  public static List<Decision> collectDecisions(Dataset<Row> choices, List<String> features) {
+    List<Column> columns =
+        new ArrayList<>(
+            List.of(
+                col(Cols.INDIVIDUAL).cast("string"),
+                col(Cols.DECISION),
+                col(Cols.CHOICE),
+                col(Cols.SELECTED)));
+    columns.addAll(featureValues(features));
+    List<Row> rows =
+        new ArrayList<>(choices.select(columns.toArray(Column[]::new)).collectAsList());
     rows.sort(
-        (a, b) -> Integer.compare(((Number) a.get(0)).intValue(), ((Number) b.get(0)).intValue()));
-    double[][] x = new double[rows.size()][];
+        (a, b) -> {
+          int c = compareIds(a.get(0), b.get(0));
+          c = c != 0 ? c : compareIds(a.get(1), b.get(1));
+          return c != 0 ? c : compareIds(a.get(2), b.get(2));
+        });
+    List<Decision> decisions = new ArrayList<>();
+    int start = 0;
+    for (int i = 1; i <= rows.size(); i++) {
+      if (i == rows.size()
+          || !Objects.equals(rows.get(i).get(0), rows.get(start).get(0))
+          || !Objects.equals(rows.get(i).get(1), rows.get(start).get(1))) {
+        Row first = rows.get(start);
+        decisions.add(decision(first.getString(0), first.get(1), rows.subList(start, i), 3));
+        start = i;
+      }
+    }
+    return decisions;
+  }
+
+  private static List<Column> featureValues(List<String> features) {
+    return features.stream().map(f -> col("`" + f + "`").cast("double")).toList();
+  }
+
+  /** Ids in Spark's order: numbers by value, others by their text, nulls first. */
+  private static int compareIds(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : -1) : 1;
+    }
+    return a instanceof Number && b instanceof Number
+        ? SparkOrder.compare(a, b)
+        : SparkOrder.compare(a.toString(), b.toString());
+  }
+
+  /**
+   * One decision from its choices' rows, in choice order: whether selected at column {@code at},
+   * the feature values in the columns after it.
+   */
+  private static Decision decision(String individual, Object id, List<Row> choices, int at) {
+    double[][] x = new double[choices.size()][];
     int selected = -1;
-    for (int j = 0; j < rows.size(); j++) {
-      Row c = rows.get(j);
-      List<Object> v = c.getList(2);
-      x[j] = new double[v.size()];
-      for (int k = 0; k < v.size(); k++) {
-        if (v.get(k) == null) {
+    for (int j = 0; j < choices.size(); j++) {
+      Row c = choices.get(j);
+      x[j] = new double[c.length() - at - 1];
+      for (int k = 0; k < x[j].length; k++) {
+        if (c.isNullAt(at + 1 + k)) {
           throw new IllegalArgumentException(
               "decision "
-                  + r.get(1)
+                  + id
                   + " of individual '"
-                  + r.getString(0)
+                  + individual
                   + "' has a missing feature value (feature "
                   + (k + 1)
                   + ")");
         }
-        x[j][k] = ((Number) v.get(k)).doubleValue();
+        x[j][k] = c.getDouble(at + 1 + k);
       }
-      if (!c.isNullAt(1) && c.getBoolean(1)) {
+      if (!c.isNullAt(at) && c.getBoolean(at)) {
         if (selected >= 0) {
           throw new IllegalArgumentException(
               "decision "
-                  + r.get(1)
+                  + id
                   + " of individual '"
-                  + r.getString(0)
+                  + individual
                   + "' has more than one selected choice");
         }
         selected = j;
@@ -291,13 +341,9 @@ public final class ConditionalLogit {
     }
     if (selected < 0) {
       throw new IllegalArgumentException(
-          "decision "
-              + r.get(1)
-              + " of individual '"
-              + r.getString(0)
-              + "' has no selected choice");
+          "decision " + id + " of individual '" + individual + "' has no selected choice");
     }
-    return new Decision(r.getString(0), x, selected);
+    return new Decision(individual, x, selected);
   }
 
   /**

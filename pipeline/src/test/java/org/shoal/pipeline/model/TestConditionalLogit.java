@@ -9,6 +9,11 @@ import java.util.List;
 import java.util.Random;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.shoal.pipeline.testing.SharedSpark;
@@ -382,5 +387,80 @@ class TestConditionalLogit {
                     d.selected()));
     assertThatThrownBy(() -> ConditionalLogit.fit(incomeOnly, List.of("income"), 1e-12, 100))
         .hasMessageStartingWith("no feature of [income] varies within a decision");
+  }
+
+  /**
+   * A choice table of two individuals, its rows shuffled over three partitions and its choices out
+   * of order; {@code selected} and {@code y} of the row (individual, decision, choice) given in
+   * {@code change} replaced.
+   */
+  private static Dataset<Row> smallTable(String change, Boolean selected, Double y) {
+    List<Row> rows = new ArrayList<>();
+    Object[][] values = {
+      {"b", 7L, 2, false, 0.5, 1.0},
+      {"a", 3L, 1, true, 1.5, -1.0},
+      {"b", 7L, 0, true, 2.0, 0.0},
+      {"a", 3L, 0, false, 0.25, 4.0},
+      {"a", 10L, 0, true, 3.0, 3.0},
+      {"b", 7L, 1, false, -2.0, 8.0}
+    };
+    for (Object[] v : values) {
+      Object[] r = v.clone();
+      if ((v[0] + "/" + v[1] + "/" + v[2]).equals(change)) {
+        r[3] = selected;
+        r[5] = y;
+      }
+      rows.add(RowFactory.create(r));
+    }
+    StructType schema =
+        new StructType()
+            .add("individual", DataTypes.StringType)
+            .add("decision", DataTypes.LongType)
+            .add("choice", DataTypes.IntegerType)
+            .add("selected", DataTypes.BooleanType)
+            .add("x", DataTypes.DoubleType)
+            .add("y", DataTypes.DoubleType);
+    return SharedSpark.session().createDataFrame(rows, schema).repartition(3);
+  }
+
+  private static String describe(ConditionalLogit.Decision d) {
+    return d.individual()
+        + " "
+        + java.util.Arrays.deepToString(d.x())
+        + " selected "
+        + d.selected();
+  }
+
+  @Test
+  void decisionsCollectedOnTheDriverAreTheTablesInOrderAndThoseSparkGroups() {
+    Dataset<Row> table = smallTable("", null, null);
+    List<String> collected =
+        ConditionalLogit.collectDecisions(table, List.of("x", "y")).stream()
+            .map(TestConditionalLogit::describe)
+            .toList();
+    assertThat(collected)
+        .containsExactly(
+            "a [[0.25, 4.0], [1.5, -1.0]] selected 1",
+            "a [[3.0, 3.0]] selected 0",
+            "b [[2.0, 0.0], [-2.0, 8.0], [0.5, 1.0]] selected 0");
+    assertThat(
+            ConditionalLogit.decisions(table, List.of("x", "y")).collect().stream()
+                .map(TestConditionalLogit::describe)
+                .toList())
+        .containsExactlyInAnyOrderElementsOf(collected);
+  }
+
+  @Test
+  void aBadDecisionFailsCollectingOnTheDriverNamingIt() {
+    List<String> features = List.of("x", "y");
+    assertThatThrownBy(
+            () -> ConditionalLogit.collectDecisions(smallTable("b/7/1", true, 8.0), features))
+        .hasMessage("decision 7 of individual 'b' has more than one selected choice");
+    assertThatThrownBy(
+            () -> ConditionalLogit.collectDecisions(smallTable("a/10/0", false, 3.0), features))
+        .hasMessage("decision 10 of individual 'a' has no selected choice");
+    assertThatThrownBy(
+            () -> ConditionalLogit.collectDecisions(smallTable("a/3/0", false, null), features))
+        .hasMessage("decision 3 of individual 'a' has a missing feature value (feature 2)");
   }
 }
