@@ -60,8 +60,9 @@ public final class Baselines {
    * fitted on the training decisions (null when there are none). Beyond {@code maxDecisions}
    * training decisions it is fitted on a seeded sample of that many (by a hash of individual and
    * decision): three coefficients need no more. Those decisions are collected and fitted on the
-   * driver, where each Newton step is a loop over them instead of a Spark job (a few megabytes: 50
-   * 000 decisions of about 20 choices and 3 features).
+   * driver, where each Newton step is a loop over them instead of a Spark job. Their arrays take a
+   * few megabytes (50 000 decisions of about 20 choices and 3 features); the rows collected to
+   * build them, one per choice, are larger and held only while they are grouped.
    */
   public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions, long maxDecisions) {
     Dataset<Row> train = predictions.filter(Split.TRAIN.rows());

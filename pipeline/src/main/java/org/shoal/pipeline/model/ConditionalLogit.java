@@ -256,8 +256,7 @@ public final class ConditionalLogit {
   /**
    * {@link #decisions} on the driver, in order of individual, decision and choice: the choices'
    * narrow rows are collected and grouped here, without the shuffle that grouping them in Spark
-   * takes (for tables that fit in memory: evaluate's distance baseline, at most some ten thousand
-   * decisions).
+   * takes (for tables that fit in memory: evaluate's distance baseline, at most 50 000 decisions).
    */
   public static List<Decision> collectDecisions(Dataset<Row> choices, List<String> features) {
     List<Column> columns =
