@@ -5,8 +5,6 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.explode;
@@ -693,48 +691,52 @@ public final class DecisionTable {
   }
 
   /**
-   * Metrics of every model for every grouping set, in {@link Schemas#METRICS}, in one aggregation
-   * (each decision is counted once per set): decisions, individuals, D-NLP (the mean over
-   * individuals of each individual's mean ll), mean ll, GMP, and the uniform model's. A set without
-   * grouping columns has its row even when no decision is in its subset (no decisions, NaN
-   * metrics); other groups appear when they have decisions.
+   * Metrics of every model for every grouping set, in {@link Schemas#METRICS}, in one pass over the
+   * table ({@link GroupSums}, each decision counted once per set) and two small aggregations:
+   * decisions, individuals, D-NLP (the mean over individuals of each individual's mean ll), mean
+   * ll, GMP, and the uniform model's. A set without grouping columns has its row even when no
+   * decision is in its subset (no decisions, NaN metrics); other groups appear when they have
+   * decisions.
    */
   public Dataset<Row> metrics(String dataset, List<GroupingSet> sets) {
-    List<Column> perSet = new ArrayList<>();
+    // One narrow row per decision for GroupSums: individual, grouping columns, per set its
+    // subset's flag and log-likelihoods.
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(Cols.INDIVIDUAL).cast("string"));
+    List<String> groupColumns =
+        sets.stream().flatMap(s -> s.groupBy().stream()).distinct().toList();
+    for (String g : groupColumns) {
+      columns.add(coalesce(col("`" + g + "`").cast("string"), lit("null")));
+    }
+    List<GroupSums.Set> sums = new ArrayList<>();
     for (GroupingSet set : sets) {
       int k = subsets.indexOf(set.subset());
       if (k < 0) {
         throw new IllegalArgumentException("no subset '" + set.subset() + "' in " + subsets);
       }
-      List<Column> key = new ArrayList<>();
-      for (String g : set.groupBy()) {
-        key.add(concat(lit(g + "="), coalesce(col("`" + g + "`").cast("string"), lit("null"))));
-      }
-      List<Column> fields = new ArrayList<>();
-      fields.add(lit(set.subset()).as("subset"));
-      fields.add(
-          lit(set.groupBy().isEmpty() ? ALL : String.join(",", set.groupBy())).as("grouping"));
-      fields.add(
-          (set.groupBy().isEmpty() ? lit(ALL) : concat_ws(", ", key.toArray(Column[]::new)))
-              .as("group"));
-      fields.add(col("_in_" + k).as("in"));
+      int[] groupAt = set.groupBy().stream().mapToInt(g -> 1 + groupColumns.indexOf(g)).toArray();
+      int inAt = columns.size();
+      columns.add(col("_in_" + k));
+      int[] llAt = new int[models.size()];
       for (int j = 0; j < models.size(); j++) {
-        fields.add(col(llColumn(j, k)).as("l" + j));
+        llAt[j] = columns.size();
+        columns.add(col(llColumn(j, k)));
       }
-      perSet.add(struct(fields.toArray(Column[]::new)));
+      String grouping = set.groupBy().isEmpty() ? ALL : String.join(",", set.groupBy());
+      sums.add(new GroupSums.Set(set.subset(), grouping, set.groupBy(), groupAt, inAt, llAt));
     }
-    List<Column> sums = new ArrayList<>();
+    List<Column> merged = new ArrayList<>();
     for (int j = 0; j < models.size(); j++) {
-      sums.add(sum("_set.l" + j).as("_s" + j));
+      merged.add(sum("_s" + j).as("_s" + j));
     }
+    Dataset<Row> narrow = rows.select(columns.toArray(Column[]::new));
     Dataset<Row> perIndividual =
-        rows.select(col(Cols.INDIVIDUAL), explode(array(perSet.toArray(Column[]::new))).as("_set"))
-            .groupBy(
-                col("_set.subset").as("subset"),
-                col("_set.grouping").as("grouping"),
-                col("_set.group").as("group"),
-                col(Cols.INDIVIDUAL))
-            .agg(sum(when(col("_set.in"), 1L).otherwise(0L)).as("_n"), sums.toArray(Column[]::new));
+        InternalRows.frame(
+                rows,
+                InternalRows.of(narrow).mapPartitions(new GroupSums(sums, models.size())),
+                GroupSums.schema(models.size()))
+            .groupBy("subset", "grouping", "group", "individual")
+            .agg(sum("_n").as("_n"), merged.toArray(Column[]::new));
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(when(col("_n").gt(0), 1)).as("individuals"));
     for (int j = 0; j < models.size(); j++) {

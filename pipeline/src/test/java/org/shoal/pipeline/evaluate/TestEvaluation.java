@@ -130,6 +130,83 @@ class TestEvaluation {
   }
 
   @Test
+  void groupsOfTwoColumnsWithNullsEqualAPlainJavaLoop() {
+    List<Row> rows = predictions(4);
+    // an integer column, null on every third decision: its group reads "week=null"
+    Dataset<Row> frame =
+        frame(rows)
+            .withColumn(
+                "week",
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .when(col(Cols.DECISION).mod(3).notEqual(0), col(Cols.DECISION).mod(2))
+                    .cast("int"));
+    DecisionTable table =
+        DecisionTable.of(
+            frame.repartition(3),
+            List.of(new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY))),
+            Map.of("moved", "distance_km > 0"),
+            List.of("region", "week"));
+    List<DecisionTable.GroupingSet> sets =
+        List.of(
+            new DecisionTable.GroupingSet(DecisionTable.ALL, List.of()),
+            new DecisionTable.GroupingSet(DecisionTable.ALL, List.of("region", "week")),
+            new DecisionTable.GroupingSet("moved", List.of("week")));
+    Map<String, Row> byKey = new HashMap<>();
+    for (Row r : table.metrics("decisions", sets).collectAsList()) {
+      if (r.getAs("model").equals(MODEL)) {
+        byKey.put(r.getAs("subset") + "|" + r.getAs("group"), r);
+      }
+    }
+    // plain Java: the group of each selected row, its ll over all choices and over moved ones
+    Map<String, Map<String, List<Double>>> ref = new HashMap<>();
+    Map<String, Double> movedSums = new HashMap<>();
+    for (Row r : rows) {
+      if (r.getDouble(6) > 0) {
+        movedSums.merge(r.getString(0) + "/" + r.getInt(1), r.getDouble(8), Double::sum);
+      }
+    }
+    for (Row r : rows) {
+      if (!r.getBoolean(5)) {
+        continue;
+      }
+      String week = r.getInt(1) % 3 == 0 ? "null" : String.valueOf(r.getInt(1) % 2);
+      String individual = r.getString(0);
+      double ll = Math.log(r.getDouble(8));
+      ref.computeIfAbsent("all|all", k -> new HashMap<>())
+          .computeIfAbsent(individual, k -> new ArrayList<>())
+          .add(ll);
+      ref.computeIfAbsent("all|region=" + r.getString(7) + ", week=" + week, k -> new HashMap<>())
+          .computeIfAbsent(individual, k -> new ArrayList<>())
+          .add(ll);
+      if (r.getDouble(6) > 0) {
+        double moved = Math.log(r.getDouble(8) / movedSums.get(individual + "/" + r.getInt(1)));
+        ref.computeIfAbsent("moved|week=" + week, k -> new HashMap<>())
+            .computeIfAbsent(individual, k -> new ArrayList<>())
+            .add(moved);
+      }
+    }
+    assertThat(byKey.keySet()).isEqualTo(ref.keySet());
+    ref.forEach(
+        (key, lls) -> {
+          Row r = byKey.get(key);
+          assertThat(r.<Double>getAs("d_nlp"))
+              .as(key)
+              .isCloseTo(Metrics.decisionNlp(lls), within(1e-12));
+          assertThat(r.<Double>getAs("mean_ll"))
+              .as(key)
+              .isCloseTo(Metrics.plainMean(lls), within(1e-12));
+          assertThat(r.<Long>getAs("individuals")).as(key).isEqualTo(lls.size());
+          assertThat(r.<Long>getAs("decisions"))
+              .as(key)
+              .isEqualTo(lls.values().stream().mapToLong(List::size).sum());
+        });
+    assertThat(byKey).containsKey("all|region=north, week=null");
+  }
+
+  @Test
   void theUniformBaselineIsOneOverTheChoiceCount() {
     List<Row> rows = predictions(2);
     Row all =
