@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -223,28 +224,26 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     progress.stage("comparing individuals, calibration, report.html");
     String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Cols.SPLIT;
     Dataset<Row> individuals =
-        Evaluation.individualDifferences(table, model, in.baseline(), colorBy).cache();
-    Dataset<Row> calibration =
-        Evaluation.calibration(in.predictions(), config.calibrationBins()).cache();
+        Evaluation.individualDifferences(table, model, in.baseline(), colorBy);
+    Dataset<Row> calibration = Evaluation.calibration(in.predictions(), config.calibrationBins());
+    // Both are small: collected once and written from the driver, not sorted and written by a
+    // shuffle of their own each.
     List<Row> perIndividual;
     List<Row> calibrationRows;
     try (Concurrently actions = new Concurrently()) {
-      Concurrently.Result<List<Row>> individualRows =
-          actions.submit(
-              () -> {
-                Outputs.singleCsv(
-                    spark, individuals, config.output() + "/individuals.csv", "mean_ll_diff");
-                return individuals.collectAsList();
-              });
-      Concurrently.Result<List<Row>> calibrated =
-          actions.submit(
-              () -> {
-                Outputs.singleCsv(spark, calibration, config.output() + "/calibration.csv", "bin");
-                return calibration.collectAsList();
-              });
+      Concurrently.Result<List<Row>> individualRows = actions.submit(individuals::collectAsList);
+      calibrationRows = calibration.collectAsList();
       perIndividual = individualRows.get();
-      calibrationRows = calibrated.get();
     }
+    List<Row> leastImprovedFirst = new ArrayList<>(perIndividual);
+    leastImprovedFirst.sort(
+        Comparator.comparing(
+            (Row r) -> r.isNullAt(1) ? null : r.getDouble(1) + 0.0, // Spark's order: -0.0 is 0.0
+            Comparator.nullsFirst(Comparator.naturalOrder())));
+    Outputs.singleCsv(
+        spark, leastImprovedFirst, individuals.schema(), config.output() + "/individuals.csv");
+    Outputs.singleCsv(
+        spark, calibrationRows, calibration.schema(), config.output() + "/calibration.csv");
     String html =
         new ReportBuilder(config, in.baseline())
             .results(results)
@@ -258,8 +257,6 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
                     : List.of())
             .html();
     Outputs.text(spark, html, config.output() + "/report.html");
-    individuals.unpersist();
-    calibration.unpersist();
     progress.finished(perIndividual.size() + " individuals");
   }
 

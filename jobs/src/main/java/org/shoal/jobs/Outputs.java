@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes job outputs through Hadoop's FileSystem, so the same code writes local paths, HDFS and S3.
@@ -30,9 +32,27 @@ final class Outputs {
   /** One CSV file with a header at {@code path}, rows in the given order. */
   static void singleCsv(SparkSession spark, Dataset<Row> rows, String path, String... orderBy)
       throws IOException {
+    write(
+        spark,
+        rows.repartition(1)
+            .sortWithinPartitions(
+                orderBy[0], java.util.Arrays.copyOfRange(orderBy, 1, orderBy.length)),
+        path);
+  }
+
+  /**
+   * One CSV file with a header at {@code path}: rows already on the driver, in their order, written
+   * by Spark's CSV writer (the same text as {@link #singleCsv}) in one task without a shuffle.
+   */
+  static void singleCsv(SparkSession spark, List<Row> rows, StructType schema, String path)
+      throws IOException {
+    write(spark, spark.createDataFrame(rows, schema).coalesce(1), path);
+  }
+
+  private static void write(SparkSession spark, Dataset<Row> onePartition, String path)
+      throws IOException {
     String staging = path + ".staging";
-    rows.repartition(1)
-        .sortWithinPartitions(orderBy[0], java.util.Arrays.copyOfRange(orderBy, 1, orderBy.length))
+    onePartition
         .write()
         .mode(SaveMode.Overwrite)
         .option("header", true)

@@ -425,6 +425,56 @@ class TestInferAndEvaluateJobs {
         .isCloseTo(all.<Double>getAs("d_nlp"), within(1e-9));
   }
 
+  @Test
+  void calibrationAndIndividualsCsvEqualAPlainJavaLoopOverThePredictions() throws Exception {
+    List<Row> choices =
+        spark
+            .read()
+            .parquet(dir.resolve("infer/decisions/choices").toString())
+            .select(Cols.INDIVIDUAL, Cols.PROBABILITY, Cols.SELECTED)
+            .collectAsList();
+    double[][] bins = new double[10][3]; // summed probability, selections, choices
+    Map<String, Long> decisions = new HashMap<>();
+    for (Row r : choices) {
+      double[] bin = bins[Math.min((int) Math.floor(r.getDouble(1) * 10), 9)];
+      bin[0] += r.getDouble(1);
+      bin[1] += r.getBoolean(2) ? 1 : 0;
+      bin[2]++;
+      if (r.getBoolean(2)) {
+        decisions.merge(r.getString(0), 1L, Long::sum);
+      }
+    }
+    List<String> calibration = Files.readAllLines(evaluate.resolve("calibration.csv"));
+    assertThat(calibration.get(0))
+        .isEqualTo("bin,mean_predicted,observed,choices,bin_low,bin_high");
+    int nonEmpty = 0;
+    for (int b = 0; b < 10; b++) {
+      if (bins[b][2] == 0) {
+        continue;
+      }
+      String[] cells = calibration.get(1 + nonEmpty++).split(",");
+      assertThat(Integer.parseInt(cells[0])).isEqualTo(b);
+      assertThat(Double.parseDouble(cells[1])).isCloseTo(bins[b][0] / bins[b][2], within(1e-12));
+      assertThat(Double.parseDouble(cells[2])).isCloseTo(bins[b][1] / bins[b][2], within(1e-12));
+      assertThat(Long.parseLong(cells[3])).isEqualTo((long) bins[b][2]);
+      assertThat(Double.parseDouble(cells[4])).isEqualTo(b / 10.0);
+    }
+    assertThat(calibration).hasSize(1 + nonEmpty);
+
+    List<String> individuals = Files.readAllLines(evaluate.resolve("individuals.csv"));
+    assertThat(individuals.get(0)).isEqualTo("individual,mean_ll_diff,decisions,colour");
+    Map<String, Long> written = new HashMap<>();
+    double previous = Double.NEGATIVE_INFINITY;
+    for (String line : individuals.subList(1, individuals.size())) {
+      String[] cells = line.split(",");
+      written.put(cells[0], Long.parseLong(cells[2]));
+      double diff = Double.parseDouble(cells[1]);
+      assertThat(diff).as("least improved first").isGreaterThanOrEqualTo(previous);
+      previous = diff;
+    }
+    assertThat(written).isEqualTo(decisions);
+  }
+
   /**
    * The report in a real headless browser: it renders, and its results table carries summary.json's
    * numbers.
