@@ -84,17 +84,22 @@ public final class DecisionTable {
   private final List<String> models;
   private final List<String> subsets;
 
+  /** The number of decisions once counted, else -1. */
+  private volatile long decisions;
+
   private DecisionTable(
       Dataset<Row> cached,
       Dataset<Row> rows,
       List<Model> modelsIn,
       List<String> models,
-      List<String> subsets) {
+      List<String> subsets,
+      long decisions) {
     this.cached = cached;
     this.rows = rows;
     this.modelsIn = modelsIn;
     this.models = models;
     this.subsets = subsets;
+    this.decisions = decisions;
   }
 
   /**
@@ -109,7 +114,7 @@ public final class DecisionTable {
       Map<String, String> subsets,
       List<String> carriedColumns) {
     Plan plan = new Plan(choices, models, subsets, carriedColumns);
-    return plan.finish(plan.aggregated().persist(StorageLevel.MEMORY_AND_DISK())).validated();
+    return plan.finish(plan.aggregated().persist(StorageLevel.MEMORY_AND_DISK()), -1).validated();
   }
 
   /** A table built as the choices streamed past, and the check of what that assumed. */
@@ -164,8 +169,8 @@ public final class DecisionTable {
     Dataset<Row> aggregated =
         InternalRows.frame(choices, sums, plan.aggregated().schema())
             .persist(StorageLevel.MEMORY_AND_DISK());
-    aggregated.count(); // every partition has reported to the check
-    return new Streamed(plan.finish(aggregated), check);
+    long decisions = aggregated.count(); // every partition has reported to the check
+    return new Streamed(plan.finish(aggregated, decisions), check);
   }
 
   /**
@@ -311,8 +316,11 @@ public final class DecisionTable {
           .toArray(Kind[]::new);
     }
 
-    /** The table's rows (with the stay-put rates and derived columns) over the sums, cached. */
-    DecisionTable finish(Dataset<Row> aggregated) {
+    /**
+     * The table's rows (with the stay-put rates and derived columns) over the sums, cached, and
+     * their number when already counted (else -1).
+     */
+    DecisionTable finish(Dataset<Row> aggregated, long decisions) {
       Dataset<Row> withRates = aggregated;
       for (int j = 0; j < models.size(); j++) {
         if (models.get(j) instanceof StayPutRate s) {
@@ -353,7 +361,8 @@ public final class DecisionTable {
           withRates.select(out.toArray(Column[]::new)),
           models,
           List.copyOf(modelNames),
-          List.copyOf(predicates.keySet()));
+          List.copyOf(predicates.keySet()),
+          decisions);
     }
   }
 
@@ -613,12 +622,21 @@ public final class DecisionTable {
         new ArrayList<>(List.of(col(Cols.INDIVIDUAL), col(Cols.DECISION), col("_selected")));
     probabilities.forEach(j -> shown.add(col("_a_" + j + "_0")));
     probabilities.forEach(j -> shown.add(col("_x_" + j)));
-    List<Row> found =
-        aggregated.filter(bad).select(shown.toArray(Column[]::new)).limit(1).collectAsList();
+    // Each partition's first bad decision, in one job (a limit would scan the partitions in rounds
+    // of jobs); the first partition's is the one the limit would find.
+    Dataset<Row> bads = aggregated.filter(bad).select(shown.toArray(Column[]::new));
+    List<InternalRow> found =
+        InternalRows.of(bads)
+            .mapPartitions(
+                rows ->
+                    rows.hasNext()
+                        ? List.of(rows.next().copy()).iterator()
+                        : java.util.Collections.<InternalRow>emptyIterator())
+            .collect();
     if (found.isEmpty()) {
       return null;
     }
-    Row b = found.get(0);
+    Row b = InternalRows.row(found.get(0), bads.schema());
     String decision = "decision " + b.get(1) + " of individual '" + b.get(0) + "'";
     if (b.getLong(2) != 1) {
       return decision + " has " + b.get(2) + " selected choices";
@@ -796,8 +814,12 @@ public final class DecisionTable {
         .agg(means.get(0), means.subList(1, means.size()).toArray(Column[]::new));
   }
 
+  /** The number of decisions, counted once. */
   public long decisions() {
-    return cached.count();
+    if (decisions < 0) {
+      decisions = cached.count();
+    }
+    return decisions;
   }
 
   public void unpersist() {

@@ -38,6 +38,17 @@ public final class InternalRows {
     return Arrays.stream(schema.fields()).map(StructField::dataType).toArray(DataType[]::new);
   }
 
+  /** An internal row of {@code schema} as a {@link Row}, strings as Java strings. */
+  public static Row row(InternalRow row, StructType schema) {
+    DataType[] types = types(schema);
+    Object[] values = new Object[types.length];
+    for (int i = 0; i < types.length; i++) {
+      Object v = value(row, i, types[i]);
+      values[i] = v instanceof org.apache.spark.unsafe.types.UTF8String u ? u.toString() : v;
+    }
+    return org.apache.spark.sql.RowFactory.create(values);
+  }
+
   /** A column's value as Spark holds it, null when null; valid until the row is reused. */
   public static Object value(InternalRow row, int column, DataType type) {
     return row.isNullAt(column) ? null : row.get(column, type);
