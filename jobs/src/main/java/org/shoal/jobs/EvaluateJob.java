@@ -302,7 +302,10 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
               () ->
                   config.baselines().contains(Baselines.DISTANCE)
                           && Baselines.canDistance(predictions)
-                      ? Baselines.fitDistance(predictions, Baselines.DISTANCE_MAX_DECISIONS)
+                      ? Baselines.fitDistance(
+                          predictions,
+                          Baselines.DISTANCE_MAX_DECISIONS,
+                          Baselines.DISTANCE_MAX_CHOICES)
                       : null);
       if (config.baselines().contains(Baselines.STAY_PUT_RATE)
           && Baselines.canStayPut(predictions)) {

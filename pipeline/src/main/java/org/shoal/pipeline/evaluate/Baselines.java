@@ -36,6 +36,12 @@ public final class Baselines {
   /** Training decisions the distance logit is fitted on at most (a seeded sample beyond). */
   public static final long DISTANCE_MAX_DECISIONS = 50_000;
 
+  /**
+   * Their choice rows at most: the rows are collected to the driver, and fine cells or wide radii
+   * give hundreds of choices per decision (about 250 MB of collected rows at this cap).
+   */
+  public static final long DISTANCE_MAX_CHOICES = 1_000_000;
+
   private Baselines() {}
 
   /**
@@ -58,20 +64,24 @@ public final class Baselines {
   /**
    * The distance baseline: an exact conditional logit on distance, distance² and staying put,
    * fitted on the training decisions (null when there are none). Beyond {@code maxDecisions}
-   * training decisions it is fitted on a seeded sample of that many (by a hash of individual and
-   * decision): three coefficients need no more. Those decisions are collected and fitted on the
-   * driver, where each Newton step is a loop over them instead of a Spark job. Their arrays take a
-   * few megabytes (50 000 decisions of about 20 choices and 3 features); the rows collected to
-   * build them, one per choice, are larger and held only while they are grouped.
+   * training decisions or {@code maxChoices} of their choice rows it is fitted on a seeded sample
+   * of decisions within both (by a hash of individual and decision): three coefficients need no
+   * more. Those decisions are collected and fitted on the driver, where each Newton step is a loop
+   * over them instead of a Spark job. Their arrays take a few megabytes (50 000 decisions of about
+   * 20 choices and 3 features); the rows collected to build them, one per choice, are larger and
+   * held only while they are grouped.
    */
-  public static ConditionalLogit.Fit fitDistance(Dataset<Row> predictions, long maxDecisions) {
+  public static ConditionalLogit.Fit fitDistance(
+      Dataset<Row> predictions, long maxDecisions, long maxChoices) {
     Dataset<Row> train = predictions.filter(Split.TRAIN.rows());
-    long decisions = train.filter(col(Cols.SELECTED)).count();
+    Row counts = train.agg(count(when(col(Cols.SELECTED), 1)), count(lit(1))).first();
+    long decisions = counts.getLong(0);
+    long choices = counts.getLong(1);
     if (decisions == 0) {
       return null;
     }
-    if (decisions > maxDecisions) {
-      double share = (double) maxDecisions / decisions;
+    if (decisions > maxDecisions || choices > maxChoices) {
+      double share = Math.min((double) maxDecisions / decisions, (double) maxChoices / choices);
       Column u =
           pmod(
                   xxhash64(col(Cols.INDIVIDUAL), col(Cols.DECISION), lit(SAMPLE_SEED)),

@@ -118,12 +118,17 @@ class TestBaselines {
     }
     var predictions = SharedSpark.session().createDataFrame(rows, schema);
     assertThat(Baselines.canDistance(predictions)).isTrue();
-    org.shoal.pipeline.model.ConditionalLogit.Fit fit = Baselines.fitDistance(predictions, 1000);
+    org.shoal.pipeline.model.ConditionalLogit.Fit fit =
+        Baselines.fitDistance(predictions, 1000, 1000);
     assertThat(fit.decisions()).isEqualTo(trainSelected.length);
     // beyond the limit: a seeded sample, the same every time
-    org.shoal.pipeline.model.ConditionalLogit.Fit sampled = Baselines.fitDistance(predictions, 6);
+    org.shoal.pipeline.model.ConditionalLogit.Fit sampled =
+        Baselines.fitDistance(predictions, 6, 1000);
     assertThat(sampled.decisions()).isLessThan(trainSelected.length).isPositive();
-    assertThat(Baselines.fitDistance(predictions, 6).estimates())
+    assertThat(Baselines.fitDistance(predictions, 6, 1000).estimates())
+        .containsExactly(sampled.estimates());
+    // beyond the choice rows' limit (6 decisions of 4 choices): the same sample
+    assertThat(Baselines.fitDistance(predictions, 1000, 24).estimates())
         .containsExactly(sampled.estimates());
     double[] b = fit.estimates();
     // a plain-Java conditional logit at the fitted coefficients: the log-likelihood matches, the
