@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.shoal.jobs.config.EvaluateConfig;
 import org.shoal.pipeline.evaluate.Baselines;
+import org.shoal.pipeline.evaluate.Calibration;
 import org.shoal.pipeline.evaluate.DecisionTable;
 import org.shoal.pipeline.evaluate.Evaluation;
 import org.shoal.pipeline.evaluate.Results;
@@ -112,6 +113,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     progress.stage("one row per decision with every model's log-likelihood");
     DecisionTable table;
     DecisionTable contrasts;
+    Calibration calibration = Calibration.register(spark, config.calibrationBins());
     try (Concurrently actions = new Concurrently()) {
       Concurrently.Result<DecisionTable> contrastTable =
           actions.submit(() -> contrasts(spark, progress, in.scored()));
@@ -124,7 +126,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
               in.choices(),
               in.models(),
               in.subsets(),
-              keptColumns(in.groupBy()));
+              keptColumns(in.groupBy()),
+              calibration);
       contrasts = contrastTable.get();
     }
     long decisions = table.decisions();
@@ -148,7 +151,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     Outputs.json(spark, summary, out + "/summary.json");
     print(summary, progress);
 
-    report(spark, progress, in, table, results, metrics);
+    report(spark, progress, in, table, calibration, results, metrics);
     table.unpersist();
     if (contrasts != null) {
       contrasts.unpersist();
@@ -220,6 +223,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       Progress progress,
       Prepared in,
       DecisionTable table,
+      Calibration calibration,
       List<Results.Result> results,
       List<Results.Metric> metrics)
       throws java.io.IOException {
@@ -227,14 +231,20 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     String colorBy = hasColumn(table.rows(), config.colorBy()) ? config.colorBy() : Cols.SPLIT;
     Dataset<Row> individuals =
         Evaluation.individualDifferences(table, model, in.baseline(), colorBy);
-    Dataset<Row> calibration = Evaluation.calibration(in.predictions(), config.calibrationBins());
     // Both are small: collected once and written from the driver, not sorted and written by a
-    // shuffle of their own each.
+    // shuffle of their own each. The calibration was taken as the decision table streamed past,
+    // else it is a pass over the predictions of its own.
     List<Row> perIndividual;
     List<Row> calibrationRows;
     try (Concurrently actions = new Concurrently()) {
       Concurrently.Result<List<Row>> individualRows = actions.submit(individuals::collectAsList);
-      calibrationRows = calibration.collectAsList();
+      calibrationRows =
+          calibration
+              .rows()
+              .orElseGet(
+                  () ->
+                      Evaluation.calibration(in.predictions(), config.calibrationBins())
+                          .collectAsList());
       perIndividual = individualRows.get();
     }
     List<Row> leastImprovedFirst = new ArrayList<>(perIndividual);
@@ -245,7 +255,7 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
     Outputs.singleCsv(
         spark, leastImprovedFirst, individuals.schema(), config.output() + "/individuals.csv");
     Outputs.singleCsv(
-        spark, calibrationRows, calibration.schema(), config.output() + "/calibration.csv");
+        spark, calibrationRows, Calibration.SCHEMA, config.output() + "/calibration.csv");
     String html =
         new ReportBuilder(config, in.baseline())
             .results(results)
@@ -354,7 +364,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
         contrastChoices,
         probabilities(columns),
         Map.of(),
-        List.of(Cols.SPLIT));
+        List.of(Cols.SPLIT),
+        null);
   }
 
   /**
@@ -370,7 +381,8 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
       Dataset<Row> choices,
       List<DecisionTable.Model> models,
       Map<String, String> subsets,
-      List<String> carried) {
+      List<String> carried,
+      Calibration calibration) {
     DecisionTable streamed =
         inSortedFiles
             ? Datasets.streamedAsDeclared(
@@ -378,7 +390,10 @@ final class EvaluateJob extends JobCommand<EvaluateConfig> {
                 progress,
                 folder,
                 "aggregating its decisions with a shuffle",
-                () -> DecisionTable.streamed(choices, models, subsets, carried).table())
+                () ->
+                    DecisionTable.streamed(
+                            choices, models, subsets, carried, col(Cols.PROBABILITY), calibration)
+                        .table())
             : null;
     return streamed != null ? streamed : DecisionTable.of(choices, models, subsets, carried);
   }

@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
@@ -154,10 +155,29 @@ public final class DecisionTable {
       List<Model> models,
       Map<String, String> subsets,
       List<String> carriedColumns) {
+    return streamed(choices, models, subsets, carriedColumns, null, null);
+  }
+
+  /**
+   * {@link #streamed(Dataset, List, Map, List)}, taking the calibration of {@code probability} over
+   * every choice as the pass reads them (whether or not the decisions prove whole: see {@link
+   * Calibration#rows()}).
+   */
+  public static Streamed streamed(
+      Dataset<Row> choices,
+      List<Model> models,
+      Map<String, String> subsets,
+      List<String> carriedColumns,
+      Column probability,
+      Calibration calibration) {
     Plan plan = new Plan(choices, models, subsets, carriedColumns);
     DecisionStream check =
         DecisionStream.register(choices.sparkSession(), "decision table partitions");
-    Dataset<Row> streamed = choices.select(plan.streamedColumns().toArray(Column[]::new));
+    List<Column> columns = plan.streamedColumns();
+    if (calibration != null) {
+      columns.add(probability.cast(DataTypes.DoubleType)); // last: after the carried columns
+    }
+    Dataset<Row> streamed = choices.select(columns.toArray(Column[]::new));
     JavaRDD<InternalRow> sums =
         InternalRows.of(streamed)
             .mapPartitions(
@@ -165,11 +185,15 @@ public final class DecisionTable {
                     plan.modelKinds(),
                     plan.predicates.size(),
                     InternalRows.types(streamed.schema()),
-                    check));
+                    check,
+                    calibration));
     Dataset<Row> aggregated =
         InternalRows.frame(choices, sums, plan.aggregated().schema())
             .persist(StorageLevel.MEMORY_AND_DISK());
     long decisions = aggregated.count(); // every partition has reported to the check
+    if (calibration != null) {
+      calibration.expect(sums.getNumPartitions());
+    }
     return new Streamed(plan.finish(aggregated, decisions), check);
   }
 
@@ -383,21 +407,29 @@ public final class DecisionTable {
     /**
      * Where {@link Plan#streamedColumns()} puts, after individual, decision, selected and stays,
      * each model's value (-1 for a rate, which has none), the subsets' flags and the carried
-     * columns.
+     * columns; the calibrated probability comes last.
      */
     private final int[] valueAt;
 
     private final int inAt;
     private final int carriedAt;
+    private final int carriedCount;
+    private final Calibration calibration;
 
     /** The columns of a decision's row ({@link Plan#aggregated()}). */
     private final int width;
 
-    StreamedSums(Kind[] kinds, int subsets, DataType[] types, DecisionStream check) {
+    StreamedSums(
+        Kind[] kinds,
+        int subsets,
+        DataType[] types,
+        DecisionStream check,
+        Calibration calibration) {
       this.kinds = kinds;
       this.subsets = subsets;
       this.types = types;
       this.check = check;
+      this.calibration = calibration;
       valueAt = new int[kinds.length];
       int scored = 0;
       for (int j = 0; j < kinds.length; j++) {
@@ -405,13 +437,33 @@ public final class DecisionTable {
       }
       inAt = 4 + scored;
       carriedAt = inAt + subsets;
+      carriedCount = types.length - carriedAt - (calibration == null ? 0 : 1);
       int probabilities = (int) Arrays.stream(kinds).filter(k -> k == Kind.PROBABILITY).count();
-      width = 6 + probabilities + subsets * (3 + 2 * scored) + types.length - carriedAt;
+      width = 6 + probabilities + subsets * (3 + 2 * scored) + carriedCount;
     }
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      return check.folded(rows, 0, 1, types, new Sums());
+      if (calibration == null) {
+        return check.folded(rows, 0, 1, types, new Sums(null));
+      }
+      Calibration.Task bins = calibration.task(TaskContext.getPartitionId());
+      Iterator<InternalRow> decisions = check.folded(rows, 0, 1, types, new Sums(bins));
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          boolean more = decisions.hasNext();
+          if (!more) {
+            bins.report();
+          }
+          return more;
+        }
+
+        @Override
+        public InternalRow next() {
+          return decisions.next();
+        }
+      };
     }
 
     /**
@@ -434,11 +486,14 @@ public final class DecisionTable {
       private final double[] b = new double[models * subsets];
       private final boolean[] hasA = new boolean[models * subsets];
       private final boolean[] hasB = new boolean[models * subsets];
-      private final Object[] carried = new Object[types.length - carriedAt];
+      private final Object[] carried = new Object[carriedCount];
       private final InternalRows.Key[] carriedColumns = new InternalRows.Key[carried.length];
       private boolean carriedTaken;
+      private final Calibration.Task bins;
+      private final int calibratedAt = types.length - 1;
 
-      Sums() {
+      Sums(Calibration.Task bins) {
+        this.bins = bins;
         for (int c = 0; c < carried.length; c++) {
           carriedColumns[c] = new InternalRows.Key(carriedAt + c, types[carriedAt + c]);
         }
@@ -470,6 +525,13 @@ public final class DecisionTable {
         boolean stays = !row.isNullAt(3) && row.getBoolean(3);
         selected += isSelected ? 1 : 0;
         m++;
+        if (bins != null) {
+          if (row.isNullAt(calibratedAt)) {
+            bins.addMissing();
+          } else {
+            bins.add(row.getDouble(calibratedAt), isSelected);
+          }
+        }
         hasStay |= stays ? 1 : 0;
         stayed |= isSelected && stays ? 1 : 0;
         if (isSelected && !carriedTaken) { // the join's values (a second one fails anyway)

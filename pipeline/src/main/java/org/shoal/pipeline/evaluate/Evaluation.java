@@ -1,6 +1,7 @@
 package org.shoal.pipeline.evaluate;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
@@ -42,7 +43,8 @@ public final class Evaluation {
 
   /**
    * Reliability table over every choice: bins of predicted probability vs the observed selection
-   * rate.
+   * rate (a choice without a selection flag is not selected, as in {@link DecisionTable}). {@link
+   * Calibration} takes the same table as the decision table's pass streams past.
    */
   public static Dataset<Row> calibration(Dataset<Row> predictions, int bins) {
     return predictions
@@ -51,7 +53,7 @@ public final class Evaluation {
         .groupBy("bin")
         .agg(
             avg(Cols.PROBABILITY).as("mean_predicted"),
-            avg(col(Cols.SELECTED).cast("double")).as("observed"),
+            avg(coalesce(col(Cols.SELECTED), lit(false)).cast("double")).as("observed"),
             count(lit(1)).as("choices"))
         .withColumn("bin_low", col("bin").divide(bins))
         .withColumn("bin_high", col("bin").plus(1).divide(bins))

@@ -510,4 +510,79 @@ class TestEvaluation {
     }
     assertThat(total).isEqualTo(a.size());
   }
+
+  @Test
+  void calibrationTakenAsTheTableStreamsEqualsAPlainJavaLoop() {
+    List<Row> rows = predictions(9);
+    Calibration calibration = Calibration.register(spark, 4);
+    assertThat(calibration.rows()).as("no pass yet").isEmpty();
+    DecisionTable table =
+        DecisionTable.streamed(
+                partitions(rows, firstRowOf(rows, "f3"), firstRowOf(rows, "f5")),
+                List.of(new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY))),
+                Map.of(),
+                List.of("region"),
+                col(Cols.PROBABILITY),
+                calibration)
+            .table();
+    assertThat(table).isNotNull();
+    List<Row> streamed = calibration.rows().orElseThrow();
+    long[] n = new long[4];
+    double[] predicted = new double[4];
+    long[] observed = new long[4];
+    for (Row r : rows) {
+      int bin = Math.min((int) Math.floor(r.getDouble(8) * 4), 3);
+      n[bin]++;
+      predicted[bin] += r.getDouble(8);
+      observed[bin] += r.getBoolean(5) ? 1 : 0;
+    }
+    int at = 0;
+    for (int bin = 0; bin < 4; bin++) {
+      if (n[bin] == 0) {
+        continue;
+      }
+      Row c = streamed.get(at++);
+      assertThat(c.<Integer>getAs("bin")).isEqualTo(bin);
+      assertThat(c.<Long>getAs("choices")).isEqualTo(n[bin]);
+      assertThat(c.<Double>getAs("mean_predicted"))
+          .isCloseTo(predicted[bin] / n[bin], within(1e-12));
+      assertThat(c.<Double>getAs("observed"))
+          .isCloseTo((double) observed[bin] / n[bin], within(1e-12));
+      assertThat(c.<Double>getAs("bin_low")).isEqualTo(bin / 4.0);
+      assertThat(c.<Double>getAs("bin_high")).isEqualTo((bin + 1) / 4.0);
+    }
+    assertThat(streamed).hasSize(at);
+    // the same rows as Spark's pass over the predictions, under the same schema
+    List<Row> bySpark = Evaluation.calibration(frame(rows), 4).collectAsList();
+    assertThat(bySpark).hasSize(streamed.size());
+    for (int i = 0; i < bySpark.size(); i++) {
+      assertThat(bySpark.get(i).<Long>getAs("choices")).isEqualTo(streamed.get(i).getAs("choices"));
+      assertThat(bySpark.get(i).<Double>getAs("mean_predicted"))
+          .isCloseTo(streamed.get(i).getAs("mean_predicted"), within(1e-15));
+    }
+    assertThat(Evaluation.calibration(frame(rows), 4).schema().fieldNames())
+        .containsExactly(Calibration.SCHEMA.fieldNames());
+
+    // a negative probability on an unselected choice: Spark's pass names its bin instead
+    List<Row> negative = new ArrayList<>(rows);
+    int unselected = 0;
+    while (negative.get(unselected).getBoolean(5)) {
+      unselected++;
+    }
+    Row r = negative.get(unselected);
+    negative.set(
+        unselected,
+        RowFactory.create(
+            r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6), r.get(7), -0.5));
+    Calibration fallback = Calibration.register(spark, 4);
+    DecisionTable.streamed(
+            frame(negative).coalesce(1),
+            List.of(new DecisionTable.Probability(MODEL, col(Cols.PROBABILITY))),
+            Map.of(),
+            List.of("region"),
+            col(Cols.PROBABILITY),
+            fallback)
+        .table();
+    assertThat(fallback.rows()).isEmpty();
+  }
 }
