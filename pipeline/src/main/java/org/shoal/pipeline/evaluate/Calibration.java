@@ -76,19 +76,13 @@ public final class Calibration implements Serializable {
     for (Report r : partitions.value()) {
       byPartition.put(r.partition(), r); // a recomputed partition reports the same again
     }
-    if (expected < 0 || byPartition.size() != expected) {
-      return Optional.empty();
-    }
-    if (byPartition.values().stream().anyMatch(r -> r.predicted() == null)) {
-      return Optional.empty(); // a missing or negative probability: its bin is Spark's to name
-    }
     double[] predicted = new double[bins];
     long[] selected = new long[bins];
     long[] choices = new long[bins];
-    for (int p = 0; p < expected; p++) {
+    for (int p = 0; p < expected; p++) { // none when no pass ran
       Report r = byPartition.get(p);
-      if (r == null) {
-        return Optional.empty();
+      if (r == null || r.predicted() == null) {
+        return Optional.empty(); // or a missing or negative probability, whose bin is Spark's
       }
       for (int b = 0; b < bins; b++) {
         predicted[b] += r.predicted()[b];
@@ -112,7 +106,7 @@ public final class Calibration implements Serializable {
                 SCHEMA));
       }
     }
-    return Optional.of(rows);
+    return expected < 0 ? Optional.empty() : Optional.of(rows);
   }
 
   /** One task's sums. */

@@ -444,26 +444,9 @@ public final class DecisionTable {
 
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-      if (calibration == null) {
-        return check.folded(rows, 0, 1, types, new Sums(null));
-      }
-      Calibration.Task bins = calibration.task(TaskContext.getPartitionId());
-      Iterator<InternalRow> decisions = check.folded(rows, 0, 1, types, new Sums(bins));
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          boolean more = decisions.hasNext();
-          if (!more) {
-            bins.report();
-          }
-          return more;
-        }
-
-        @Override
-        public InternalRow next() {
-          return decisions.next();
-        }
-      };
+      Calibration.Task bins =
+          calibration == null ? null : calibration.task(TaskContext.getPartitionId());
+      return check.folded(rows, 0, 1, types, new Sums(bins));
     }
 
     /**
@@ -566,6 +549,13 @@ public final class DecisionTable {
             b[at] += kinds[j] == Kind.LOG_ODDS ? StrictMath.exp(v) : v;
             hasB[at] = true;
           }
+        }
+      }
+
+      @Override
+      public void finished() {
+        if (bins != null) {
+          bins.report();
         }
       }
 
@@ -815,7 +805,7 @@ public final class DecisionTable {
                 rows,
                 InternalRows.of(narrow).mapPartitions(new GroupSums(sums, models.size())),
                 GroupSums.schema(models.size()))
-            .groupBy("subset", "grouping", "group", "individual")
+            .groupBy("subset", "grouping", "group", Cols.INDIVIDUAL)
             .agg(sum("_n").as("_n"), merged.toArray(Column[]::new));
     List<Column> aggs = new ArrayList<>();
     aggs.add(count(when(col("_n").gt(0), 1)).as("individuals"));

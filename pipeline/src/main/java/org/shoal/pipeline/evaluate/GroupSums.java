@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
+import org.shoal.pipeline.schema.Cols;
 
 /**
  * The first half of {@link DecisionTable#metrics}: per grouping set, group and individual, the
@@ -47,7 +48,7 @@ final class GroupSums implements FlatMapFunction<Iterator<InternalRow>, Internal
             .add("subset", DataTypes.StringType, false)
             .add("grouping", DataTypes.StringType, false)
             .add("group", DataTypes.StringType, false)
-            .add("individual", DataTypes.StringType, true)
+            .add(Cols.INDIVIDUAL, DataTypes.StringType, true)
             .add("_n", DataTypes.LongType, false);
     for (int j = 0; j < models; j++) {
       schema = schema.add("_s" + j, DataTypes.DoubleType, true);

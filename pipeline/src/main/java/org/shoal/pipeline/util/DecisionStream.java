@@ -51,6 +51,9 @@ public final class DecisionStream implements Serializable {
     void add(InternalRow row);
 
     T end();
+
+    /** The partition's rows are over (called once, after its last decision's {@link #end}). */
+    default void finished() {}
   }
 
   /**
@@ -72,6 +75,9 @@ public final class DecisionStream implements Serializable {
       @Override
       public boolean hasNext() {
         if (pending == null) {
+          if (!task.ended) {
+            fold.finished();
+          }
           task.end();
           return false;
         }
