@@ -68,6 +68,40 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     return new Stages.Stage(jobName(), config.output(), config.inputs());
   }
 
+  /**
+   * The bytes of this stage's inputs, listed before Spark starts: local paths through java.nio
+   * (starting Hadoop's file systems took about a second), others with the Hadoop settings given as
+   * spark.hadoop.* properties; -1 when they cannot be listed.
+   */
+  long inputBytesBeforeSpark(SparkConfig sparkConfig) {
+    try {
+      if (stage().inputs().stream().allMatch(JobCommand::isLocal)) {
+        long bytes = 0;
+        for (String input : stage().inputs()) {
+          bytes += Stages.localBytes(Path.of(input.replaceFirst("^file:(//)?", "")));
+        }
+        return bytes;
+      }
+      org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+      String prefix = "spark.hadoop.";
+      sparkConfig
+          .properties()
+          .forEach(
+              (k, v) -> {
+                if (k.startsWith(prefix)) {
+                  hadoop.set(k.substring(prefix.length()), v);
+                }
+              });
+      return Stages.Listing.of(hadoop, stage()).bytes();
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static boolean isLocal(String path) {
+    return !path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || path.startsWith("file:");
+  }
+
   /** Sizes the session's shuffle to this stage's input ({@link Sparks#fitToInput}), saying so. */
   static void fitSessionToInput(
       SparkSession spark, SparkConfig sparkConfig, long inputBytes, Progress progress) {
@@ -87,6 +121,17 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     // A session that already exists (tests, notebooks, `shoal run`) belongs to its creator: use it,
     // leave it open.
     boolean borrowed = SparkSession.getDefaultSession().isDefined();
+    if (!borrowed && recordsStage() && QuickJit.startedOnC1()) {
+      long bytes = inputBytesBeforeSpark(sparkConfig);
+      if (QuickJit.restartWithC2(sparkConfig, bytes)) {
+        progress.info(
+            (bytes < 0
+                    ? "inputs not listed"
+                    : String.format(java.util.Locale.ROOT, "input %.1f MB", bytes / 1048576.0))
+                + ", above shoal.spark.quick-jit-mb: starting again with both JIT compilers");
+        return Shoal.EXIT_RESTART_WITH_C2;
+      }
+    }
     // A stage alone in its JVM: `shoal run` reuses the planner's code over many stages, where C2's
     // work pays off (its demo measured no gain)
     if (!borrowed && recordsStage() && sparkConfig.planningOnC1()) {

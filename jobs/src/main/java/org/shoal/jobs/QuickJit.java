@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import javax.management.JMException;
 import javax.management.ObjectName;
+import org.shoal.jobs.config.SparkConfig;
 
 /**
  * The JIT's choice for a short run. On a small input a stage lasts seconds, and HotSpot's
@@ -44,7 +45,30 @@ final class QuickJit {
           "jdk/internal/org/objectweb/*.*",
           "java/lang/invoke/*.*");
 
+  /**
+   * Set by bin/shoal when it started a single stage with C1 only ({@code -XX:TieredStopAtLevel=1}):
+   * such a JVM compiles Spark once, straight to C1's full optimisation, where the directive of
+   * {@link #c1Only} comes only after Spark's code has been compiled with profiling for C2. A stage
+   * whose inputs are too large for C1 exits with {@link Shoal#EXIT_RESTART_WITH_C2} before Spark
+   * starts, and bin/shoal starts it again with both compilers.
+   */
+  static final String STARTED_ON_C1 = "SHOAL_STARTED_ON_C1";
+
   private QuickJit() {}
+
+  /** Whether bin/shoal started this JVM with C1 only ({@link #STARTED_ON_C1}). */
+  static boolean startedOnC1() {
+    return "1".equals(System.getenv(STARTED_ON_C1));
+  }
+
+  /**
+   * Whether a stage started on C1 only must start again with both compilers: its inputs ({@code
+   * inputBytes}, negative when they could not be listed) are not small enough for C1 ({@link
+   * SparkConfig#quickJit}).
+   */
+  static boolean restartWithC2(SparkConfig spark, long inputBytes) {
+    return inputBytes < 0 || !spark.quickJit(inputBytes);
+  }
 
   /** Adds the directive excluding C2 everywhere; false (and nothing changed) when it cannot. */
   static boolean c1Only() {

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code shoal} command line: one subcommand per job. Exit codes: 0 ok, 1 job failed, 2 bad
- * usage or config.
+ * usage or config, 3 a stage bin/shoal started with C1 only asks to be started again with both JIT
+ * compilers ({@link QuickJit#STARTED_ON_C1}).
  */
 @Command(
     name = "shoal",
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
 public final class Shoal implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
+  public static final int EXIT_RESTART_WITH_C2 = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

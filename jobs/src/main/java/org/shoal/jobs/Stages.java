@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -43,9 +44,14 @@ final class Stages {
    */
   record Listing(Map<String, Map<String, FileState>> byInput) {
     static Listing of(SparkSession spark, Stage stage) throws IOException {
+      return of(spark.sparkContext().hadoopConfiguration(), stage);
+    }
+
+    /** The same listing before any SparkSession exists, through {@code hadoop}'s file systems. */
+    static Listing of(Configuration hadoop, Stage stage) throws IOException {
       Map<String, Map<String, FileState>> byInput = new java.util.LinkedHashMap<>();
       for (String input : stage.inputs()) {
-        byInput.put(input, listing(spark, input));
+        byInput.put(input, listing(hadoop, input));
       }
       return new Listing(byInput);
     }
@@ -94,9 +100,14 @@ final class Stages {
 
   /** Every data file under {@code path} (or the file itself), by relative name. */
   static Map<String, FileState> listing(SparkSession spark, String path) throws IOException {
+    return listing(spark.sparkContext().hadoopConfiguration(), path);
+  }
+
+  private static Map<String, FileState> listing(Configuration hadoop, String path)
+      throws IOException {
     Map<String, FileState> out = new TreeMap<>();
     Path root = new Path(path);
-    FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    FileSystem fs = root.getFileSystem(hadoop);
     if (!fs.exists(root)) {
       out.put("(missing)", FileState.MISSING);
       return out;
@@ -119,6 +130,29 @@ final class Stages {
           new FileState(f.getLen(), f.getModificationTime()));
     }
     return out;
+  }
+
+  /**
+   * The bytes of the data files under a local {@code path} (or of the file itself) as {@link
+   * #listing} counts them, without Hadoop; 0 when missing.
+   */
+  static long localBytes(java.nio.file.Path path) throws IOException {
+    if (!java.nio.file.Files.exists(path)) {
+      return 0;
+    }
+    if (java.nio.file.Files.isRegularFile(path)) {
+      return java.nio.file.Files.size(path);
+    }
+    try (var files = java.nio.file.Files.walk(path)) {
+      long bytes = 0;
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (java.nio.file.Files.isRegularFile(f) && !name.startsWith(".") && !name.equals(MARKER)) {
+          bytes += java.nio.file.Files.size(f);
+        }
+      }
+      return bytes;
+    }
   }
 
   /** The stage's resolved configuration (its shoal.<name> subtree), as JSON. */

@@ -3,11 +3,17 @@ package org.shoal.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import javax.management.ObjectName;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.shoal.jobs.config.SparkConfig;
 
 class TestQuickJit {
   @Test
@@ -42,6 +48,39 @@ class TestQuickJit {
             "org/apache/spark/sql/execution/datasources/")) {
       assertThat(QuickJit.PLANNING).noneMatch(p -> rowPath.startsWith(p.replace("*.*", "")));
     }
+  }
+
+  @Test
+  void aStageStartedOnC1StartsAgainWithBothCompilersUnlessItsInputsAreSmall() {
+    long fourMb = 4L * 1024 * 1024;
+    SparkConfig spark = new SparkConfig("local[2]", "shoal", Map.of(), 0, fourMb, true);
+    assertThat(QuickJit.restartWithC2(spark, 1_000_000)).isFalse();
+    assertThat(QuickJit.restartWithC2(spark, fourMb)).isFalse();
+    assertThat(QuickJit.restartWithC2(spark, fourMb + 1)).isTrue();
+    assertThat(QuickJit.restartWithC2(spark, 0)).as("no inputs: sized by its settings").isTrue();
+    assertThat(QuickJit.restartWithC2(spark, -1)).as("inputs not listed").isTrue();
+    SparkConfig off = new SparkConfig("local[2]", "shoal", Map.of(), 0, 0, true);
+    assertThat(QuickJit.restartWithC2(off, 1_000)).as("quick-jit-mb = 0").isTrue();
+  }
+
+  @Test
+  void localInputsCountTheBytesHadoopsListingCounts(@TempDir Path dir) throws Exception {
+    Path table = Files.createDirectories(dir.resolve("table/split=train"));
+    Files.write(table.resolve("part-0.parquet"), new byte[100]);
+    Files.write(table.resolve(".part-0.parquet.crc"), new byte[10]);
+    Files.write(dir.resolve("table/" + Stages.MARKER), new byte[20]);
+    Files.write(dir.resolve("table/features.json"), new byte[7]);
+    Path file = Files.write(dir.resolve("tracks.csv"), new byte[33]);
+    List<String> inputs =
+        List.of(dir.resolve("table").toString(), file.toString(), dir.resolve("none").toString());
+    long hadoop =
+        Stages.Listing.of(new Configuration(), new Stages.Stage("x", "out", inputs)).bytes();
+    assertThat(hadoop).isEqualTo(100 + 7 + 33);
+    long local = 0;
+    for (String input : inputs) {
+      local += Stages.localBytes(Path.of(input));
+    }
+    assertThat(local).isEqualTo(hadoop);
   }
 
   /**
