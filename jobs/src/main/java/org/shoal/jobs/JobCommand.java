@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * parsed and validated before Spark starts, one SparkSession, and its stage marker. A job is its
  * {@code @Command} name, a config parser and {@link #run}.
  */
-@Command(mixinStandardHelpOptions = true) // --help and --version on every job
+// --help and --version on every job
+@Command(mixinStandardHelpOptions = true, versionProvider = Shoal.VersionProvider.class)
 abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
   private final Function<Settings, C> parse;
 

@@ -32,6 +32,20 @@ class TestShoalCli {
   }
 
   @Test
+  void everyJobPrintsShoalsVersion() {
+    String version = "shoal " + Version.current();
+    assertThat(run("--version").out()).contains(version);
+    for (String job : Shoal.commandLine().getSubcommands().keySet()) {
+      if (job.equals("help")) {
+        continue;
+      }
+      Cli.Result r = run(job, "--version");
+      assertThat(r.code()).as(job).isZero();
+      assertThat(r.out()).as(job).contains(version);
+    }
+  }
+
+  @Test
   void unknownKeyExitsWithUsageCode() {
     Cli.Result r = run("simulate", "-Dshoal.simulate.radius=5");
     assertThat(r.code()).isEqualTo(Shoal.EXIT_USAGE);
