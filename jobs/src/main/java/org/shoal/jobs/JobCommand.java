@@ -70,37 +70,29 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
   }
 
   /**
-   * The bytes of this stage's inputs, listed before Spark starts: local paths through java.nio
-   * (starting Hadoop's file systems took about a second), others with the Hadoop settings given as
-   * spark.hadoop.* properties; -1 when they cannot be listed.
+   * The bytes of this stage's inputs, listed before Spark starts ({@link Stages#bytes}), with the
+   * Hadoop settings given as spark.hadoop.* properties; -1 when they cannot be listed.
    */
   long inputBytesBeforeSpark(SparkConfig sparkConfig) {
+    org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+    String prefix = "spark.hadoop.";
+    sparkConfig
+        .properties()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(prefix)) {
+                hadoop.set(k.substring(prefix.length()), v);
+              }
+            });
     try {
-      if (stage().inputs().stream().allMatch(JobCommand::isLocal)) {
-        long bytes = 0;
-        for (String input : stage().inputs()) {
-          bytes += Stages.localBytes(Path.of(input.replaceFirst("^file:(//)?", "")));
-        }
-        return bytes;
+      long bytes = 0;
+      for (String input : config.inputs()) {
+        bytes += Stages.bytes(input, hadoop);
       }
-      org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
-      String prefix = "spark.hadoop.";
-      sparkConfig
-          .properties()
-          .forEach(
-              (k, v) -> {
-                if (k.startsWith(prefix)) {
-                  hadoop.set(k.substring(prefix.length()), v);
-                }
-              });
-      return Stages.Listing.of(hadoop, stage()).bytes();
+      return bytes;
     } catch (java.io.IOException | RuntimeException e) {
       return -1;
     }
-  }
-
-  private static boolean isLocal(String path) {
-    return !path.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") || path.startsWith("file:");
   }
 
   /** Sizes the session's shuffle to this stage's input ({@link Sparks#fitToInput}), saying so. */

@@ -67,7 +67,7 @@ final class QuickJit {
    * SparkConfig#quickJit}).
    */
   static boolean restartWithC2(SparkConfig spark, long inputBytes) {
-    return inputBytes < 0 || !spark.quickJit(inputBytes);
+    return !spark.quickJit(inputBytes); // which holds only for some bytes, never for -1
   }
 
   /** Adds the directive excluding C2 everywhere; false (and nothing changed) when it cannot. */

@@ -121,8 +121,7 @@ final class Stages {
     RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
     while (files.hasNext()) {
       LocatedFileStatus f = files.next();
-      String name = f.getPath().getName();
-      if (name.startsWith(".") || name.equals(MARKER)) {
+      if (!isData(f.getPath().getName())) {
         continue;
       }
       out.put(
@@ -132,22 +131,32 @@ final class Stages {
     return out;
   }
 
+  /** Whether a listed file is data: not hidden (Hadoop's checksums) and not the stage marker. */
+  private static boolean isData(String name) {
+    return !name.startsWith(".") && !name.equals(MARKER);
+  }
+
   /**
-   * The bytes of the data files under a local {@code path} (or of the file itself) as {@link
-   * #listing} counts them, without Hadoop; 0 when missing.
+   * The bytes {@link #listing} counts under {@code path}, local paths read through java.nio
+   * (starting Hadoop's file systems takes about a second before Spark starts), others through
+   * {@code hadoop}.
    */
-  static long localBytes(java.nio.file.Path path) throws IOException {
-    if (!java.nio.file.Files.exists(path)) {
+  static long bytes(String path, Configuration hadoop) throws IOException {
+    java.net.URI uri = new Path(path).toUri();
+    if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+      return listing(hadoop, path).values().stream().mapToLong(FileState::size).sum();
+    }
+    java.nio.file.Path local = java.nio.file.Path.of(uri.getPath());
+    if (!java.nio.file.Files.exists(local)) {
       return 0;
     }
-    if (java.nio.file.Files.isRegularFile(path)) {
-      return java.nio.file.Files.size(path);
+    if (java.nio.file.Files.isRegularFile(local)) {
+      return java.nio.file.Files.size(local);
     }
-    try (var files = java.nio.file.Files.walk(path)) {
+    try (var files = java.nio.file.Files.walk(local)) {
       long bytes = 0;
       for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-        String name = f.getFileName().toString();
-        if (java.nio.file.Files.isRegularFile(f) && !name.startsWith(".") && !name.equals(MARKER)) {
+        if (java.nio.file.Files.isRegularFile(f) && isData(f.getFileName().toString())) {
           bytes += java.nio.file.Files.size(f);
         }
       }

@@ -78,9 +78,10 @@ class TestQuickJit {
     assertThat(hadoop).isEqualTo(100 + 7 + 33);
     long local = 0;
     for (String input : inputs) {
-      local += Stages.localBytes(Path.of(input));
+      local += Stages.bytes(input, new Configuration());
     }
     assertThat(local).isEqualTo(hadoop);
+    assertThat(Stages.bytes("file://" + file, new Configuration())).isEqualTo(33);
   }
 
   /**

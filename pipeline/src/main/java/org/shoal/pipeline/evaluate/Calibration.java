@@ -72,6 +72,9 @@ public final class Calibration implements Serializable {
    * pass ran): compute it with {@link Evaluation#calibration}.
    */
   public Optional<List<Row>> rows() {
+    if (expected < 0) {
+      return Optional.empty(); // no pass ran
+    }
     Map<Integer, Report> byPartition = new HashMap<>();
     for (Report r : partitions.value()) {
       byPartition.put(r.partition(), r); // a recomputed partition reports the same again
@@ -79,7 +82,7 @@ public final class Calibration implements Serializable {
     double[] predicted = new double[bins];
     long[] selected = new long[bins];
     long[] choices = new long[bins];
-    for (int p = 0; p < expected; p++) { // none when no pass ran
+    for (int p = 0; p < expected; p++) {
       Report r = byPartition.get(p);
       if (r == null || r.predicted() == null) {
         return Optional.empty(); // or a missing or negative probability, whose bin is Spark's
@@ -106,7 +109,7 @@ public final class Calibration implements Serializable {
                 SCHEMA));
       }
     }
-    return expected < 0 ? Optional.empty() : Optional.of(rows);
+    return Optional.of(rows);
   }
 
   /** One task's sums. */
