@@ -117,11 +117,16 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     if (!borrowed && recordsStage() && QuickJit.startedOnC1()) {
       long bytes = inputBytesBeforeSpark(sparkConfig);
       if (QuickJit.restartWithC2(sparkConfig, bytes)) {
-        progress.info(
-            (bytes < 0
-                    ? "inputs not listed"
-                    : String.format(java.util.Locale.ROOT, "input %.1f MB", bytes / 1048576.0))
-                + ", above shoal.spark.quick-jit-mb: starting again with both JIT compilers");
+        String why =
+            bytes < 0
+                ? "inputs not listed before Spark starts"
+                : bytes == 0
+                    ? "no input bytes to size the stage by"
+                    : String.format(
+                        java.util.Locale.ROOT,
+                        "input %.1f MB, above shoal.spark.quick-jit-mb",
+                        bytes / 1048576.0);
+        progress.info(why + ": starting again with both JIT compilers");
         return Shoal.EXIT_RESTART_WITH_C2;
       }
     }
