@@ -27,6 +27,23 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
   /** This job's validated configuration (set by {@link #configure}). */
   protected C config;
 
+  /**
+   * Whether this job runs alone in a JVM bin/shoal started with C1 only ({@link
+   * QuickJit#startedOnC1}), where work too large for C1 throws {@link RestartWithC2}.
+   */
+  protected boolean onC1;
+
+  /**
+   * Thrown when a JVM started on C1 reaches work too large for it: the job stops, exits with {@link
+   * Shoal#EXIT_RESTART_WITH_C2}, and bin/shoal starts it again with both compilers. The message
+   * says what was too large.
+   */
+  static final class RestartWithC2 extends RuntimeException {
+    RestartWithC2(String why) {
+      super(why, null, false, false);
+    }
+  }
+
   protected JobCommand(Function<Settings, C> parse) {
     this.parse = parse;
   }
@@ -67,6 +84,28 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
   /** This job as a stage of the pipeline, for its marker and fingerprint. */
   Stages.Stage stage() {
     return new Stages.Stage(jobName(), config.output(), config.inputs());
+  }
+
+  /**
+   * Why this job, started on C1 only, must start again with both compilers ({@link
+   * QuickJit#restartWithC2}), or null when its inputs are small enough for C1.
+   */
+  String tooLargeForC1(SparkConfig sparkConfig) {
+    if (config.inputs().isEmpty()) {
+      return "sized by its settings, not by inputs";
+    }
+    long bytes = inputBytesBeforeSpark(sparkConfig);
+    if (!QuickJit.restartWithC2(sparkConfig, bytes)) {
+      return null;
+    }
+    return bytes < 0
+        ? "inputs not listed before Spark starts"
+        : bytes == 0
+            ? "no input bytes to size the stage by"
+            : String.format(
+                java.util.Locale.ROOT,
+                "input %.1f MB, above shoal.spark.quick-jit-mb",
+                bytes / 1048576.0);
   }
 
   /**
@@ -114,20 +153,15 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     // A session that already exists (tests, notebooks, `shoal run`) belongs to its creator: use it,
     // leave it open.
     boolean borrowed = SparkSession.getDefaultSession().isDefined();
-    if (!borrowed && recordsStage() && QuickJit.startedOnC1()) {
-      long bytes = inputBytesBeforeSpark(sparkConfig);
-      if (QuickJit.restartWithC2(sparkConfig, bytes)) {
-        String why =
-            bytes < 0
-                ? "inputs not listed before Spark starts"
-                : bytes == 0
-                    ? "no input bytes to size the stage by"
-                    : String.format(
-                        java.util.Locale.ROOT,
-                        "input %.1f MB, above shoal.spark.quick-jit-mb",
-                        bytes / 1048576.0);
-        progress.info(why + ": starting again with both JIT compilers");
+    onC1 = !borrowed && QuickJit.startedOnC1();
+    if (onC1) {
+      String tooLarge = tooLargeForC1(sparkConfig);
+      if (tooLarge != null) {
+        progress.info(tooLarge + ": starting again with both JIT compilers");
         return Shoal.EXIT_RESTART_WITH_C2;
+      }
+      if (!recordsStage()) {
+        progress.info("small input: compiling with C1 only (shoal.spark.quick-jit-mb)");
       }
     }
     // A stage alone in its JVM: `shoal run` reuses the planner's code over many stages, where C2's
@@ -158,6 +192,9 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
       } else {
         run(spark, progress);
       }
+    } catch (RestartWithC2 restart) {
+      progress.info(restart.getMessage() + ": starting again with both JIT compilers");
+      return Shoal.EXIT_RESTART_WITH_C2;
     } finally {
       if (!borrowed) {
         spark.stop();

@@ -46,11 +46,12 @@ final class QuickJit {
           "java/lang/invoke/*.*");
 
   /**
-   * Set by bin/shoal when it started a single stage with C1 only ({@code -XX:TieredStopAtLevel=1}):
-   * such a JVM compiles Spark once, straight to C1's full optimisation, where the directive of
-   * {@link #c1Only} comes only after Spark's code has been compiled with profiling for C2. A stage
-   * whose inputs are too large for C1 exits with {@link Shoal#EXIT_RESTART_WITH_C2} before Spark
-   * starts, and bin/shoal starts it again with both compilers.
+   * Set by bin/shoal when it started a stage or a run with C1 only ({@code
+   * -XX:TieredStopAtLevel=1}): such a JVM compiles Spark once, straight to C1's full optimisation,
+   * where the directive of {@link #c1Only} comes only after Spark's code has been compiled with
+   * profiling for C2. A stage whose inputs are too large for C1 exits with {@link
+   * Shoal#EXIT_RESTART_WITH_C2} before Spark starts, and bin/shoal starts it again with both
+   * compilers.
    */
   static final String STARTED_ON_C1 = "SHOAL_STARTED_ON_C1";
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigRenderOptions;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -89,9 +92,41 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     super(RunConfig::from);
   }
 
+  /**
+   * When bin/shoal launched this command, in epoch seconds. A run started on C1 hands over to a
+   * second JVM when a stage's input is too large for C1 ({@link JobCommand.RestartWithC2}): the
+   * stages whose markers were written since then ran in this command, before the restart.
+   */
+  static final String LAUNCHED_AT = "SHOAL_LAUNCHED_AT";
+
+  /** Whether stages of this command ran in its first JVM, before a restart. */
+  private boolean restarted;
+
   @Override
   protected boolean recordsStage() {
     return false;
+  }
+
+  /**
+   * A run starts on C1 when its first stage's inputs are small; each stage it runs then checks its
+   * own.
+   */
+  @Override
+  String tooLargeForC1(SparkConfig sparkConfig) {
+    JobCommand<?> first = config.stages().get(0);
+    String why = first.tooLargeForC1(sparkConfig);
+    return why == null ? null : "stage " + first.jobName() + ", " + why;
+  }
+
+  /** {@link #LAUNCHED_AT}, or null when something else started this JVM. */
+  static Instant launchedAt(String epochSeconds) {
+    if (epochSeconds == null || !epochSeconds.matches("[0-9]+([.,][0-9]+)?")) {
+      return null;
+    }
+    // bash's EPOCHREALTIME writes the locale's decimal separator
+    BigDecimal seconds = new BigDecimal(epochSeconds.replace(',', '.'));
+    return Instant.ofEpochSecond(
+        seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());
   }
 
   /** The stages this run will go through, in order. */
@@ -102,6 +137,7 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
   @Override
   protected void run(SparkSession spark, Progress progress) throws Exception {
     long start = System.nanoTime();
+    Instant launched = launchedAt(System.getenv(LAUNCHED_AT));
     Settings settings = config.settings();
     if (!settings.tracksAreSimulated()) {
       progress.info(
@@ -111,12 +147,23 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
     }
     List<StageRun> record = new ArrayList<>();
     for (JobCommand<?> stage : config.stages()) {
-      record.add(runUnlessUnchanged(spark, progress, stage));
+      record.add(runUnlessUnchanged(spark, progress, stage, launched));
       if (stage instanceof ExpandJob) {
         requireDecisions(spark, stage.config.output());
       }
     }
     long ran = record.stream().filter(StageRun::ran).count();
+    double seconds =
+        launched == null
+            ? (System.nanoTime() - start) / 1e9
+            : Duration.between(launched, Instant.now()).toMillis() / 1e3;
+    if (restarted) {
+      progress.info(
+          String.format(
+              Locale.ROOT,
+              "%.0f s since the command started, its first start on C1 included",
+              seconds));
+    }
     progress.info(String.format(Locale.ROOT, "%d of %d stages ran", ran, record.size()));
     Path latest = new Path(config.output(), "latest.json");
     if (ran == 0
@@ -124,20 +171,44 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
       progress.info("nothing changed; " + latest + " stays as it was");
       return;
     }
-    publish(spark, progress, record, (System.nanoTime() - start) / 1e9);
+    publish(spark, progress, record, seconds);
   }
 
   /**
    * Runs one stage and records its marker, or skips it when its configuration and inputs are
-   * unchanged.
+   * unchanged. A stage that ran since {@code launched} (in this command's first JVM, before a
+   * restart with both compilers) counts as run, even with --force.
    */
-  private StageRun runUnlessUnchanged(SparkSession spark, Progress progress, JobCommand<?> stage)
+  private StageRun runUnlessUnchanged(
+      SparkSession spark, Progress progress, JobCommand<?> stage, Instant launched)
       throws Exception {
     Stages.Listing inputs = Stages.Listing.of(spark, stage.stage());
     String fingerprint = Stages.fingerprint(config.settings().config(), stage.stage(), inputs);
-    if (!force && fingerprint.equals(Stages.recorded(spark, stage.stage()))) {
+    JsonNode marker = Stages.marker(spark, stage.stage());
+    boolean unchanged =
+        marker != null && fingerprint.equals(marker.at("/fingerprint").asText(null));
+    if (unchanged
+        && launched != null
+        && !Instant.parse(marker.at("/finished").asText()).isBefore(launched)) {
+      double seconds = marker.at("/seconds").asDouble();
+      restarted = true;
+      progress.info(
+          String.format(
+              Locale.ROOT, "stage %s: ran before the restart (%.1f s)", stage.jobName(), seconds));
+      return new StageRun(
+          stage.jobName(), fingerprint, true, seconds, marker.at("/peakHeapMb").asDouble());
+    }
+    if (!force && unchanged) {
       progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
       return new StageRun(stage.jobName(), fingerprint, false, null, null);
+    }
+    if (onC1 && !config.spark().quickJit(inputs.bytes())) {
+      throw new RestartWithC2(
+          String.format(
+              Locale.ROOT,
+              "stage %s, input %.1f MB, above shoal.spark.quick-jit-mb",
+              stage.jobName(),
+              inputs.bytes() / 1048576.0));
     }
     progress.info("stage " + stage.jobName());
     Stages.forget(spark, stage.stage());

@@ -169,15 +169,14 @@ final class Stages {
     return config.getConfig("shoal." + stage.name()).root().render(ConfigRenderOptions.concise());
   }
 
-  /** The fingerprint recorded by the stage's last completed run, or null. */
-  static String recorded(SparkSession spark, Stage stage) throws IOException {
+  /** The marker ({@link Marker}) of the stage's last completed run, or null. */
+  static JsonNode marker(SparkSession spark, Stage stage) throws IOException {
     Path marker = new Path(stage.output(), MARKER);
     FileSystem fs = marker.getFileSystem(spark.sparkContext().hadoopConfiguration());
     if (!fs.exists(marker)) {
       return null;
     }
-    JsonNode node = JSON.readTree(Inputs.text(spark, marker.toString(), "stage marker"));
-    return node.at("/fingerprint").asText(null);
+    return JSON.readTree(Inputs.text(spark, marker.toString(), "stage marker"));
   }
 
   static void forget(SparkSession spark, Stage stage) throws IOException {

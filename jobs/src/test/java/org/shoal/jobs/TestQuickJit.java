@@ -63,6 +63,43 @@ class TestQuickJit {
     assertThat(QuickJit.restartWithC2(off, 1_000)).as("quick-jit-mb = 0").isTrue();
   }
 
+  /**
+   * `shoal run` stays on C1 while its first stage's inputs are small (each later stage checks its
+   * own as it starts, ITLauncher); a run that simulates first starts again at once.
+   */
+  @Test
+  void aRunStartsOnC1OnlyWhenItsFirstStageReadsSmallInputs() {
+    String tracks = org.shoal.pipeline.testing.TrackFixtures.path("gpe3-one-animal.csv");
+    Map<String, String> own = Map.of("expand.tracks.path", tracks, "expand.tracks.format", "gpe3");
+    assertThat(tooLargeForC1(own)).isNull();
+    Map<String, String> tiny = new java.util.HashMap<>(own);
+    tiny.put("spark.quick-jit-mb", "0.0001"); // 105 bytes; the file has 1 047
+    assertThat(tooLargeForC1(tiny))
+        .isEqualTo("stage expand, input 0.0 MB, above shoal.spark.quick-jit-mb");
+    assertThat(tooLargeForC1(Map.of()))
+        .as("the synthetic world")
+        .isEqualTo("stage simulate, sized by its settings, not by inputs");
+  }
+
+  @Test
+  void theLaunchTimeIsReadAsBashWritesIt() {
+    assertThat(RunJob.launchedAt("1795930887.123456"))
+        .isEqualTo(java.time.Instant.parse("2026-11-29T05:41:27.123456Z"));
+    assertThat(RunJob.launchedAt("1795930887,5")) // a locale with a decimal comma
+        .isEqualTo(java.time.Instant.parse("2026-11-29T05:41:27.500Z"));
+    assertThat(RunJob.launchedAt("1795930887"))
+        .isEqualTo(java.time.Instant.parse("2026-11-29T05:41:27Z"));
+    assertThat(RunJob.launchedAt(null)).as("not started by bin/shoal").isNull();
+    assertThat(RunJob.launchedAt("yesterday")).isNull();
+  }
+
+  private static String tooLargeForC1(Map<String, String> overrides) {
+    var settings = org.shoal.jobs.config.ConfigLoader.settings(null, overrides);
+    RunJob run = new RunJob();
+    run.configure(settings);
+    return run.tooLargeForC1(SparkConfig.from(settings));
+  }
+
   @Test
   void localInputsCountTheBytesHadoopsListingCounts(@TempDir Path dir) throws Exception {
     Path table = Files.createDirectories(dir.resolve("table/split=train"));
