@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.shoal.jobs.config.EvaluateConfig;
+import org.shoal.pipeline.evaluate.Calibration;
 import org.shoal.pipeline.evaluate.Results;
 
 /** report.html: one self-contained page (inline CSS and SVG, no scripts, no network). */
@@ -115,8 +116,8 @@ final class ReportBuilder {
     double[] p = new double[bins.size()];
     double[] o = new double[bins.size()];
     for (int i = 0; i < bins.size(); i++) {
-      p[i] = bins.get(i).getAs("mean_predicted");
-      o[i] = bins.get(i).getAs("observed");
+      p[i] = bins.get(i).getAs(Calibration.MEAN_PREDICTED);
+      o[i] = bins.get(i).getAs(Calibration.OBSERVED);
     }
     body.append(
             "<h2>Calibration</h2><p>Every choice, binned by predicted probability: the share that was selected.</p>")

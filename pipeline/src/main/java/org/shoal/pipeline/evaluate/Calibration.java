@@ -21,15 +21,22 @@ import org.apache.spark.util.CollectionAccumulator;
  * partition order.
  */
 public final class Calibration implements Serializable {
-  /** {@link Evaluation#calibration}'s columns. */
+  public static final String BIN = "bin";
+  public static final String MEAN_PREDICTED = "mean_predicted";
+  public static final String OBSERVED = "observed";
+  public static final String CHOICES = "choices";
+  public static final String BIN_LOW = "bin_low";
+  public static final String BIN_HIGH = "bin_high";
+
+  /** The reliability table's columns, here and in {@link Evaluation#calibration}. */
   public static final StructType SCHEMA =
       new StructType()
-          .add("bin", DataTypes.IntegerType)
-          .add("mean_predicted", DataTypes.DoubleType)
-          .add("observed", DataTypes.DoubleType)
-          .add("choices", DataTypes.LongType, false)
-          .add("bin_low", DataTypes.DoubleType)
-          .add("bin_high", DataTypes.DoubleType);
+          .add(BIN, DataTypes.IntegerType)
+          .add(MEAN_PREDICTED, DataTypes.DoubleType)
+          .add(OBSERVED, DataTypes.DoubleType)
+          .add(CHOICES, DataTypes.LongType, false)
+          .add(BIN_LOW, DataTypes.DoubleType)
+          .add(BIN_HIGH, DataTypes.DoubleType);
 
   private final int bins;
   private final CollectionAccumulator<Report> partitions;

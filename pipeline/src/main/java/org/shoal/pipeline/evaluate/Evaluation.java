@@ -49,14 +49,15 @@ public final class Evaluation {
   public static Dataset<Row> calibration(Dataset<Row> predictions, int bins) {
     return predictions
         .withColumn(
-            "bin", least(floor(col(Cols.PROBABILITY).multiply(bins)), lit(bins - 1)).cast("int"))
-        .groupBy("bin")
+            Calibration.BIN,
+            least(floor(col(Cols.PROBABILITY).multiply(bins)), lit(bins - 1)).cast("int"))
+        .groupBy(Calibration.BIN)
         .agg(
-            avg(Cols.PROBABILITY).as("mean_predicted"),
-            avg(coalesce(col(Cols.SELECTED), lit(false)).cast("double")).as("observed"),
-            count(lit(1)).as("choices"))
-        .withColumn("bin_low", col("bin").divide(bins))
-        .withColumn("bin_high", col("bin").plus(1).divide(bins))
-        .orderBy("bin");
+            avg(Cols.PROBABILITY).as(Calibration.MEAN_PREDICTED),
+            avg(coalesce(col(Cols.SELECTED), lit(false)).cast("double")).as(Calibration.OBSERVED),
+            count(lit(1)).as(Calibration.CHOICES))
+        .withColumn(Calibration.BIN_LOW, col(Calibration.BIN).divide(bins))
+        .withColumn(Calibration.BIN_HIGH, col(Calibration.BIN).plus(1).divide(bins))
+        .orderBy(Calibration.BIN);
   }
 }
