@@ -94,18 +94,15 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     if (config.inputs().isEmpty()) {
       return "sized by its settings, not by inputs";
     }
-    long bytes = inputBytesBeforeSpark(sparkConfig);
-    if (!QuickJit.restartWithC2(sparkConfig, bytes)) {
-      return null;
-    }
-    return bytes < 0
-        ? "inputs not listed before Spark starts"
-        : bytes == 0
-            ? "no input bytes to size the stage by"
-            : String.format(
-                java.util.Locale.ROOT,
-                "input %.1f MB, above shoal.spark.quick-jit-mb",
-                bytes / 1048576.0);
+    return QuickJit.tooLarge(sparkConfig, inputBytesBeforeSpark(sparkConfig));
+  }
+
+  /**
+   * Says why this JVM stops, and the exit code asking bin/shoal to start it with both compilers.
+   */
+  private static int restartWithC2(Progress progress, String why) {
+    progress.info(why + ": starting again with both JIT compilers");
+    return Shoal.EXIT_RESTART_WITH_C2;
   }
 
   /**
@@ -157,8 +154,7 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
     if (onC1) {
       String tooLarge = tooLargeForC1(sparkConfig);
       if (tooLarge != null) {
-        progress.info(tooLarge + ": starting again with both JIT compilers");
-        return Shoal.EXIT_RESTART_WITH_C2;
+        return restartWithC2(progress, tooLarge);
       }
       if (!recordsStage()) {
         progress.info("small input: compiling with C1 only (shoal.spark.quick-jit-mb)");
@@ -193,8 +189,7 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
         run(spark, progress);
       }
     } catch (RestartWithC2 restart) {
-      progress.info(restart.getMessage() + ": starting again with both JIT compilers");
-      return Shoal.EXIT_RESTART_WITH_C2;
+      return restartWithC2(progress, restart.getMessage());
     } finally {
       if (!borrowed) {
         spark.stop();

@@ -71,6 +71,24 @@ final class QuickJit {
     return !spark.quickJit(inputBytes); // which holds only for some bytes, never for -1
   }
 
+  /**
+   * Why a stage reading {@code inputBytes} (negative when they could not be listed) must not run on
+   * C1 only ({@link #restartWithC2}), in words; null when it may.
+   */
+  static String tooLarge(SparkConfig spark, long inputBytes) {
+    if (!restartWithC2(spark, inputBytes)) {
+      return null;
+    }
+    return inputBytes < 0
+        ? "inputs not listed before Spark starts"
+        : inputBytes == 0
+            ? "no input bytes to size the stage by"
+            : String.format(
+                java.util.Locale.ROOT,
+                "input %.1f MB, above shoal.spark.quick-jit-mb",
+                inputBytes / 1048576.0);
+  }
+
   /** Adds the directive excluding C2 everywhere; false (and nothing changed) when it cannot. */
   static boolean c1Only() {
     return add(EVERYTHING);

@@ -202,13 +202,9 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
       progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
       return new StageRun(stage.jobName(), fingerprint, false, null, null);
     }
-    if (onC1 && !config.spark().quickJit(inputs.bytes())) {
-      throw new RestartWithC2(
-          String.format(
-              Locale.ROOT,
-              "stage %s, input %.1f MB, above shoal.spark.quick-jit-mb",
-              stage.jobName(),
-              inputs.bytes() / 1048576.0));
+    String tooLarge = onC1 ? QuickJit.tooLarge(config.spark(), inputs.bytes()) : null;
+    if (tooLarge != null) {
+      throw new RestartWithC2("stage " + stage.jobName() + ", " + tooLarge);
     }
     progress.info("stage " + stage.jobName());
     Stages.forget(spark, stage.stage());
