@@ -31,6 +31,14 @@ class ITStandaloneCluster {
       Path.of(System.getProperty("shoal.jar", "target/shoal-jobs-all.jar"));
   private static final List<String> OPENS =
       Arrays.asList(System.getProperty("spark.java17.opens", "").trim().split("\\s+"));
+
+  /**
+   * Every JVM here compiles with C1 only, as bin/shoal starts a stage on small inputs: the data are
+   * tiny and five JVMs share the machine's cores, so C2's compilations would cost more than they
+   * save.
+   */
+  private static final String QUICK_JIT = "-XX:TieredStopAtLevel=1";
+
   @TempDir Path dir;
   private final List<Process> processes = new ArrayList<>();
 
@@ -50,6 +58,7 @@ class ITStandaloneCluster {
         new ArrayList<>(
             List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     full.addAll(OPENS);
+    full.add(QUICK_JIT);
     full.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true);
     if (log != null) {
@@ -237,7 +246,7 @@ class ITStandaloneCluster {
                 "--class",
                 Shoal.class.getName(),
                 "--conf",
-                "spark.executor.extraJavaOptions=" + String.join(" ", OPENS),
+                "spark.executor.extraJavaOptions=" + String.join(" ", OPENS) + " " + QUICK_JIT,
                 "--conf",
                 "spark.executor.memory=1g",
                 "--conf",
