@@ -91,10 +91,19 @@ abstract class JobCommand<C extends StageConfig> implements Callable<Integer> {
    * QuickJit#restartWithC2}), or null when its inputs are small enough for C1.
    */
   String tooLargeForC1(SparkConfig sparkConfig) {
+    return tooLargeForC1(
+        sparkConfig, config.inputs().isEmpty() ? 0 : inputBytesBeforeSpark(sparkConfig));
+  }
+
+  /**
+   * {@link #tooLargeForC1(SparkConfig)} for inputs already listed ({@code inputBytes}, negative
+   * when they could not be): the one wording, before Spark starts and before each stage of a run.
+   */
+  String tooLargeForC1(SparkConfig sparkConfig, long inputBytes) {
     if (config.inputs().isEmpty()) {
       return "sized by its settings, not by inputs";
     }
-    return QuickJit.tooLarge(sparkConfig, inputBytesBeforeSpark(sparkConfig));
+    return QuickJit.tooLarge(sparkConfig, inputBytes);
   }
 
   /**

@@ -114,8 +114,12 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
   @Override
   String tooLargeForC1(SparkConfig sparkConfig) {
     JobCommand<?> first = config.stages().get(0);
-    String why = first.tooLargeForC1(sparkConfig);
-    return why == null ? null : "stage " + first.jobName() + ", " + why;
+    return inStage(first, first.tooLargeForC1(sparkConfig));
+  }
+
+  /** {@code why} a stage may not run on C1, naming the stage; null when it may. */
+  private static String inStage(JobCommand<?> stage, String why) {
+    return why == null ? null : "stage " + stage.jobName() + ", " + why;
   }
 
   /** {@link #LAUNCHED_AT}, or null when something else started this JVM. */
@@ -202,9 +206,10 @@ final class RunJob extends JobCommand<RunJob.RunConfig> {
       progress.info("stage " + stage.jobName() + ": unchanged since its last run, skipped");
       return new StageRun(stage.jobName(), fingerprint, false, null, null);
     }
-    String tooLarge = onC1 ? QuickJit.tooLarge(config.spark(), inputs.bytes()) : null;
+    String tooLarge =
+        onC1 ? inStage(stage, stage.tooLargeForC1(config.spark(), inputs.bytes())) : null;
     if (tooLarge != null) {
-      throw new RestartWithC2("stage " + stage.jobName() + ", " + tooLarge);
+      throw new RestartWithC2(tooLarge);
     }
     progress.info("stage " + stage.jobName());
     Stages.forget(spark, stage.stage());
