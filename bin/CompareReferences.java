@@ -33,6 +33,12 @@ import org.apache.spark.sql.functions;
  * every choice) and per-individual mean differences to uniform, each materialised. Then the metrics are compared
  * with shoal's metrics/ Parquet, and it fails if any differs by more than 1e-12 (DuckDB) or 1e-9 (Spark, whose
  * sums run in another order). Prints "ENGINE SECONDS METRIC_ROWS MAX_DIFFERENCE".
+ *
+ * <p>java -cp shoal.jar bin/CompareReferences.java repeat N SHOAL_ARGUMENTS...
+ *
+ * <p>Not a reference: runs one shoal command N times in one JVM and Spark session (as `shoal run` runs its
+ * stages), which tells a stage's own work from a fresh JVM's compiling and loading. Prints "repeat SECONDS..."
+ * with each run's time.
  */
 public class CompareReferences {
   static final String[][] SETS = {
@@ -56,9 +62,10 @@ public class CompareReferences {
 
   public static void main(String[] args) throws Exception {
     boolean copy = args.length == 3 && args[0].equals("copy");
-    if (!copy && !(args.length == 4 && (args[0].equals("duckdb") || args[0].equals("spark")))) {
+    boolean repeat = args.length >= 3 && args[0].equals("repeat");
+    if (!copy && !repeat && !(args.length == 4 && (args[0].equals("duckdb") || args[0].equals("spark")))) {
       throw new IllegalArgumentException(
-          "usage: copy IN OUT | duckdb PREDICTIONS SHOAL_METRICS MODEL | spark PREDICTIONS SHOAL_METRICS MODEL");
+          "usage: copy IN OUT | duckdb|spark PREDICTIONS SHOAL_METRICS MODEL | repeat N SHOAL_ARGUMENTS...");
     }
     if (args[0].equals("duckdb")) {
       try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
@@ -79,6 +86,8 @@ public class CompareReferences {
     spark.sparkContext().setLogLevel("WARN");
     if (copy) {
       copy(spark, args[1], args[2]);
+    } else if (repeat) {
+      repeat(Integer.parseInt(args[1]), Arrays.copyOfRange(args, 2, args.length));
     } else {
       evaluate("spark", spark(spark), args[1], args[2], args[3], 1e-9);
     }
@@ -101,6 +110,19 @@ public class CompareReferences {
     double seconds = (System.nanoTime() - start) / 1e9;
     long written = spark.read().parquet(output).count();
     System.out.printf(Locale.ROOT, "copy %.3f %d%n", seconds, written);
+  }
+
+  static void repeat(int times, String[] command) {
+    StringBuilder line = new StringBuilder("repeat");
+    for (int i = 0; i < times; i++) {
+      long start = System.nanoTime();
+      int code = org.shoal.jobs.Shoal.execute(command);
+      if (code != 0) {
+        throw new IllegalStateException("run " + (i + 1) + " exited with " + code);
+      }
+      line.append(String.format(Locale.ROOT, " %.3f", (System.nanoTime() - start) / 1e9));
+    }
+    System.out.println(line);
   }
 
   static void evaluate(
