@@ -58,7 +58,15 @@ public class CompareReferences {
 
     /** A quoted identifier. */
     String quote(String name);
+
+    /** The columns of a table or view. */
+    List<String> columns(String name) throws SQLException;
   }
+
+  /** What the SQL reads: the synthetic world's predictions, with its grouping columns. */
+  static final List<String> COLUMNS =
+      List.of("individual", "decision", "selected", "probability", "split", "cell", "origin_cell", "distance_km",
+          "release_region", "month");
 
   public static void main(String[] args) throws Exception {
     boolean copy = args.length == 3 && args[0].equals("copy");
@@ -130,6 +138,13 @@ public class CompareReferences {
       throws SQLException {
     long start = System.nanoTime();
     engine.parquet("choices", predictions + "/decisions/choices");
+    List<String> missing = new ArrayList<>(COLUMNS);
+    missing.removeAll(engine.columns("choices"));
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException(
+          predictions + " lacks the columns " + missing + " that the reference's grouping sets read: it compares"
+              + " evaluate on the benchmark's synthetic world (bin/benchmark compare)");
+    }
     // One row per decision: the selected choice's log-probability, the uniform model's, and the grouping
     // columns of the selected choice (as evaluate takes them).
     engine.materialise(
@@ -228,6 +243,17 @@ public class CompareReferences {
       public String quote(String name) {
         return "\"" + name + "\"";
       }
+
+      @Override
+      public List<String> columns(String name) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (ResultSet r = s.executeQuery("DESCRIBE " + name)) {
+          while (r.next()) {
+            columns.add(r.getString(1));
+          }
+        }
+        return columns;
+      }
     };
   }
 
@@ -258,6 +284,11 @@ public class CompareReferences {
       @Override
       public String quote(String name) {
         return "`" + name + "`";
+      }
+
+      @Override
+      public List<String> columns(String name) {
+        return Arrays.asList(spark.table(name).columns());
       }
     };
   }
