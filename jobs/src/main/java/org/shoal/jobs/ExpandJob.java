@@ -130,6 +130,15 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
               + tracks.attributesLeftOut()
               + " left out: not columns of the tracks");
     }
+    tracks
+        .separators()
+        .forEach(
+            (file, separator) ->
+                notes.add(
+                    file
+                        + " is "
+                        + separator
+                        + "-separated: read so, numbers with a decimal comma as numbers"));
     Dataset<Row> covariates =
         config.covariates() == null
             ? null

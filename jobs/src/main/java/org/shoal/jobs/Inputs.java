@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.shoal.pipeline.h3.H3Cells;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.TrackFiles;
 
 /**
  * Reads the tables users point jobs at: Parquet, or CSV with a header when the path ends in .csv.
@@ -27,7 +28,8 @@ final class Inputs {
   static Dataset<Row> table(SparkSession spark, String path, String what) {
     requireExists(spark, path, what);
     if (path.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      return spark.read().option("header", true).csv(path);
+      // comma-, semicolon- or tab-separated, as its header shows
+      return TrackFiles.table(spark, path, false, List.of()).drop(Cols.SOURCE_FILE);
     }
     return spark.read().parquet(path);
   }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** `shoal import` on a plain choice table, then train, infer and evaluate with their defaults. */
 class TestImportJob {
+  private final org.apache.spark.sql.SparkSession spark =
+      org.shoal.pipeline.testing.SharedSpark.session();
+
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir Path dir;
 
@@ -195,6 +198,46 @@ class TestImportJob {
    * The README's example: its configuration and shipped table recover MakeModeChoice's
    * coefficients.
    */
+  /**
+   * The simulated table as a spreadsheet writes CSV where the comma is the decimal separator
+   * (semicolons, decimal commas) imports to the same rows as the comma-separated original.
+   */
+  @Test
+  void aSemicolonSeparatedTableWithDecimalCommasImportsAsTheCommaSeparatedOne() throws Exception {
+    Path comma = simulatedTable();
+    Path semicolon =
+        Files.writeString(
+            dir.resolve("modes-semicolon.csv"),
+            Files.readString(comma).replace(',', ';').replace('.', ','));
+    java.util.List<java.util.List<String>> tables = new java.util.ArrayList<>();
+    for (Path table : java.util.List.of(comma, semicolon)) {
+      Path imported = dir.resolve("import-" + table.getFileName());
+      Cli.Result r =
+          Cli.run(
+              "import",
+              "-Dimport.path=" + table,
+              "-Dimport.columns.decision=id",
+              "-Dimport.columns.selected=chosen",
+              "-Dimport.columns.alternative=mode",
+              "-Dimport.features=[cost]",
+              "-Dimport.output=" + imported);
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out()).contains("first rejection: cost = 'abc' is not a number (row 1201)");
+      tables.add(
+          spark
+              .read()
+              .parquet(imported.resolve("choices").toString())
+              .drop("source_file")
+              .orderBy("decision", "choice")
+              .collectAsList()
+              .stream()
+              .map(Object::toString)
+              .toList());
+    }
+    assertThat(tables.get(0)).hasSize(1200);
+    assertThat(tables.get(1)).isEqualTo(tables.get(0));
+  }
+
   @Test
   void theShippedModeChoiceExampleRecoversItsTrueCoefficients() throws Exception {
     Path repo = Path.of("..").toAbsolutePath().normalize();

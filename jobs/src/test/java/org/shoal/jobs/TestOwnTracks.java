@@ -107,6 +107,70 @@ class TestOwnTracks {
         .contains("shoal.evaluate.group-by [split, release_region]: no column 'release_region'");
   }
 
+  /**
+   * Tracks, attributes table and split file as a spreadsheet writes CSV where the comma is the
+   * decimal separator: semicolons, decimal commas in coordinates and attributes.
+   */
+  @Test
+  void semicolonSeparatedTracksAttributesAndSplitFileExpandWithTheirDecimalCommas()
+      throws Exception {
+    StringBuilder tracks = new StringBuilder("individual_id;timestamp;latitude;longitude\n");
+    String[] animals = {"A", "B", "C"};
+    for (int a = 0; a < animals.length; a++) {
+      for (int day = 1; day <= 6; day++) {
+        tracks.append(
+            String.format(
+                java.util.Locale.ROOT,
+                "%s;2021-06-%02dT00:00:00Z;%s;%s%n",
+                animals[a],
+                day,
+                String.valueOf(48.5 + 0.25 * day + a).replace('.', ','),
+                String.valueOf(-125.5 + 0.125 * day).replace('.', ',')));
+      }
+    }
+    Path trackFile = Files.writeString(dir.resolve("tracks.csv"), tracks);
+    Path attributes =
+        Files.writeString(
+            dir.resolve("attributes.csv"), "individual;fork_length_cm\nA;70,5\nB;80\nC;75,25\n");
+    Path split =
+        Files.writeString(
+            dir.resolve("split.csv"), "individual;split\nA;train\nB;train\nC;validation\n");
+    Path out = dir.resolve("expand");
+    Cli.Result r =
+        shoal(
+            List.of(
+                "expand",
+                "-Dexpand.tracks.path=" + trackFile,
+                "-Dexpand.attributes-table=" + attributes,
+                "-Dexpand.split.file=" + split,
+                "-Dexpand.output=" + out));
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains(
+            trackFile + " is semicolon-separated: read so, numbers with a decimal comma as numbers")
+        .contains("fixes: 18 in, 0 rejected")
+        .contains("individuals with decisions per split: {train=2, validation=1}")
+        .contains("f_fork_length_cm");
+    java.util.Map<String, String> lengths = new java.util.TreeMap<>();
+    for (org.apache.spark.sql.Row row :
+        SharedSpark.session()
+            .read()
+            .parquet(out.resolve("choices").toString())
+            .select("individual", "fork_length_cm", "split")
+            .distinct()
+            .collectAsList()) {
+      lengths.put(row.getString(0), row.get(1) + " " + row.getString(2));
+    }
+    assertThat(lengths)
+        .containsExactly(
+            java.util.Map.entry("A", "70.5 train"),
+            java.util.Map.entry("B", "80.0 train"),
+            java.util.Map.entry("C", "75.25 validation"));
+    JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
+    assertThat(report.at("/tracks/separators/" + trackFile.toString().replace("/", "~1")).asText())
+        .isEqualTo("semicolon");
+  }
+
   @Test
   void explicitSettingsOnMissingColumnsAreStillErrors() {
     String gpe3 = TrackFixtures.path("gpe3-one-animal.csv");

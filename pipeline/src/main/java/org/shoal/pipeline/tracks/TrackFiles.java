@@ -2,6 +2,7 @@ package org.shoal.pipeline.tracks;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.trim;
 
 import java.io.BufferedReader;
@@ -26,6 +27,7 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.Type;
 import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -79,6 +81,13 @@ public final class TrackFiles {
         }
       }
       Dataset<Row> t = read(spark, g, format);
+      if (g.delimiter() != ',') {
+        Map<String, Column> numbers = new LinkedHashMap<>();
+        for (String c : g.columns()) {
+          numbers.put(c, decimalPoint(t.col(g.sparkName(c))));
+        }
+        t = t.withColumns(numbers);
+      }
       // one spelling per column across files (headers may differ in case)
       for (String c : g.columns()) {
         var known = org.shoal.pipeline.util.Names.find(c, names);
@@ -89,6 +98,26 @@ public final class TrackFiles {
         }
       }
       out = out == null ? t : out.unionByName(t, true);
+    }
+    return out;
+  }
+
+  /**
+   * A value of a semicolon- or tab-separated file written with a decimal comma (digits, one comma,
+   * digits: how spreadsheets write numbers where the comma is the decimal separator) with a decimal
+   * point instead, so it reads as the number it is; any other text as it was.
+   */
+  static Column decimalPoint(Column text) {
+    return regexp_replace(text, "^(\\s*[+-]?[0-9]*),([0-9]+\\s*)$", "$1.$2");
+  }
+
+  /** Which files are not comma-separated, and their separator in words (for reports). */
+  static Map<String, String> separators(List<Group> groups) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Group g : groups) {
+      if (g.delimiter() != ',') {
+        g.files().forEach(f -> out.put(f, CsvLine.name(g.delimiter())));
+      }
     }
     return out;
   }
@@ -123,8 +152,14 @@ public final class TrackFiles {
    * @param columns the column names, as written in the header
    * @param headerLine the raw header line (text formats), to skip it in GPE3 files
    * @param basePath the folder of a partitioned Parquet dataset, or null
+   * @param delimiter the field separator of a text file (found from its header line)
    */
-  record Group(List<String> files, List<String> columns, String headerLine, String basePath) {
+  record Group(
+      List<String> files,
+      List<String> columns,
+      String headerLine,
+      String basePath,
+      char delimiter) {
     /** The Spark column of a header column. */
     String sparkName(String column) {
       return byPosition() ? positional(columns.indexOf(column)) : "`" + column + "`";
@@ -155,15 +190,17 @@ public final class TrackFiles {
   static List<Group> groups(SparkSession spark, String path, TrackFormat format) {
     Configuration conf = spark.sparkContext().hadoopConfiguration();
     List<Path> files = list(conf, path, "track files");
-    Map<List<String>, Group> groups = new LinkedHashMap<>();
+    // files share a group when they share their columns and their separator
+    Map<List<Object>, Group> groups = new LinkedHashMap<>();
     for (Path f : files) {
       Group g =
           format == TrackFormat.PARQUET
               ? parquetColumns(conf, f, path)
               : textHeader(conf, f, format);
-      Group existing = groups.get(g.columns());
+      List<Object> key = List.of(g.columns(), g.delimiter());
+      Group existing = groups.get(key);
       if (existing == null) {
-        groups.put(g.columns(), g);
+        groups.put(key, g);
       } else {
         existing.files().addAll(g.files());
       }
@@ -193,6 +230,7 @@ public final class TrackFiles {
     return spark
         .read()
         .option("header", true)
+        .option("sep", String.valueOf(g.delimiter()))
         .option("enforceSchema", true)
         .schema(schema)
         .csv(files)
@@ -288,8 +326,10 @@ public final class TrackFiles {
         if (format == TrackFormat.GPE3 && (line.isBlank() || line.startsWith("\";"))) {
           continue;
         }
-        List<String> names = CsvLine.split(line).stream().map(String::trim).toList();
-        return new Group(new ArrayList<>(List.of(display(file))), names, line, null);
+        // GPE3 is the tag maker's own comma-separated export
+        char delimiter = format == TrackFormat.GPE3 ? ',' : CsvLine.delimiter(line);
+        List<String> names = CsvLine.split(line, delimiter).stream().map(String::trim).toList();
+        return new Group(new ArrayList<>(List.of(display(file))), names, line, null, delimiter);
       }
       throw new IllegalArgumentException(
           "track file " + display(file) + " is empty: no header line");
@@ -338,7 +378,7 @@ public final class TrackFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the track folder " + root, e);
     }
-    return new Group(new ArrayList<>(List.of(display(file))), List.copyOf(names), null, base);
+    return new Group(new ArrayList<>(List.of(display(file))), List.copyOf(names), null, base, ',');
   }
 
   /** A local file as a plain path (as the user wrote it), anything else as its URI. */

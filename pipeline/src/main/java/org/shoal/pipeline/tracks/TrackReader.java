@@ -54,13 +54,15 @@ public final class TrackReader {
    * @param individualsFrom which column identified individuals, and why when it was not the first
    *     choice
    * @param attributesLeftOut optional attributes that no file has
+   * @param separators the files that are not comma-separated, and their separator
    */
   public record Tracks(
       Dataset<Row> raw,
       TrackSource source,
       List<String> files,
       String individualsFrom,
-      List<String> attributesLeftOut) {
+      List<String> attributesLeftOut,
+      Map<String, String> separators) {
     /**
      * For reports: the path, format, files, the column found for each role, attributes carried and
      * left out.
@@ -79,6 +81,7 @@ public final class TrackReader {
       out.put("columns", columns);
       out.put("attributes", source.attributes());
       out.put("attributesLeftOut", attributesLeftOut);
+      out.put("separators", separators);
       return out;
     }
   }
@@ -123,10 +126,13 @@ public final class TrackReader {
       List<Column> cols = new ArrayList<>();
       cols.add(col(Cols.SOURCE_FILE));
       for (Required r : required) {
-        cols.add(text(table, g, source, r.role(), found.get(r.role()), r.textColumn(), true));
+        Column text = text(table, g, source, r.role(), found.get(r.role()), r.textColumn(), true);
+        cols.add(r.numeric() ? numbers(g, text, r.textColumn()) : text);
       }
       for (String a : attributes) {
-        cols.add(text(table, g, source, "attribute", a, a, source.attributes().contains(a)));
+        cols.add(
+            numbers(
+                g, text(table, g, source, "attribute", a, a, source.attributes().contains(a)), a));
       }
       if (alternative != null) {
         cols.add(text(table, g, source, INDIVIDUAL, alternative, ALTERNATIVE_INDIVIDUAL, true));
@@ -161,7 +167,8 @@ public final class TrackReader {
             attributes,
             List.of(),
             source.timestampFormat());
-    return new Tracks(raw, resolved, files, individualsFrom, leftOut);
+    return new Tracks(
+        raw, resolved, files, individualsFrom, leftOut, TrackFiles.separators(groups));
   }
 
   /**
@@ -170,6 +177,10 @@ public final class TrackReader {
    */
   private record Required(
       String role, String textColumn, String configured, List<String> candidates) {
+    boolean numeric() {
+      return role.equals(LATITUDE) || role.equals(LONGITUDE);
+    }
+
     static List<Required> of(TrackSource s) {
       TrackFormat f = s.format();
       return List.of(
@@ -199,6 +210,11 @@ public final class TrackReader {
       }
     }
     throw missing(group, source, role, wanted.get(0), wanted);
+  }
+
+  /** Coordinates and attributes of a semicolon- or tab-separated file: decimal commas read. */
+  private static Column numbers(TrackFiles.Group group, Column text, String as) {
+    return group.delimiter() == ',' ? text : TrackFiles.decimalPoint(text).as(as);
   }
 
   private static Column text(

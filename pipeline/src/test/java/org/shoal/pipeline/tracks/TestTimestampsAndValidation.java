@@ -93,6 +93,17 @@ class TestTimestampsAndValidation {
   }
 
   @Test
+  void theSeparatorIsTheHeadersCommaElseItsSemicolonElseItsTab() {
+    assertThat(CsvLine.delimiter("id,time;zone,lat,lon")).isEqualTo(',');
+    assertThat(CsvLine.delimiter("id;time;lat;lon")).isEqualTo(';');
+    assertThat(CsvLine.delimiter("\"tag, name\";time;lat;lon")).isEqualTo(';');
+    assertThat(CsvLine.delimiter("id\ttime\tlat\tlon")).isEqualTo('\t');
+    assertThat(CsvLine.delimiter("\"a;b\",c")).isEqualTo(',');
+    assertThat(CsvLine.delimiter("onecolumn")).isEqualTo(',');
+    assertThat(CsvLine.split("a;\"b; c\";", ';')).containsExactly("a", "b; c", "");
+  }
+
+  @Test
   void csvLinesHonourQuotes() {
     assertThat(CsvLine.split("a,\"b, c\",\"say \"\"hi\"\"\","))
         .containsExactly("a", "b, c", "say \"hi\"", "");

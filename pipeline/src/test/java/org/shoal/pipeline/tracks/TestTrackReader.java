@@ -123,6 +123,98 @@ class TestTrackReader {
     assertThat(f3.<String>getAs(Cols.SOURCE_FILE)).endsWith("part-3.csv");
   }
 
+  /**
+   * The same fixes written as a spreadsheet writes CSV where the comma is the decimal separator
+   * (semicolons, decimal commas), and tab-separated, read as the comma-separated file: the same
+   * coordinates, attributes with decimal commas read as numbers, other text as written.
+   */
+  @Test
+  void semicolonAndTabSeparatedFilesWithDecimalCommasReadAsTheCommaSeparatedOne()
+      throws IOException {
+    List<String[]> fixes =
+        List.of(
+            new String[] {"K1", "2021-06-01T00:00:00Z", "48.50", "-125.00", "75.5", "a;b"},
+            new String[] {"K1", "2021-06-02T00:00:00Z", "48.6", "-125.30", "75.5", "c"},
+            new String[] {"K2", "2021-06-01T00:00:00Z", "-47.95", "124", "81", "1,5 m"});
+    String header = "individual_id|timestamp|latitude|longitude|length|note";
+    Files.createDirectories(dir.resolve("comma"));
+    Files.createDirectories(dir.resolve("other"));
+    StringBuilder comma = new StringBuilder(header.replace('|', ',')).append('\n');
+    StringBuilder semicolon = new StringBuilder(header.replace('|', ';')).append('\n');
+    StringBuilder tab = new StringBuilder(header.replace('|', '\t')).append('\n');
+    for (String[] f : fixes) {
+      String note = "\"" + f[5] + "\"";
+      comma.append(String.join(",", f[0], f[1], f[2], f[3], f[4], note)).append('\n');
+      String[] decimalCommas = {f[2], f[3], f[4]};
+      for (int i = 0; i < decimalCommas.length; i++) {
+        decimalCommas[i] = decimalCommas[i].replace('.', ',');
+      }
+      semicolon
+          .append(
+              String.join(
+                  ";", f[0], f[1], decimalCommas[0], decimalCommas[1], decimalCommas[2], note))
+          .append('\n');
+      tab.append(
+              String.join(
+                  "\t", f[0], f[1], decimalCommas[0], decimalCommas[1], decimalCommas[2], f[5]))
+          .append('\n');
+    }
+    Files.writeString(dir.resolve("comma/a.csv"), comma);
+    Files.writeString(dir.resolve("other/b.csv"), semicolon);
+    Files.writeString(dir.resolve("other/c.tsv"), tab);
+    TrackReader.Tracks other = TrackReader.read(spark, withAttributes(dir.resolve("other")));
+    assertThat(other.separators())
+        .containsExactly(
+            org.assertj.core.api.Assertions.entry(
+                dir.resolve("other/b.csv").toString(), "semicolon"),
+            org.assertj.core.api.Assertions.entry(dir.resolve("other/c.tsv").toString(), "tab"));
+    List<String> expected = texts(TrackReader.read(spark, withAttributes(dir.resolve("comma"))));
+    assertThat(expected)
+        .containsExactly(
+            "K1|2021-06-01T00:00:00Z|48.50|-125.00|75.5|a;b",
+            "K1|2021-06-02T00:00:00Z|48.6|-125.30|75.5|c",
+            "K2|2021-06-01T00:00:00Z|-47.95|124|81|1,5 m");
+    List<String> both = texts(other);
+    assertThat(both).hasSize(6);
+    for (int i = 0; i < 3; i++) {
+      assertThat(both.get(2 * i)).isEqualTo(expected.get(i));
+      assertThat(both.get(2 * i + 1)).isEqualTo(expected.get(i));
+    }
+  }
+
+  private static TrackSource withAttributes(Path folder) {
+    return new TrackSource(
+        TrackFormat.CSV,
+        folder.toString(),
+        null,
+        null,
+        null,
+        null,
+        List.of("length", "note"),
+        List.of(),
+        null);
+  }
+
+  /** Each raw fix as individual|timestamp|latitude|longitude|length|note, in order. */
+  private static List<String> texts(TrackReader.Tracks tracks) {
+    return tracks
+        .raw()
+        .orderBy(Cols.INDIVIDUAL_TEXT, Cols.TIMESTAMP_TEXT, Cols.SOURCE_FILE)
+        .collectAsList()
+        .stream()
+        .map(
+            r ->
+                String.join(
+                    "|",
+                    r.<String>getAs(Cols.INDIVIDUAL_TEXT),
+                    r.<String>getAs(Cols.TIMESTAMP_TEXT),
+                    r.<String>getAs(Cols.LATITUDE_TEXT),
+                    r.<String>getAs(Cols.LONGITUDE_TEXT),
+                    r.<String>getAs("length"),
+                    r.<String>getAs("note")))
+        .toList();
+  }
+
   @Test
   void aFileLackingARequiredColumnFailsNamingTheFileTheSettingAndTheClosestColumns() {
     assertThatThrownBy(
