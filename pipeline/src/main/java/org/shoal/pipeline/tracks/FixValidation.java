@@ -30,7 +30,7 @@ public final class FixValidation {
     LATITUDE_RANGE("latitude outside [-90, 90]"),
     MISSING_LONGITUDE("missing longitude"),
     BAD_LONGITUDE("unparseable longitude"),
-    LONGITUDE_RANGE("longitude outside [-180, 180]"),
+    LONGITUDE_RANGE("longitude outside [-180, 360]"),
     DUPLICATE_FIX("duplicate fix (same individual, time and position)");
 
     private final String text;
@@ -104,19 +104,26 @@ public final class FixValidation {
     }
     Problem lat =
         coordinateProblem(
-            latitude, 90, Problem.MISSING_LATITUDE, Problem.BAD_LATITUDE, Problem.LATITUDE_RANGE);
+            latitude,
+            -90,
+            90,
+            Problem.MISSING_LATITUDE,
+            Problem.BAD_LATITUDE,
+            Problem.LATITUDE_RANGE);
+    // longitudes east of 180 are the 0-360 convention of many ocean datasets
     return lat != null
         ? lat
         : coordinateProblem(
             longitude,
-            180,
+            -180,
+            360,
             Problem.MISSING_LONGITUDE,
             Problem.BAD_LONGITUDE,
             Problem.LONGITUDE_RANGE);
   }
 
   private static Problem coordinateProblem(
-      String text, double limit, Problem missing, Problem bad, Problem range) {
+      String text, double min, double max, Problem missing, Problem bad, Problem range) {
     if (missing(text)) {
       return missing;
     }
@@ -124,7 +131,13 @@ public final class FixValidation {
     if (v == null) {
       return bad;
     }
-    return Math.abs(v) > limit ? range : null;
+    return v < min || v > max ? range : null;
+  }
+
+  /** A valid longitude in [-180, 180]: one of the 0-360 convention east of 180 less 360. */
+  static double longitude(String text) {
+    double v = number(text);
+    return v > 180 ? v - 360 : v;
   }
 
   static boolean missing(String text) {
@@ -192,7 +205,7 @@ public final class FixValidation {
       out.add(ok ? individual.trim() : null);
       out.add(ok ? Timestamp.from(time) : null);
       out.add(ok ? number(lat) : null);
-      out.add(ok ? number(lon) : null);
+      out.add(ok ? longitude(lon) : null);
       for (Object v : attributeValues) {
         out.add(v);
       }

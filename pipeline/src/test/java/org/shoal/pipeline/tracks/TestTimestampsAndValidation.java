@@ -82,7 +82,9 @@ class TestTimestampsAndValidation {
         "a, 2020-04-01, 5x, -145, unparseable latitude",
         "a, 2020-04-01, 90.5, -145, 'latitude outside [-90, 90]'",
         "a, 2020-04-01, 55, NaN, unparseable longitude",
-        "a, 2020-04-01, 55, -180.01, 'longitude outside [-180, 180]'",
+        "a, 2020-04-01, 55, -180.01, 'longitude outside [-180, 360]'",
+        "a, 2020-04-01, 55, 360.5, 'longitude outside [-180, 360]'",
+        "a, 2020-04-01, 55, 200, none",
         "a, 2020-04-01, -90, 180, none"
       })
   void validationNamesTheFirstProblem(
@@ -90,6 +92,14 @@ class TestTimestampsAndValidation {
     FixValidation.Problem problem =
         FixValidation.problem(individual, timestamp, latitude, longitude, flexible);
     assertThat(problem == null ? null : problem.text()).isEqualTo(reason);
+  }
+
+  @Test
+  void longitudesOfTheZeroTo360ConventionAreReadWestOf180() {
+    assertThat(FixValidation.longitude("200")).isEqualTo(-160.0);
+    assertThat(FixValidation.longitude("360")).isEqualTo(0.0);
+    assertThat(FixValidation.longitude("180")).isEqualTo(180.0);
+    assertThat(FixValidation.longitude("-179.5")).isEqualTo(-179.5);
   }
 
   @Test

@@ -195,6 +195,22 @@ class TestTrackReader {
         null);
   }
 
+  @Test
+  void longitudesFrom0To360AreValidFixesWestOf180() throws IOException {
+    Path f = dir.resolve("pacific.csv");
+    Files.writeString(
+        f,
+        "individual_id,timestamp,latitude,longitude\n"
+            + "P1,2021-06-01T00:00:00Z,48.5,235.0\n"
+            + "P1,2021-06-02T00:00:00Z,48.6,-124.5\n"
+            + "P1,2021-06-03T00:00:00Z,48.7,360.5\n");
+    List<Row> rows = validFixes(TrackSource.of(TrackFormat.CSV, f.toString()));
+    assertThat(rows)
+        .extracting(r -> r.<Double>getAs(Cols.LONGITUDE))
+        .containsExactly(-125.0, -124.5, null);
+    assertThat(rows.get(2).<String>getAs("reason")).isEqualTo("longitude outside [-180, 360]");
+  }
+
   /** Each raw fix as individual|timestamp|latitude|longitude|length|note, in order. */
   private static List<String> texts(TrackReader.Tracks tracks) {
     return tracks
