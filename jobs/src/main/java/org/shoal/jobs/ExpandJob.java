@@ -23,6 +23,7 @@ import org.shoal.pipeline.expand.Expansion;
 import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
+import org.shoal.pipeline.tracks.FixValidation;
 import org.shoal.pipeline.tracks.TrackReader;
 import org.shoal.pipeline.util.Concurrently;
 import picocli.CommandLine.Command;
@@ -86,6 +87,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     progress.stage("counting");
     ExpandReport report =
         ExpandReport.of(in.expansion(), Inputs.sparkParquet(spark, out + Datasets.CHOICES).rows());
+    String timestampHint = timestampHint(report, in.expansion().rejected());
     in.expansion().release();
     progress.finished(
         String.format(
@@ -108,6 +110,9 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
     Outputs.json(spark, json, out + "/report.json");
 
     print(progress, report, in.expansion().features(), in.params().radiusKm(), seconds);
+    if (timestampHint != null) {
+      progress.info(timestampHint);
+    }
     if (!report.balances()) {
       throw new IllegalStateException(
           "row accounting does not balance; see " + out + "/report.json");
@@ -231,6 +236,35 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
         Cols.DECISION,
         Cols.CHOICE);
     progress.finished("written");
+  }
+
+  /**
+   * When timestamps matched no format: one of them, its file, and the setting that reads it; else
+   * null.
+   */
+  private String timestampHint(ExpandReport report, Dataset<Row> rejected) {
+    String unparseable = FixValidation.Problem.BAD_TIMESTAMP.text();
+    long count = report.fixesRejected().getOrDefault(unparseable, 0L);
+    if (count == 0) {
+      return null;
+    }
+    Row example =
+        rejected
+            .filter(col(Cols.REASON).equalTo(unparseable))
+            .select(Cols.TIMESTAMP_TEXT, Cols.SOURCE_FILE)
+            .first();
+    String file = example.getString(1);
+    String pattern = config.params().tracks().timestampFormat();
+    return String.format(
+        Locale.ROOT,
+        "%d timestamp(s) did not match %s, e.g. '%s' in %s: set shoal.expand.tracks.timestamp-format to"
+            + " their pattern, e.g. \"dd/MM/yyyy HH:mm\" or \"MM/dd/yyyy HH:mm\"",
+        count,
+        pattern == null || pattern.isBlank()
+            ? "any built-in format"
+            : "shoal.expand.tracks.timestamp-format \"" + pattern + "\"",
+        example.getString(0),
+        file.startsWith("file:") ? java.net.URI.create(file).getPath() : file);
   }
 
   /** The bucket (folder) of an individual's rows. */

@@ -172,6 +172,30 @@ class TestOwnTracks {
   }
 
   @Test
+  void timestampsInNoKnownFormatAreNamedWithAnExampleTheFileAndTheSetting() throws Exception {
+    Path tracks =
+        Files.writeString(
+            dir.resolve("day-first.csv"),
+            "individual_id,timestamp,latitude,longitude\n"
+                + "A,01/05/2024 00:00,48.5,-125.5\n"
+                + "A,02/05/2024 00:00,48.6,-125.4\n"
+                + "A,2024-05-03 00:00,48.7,-125.3\n");
+    Cli.Result r =
+        shoal(
+            List.of(
+                "expand",
+                "-Dexpand.tracks.path=" + tracks,
+                "-Dexpand.output=" + dir.resolve("expand")));
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out())
+        .contains("fixes: 3 in, 2 rejected {unparseable timestamp=2}")
+        .contains(
+            "2 timestamp(s) did not match any built-in format, e.g. '01/05/2024 00:00' in "
+                + tracks
+                + ": set shoal.expand.tracks.timestamp-format to their pattern");
+  }
+
+  @Test
   void explicitSettingsOnMissingColumnsAreStillErrors() {
     String gpe3 = TrackFixtures.path("gpe3-one-animal.csv");
     List<String> expand =
