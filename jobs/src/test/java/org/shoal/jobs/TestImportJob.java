@@ -52,23 +52,35 @@ class TestImportJob {
     return Files.writeString(dir.resolve("modes.csv"), csv.toString());
   }
 
-  @Test
-  void anImportedTableTrainsInfersAndEvaluatesWithTheDefaults() throws Exception {
-    Path table = simulatedTable();
-    Path imported = dir.resolve("import");
-    Cli.Result r =
-        Cli.run(
-            "import",
-            "-Dimport.path=" + table,
-            "-Dimport.columns.decision=id",
-            "-Dimport.columns.selected=chosen",
-            "-Dimport.columns.alternative=mode",
-            "-Dimport.features=[cost]",
-            "-Dimport.alternative-constants=true",
-            "-Dimport.split.validation-fraction=0.3",
-            "-Dimport.output=" + imported);
+  /**
+   * Imports {@link #simulatedTable}'s columns from {@code table}; checks that it ran and named the
+   * bad row.
+   */
+  private static void importModes(Path table, Path output, String... more) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "import",
+                "-Dimport.path=" + table,
+                "-Dimport.columns.decision=id",
+                "-Dimport.columns.selected=chosen",
+                "-Dimport.columns.alternative=mode",
+                "-Dimport.features=[cost]",
+                "-Dimport.output=" + output));
+    args.addAll(java.util.Arrays.asList(more));
+    Cli.Result r = Cli.run(args.toArray(String[]::new));
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("first rejection: cost = 'abc' is not a number (row 1201)");
+  }
+
+  @Test
+  void anImportedTableTrainsInfersAndEvaluatesWithTheDefaults() throws Exception {
+    Path imported = dir.resolve("import");
+    importModes(
+        simulatedTable(),
+        imported,
+        "-Dimport.alternative-constants=true",
+        "-Dimport.split.validation-fraction=0.3");
     JsonNode report = JSON.readTree(imported.resolve("report.json").toFile());
     assertThat(report.at("/rowsIn").asLong()).isEqualTo(1202);
     assertThat(report.at("/rowsKept").asLong()).isEqualTo(1200);
@@ -212,17 +224,7 @@ class TestImportJob {
     java.util.List<java.util.List<String>> tables = new java.util.ArrayList<>();
     for (Path table : java.util.List.of(comma, semicolon)) {
       Path imported = dir.resolve("import-" + table.getFileName());
-      Cli.Result r =
-          Cli.run(
-              "import",
-              "-Dimport.path=" + table,
-              "-Dimport.columns.decision=id",
-              "-Dimport.columns.selected=chosen",
-              "-Dimport.columns.alternative=mode",
-              "-Dimport.features=[cost]",
-              "-Dimport.output=" + imported);
-      assertThat(r.code()).as(r.err()).isZero();
-      assertThat(r.out()).contains("first rejection: cost = 'abc' is not a number (row 1201)");
+      importModes(table, imported);
       tables.add(
           spark
               .read()
