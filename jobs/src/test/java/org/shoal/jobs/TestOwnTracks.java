@@ -109,7 +109,8 @@ class TestOwnTracks {
 
   /**
    * Tracks, attributes table and split file as a spreadsheet writes CSV where the comma is the
-   * decimal separator: semicolons, decimal commas in coordinates and attributes.
+   * decimal separator: semicolons, decimal commas in coordinates and attributes. A timestamp in no
+   * known format is shown with its file and the key to set.
    */
   @Test
   void semicolonSeparatedTracksAttributesAndSplitFileExpandWithTheirDecimalCommas()
@@ -128,6 +129,8 @@ class TestOwnTracks {
                 String.valueOf(-125.5 + 0.125 * day).replace('.', ',')));
       }
     }
+    // and one day-first timestamp, which no built-in format reads
+    tracks.append("C;07/06/2021 00:00;51,5;-124,5\n");
     Path trackFile = Files.writeString(dir.resolve("tracks.csv"), tracks);
     Path attributes =
         Files.writeString(
@@ -148,7 +151,11 @@ class TestOwnTracks {
     assertThat(r.out())
         .contains(
             trackFile + " is semicolon-separated: read so, numbers with a decimal comma as numbers")
-        .contains("fixes: 18 in, 0 rejected")
+        .contains("fixes: 19 in, 1 rejected {unparseable timestamp=1}")
+        .contains(
+            "1 timestamp(s) did not match any built-in format, e.g. '07/06/2021 00:00' in "
+                + trackFile
+                + ": set shoal.expand.tracks.timestamp-format to their pattern")
         .contains("individuals with decisions per split: {train=2, validation=1}")
         .contains("f_fork_length_cm");
     java.util.Map<String, String> lengths = new java.util.TreeMap<>();
@@ -169,30 +176,6 @@ class TestOwnTracks {
     JsonNode report = JSON.readTree(out.resolve("report.json").toFile());
     assertThat(report.at("/tracks/separators/" + trackFile.toString().replace("/", "~1")).asText())
         .isEqualTo("semicolon");
-  }
-
-  @Test
-  void timestampsInNoKnownFormatAreNamedWithAnExampleTheFileAndTheSetting() throws Exception {
-    Path tracks =
-        Files.writeString(
-            dir.resolve("day-first.csv"),
-            "individual_id,timestamp,latitude,longitude\n"
-                + "A,01/05/2024 00:00,48.5,-125.5\n"
-                + "A,02/05/2024 00:00,48.6,-125.4\n"
-                + "A,2024-05-03 00:00,48.7,-125.3\n");
-    Cli.Result r =
-        shoal(
-            List.of(
-                "expand",
-                "-Dexpand.tracks.path=" + tracks,
-                "-Dexpand.output=" + dir.resolve("expand")));
-    assertThat(r.code()).as(r.out() + r.err()).isZero();
-    assertThat(r.out())
-        .contains("fixes: 3 in, 2 rejected {unparseable timestamp=2}")
-        .contains(
-            "2 timestamp(s) did not match any built-in format, e.g. '01/05/2024 00:00' in "
-                + tracks
-                + ": set shoal.expand.tracks.timestamp-format to their pattern");
   }
 
   @Test
