@@ -24,6 +24,7 @@ import org.shoal.pipeline.features.FeatureManifest;
 import org.shoal.pipeline.features.Normalisation;
 import org.shoal.pipeline.schema.Cols;
 import org.shoal.pipeline.tracks.FixValidation;
+import org.shoal.pipeline.tracks.TrackFiles;
 import org.shoal.pipeline.tracks.TrackReader;
 import org.shoal.pipeline.util.Concurrently;
 import picocli.CommandLine.Command;
@@ -253,7 +254,6 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
             .filter(col(Cols.REASON).equalTo(unparseable))
             .select(Cols.TIMESTAMP_TEXT, Cols.SOURCE_FILE)
             .first();
-    String file = example.getString(1);
     String pattern = config.params().tracks().timestampFormat();
     return String.format(
         Locale.ROOT,
@@ -264,7 +264,7 @@ final class ExpandJob extends JobCommand<ExpandConfig> {
             ? "any built-in format"
             : "shoal.expand.tracks.timestamp-format \"" + pattern + "\"",
         example.getString(0),
-        file.startsWith("file:") ? java.net.URI.create(file).getPath() : file);
+        TrackFiles.display(example.getString(1)));
   }
 
   /** The bucket (folder) of an individual's rows. */

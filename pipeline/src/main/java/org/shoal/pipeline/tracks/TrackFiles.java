@@ -383,7 +383,16 @@ public final class TrackFiles {
 
   /** A local file as a plain path (as the user wrote it), anything else as its URI. */
   private static String display(Path file) {
-    return "file".equals(file.toUri().getScheme()) ? file.toUri().getPath() : file.toString();
+    return display(file.toUri(), file.toString());
+  }
+
+  /** The same for a file named as Spark's {@code input_file_name()} names it, by its URI. */
+  public static String display(String uri) {
+    return display(java.net.URI.create(uri), uri);
+  }
+
+  private static String display(java.net.URI uri, String otherwise) {
+    return "file".equals(uri.getScheme()) ? uri.getPath() : otherwise;
   }
 
   private static String firstLine(String message) {
